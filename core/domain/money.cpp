@@ -1,0 +1,60 @@
+#include "money.h"
+
+using namespace Qt::StringLiterals;
+
+namespace clera {
+
+namespace {
+
+QString groupThousands(const QString &digits)
+{
+    QString out;
+    const qsizetype n = digits.size();
+    out.reserve(n + n / 3);
+    for (qsizetype i = 0; i < n; ++i) {
+        if (i > 0 && (n - i) % 3 == 0)
+            out.append(u',');
+        out.append(digits[i]);
+    }
+    return out;
+}
+
+QString unsignedUsd(Decimal magnitude)
+{
+    const QString fixed = magnitude.toFixed(2, RoundingMode::HalfUp);
+    const qsizetype dot = fixed.indexOf(u'.');
+    return u'$' + groupThousands(fixed.left(dot)) + fixed.mid(dot);
+}
+
+bool roundsToZero(Decimal amount, int digits)
+{
+    return amount.rounded(digits, RoundingMode::HalfUp).isZero();
+}
+
+} // namespace
+
+QString formatUsd(Decimal amount)
+{
+    const bool negative = amount.isNegative() && !roundsToZero(amount, 2);
+    return (negative ? u"-"_s : QString()) + unsignedUsd(amount.abs());
+}
+
+QString formatSignedUsd(Decimal amount)
+{
+    if (roundsToZero(amount, 2))
+        return u"$0.00"_s;
+    return (amount.isNegative() ? u"-"_s : u"+"_s) + unsignedUsd(amount.abs());
+}
+
+QString formatPercent(Decimal fraction, bool withPlusSign)
+{
+    const Decimal percent = fraction * Decimal(100);
+    QString text = percent.abs().toFixed(2, RoundingMode::HalfUp);
+    if (roundsToZero(percent, 2))
+        return text + u'%';
+    if (percent.isNegative())
+        return u'-' + text + u'%';
+    return (withPlusSign ? u"+"_s : QString()) + text + u'%';
+}
+
+} // namespace clera
