@@ -8,6 +8,7 @@
 #include <QString>
 
 #include <optional>
+#include <vector>
 
 namespace clera {
 
@@ -90,7 +91,7 @@ struct Order
     std::optional<Decimal> stopPrice;
     OrderStatus status = OrderStatus::New;
     bool extendedHours = false;
-    QList<Order> legs;
+    std::vector<Order> legs; // std::vector: QList<Order> inside Order trips Qt's recursive metatype traits
     std::optional<Decimal> trailPercent;
     std::optional<Decimal> trailPrice;
     std::optional<Decimal> hwm;
