@@ -1,0 +1,166 @@
+#include "config.h"
+
+#include <QDir>
+#include <QFile>
+#include <QStandardPaths>
+
+#include "core/domain/decimal.h"
+
+using namespace Qt::StringLiterals;
+
+namespace clera {
+
+const QList<Config::Setting> &Config::settings()
+{
+    static const QList<Setting> all = {
+        {u"CLERA_DATA_DIR"_s, u"data-dir"_s, u"dir"_s,
+         u"Folder for databases, the generated JWT secret and caches (default: the user's data folder)"_s, {}, Both},
+        {u"CLERA_BROKER"_s, u"broker"_s, u"name"_s, u"Broker implementation: sim (embedded paper broker)"_s,
+         u"sim"_s, Both},
+        {u"CLERA_FEED"_s, u"feed"_s, u"name"_s, u"Market data feed: sim (embedded simulated market)"_s, u"sim"_s, Both},
+        {u"CLERA_SIM_SEED"_s, u"sim-seed"_s, u"n"_s, u"Seed of the simulated market (same seed, same prices)"_s,
+         u"1"_s, Both},
+        {u"CLERA_SIM_TICK_RATE"_s, u"sim-tick-rate"_s, u"ticks/s"_s,
+         u"Simulated trades per second across the subscribed symbols"_s, u"20"_s, Both},
+        {u"CLERA_API_HOST"_s, u"api-host"_s, u"address"_s, u"Address the REST API listens on"_s, u"0.0.0.0"_s, Server},
+        {u"CLERA_API_PORT"_s, u"api-port"_s, u"port"_s, u"REST API port (0 picks a free port)"_s, u"8000"_s, Server},
+        {u"WEBSOCKET_HOST"_s, u"ws-host"_s, u"address"_s, u"Address the WebSocket server listens on"_s, u"0.0.0.0"_s,
+         Server},
+        {u"WEBSOCKET_PORT"_s, u"ws-port"_s, u"port"_s, u"WebSocket port (0 picks a free port)"_s, u"8001"_s, Server},
+        {u"CLERA_JWT_SECRET"_s, u"jwt-secret"_s, u"secret"_s,
+         u"HS256 key for access tokens; if unset, one is generated into <data dir>/jwt-secret (mode 0600)"_s, {},
+         Server, true},
+        {u"CLERA_TOKEN_TTL"_s, u"token-ttl"_s, u"seconds"_s, u"Lifetime of tokens printed by the token command"_s,
+         u"86400"_s, Server},
+        {u"MIN_UPDATE_INTERVAL"_s, u"min-update-interval"_s, u"seconds"_s,
+         u"At most one portfolio update per account per interval (coalesced; the latest is always sent)"_s, u"2"_s,
+         Both},
+        {u"RECALCULATION_INTERVAL"_s, u"recalculation-interval"_s, u"seconds"_s,
+         u"Full revaluation from broker positions, to heal drift"_s, u"30"_s, Both},
+        {u"CLERA_LOG_FORMAT"_s, u"log-format"_s, u"text|json"_s, u"Log line format"_s, u"text"_s, Server},
+    };
+    return all;
+}
+
+void Config::addOptions(QCommandLineParser &parser, Scope scope)
+{
+    parser.addOption(QCommandLineOption(u"config"_s, u"Config file of NAME=value lines (env: CLERA_CONFIG)"_s,
+                                        u"file"_s));
+    for (const Setting &s : settings()) {
+        if (!(s.scope & scope))
+            continue;
+        QString help = s.description + u" [env: "_s + s.name;
+        if (!s.defaultValue.isEmpty())
+            help += u", default: "_s + s.defaultValue;
+        help += u']';
+        parser.addOption(QCommandLineOption(s.flag, help, s.valueName));
+    }
+}
+
+Expected<Config, QString> Config::resolve(const QCommandLineParser &parser, Scope scope,
+                                          const QProcessEnvironment &env)
+{
+    QHash<QString, QString> fileValues;
+    const QString file = parser.isSet(u"config"_s) ? parser.value(u"config"_s) : env.value(u"CLERA_CONFIG"_s);
+    if (!file.isEmpty()) {
+        QFile f(file);
+        if (!f.open(QIODevice::ReadOnly | QIODevice::Text))
+            return unexpected(u"cannot read config file %1: %2"_s.arg(file, f.errorString()));
+        int lineNo = 0;
+        while (!f.atEnd()) {
+            ++lineNo;
+            const QString line = QString::fromUtf8(f.readLine()).trimmed();
+            if (line.isEmpty() || line.startsWith(u'#'))
+                continue;
+            const qsizetype eq = line.indexOf(u'=');
+            if (eq <= 0)
+                return unexpected(u"%1:%2: expected NAME=value"_s.arg(file).arg(lineNo));
+            const QString name = line.left(eq).trimmed();
+            QString value = line.mid(eq + 1).trimmed();
+            if (value.size() >= 2 && (value.startsWith(u'"') && value.endsWith(u'"')))
+                value = value.mid(1, value.size() - 2);
+            const bool known = std::any_of(settings().cbegin(), settings().cend(),
+                                           [&](const Setting &s) { return s.name == name; });
+            if (!known)
+                return unexpected(u"%1:%2: unknown setting %3"_s.arg(file).arg(lineNo).arg(name));
+            fileValues.insert(name, value);
+        }
+    }
+    Config c;
+    for (const Setting &s : settings()) {
+        if (!(s.scope & scope))
+            continue;
+        if (parser.isSet(s.flag))
+            c.set(s.name, parser.value(s.flag), u"command line"_s);
+        else if (env.contains(s.name))
+            c.set(s.name, env.value(s.name), u"environment"_s);
+        else if (fileValues.contains(s.name))
+            c.set(s.name, fileValues.value(s.name), u"config file"_s);
+        else
+            c.set(s.name, s.defaultValue, u"default"_s);
+    }
+    return c;
+}
+
+void Config::set(const QString &name, const QString &value, const QString &source)
+{
+    m_values.insert(name, value);
+    m_sources.insert(name, source);
+}
+
+Expected<qint64, QString> Config::integer(const QString &name, qint64 min, qint64 max) const
+{
+    bool ok = false;
+    const qint64 v = value(name).toLongLong(&ok);
+    if (!ok || v < min || v > max)
+        return unexpected(u"%1 must be a whole number from %2 to %3 (got '%4')"_s.arg(name).arg(min).arg(max).arg(value(name)));
+    return v;
+}
+
+Expected<quint16, QString> Config::port(const QString &name) const
+{
+    const auto v = integer(name, 0, 65535);
+    if (!v)
+        return unexpected(v.error());
+    return quint16(*v);
+}
+
+Expected<std::chrono::milliseconds, QString> Config::seconds(const QString &name) const
+{
+    const auto d = Decimal::parse(value(name));
+    if (!d || d->isNegative() || *d > Decimal(86400 * 365))
+        return unexpected(u"%1 must be a number of seconds, e.g. 2 or 0.5 (got '%2')"_s.arg(name, value(name)));
+    const Decimal ms = (*d * Decimal(1000)).rounded(0);
+    return std::chrono::milliseconds(ms.toNanos().value_or(0) / Decimal::kNanosPerUnit);
+}
+
+Expected<QString, QString> Config::dataDir() const
+{
+    QString dir = value(u"CLERA_DATA_DIR"_s);
+    if (dir.isEmpty()) {
+        dir = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation);
+        if (dir.isEmpty())
+            return unexpected(u"no user data folder is known; set CLERA_DATA_DIR"_s);
+        dir += u"/clera"_s;
+    }
+    QDir d(dir);
+    if (!d.exists() && !d.mkpath(u"."_s))
+        return unexpected(u"cannot create data folder %1"_s.arg(dir));
+    QFile::setPermissions(dir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    return d.absolutePath();
+}
+
+QStringList Config::describe(Scope scope) const
+{
+    QStringList out;
+    for (const Setting &s : settings()) {
+        if (!(s.scope & scope))
+            continue;
+        const QString v = value(s.name);
+        const QString shown = s.secret ? (v.isEmpty() ? u"(unset)"_s : u"(set)"_s) : (v.isEmpty() ? u"(unset)"_s : v);
+        out.append(u"%1=%2 (%3)"_s.arg(s.name, shown, source(s.name)));
+    }
+    return out;
+}
+
+} // namespace clera

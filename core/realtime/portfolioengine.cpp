@@ -1,0 +1,234 @@
+#include "portfolioengine.h"
+
+#include <QSet>
+
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+namespace clera {
+
+namespace {
+
+constexpr Decimal::Raw product(std::int64_t qtyNanos, std::int64_t priceNanos)
+{
+    return Decimal::Raw(qtyNanos) * priceNanos;
+}
+
+std::int64_t priceToNanos(Decimal price)
+{
+    return price.rounded(9).toNanos().value_or(0);
+}
+
+} // namespace
+
+int PortfolioEngine::internSymbol(const QString &symbol)
+{
+    const auto it = m_symbolIndex.constFind(symbol);
+    if (it != m_symbolIndex.cend())
+        return *it;
+    const int index = int(m_symbols.size());
+    m_symbols.push_back(SymbolState{symbol, 0, 0, false, false, {}});
+    m_symbolIndex.insert(symbol, index);
+    return index;
+}
+
+Expected<int, QString> PortfolioEngine::setAccount(const QString &accountId, Decimal cash,
+                                                   const QList<Holding> &holdings)
+{
+    QHash<int, std::int64_t> merged;
+    for (const Holding &h : holdings) {
+        const auto qty = h.qty.toNanos();
+        if (!qty)
+            return unexpected(u"quantity %1 of %2 has more than 9 fractional digits"_s.arg(h.qty.toString(), h.symbol));
+        merged[internSymbol(h.symbol)] += *qty;
+    }
+
+    int index = accountIndex(accountId);
+    if (index < 0) {
+        if (!m_freeAccounts.empty()) {
+            index = m_freeAccounts.back();
+            m_freeAccounts.pop_back();
+        } else {
+            index = int(m_accounts.size());
+            m_accounts.emplace_back();
+        }
+        m_accountIndex.insert(accountId, index);
+    } else {
+        detachHoldings(index);
+    }
+    AccountState &a = m_accounts[size_t(index)];
+    a.id = accountId;
+    a.alive = true;
+    a.cash = cash.raw();
+    a.marketValue = 0;
+    a.previousValue = 0;
+    a.unpriced = 0;
+    a.withoutClose = 0;
+    a.holdings.clear();
+    for (auto it = merged.cbegin(); it != merged.cend(); ++it) {
+        if (it.value() == 0)
+            continue;
+        SymbolState &s = m_symbols[size_t(it.key())];
+        s.holders.push_back({index, it.value()});
+        a.holdings.push_back({it.key(), it.value()});
+        if (s.hasPrice)
+            a.marketValue += product(it.value(), s.priceNanos);
+        else
+            ++a.unpriced;
+        if (s.hasPreviousClose)
+            a.previousValue += product(it.value(), s.previousCloseNanos);
+        else
+            ++a.withoutClose;
+    }
+    markDirty(a, index);
+    return index;
+}
+
+void PortfolioEngine::detachHoldings(int account)
+{
+    for (const HeldSymbol &h : m_accounts[size_t(account)].holdings) {
+        auto &holders = m_symbols[size_t(h.symbol)].holders;
+        holders.erase(std::remove_if(holders.begin(), holders.end(),
+                                     [account](const HolderRef &r) { return r.account == account; }),
+                      holders.end());
+    }
+}
+
+void PortfolioEngine::removeAccount(const QString &accountId)
+{
+    const int index = accountIndex(accountId);
+    if (index < 0)
+        return;
+    detachHoldings(index);
+    AccountState &a = m_accounts[size_t(index)];
+    const bool queued = a.dirty; // still listed in m_dirty; keep the flag so a reuse is not listed twice
+    a = AccountState{};
+    a.dirty = queued;
+    m_accountIndex.remove(accountId);
+    m_freeAccounts.push_back(index);
+}
+
+void PortfolioEngine::markDirty(AccountState &a, int index)
+{
+    if (!a.dirty) {
+        a.dirty = true;
+        m_dirty.push_back(index);
+    }
+}
+
+void PortfolioEngine::setPrice(const QString &symbol, Decimal price)
+{
+    applyPrice(internSymbol(symbol), priceToNanos(price));
+}
+
+void PortfolioEngine::applyPrice(int symbol, std::int64_t priceNanos)
+{
+    SymbolState &s = m_symbols[size_t(symbol)];
+    if (s.hasPrice) {
+        const std::int64_t delta = priceNanos - s.priceNanos;
+        if (delta == 0)
+            return;
+        s.priceNanos = priceNanos;
+        for (const HolderRef &h : s.holders) {
+            AccountState &a = m_accounts[size_t(h.account)];
+            a.marketValue += product(h.qtyNanos, delta);
+            markDirty(a, h.account);
+        }
+    } else {
+        s.priceNanos = priceNanos;
+        s.hasPrice = true;
+        for (const HolderRef &h : s.holders) {
+            AccountState &a = m_accounts[size_t(h.account)];
+            a.marketValue += product(h.qtyNanos, priceNanos);
+            --a.unpriced;
+            markDirty(a, h.account);
+        }
+    }
+    m_holderUpdates += s.holders.size();
+}
+
+void PortfolioEngine::setPreviousClose(const QString &symbol, std::optional<Decimal> previousClose)
+{
+    SymbolState &s = m_symbols[size_t(internSymbol(symbol))];
+    const bool had = s.hasPreviousClose;
+    const std::int64_t old = s.previousCloseNanos;
+    const std::int64_t now = previousClose ? priceToNanos(*previousClose) : 0;
+    if (had == previousClose.has_value() && old == now)
+        return;
+    for (const HolderRef &h : s.holders) {
+        AccountState &a = m_accounts[size_t(h.account)];
+        if (had)
+            a.previousValue -= product(h.qtyNanos, old);
+        else
+            --a.withoutClose;
+        if (previousClose)
+            a.previousValue += product(h.qtyNanos, now);
+        else
+            ++a.withoutClose;
+        markDirty(a, h.account);
+    }
+    s.hasPreviousClose = previousClose.has_value();
+    s.previousCloseNanos = now;
+}
+
+QSet<QString> PortfolioEngine::symbolsOf(const QString &accountId) const
+{
+    QSet<QString> out;
+    const int index = accountIndex(accountId);
+    if (index < 0)
+        return out;
+    for (const HeldSymbol &h : m_accounts[size_t(index)].holdings)
+        out.insert(m_symbols[size_t(h.symbol)].symbol);
+    return out;
+}
+
+std::optional<Decimal> PortfolioEngine::price(const QString &symbol) const
+{
+    const int index = symbolIndex(symbol);
+    if (index < 0 || !m_symbols[size_t(index)].hasPrice)
+        return std::nullopt;
+    return Decimal::fromNanos(m_symbols[size_t(index)].priceNanos);
+}
+
+std::optional<Decimal> PortfolioEngine::previousClose(const QString &symbol) const
+{
+    const int index = symbolIndex(symbol);
+    if (index < 0 || !m_symbols[size_t(index)].hasPreviousClose)
+        return std::nullopt;
+    return Decimal::fromNanos(m_symbols[size_t(index)].previousCloseNanos);
+}
+
+PortfolioUpdate PortfolioEngine::snapshot(int account, Timestamp at) const
+{
+    const AccountState &a = m_accounts[size_t(account)];
+    PortfolioUpdate u;
+    u.accountId = a.id;
+    u.cash = Decimal::fromRaw(a.cash);
+    u.timestamp = at;
+    if (a.unpriced == 0) {
+        u.marketValue = Decimal::fromRaw(a.marketValue);
+        u.totalValue = Decimal::fromRaw(a.cash + a.marketValue);
+        if (a.withoutClose == 0) {
+            const Decimal today = Decimal::fromRaw(a.marketValue - a.previousValue);
+            const Decimal base = Decimal::fromRaw(a.cash + a.previousValue);
+            u.todayReturn = today;
+            if (base.isPositive())
+                u.todayReturnPercent = (today * Decimal(100)).checkedDiv(base);
+        }
+    }
+    return u;
+}
+
+std::vector<int> PortfolioEngine::takeDirty()
+{
+    std::vector<int> out;
+    out.swap(m_dirty);
+    for (int index : out)
+        m_accounts[size_t(index)].dirty = false;
+    out.erase(std::remove_if(out.begin(), out.end(), [this](int i) { return !m_accounts[size_t(i)].alive; }),
+              out.end());
+    return out;
+}
+
+} // namespace clera

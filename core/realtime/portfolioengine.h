@@ -1,0 +1,103 @@
+#pragma once
+
+#include "core/domain/decimal.h"
+#include "core/realtime/portfolioupdate.h"
+
+#include <QHash>
+#include <QList>
+#include <QString>
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace clera {
+
+// Incremental valuation of many accounts. Symbols and accounts are interned to dense indexes; each
+// symbol keeps its holders, so a tick touches only the accounts that hold the symbol:
+// market value += qty × (new − old). Quantities and prices travel as integer nanos (10⁻⁹), whose
+// product is exactly a Decimal's raw 10⁻¹⁸ value, so the arithmetic is exact and allocation-free.
+class PortfolioEngine
+{
+public:
+    struct Holding
+    {
+        QString symbol;
+        Decimal qty; // signed; at most 9 fractional digits
+    };
+
+    // Adds or replaces an account's cash and holdings. Fails (and changes nothing) when a quantity
+    // has more than 9 fractional digits. Returns the account's index.
+    [[nodiscard]] Expected<int, QString> setAccount(const QString &accountId, Decimal cash,
+                                                    const QList<Holding> &holdings);
+    void removeAccount(const QString &accountId);
+
+    // Prices are kept to 9 fractional digits (rounded half-even; market prices have at most 4).
+    void setPrice(const QString &symbol, Decimal price);
+    void setPreviousClose(const QString &symbol, std::optional<Decimal> previousClose);
+    // Hot path: applies a price by symbol index (see symbolIndex) and marks holders dirty.
+    void applyPrice(int symbol, std::int64_t priceNanos);
+
+    [[nodiscard]] int symbolIndex(const QString &symbol) const { return m_symbolIndex.value(symbol, -1); }
+    [[nodiscard]] int internSymbol(const QString &symbol);
+    [[nodiscard]] int accountIndex(const QString &accountId) const { return m_accountIndex.value(accountId, -1); }
+    [[nodiscard]] QString accountId(int account) const { return m_accounts[size_t(account)].id; }
+    [[nodiscard]] qsizetype accountCount() const { return m_accountIndex.size(); }
+    [[nodiscard]] qsizetype symbolCount() const { return qsizetype(m_symbols.size()); }
+    [[nodiscard]] QSet<QString> symbolsOf(const QString &accountId) const;
+    [[nodiscard]] std::optional<Decimal> price(const QString &symbol) const;
+    [[nodiscard]] std::optional<Decimal> previousClose(const QString &symbol) const;
+
+    // The current figures of one account.
+    [[nodiscard]] PortfolioUpdate snapshot(int account, Timestamp at) const;
+
+    // Accounts whose value changed since the last call, each once.
+    [[nodiscard]] std::vector<int> takeDirty();
+    [[nodiscard]] std::uint64_t holderUpdates() const { return m_holderUpdates; }
+
+private:
+    struct HolderRef
+    {
+        int account;
+        std::int64_t qtyNanos;
+    };
+    struct HeldSymbol
+    {
+        int symbol;
+        std::int64_t qtyNanos;
+    };
+    struct SymbolState
+    {
+        QString symbol;
+        std::int64_t priceNanos = 0;
+        std::int64_t previousCloseNanos = 0;
+        bool hasPrice = false;
+        bool hasPreviousClose = false;
+        std::vector<HolderRef> holders;
+    };
+    struct AccountState
+    {
+        QString id;
+        Decimal::Raw cash = 0;
+        Decimal::Raw marketValue = 0;   // Σ qty × price over priced holdings
+        Decimal::Raw previousValue = 0; // Σ qty × previous close over holdings with a close
+        int unpriced = 0;               // holdings without a price
+        int withoutClose = 0;           // holdings without a previous close
+        std::vector<HeldSymbol> holdings;
+        bool dirty = false;
+        bool alive = false;
+    };
+
+    void markDirty(AccountState &a, int index);
+    void detachHoldings(int account);
+
+    std::vector<SymbolState> m_symbols;
+    std::vector<AccountState> m_accounts;
+    std::vector<int> m_freeAccounts;
+    std::vector<int> m_dirty;
+    QHash<QString, int> m_symbolIndex;
+    QHash<QString, int> m_accountIndex;
+    std::uint64_t m_holderUpdates = 0;
+};
+
+} // namespace clera

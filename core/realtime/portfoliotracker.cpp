@@ -1,0 +1,179 @@
+#include "portfoliotracker.h"
+
+#include "core/marketdata/marketfeed.h"
+#include "core/realtime/symbolregistry.h"
+
+#include <QLoggingCategory>
+
+using namespace Qt::StringLiterals;
+
+Q_LOGGING_CATEGORY(lcRealtime, "clera.realtime")
+
+namespace clera {
+
+PortfolioTracker::PortfolioTracker(Broker *broker, MarketFeed *feed, SymbolRegistry *registry, Options options,
+                                   QObject *parent)
+    : QObject(parent), m_broker(broker), m_feed(feed), m_registry(registry),
+      m_throttle(options.minUpdateInterval, this)
+{
+    connect(m_feed, &MarketFeed::ticks, this, &PortfolioTracker::onTicks);
+    connect(m_feed, &MarketFeed::previousCloseChanged, this, [this](const QString &symbol) {
+        if (m_engine.symbolIndex(symbol) < 0)
+            return;
+        m_engine.setPreviousClose(symbol, m_feed->previousClose(symbol));
+        for (int account : m_engine.takeDirty())
+            m_throttle.markDirty(account);
+    });
+    connect(&m_throttle, &UpdateThrottle::released, this, &PortfolioTracker::publish);
+    connect(m_broker, &Broker::positionsChanged, this, &PortfolioTracker::reload);
+    connect(m_broker, &Broker::accountChanged, this, &PortfolioTracker::reload);
+
+    if (options.recalculationInterval.count() > 0) {
+        m_recalculation.setInterval(options.recalculationInterval);
+        connect(&m_recalculation, &QTimer::timeout, this, [this] {
+            const QStringList ids = m_tracked.keys();
+            for (const QString &id : ids)
+                reload(id);
+        });
+        m_recalculation.start();
+    }
+}
+
+void PortfolioTracker::track(const QString &accountId)
+{
+    if (m_tracked.contains(accountId))
+        return;
+    m_tracked.insert(accountId, Tracked{});
+    reload(accountId);
+}
+
+void PortfolioTracker::untrack(const QString &accountId)
+{
+    if (!m_tracked.remove(accountId))
+        return;
+    const int index = m_engine.accountIndex(accountId);
+    if (index >= 0)
+        m_throttle.forget(index);
+    m_engine.removeAccount(accountId);
+    m_registry->removeHolder(accountId);
+}
+
+void PortfolioTracker::trackAll()
+{
+    m_broker->accounts().then(this, [this](const BrokerResult<QList<Account>> &result) {
+        if (!result) {
+            qCWarning(lcRealtime) << "cannot list accounts:" << result.error().message;
+            Q_EMIT accountFailed(QString(), result.error());
+            return;
+        }
+        for (const Account &account : *result)
+            track(account.id);
+    });
+}
+
+std::optional<PortfolioUpdate> PortfolioTracker::latest(const QString &accountId) const
+{
+    const auto it = m_tracked.constFind(accountId);
+    const int index = m_engine.accountIndex(accountId);
+    if (it == m_tracked.cend() || !it->loaded || index < 0)
+        return std::nullopt;
+    return m_engine.snapshot(index, Timestamp::now());
+}
+
+QList<Position> PortfolioTracker::positions(const QString &accountId) const
+{
+    return m_tracked.value(accountId).positions;
+}
+
+void PortfolioTracker::reload(const QString &accountId)
+{
+    const auto it = m_tracked.find(accountId);
+    if (it == m_tracked.end())
+        return;
+    const quint64 generation = ++m_generation;
+    it->loadGeneration = generation;
+    // Cash and positions are read together; a newer reload supersedes an older one still in flight.
+    m_broker->account(accountId).then(this, [this, accountId, generation](const BrokerResult<Account> &account) {
+        if (!account) {
+            qCWarning(lcRealtime) << "cannot load account" << accountId << account.error().message;
+            Q_EMIT accountFailed(accountId, account.error());
+            return;
+        }
+        m_broker->positions(accountId).then(this, [this, accountId, generation, acc = *account](
+                                                      const BrokerResult<QList<Position>> &positions) {
+            if (!positions) {
+                qCWarning(lcRealtime) << "cannot load positions of" << accountId << positions.error().message;
+                Q_EMIT accountFailed(accountId, positions.error());
+                return;
+            }
+            applyLoaded(accountId, generation, acc, *positions);
+        });
+    });
+}
+
+void PortfolioTracker::applyLoaded(const QString &accountId, quint64 generation, const Account &account,
+                                   const QList<Position> &positions)
+{
+    const auto it = m_tracked.find(accountId);
+    if (it == m_tracked.end() || it->loadGeneration != generation)
+        return;
+    QList<PortfolioEngine::Holding> holdings;
+    QSet<QString> symbols;
+    for (const Position &p : positions) {
+        holdings.append({p.symbol, p.qty});
+        symbols.insert(p.symbol);
+    }
+    // Prices known before the first tick: the feed's, else the broker's own current price.
+    for (const Position &p : positions) {
+        if (!m_engine.price(p.symbol)) {
+            if (const auto last = m_feed->lastPrice(p.symbol))
+                m_engine.setPrice(p.symbol, *last);
+            else if (p.currentPrice)
+                m_engine.setPrice(p.symbol, *p.currentPrice);
+        }
+        if (!m_engine.previousClose(p.symbol)) {
+            if (const auto close = m_feed->previousClose(p.symbol))
+                m_engine.setPreviousClose(p.symbol, close);
+            else if (p.lastdayPrice)
+                m_engine.setPreviousClose(p.symbol, p.lastdayPrice);
+        }
+    }
+    const auto index = m_engine.setAccount(accountId, account.cash, holdings);
+    if (!index) {
+        qCWarning(lcRealtime) << "cannot value account" << accountId << index.error();
+        Q_EMIT accountFailed(accountId, BrokerError{BrokerError::Kind::Decode, index.error()});
+        return;
+    }
+    it->positions = positions;
+    it->loaded = true;
+    m_registry->setHolderSymbols(accountId, symbols);
+    for (int dirty : m_engine.takeDirty())
+        m_throttle.markDirty(dirty);
+    Q_EMIT accountLoaded(accountId);
+}
+
+void PortfolioTracker::onTicks(const QList<Tick> &batch)
+{
+    for (const Tick &tick : batch) {
+        const int symbol = m_engine.symbolIndex(tick.symbol);
+        if (symbol < 0)
+            continue;
+        if (const auto nanos = tick.price.rounded(9).toNanos())
+            m_engine.applyPrice(symbol, *nanos);
+    }
+    for (int account : m_engine.takeDirty())
+        m_throttle.markDirty(account);
+}
+
+void PortfolioTracker::publish(const QList<int> &accounts)
+{
+    const Timestamp now = Timestamp::now();
+    for (int index : accounts) {
+        PortfolioUpdate update = m_engine.snapshot(index, now);
+        if (!m_tracked.contains(update.accountId))
+            continue;
+        Q_EMIT portfolioUpdated(update);
+    }
+}
+
+} // namespace clera

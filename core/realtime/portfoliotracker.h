@@ -1,0 +1,80 @@
+#pragma once
+
+#include "core/broker/broker.h"
+#include "core/marketdata/marketfeed.h"
+#include "core/realtime/portfolioengine.h"
+#include "core/realtime/portfolioupdate.h"
+#include "core/realtime/updatethrottle.h"
+
+#include <QHash>
+#include <QObject>
+#include <QTimer>
+
+#include <chrono>
+#include <optional>
+
+namespace clera {
+
+class SymbolRegistry;
+
+// Keeps the live value of the tracked accounts: loads each account's cash and positions from the
+// broker, subscribes their symbols through the registry, applies feed ticks to the engine and emits
+// throttled updates. Reloads an account when the broker reports a change, and every account every
+// recalculation interval to heal drift.
+class PortfolioTracker : public QObject
+{
+    Q_OBJECT
+public:
+    struct Options
+    {
+        std::chrono::milliseconds minUpdateInterval{2000};
+        std::chrono::milliseconds recalculationInterval{30000};
+    };
+
+    PortfolioTracker(Broker *broker, MarketFeed *feed, SymbolRegistry *registry, Options options,
+                     QObject *parent = nullptr);
+
+    // Starts tracking (idempotent); the first update is emitted once cash and positions are loaded.
+    void track(const QString &accountId);
+    void untrack(const QString &accountId);
+    // Tracks every account the broker lists.
+    void trackAll();
+    [[nodiscard]] QStringList trackedAccounts() const { return m_tracked.keys(); }
+    [[nodiscard]] bool isTracked(const QString &accountId) const { return m_tracked.contains(accountId); }
+
+    // The account's value now (ignoring the throttle), once it has been loaded.
+    [[nodiscard]] std::optional<PortfolioUpdate> latest(const QString &accountId) const;
+    // Positions as last loaded from the broker.
+    [[nodiscard]] QList<Position> positions(const QString &accountId) const;
+    [[nodiscard]] const PortfolioEngine &engine() const { return m_engine; }
+
+Q_SIGNALS:
+    void portfolioUpdated(const clera::PortfolioUpdate &update);
+    void accountLoaded(const QString &accountId);
+    void accountFailed(const QString &accountId, const clera::BrokerError &error);
+
+private:
+    struct Tracked
+    {
+        QList<Position> positions;
+        quint64 loadGeneration = 0;
+        bool loaded = false;
+    };
+
+    void reload(const QString &accountId);
+    void applyLoaded(const QString &accountId, quint64 generation, const Account &account,
+                     const QList<Position> &positions);
+    void onTicks(const QList<Tick> &batch);
+    void publish(const QList<int> &accounts);
+
+    Broker *m_broker;
+    MarketFeed *m_feed;
+    SymbolRegistry *m_registry;
+    PortfolioEngine m_engine;
+    UpdateThrottle m_throttle;
+    QTimer m_recalculation;
+    QHash<QString, Tracked> m_tracked;
+    quint64 m_generation = 0;
+};
+
+} // namespace clera

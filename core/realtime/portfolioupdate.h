@@ -1,0 +1,35 @@
+#pragma once
+
+#include "core/domain/decimal.h"
+#include "core/domain/timestamp.h"
+
+#include <QJsonObject>
+#include <QMetaType>
+#include <QString>
+
+#include <optional>
+
+namespace clera {
+
+// One account's live value. A figure that cannot be known honestly (a held symbol without a price,
+// an unknown previous close) is nullopt, never zero or an estimate.
+struct PortfolioUpdate
+{
+    QString accountId;
+    Decimal cash;
+    std::optional<Decimal> marketValue;        // Σ qty × last price
+    std::optional<Decimal> totalValue;         // cash + market value
+    std::optional<Decimal> todayReturn;        // Σ qty × (last − previous close)
+    std::optional<Decimal> todayReturnPercent; // todayReturn / (cash + Σ qty × previous close) × 100
+    Timestamp timestamp;
+
+    // The WebSocket message: {"type":"portfolio_update","account_id","total_value":"$12,345.67",
+    // "today_return":"+$12.34 (0.10%)","raw_value","raw_return","raw_return_percent","timestamp"};
+    // raw_* are exact decimal strings or null.
+    [[nodiscard]] QJsonObject toJson() const;
+    friend bool operator==(const PortfolioUpdate &, const PortfolioUpdate &) = default;
+};
+
+} // namespace clera
+
+Q_DECLARE_METATYPE(clera::PortfolioUpdate)

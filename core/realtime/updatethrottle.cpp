@@ -1,0 +1,82 @@
+#include "updatethrottle.h"
+
+#include <QElapsedTimer>
+
+namespace clera {
+
+UpdateThrottle::UpdateThrottle(std::chrono::milliseconds interval, QObject *parent, Clock clock)
+    : QObject(parent), m_interval(interval), m_clock(std::move(clock))
+{
+    if (!m_clock) {
+        auto timer = std::make_shared<QElapsedTimer>();
+        timer->start();
+        m_clock = [timer] { return timer->elapsed(); };
+    }
+    m_turn.setSingleShot(true);
+    m_turn.setInterval(0);
+    m_timer.setSingleShot(true);
+    m_timer.setTimerType(Qt::PreciseTimer);
+    connect(&m_turn, &QTimer::timeout, this, &UpdateThrottle::releaseDue);
+    connect(&m_timer, &QTimer::timeout, this, &UpdateThrottle::releaseDue);
+}
+
+void UpdateThrottle::markDirty(int account)
+{
+    if (size_t(account) >= m_slots.size())
+        m_slots.resize(size_t(account) + 1);
+    Slot &slot = m_slots[size_t(account)];
+    if (slot.state == Pending)
+        return;
+    slot.state = Pending;
+    const qint64 due = slot.lastRelease + m_interval.count();
+    if (due <= m_clock()) {
+        m_ready.push_back(account);
+        if (!m_turn.isActive())
+            m_turn.start();
+    } else {
+        m_waiting.push({due, account});
+        schedule();
+    }
+}
+
+void UpdateThrottle::forget(int account)
+{
+    if (size_t(account) < m_slots.size())
+        m_slots[size_t(account)] = Slot{};
+}
+
+void UpdateThrottle::releaseDue()
+{
+    const qint64 now = m_clock();
+    while (!m_waiting.empty() && m_waiting.top().at <= now) {
+        m_ready.push_back(m_waiting.top().account);
+        m_waiting.pop();
+    }
+    QList<int> out;
+    out.reserve(qsizetype(m_ready.size()));
+    for (int account : m_ready) {
+        Slot &slot = m_slots[size_t(account)];
+        if (slot.state != Pending) // forgotten meanwhile
+            continue;
+        slot.state = Idle;
+        slot.lastRelease = now;
+        out.append(account);
+    }
+    m_ready.clear();
+    schedule();
+    if (!out.isEmpty())
+        Q_EMIT released(out);
+}
+
+void UpdateThrottle::schedule()
+{
+    if (m_waiting.empty()) {
+        m_timer.stop();
+        return;
+    }
+    const qint64 wait = std::max<qint64>(0, m_waiting.top().at - m_clock());
+    if (!m_timer.isActive() || m_timer.remainingTime() > wait)
+        m_timer.start(int(wait));
+}
+
+} // namespace clera
