@@ -1,0 +1,3 @@
+#include "marketdatalog.h"
+
+Q_LOGGING_CATEGORY(lcMarketData, "clera.marketdata")
