@@ -7,6 +7,8 @@
 #include <QDate>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QJsonValue>
+#include <QList>
 #include <QStringList>
 
 #include <optional>
@@ -73,5 +75,32 @@ private:
 [[nodiscard]] QJsonValue jsonDecimal(const std::optional<Decimal> &d);
 [[nodiscard]] QJsonValue jsonTimestamp(const std::optional<Timestamp> &t);
 [[nodiscard]] QJsonValue jsonString(const QString &s); // empty → null
+
+// Decodes a JSON value that must be an object with `T::fromJson` (a document's root, an array item).
+template<typename T>
+[[nodiscard]] Expected<T, DecodeError> decodeObject(const QJsonValue &value, const QString &path = {})
+{
+    if (!value.isObject())
+        return unexpected(DecodeError{path, QStringLiteral("must be an object")});
+    return T::fromJson(value.toObject(), path);
+}
+
+// Decodes an array of objects (Alpaca's bare-array list responses); item i is reported as `path[i]`.
+template<typename T>
+[[nodiscard]] Expected<QList<T>, DecodeError> decodeArray(const QJsonValue &value, const QString &path = {})
+{
+    if (!value.isArray())
+        return unexpected(DecodeError{path, QStringLiteral("must be an array")});
+    const QJsonArray array = value.toArray();
+    QList<T> out;
+    out.reserve(array.size());
+    for (qsizetype i = 0; i < array.size(); ++i) {
+        auto item = decodeObject<T>(array.at(i), path + u'[' + QString::number(i) + u']');
+        if (!item)
+            return unexpected(item.error());
+        out.append(std::move(item).value());
+    }
+    return out;
+}
 
 } // namespace clera

@@ -39,5 +39,7 @@ struct Position
 };
 
 [[nodiscard]] QString toWire(PositionSide side);
+// "long" | "short"; nullopt for anything else.
+[[nodiscard]] std::optional<PositionSide> positionSideFromWire(QStringView s);
 
 } // namespace clera
