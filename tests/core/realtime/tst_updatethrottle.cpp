@@ -1,0 +1,116 @@
+#include "core/realtime/updatethrottle.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace clera;
+using namespace std::chrono_literals;
+
+class TestUpdateThrottle : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void firstChangeIsReleasedThisTurn();
+    void changesWithinIntervalAreCoalesced();
+    void accountsAreIndependent();
+    void zeroIntervalReleasesEveryTurn();
+    void realTimerDeliversTheLatest();
+    void forgottenAccountIsNotReleased();
+};
+
+void TestUpdateThrottle::firstChangeIsReleasedThisTurn()
+{
+    qint64 now = 1000;
+    UpdateThrottle t(2000ms, nullptr, [&] { return now; });
+    QSignalSpy spy(&t, &UpdateThrottle::released);
+    t.markDirty(3);
+    t.markDirty(3);
+    QVERIFY(spy.wait(1000));
+    QCOMPARE(spy.count(), 1);
+    QCOMPARE(spy.at(0).at(0).value<QList<int>>(), QList<int>{3});
+}
+
+void TestUpdateThrottle::changesWithinIntervalAreCoalesced()
+{
+    qint64 now = 0;
+    UpdateThrottle t(2000ms, nullptr, [&] { return now; });
+    QSignalSpy spy(&t, &UpdateThrottle::released);
+    t.markDirty(0);
+    t.releaseDue();
+    QCOMPARE(spy.count(), 1);
+    now = 500;
+    t.markDirty(0);
+    now = 900;
+    t.markDirty(0);
+    t.releaseDue();
+    QCOMPARE(spy.count(), 1); // held back: last release was 0 ms, interval 2000 ms
+    now = 1999;
+    t.releaseDue();
+    QCOMPARE(spy.count(), 1);
+    now = 2000;
+    t.releaseDue();
+    QCOMPARE(spy.count(), 2); // one release for the two changes
+    QCOMPARE(spy.at(1).at(0).value<QList<int>>(), QList<int>{0});
+    now = 2100;
+    t.releaseDue();
+    QCOMPARE(spy.count(), 2); // nothing dirty
+}
+
+void TestUpdateThrottle::accountsAreIndependent()
+{
+    qint64 now = 0;
+    UpdateThrottle t(1000ms, nullptr, [&] { return now; });
+    QSignalSpy spy(&t, &UpdateThrottle::released);
+    t.markDirty(1);
+    t.releaseDue();
+    now = 100;
+    t.markDirty(1); // waits until 1000
+    t.markDirty(2); // never released before: goes now
+    t.releaseDue();
+    QCOMPARE(spy.count(), 2);
+    QCOMPARE(spy.at(1).at(0).value<QList<int>>(), QList<int>{2});
+    now = 1000;
+    t.releaseDue();
+    QCOMPARE(spy.count(), 3);
+    QCOMPARE(spy.at(2).at(0).value<QList<int>>(), QList<int>{1});
+}
+
+void TestUpdateThrottle::zeroIntervalReleasesEveryTurn()
+{
+    UpdateThrottle t(0ms);
+    QSignalSpy spy(&t, &UpdateThrottle::released);
+    for (int i = 0; i < 5; ++i)
+        t.markDirty(i % 2);
+    QVERIFY(spy.wait(1000));
+    QList<int> got = spy.at(0).at(0).value<QList<int>>();
+    std::sort(got.begin(), got.end());
+    QCOMPARE(got, (QList<int>{0, 1}));
+    t.markDirty(0);
+    QVERIFY(spy.wait(1000));
+    QCOMPARE(spy.count(), 2);
+}
+
+void TestUpdateThrottle::realTimerDeliversTheLatest()
+{
+    UpdateThrottle t(150ms);
+    QSignalSpy spy(&t, &UpdateThrottle::released);
+    t.markDirty(7);
+    QVERIFY(spy.wait(1000));
+    t.markDirty(7); // within the interval: must still arrive, by the timer
+    QTRY_COMPARE_WITH_TIMEOUT(spy.count(), 2, 2000);
+}
+
+void TestUpdateThrottle::forgottenAccountIsNotReleased()
+{
+    qint64 now = 0;
+    UpdateThrottle t(1000ms, nullptr, [&] { return now; });
+    QSignalSpy spy(&t, &UpdateThrottle::released);
+    t.markDirty(4);
+    t.forget(4);
+    t.releaseDue();
+    QCOMPARE(spy.count(), 0);
+}
+
+QTEST_GUILESS_MAIN(TestUpdateThrottle)
+#include "tst_updatethrottle.moc"
