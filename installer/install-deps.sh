@@ -17,6 +17,8 @@ packages=(
   libqt6sql6-sqlite libqt6sql6-psql
   # test-time services and headless display
   redis-server xvfb xauth libgl1-mesa-dri dbus gnome-keyring libsecret-1-0
+  # fonts for rendering and screenshots
+  fonts-dejavu-core
 )
 if [[ "${1:-}" == "--with-postgres" ]]; then
   packages+=(postgresql postgresql-common)
