@@ -43,7 +43,7 @@ public:
     [[nodiscard]] QString statusMessage() const override;
 
     [[nodiscard]] const Options &options() const { return m_options; }
-    // Ticks emitted per step while anything is subscribed: round(ticksPerSecond × stepIntervalMs / 1000), ≥ 1.
+    // Ticks per step while anything is subscribed: round(ticksPerSecond × stepIntervalMs / 1000), at least 1.
     [[nodiscard]] int ticksPerStep() const { return m_ticksPerStep; }
     [[nodiscard]] bool isRunning() const;
     // Time stamp source for ticks (Timestamp::now by default); tests inject a fixed clock.
