@@ -246,15 +246,19 @@ std::optional<Decimal> Decimal::checkedMul(Decimal other) const
     if (__builtin_mul_overflow(a1, b0, &mid1) || __builtin_mul_overflow(a0, b1, &mid2))
         return std::nullopt;
     const Raw low = a0 * b0;
-    Raw lowQ = low / kOne;
+    if (__builtin_add_overflow(hi, mid1, &sum) || __builtin_add_overflow(sum, mid2, &sum)
+        || __builtin_add_overflow(sum, low / kOne, &sum))
+        return std::nullopt;
+    // Every term has the product's sign, so `sum` is the product truncated toward zero; a tie goes to
+    // the even neighbour of the whole sum, not of the sub-unit part alone.
     const Raw lowR = low % kOne;
     if (lowR != 0) {
         const U128 twice = magnitude(lowR) * 2;
-        if (twice > kOneU || (twice == kOneU && (lowQ % 2) != 0))
-            lowQ += (low < 0 ? -1 : 1);
+        if ((twice > kOneU || (twice == kOneU && (sum % 2) != 0))
+            && __builtin_add_overflow(sum, Raw(low < 0 ? -1 : 1), &sum))
+            return std::nullopt;
     }
-    if (__builtin_add_overflow(hi, mid1, &sum) || __builtin_add_overflow(sum, mid2, &sum)
-        || __builtin_add_overflow(sum, lowQ, &sum) || magnitude(sum) >= kRawLimit)
+    if (magnitude(sum) >= kRawLimit)
         return std::nullopt;
     return fromRaw(sum);
 }

@@ -149,8 +149,10 @@ std::optional<qint64> JsonReader::optInteger(QStringView key)
         if (ok)
             return n;
     } else if (v.isDouble()) {
+        // Range-check before converting: a double outside qint64 converts with undefined behaviour.
         const double d = v.toDouble();
-        if (d == double(qint64(d)))
+        constexpr double kLimit = 9223372036854775808.0; // 2^63
+        if (d >= -kLimit && d < kLimit && d == double(qint64(d)))
             return qint64(d);
     }
     fail(key, u"must be an integer"_s);

@@ -48,13 +48,19 @@ QString formatSignedUsd(Decimal amount)
 
 QString formatPercent(Decimal fraction, bool withPlusSign)
 {
-    const Decimal percent = fraction * Decimal(100);
-    QString text = percent.abs().toFixed(2, RoundingMode::HalfUp);
-    if (roundsToZero(percent, 2))
-        return text + u'%';
-    if (percent.isNegative())
-        return u'-' + text + u'%';
-    return (withPlusSign ? u"+"_s : QString()) + text + u'%';
+    // Shifting the decimal point of the fraction rounded to 4 digits equals rounding fraction × 100 to 2
+    // digits, and cannot overflow for fractions ≥ 1e17 the way the multiplication would.
+    const QString fixed = fraction.abs().toFixed(4, RoundingMode::HalfUp);
+    const qsizetype dot = fixed.indexOf(u'.');
+    QString whole = fixed.left(dot) + QStringView(fixed).mid(dot + 1, 2);
+    while (whole.size() > 1 && whole.startsWith(u'0'))
+        whole.remove(0, 1);
+    const QString text = whole + u'.' + QStringView(fixed).mid(dot + 3) + u'%';
+    if (roundsToZero(fraction, 4))
+        return text;
+    if (fraction.isNegative())
+        return u'-' + text;
+    return (withPlusSign ? u"+"_s : QString()) + text;
 }
 
 } // namespace clera

@@ -89,8 +89,16 @@ Expected<Timestamp, QString> Timestamp::parse(QStringView s)
         return unexpected(u"'%1' is not a valid date and time"_s.arg(s));
     // Leap seconds (":60") are folded into the next second, as most parsers do.
     const std::int64_t days = date.toJulianDay() - QDate(1970, 1, 1).toJulianDay();
-    const std::int64_t secs = days * 86400 + hour * 3600 + minute * 60 + second - offsetSeconds;
-    return fromNanos(secs * 1'000'000'000 + fraction);
+    std::int64_t secs = days * 86400 + hour * 3600 + minute * 60 + second - offsetSeconds;
+    if (secs < 0 && fraction > 0) { // keeps secs × 10⁹ in range down to the smallest representable instant
+        ++secs;
+        fraction -= 1'000'000'000;
+    }
+    std::int64_t nanos;
+    if (__builtin_mul_overflow(secs, std::int64_t(1'000'000'000), &nanos)
+        || __builtin_add_overflow(nanos, fraction, &nanos))
+        return unexpected(u"'%1' is outside 1677-09-21 … 2262-04-11"_s.arg(s));
+    return fromNanos(nanos);
 }
 
 QDateTime Timestamp::toDateTime() const
