@@ -1,0 +1,184 @@
+#include "serverroot.h"
+
+#include "core/auth/jwt.h"
+#include "core/broker/simbroker.h"
+#include "core/marketdata/assetcatalog.h"
+#include "core/marketdata/simfeed.h"
+#include "core/realtime/portfoliotracker.h"
+#include "core/realtime/symbolregistry.h"
+#include "core/store/accountdirectory.h"
+#include "demoseeder.h"
+#include "jwtsecret.h"
+#include "restapi.h"
+#include "serverlog.h"
+#include "websockethub.h"
+
+#include <QDir>
+#include <QHostAddress>
+
+using namespace Qt::StringLiterals;
+
+#ifndef CLERA_VERSION
+#define CLERA_VERSION "0.0.0"
+#endif
+
+namespace clera {
+
+namespace {
+
+using Kind = ServerRoot::StartError::Kind;
+
+Unexpected<ServerRoot::StartError> fail(Kind kind, const QString &message)
+{
+    return unexpected(ServerRoot::StartError{kind, message});
+}
+
+Expected<QHostAddress, QString> hostAddress(const Config &config, const QString &name)
+{
+    const QString text = config.value(name);
+    QHostAddress address;
+    if (text == u"localhost")
+        address = QHostAddress(QHostAddress::LocalHost);
+    else if (!address.setAddress(text))
+        return unexpected(u"%1 must be an IP address (got '%2')"_s.arg(name, text));
+    return address;
+}
+
+} // namespace
+
+ServerRoot::ServerRoot(Config config, QObject *parent) : QObject(parent), m_config(std::move(config)) {}
+
+ServerRoot::~ServerRoot()
+{
+    // The hub and the API hold raw pointers to the services; stop them first.
+    delete m_rest;
+    delete m_hub;
+    delete m_tracker;
+    delete m_broker;
+    delete m_registry;
+    delete m_feed;
+}
+
+Expected<std::monostate, ServerRoot::StartError> ServerRoot::start(Options options)
+{
+    // Every setting is checked before anything is created, so a bad one never leaves files behind.
+    if (m_config.value(u"CLERA_BROKER"_s) != u"sim")
+        return fail(Kind::Setting, u"CLERA_BROKER must be 'sim' (got '%1')"_s.arg(m_config.value(u"CLERA_BROKER"_s)));
+    if (m_config.value(u"CLERA_FEED"_s) != u"sim")
+        return fail(Kind::Setting, u"CLERA_FEED must be 'sim' (got '%1')"_s.arg(m_config.value(u"CLERA_FEED"_s)));
+    const auto apiHost = hostAddress(m_config, u"CLERA_API_HOST"_s);
+    const auto wsHost = hostAddress(m_config, u"WEBSOCKET_HOST"_s);
+    const auto apiPort = m_config.port(u"CLERA_API_PORT"_s);
+    const auto wsPort = m_config.port(u"WEBSOCKET_PORT"_s);
+    const auto seed = m_config.integer(u"CLERA_SIM_SEED"_s, 0, std::numeric_limits<qint64>::max());
+    const auto tickRate = m_config.integer(u"CLERA_SIM_TICK_RATE"_s, 1, 100000);
+    const auto minUpdate = m_config.seconds(u"MIN_UPDATE_INTERVAL"_s);
+    const auto recalculation = m_config.seconds(u"RECALCULATION_INTERVAL"_s);
+    const auto ttl = m_config.integer(u"CLERA_TOKEN_TTL"_s, 1, 366LL * 24 * 3600);
+    for (const QString *error : {apiHost ? nullptr : &apiHost.error(), wsHost ? nullptr : &wsHost.error(),
+                                 apiPort ? nullptr : &apiPort.error(), wsPort ? nullptr : &wsPort.error(),
+                                 seed ? nullptr : &seed.error(), tickRate ? nullptr : &tickRate.error(),
+                                 minUpdate ? nullptr : &minUpdate.error(),
+                                 recalculation ? nullptr : &recalculation.error(), ttl ? nullptr : &ttl.error()}) {
+        if (error)
+            return fail(Kind::Setting, *error);
+    }
+    if (*apiPort != 0 && *apiPort == *wsPort && *apiHost == *wsHost)
+        return fail(Kind::Setting, u"CLERA_API_PORT and WEBSOCKET_PORT must differ"_s);
+
+    const auto dataDir = m_config.dataDir();
+    if (!dataDir)
+        return fail(Kind::Runtime, dataDir.error());
+    m_dataDir = *dataDir;
+
+    const auto secret = JwtSecret::resolve(m_config.value(u"CLERA_JWT_SECRET"_s), m_dataDir);
+    if (!secret)
+        return fail(m_config.isSet(u"CLERA_JWT_SECRET"_s) ? Kind::Setting : Kind::Runtime, secret.error());
+    m_jwt = std::make_unique<Jwt>(secret->key);
+    m_secretFile = secret->file;
+    m_secretGenerated = secret->generated;
+
+    auto catalog = AssetCatalog::load();
+    if (!catalog)
+        return fail(Kind::Runtime, u"cannot load the asset catalog: "_s + catalog.error());
+    m_catalog = std::make_unique<AssetCatalog>(std::move(*catalog));
+
+    SimFeed::Options feedOptions;
+    feedOptions.seed = quint64(*seed);
+    feedOptions.ticksPerSecond = int(*tickRate);
+    m_feed = new SimFeed(*m_catalog, feedOptions, this);
+    m_registry = new SymbolRegistry(m_feed, this);
+    m_broker = new SimBroker(m_feed, *m_catalog, m_registry, QDir(m_dataDir).filePath(kBrokerDatabase.toString()), this);
+    if (auto opened = m_broker->open(); !opened)
+        return fail(Kind::Runtime, u"cannot open the simulated broker: "_s + opened.error());
+    m_directory = std::make_unique<AccountDirectory>(QDir(m_dataDir).filePath(kDirectoryDatabase.toString()));
+    if (auto opened = m_directory->open(); !opened)
+        return fail(Kind::Runtime, u"cannot open the account directory: "_s + opened.error());
+
+    if (options.demo) {
+        DemoSeeder seeder(m_broker, m_directory.get());
+        const auto seeded = seeder.seed();
+        if (!seeded)
+            return fail(Kind::Runtime, u"cannot seed the demo data: "_s + seeded.error());
+        m_demoAccounts = *seeded;
+    }
+
+    m_tracker = new PortfolioTracker(m_broker, m_feed, m_registry, {*minUpdate, *recalculation}, this);
+    m_tracker->trackAll();
+
+    m_hub = new WebSocketHub(m_jwt.get(), m_broker, m_directory.get(), m_tracker, this);
+    RestApi::Services services;
+    services.catalog = m_catalog.get();
+    services.broker = m_broker;
+    services.feed = m_feed;
+    services.directory = m_directory.get();
+    services.tracker = m_tracker;
+    services.hub = m_hub;
+    services.jwt = m_jwt.get();
+    services.brokerAvailable = [broker = m_broker] { return broker->isOpen(); };
+    services.version = QStringLiteral(CLERA_VERSION);
+    m_rest = new RestApi(std::move(services), this);
+
+    if (auto listening = m_rest->listen(*apiHost, *apiPort); !listening)
+        return fail(Kind::Bind, listening.error());
+    if (auto listening = m_hub->listen(*wsHost, *wsPort); !listening)
+        return fail(Kind::Bind, listening.error());
+
+    if (options.startFeed)
+        m_feed->start();
+    return std::monostate{};
+}
+
+QStringList ServerRoot::banner() const
+{
+    const QString apiHost = m_config.value(u"CLERA_API_HOST"_s);
+    const QString wsHost = m_config.value(u"WEBSOCKET_HOST"_s);
+    QStringList lines{
+        u"clera-server %1"_s.arg(QStringLiteral(CLERA_VERSION)),
+        u"Mode: broker %1, feed %2"_s.arg(m_config.value(u"CLERA_BROKER"_s), m_config.value(u"CLERA_FEED"_s)),
+        u"Data folder: %1"_s.arg(m_dataDir),
+    };
+    if (m_secretFile.isEmpty())
+        lines.append(u"JWT secret: from CLERA_JWT_SECRET"_s);
+    else
+        lines.append(u"JWT secret: %1 file %2"_s.arg(m_secretGenerated ? u"generated"_s : u"using generated"_s,
+                                                     m_secretFile));
+    if (!m_demoAccounts.isEmpty())
+        lines.append(u"Demo data: users demo-alice, demo-bob (user) and demo-operator (operator); "
+                     "print a token with: clera-server token demo-alice"_s);
+    lines.append(u"REST http://%1:%2"_s.arg(apiHost).arg(restPort()));
+    lines.append(u"WebSocket ws://%1:%2/ws/portfolio/{account_id}?token=…"_s.arg(wsHost).arg(webSocketPort()));
+    return lines;
+}
+
+quint16 ServerRoot::restPort() const
+{
+    return m_rest ? m_rest->port() : 0;
+}
+
+quint16 ServerRoot::webSocketPort() const
+{
+    return m_hub ? m_hub->port() : 0;
+}
+
+} // namespace clera

@@ -1,0 +1,88 @@
+#pragma once
+
+#include "core/config/config.h"
+#include "core/domain/expected.h"
+
+#include <QObject>
+#include <QStringList>
+
+#include <memory>
+#include <optional>
+
+namespace clera {
+
+class AccountDirectory;
+class AssetCatalog;
+class Jwt;
+class PortfolioTracker;
+class RestApi;
+class SimBroker;
+class SimFeed;
+class SymbolRegistry;
+class WebSocketHub;
+
+// The composition root of clera-server: builds the asset catalog, SimFeed, SymbolRegistry, SimBroker
+// (SQLite in the data folder), AccountDirectory and PortfolioTracker from the configuration, seeds
+// the demo data when asked, and serves them over REST and WebSocket.
+class ServerRoot : public QObject
+{
+    Q_OBJECT
+public:
+    struct StartError
+    {
+        enum class Kind { Setting, Runtime, Bind };
+        Kind kind = Kind::Runtime;
+        QString message;
+        // 2 for a bad setting, 1 otherwise.
+        [[nodiscard]] int exitCode() const { return kind == Kind::Setting ? 2 : 1; }
+    };
+    struct Options
+    {
+        bool demo = false;
+        bool startFeed = true;
+    };
+
+    static constexpr QStringView kBrokerDatabase = u"simbroker.sqlite";
+    static constexpr QStringView kDirectoryDatabase = u"clera.sqlite";
+
+    explicit ServerRoot(Config config, QObject *parent = nullptr);
+    ~ServerRoot() override;
+
+    // Builds every service, listens on both ports and starts the feed.
+    [[nodiscard]] Expected<std::monostate, StartError> start(Options options);
+    // What the server prints on start-up: mode, data folder, secret source, listening URLs.
+    [[nodiscard]] QStringList banner() const;
+
+    [[nodiscard]] quint16 restPort() const;
+    [[nodiscard]] quint16 webSocketPort() const;
+    [[nodiscard]] QString dataDir() const { return m_dataDir; }
+    [[nodiscard]] const QStringList &demoAccounts() const { return m_demoAccounts; }
+
+    [[nodiscard]] const AssetCatalog &catalog() const { return *m_catalog; }
+    [[nodiscard]] SimFeed *feed() const { return m_feed; }
+    [[nodiscard]] SimBroker *broker() const { return m_broker; }
+    [[nodiscard]] SymbolRegistry *registry() const { return m_registry; }
+    [[nodiscard]] AccountDirectory *directory() const { return m_directory.get(); }
+    [[nodiscard]] PortfolioTracker *tracker() const { return m_tracker; }
+    [[nodiscard]] WebSocketHub *hub() const { return m_hub; }
+    [[nodiscard]] const Jwt &jwt() const { return *m_jwt; }
+
+private:
+    Config m_config;
+    QString m_dataDir;
+    QString m_secretFile;
+    bool m_secretGenerated = false;
+    QStringList m_demoAccounts;
+
+    std::unique_ptr<AssetCatalog> m_catalog;
+    std::unique_ptr<Jwt> m_jwt;
+    std::unique_ptr<AccountDirectory> m_directory;
+    SimFeed *m_feed = nullptr;
+    SymbolRegistry *m_registry = nullptr;
+    SimBroker *m_broker = nullptr;
+    PortfolioTracker *m_tracker = nullptr;
+    WebSocketHub *m_hub = nullptr;
+    RestApi *m_rest = nullptr;
+};
+
+} // namespace clera
