@@ -1,0 +1,109 @@
+#include "approot.h"
+#include "mainwindowloader.h"
+#include "portfoliomodel.h"
+#include "qmlplugins.h"
+
+#include "core/config/config.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QQmlApplicationEngine>
+#include <QQuickStyle>
+#include <QQuickWindow>
+#include <QTimer>
+
+#include <cstdio>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+constexpr int kScreenshotSettleMs = 1500;
+constexpr int kScreenshotTimeoutMs = 30000;
+
+void fatal(const QString &message)
+{
+    std::fprintf(stderr, "clera: %s\n", qPrintable(message));
+}
+
+// Saves a PNG of the window once the first portfolio figures (or an error) are shown and a few ticks
+// have rendered, then quits: exit code 0 when saved, 1 otherwise.
+void scheduleScreenshot(QApplication &app, QQuickWindow *window, clera::PortfolioModel *portfolio, const QString &file)
+{
+    auto *settle = new QTimer(&app);
+    settle->setSingleShot(true);
+    settle->setInterval(kScreenshotSettleMs);
+    QObject::connect(settle, &QTimer::timeout, window, [window, file] {
+        const QImage image = window->grabWindow();
+        if (image.isNull() || !image.save(file, "PNG")) {
+            fatal(u"could not save a screenshot to %1"_s.arg(file));
+            QCoreApplication::exit(1);
+            return;
+        }
+        std::printf("clera: screenshot saved to %s (%dx%d)\n", qPrintable(file), image.width(), image.height());
+        QCoreApplication::exit(0);
+    });
+    const auto armWhenShown = [settle, portfolio] {
+        if (!portfolio->loading() && !settle->isActive())
+            settle->start();
+    };
+    QObject::connect(portfolio, &clera::PortfolioModel::loadingChanged, settle, armWhenShown);
+    armWhenShown();
+    QTimer::singleShot(kScreenshotTimeoutMs, &app, [] {
+        fatal(u"timed out waiting for the first portfolio update; no screenshot taken"_s);
+        QCoreApplication::exit(1);
+    });
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(u"clera"_s);
+    QApplication::setApplicationDisplayName(u"Clera"_s);
+    QApplication::setOrganizationName(u"Clera"_s);
+    QApplication::setApplicationVersion(QStringLiteral(CLERA_VERSION));
+    QApplication::setDesktopFileName(u"clera"_s);
+    QQuickStyle::setStyle(u"Basic"_s);
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(u"Clera desktop: your portfolio, live. Runs a simulated market and a paper "
+                                     u"account out of the box."_s);
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption screenshot(u"screenshot"_s,
+                                        u"Save a PNG of the window once the portfolio is shown, then exit"_s,
+                                        u"file"_s);
+    parser.addOption(screenshot);
+    clera::Config::addOptions(parser, clera::Config::App);
+    parser.process(app);
+
+    const auto config = clera::Config::resolve(parser, clera::Config::App);
+    if (!config) {
+        fatal(config.error());
+        return 1;
+    }
+    const auto options = clera::AppRoot::optionsFrom(*config);
+    if (!options) {
+        fatal(options.error());
+        return 1;
+    }
+
+    clera::AppRoot root(*options);
+    if (const auto started = root.start(); !started) {
+        fatal(started.error());
+        return 1;
+    }
+
+    QQmlApplicationEngine engine;
+    QString error;
+    QQuickWindow *window = clera::MainWindowLoader::load(engine, root, &error);
+    if (!window) {
+        fatal(error);
+        return 1;
+    }
+    if (parser.isSet(screenshot))
+        scheduleScreenshot(app, window, root.portfolio(), parser.value(screenshot));
+    return app.exec();
+}

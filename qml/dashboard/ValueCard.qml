@@ -1,0 +1,83 @@
+pragma ComponentBehavior: Bound
+
+import QtQuick
+import QtQuick.Layouts
+import Clera.Models
+import Clera.Ui
+
+// The headline: total portfolio value and today's change.
+Card {
+    id: root
+
+    required property PortfolioModel portfolio
+
+    readonly property bool up: root.portfolio.direction === PortfolioModel.Up
+    readonly property bool down: root.portfolio.direction === PortfolioModel.Down
+
+    implicitHeight: 196
+
+    ColumnLayout {
+        anchors.fill: parent
+        anchors.margins: Theme.cardPadding
+        spacing: 0
+
+        SectionLabel {
+            text: qsTr("Portfolio value")
+        }
+
+        Text {
+            Layout.topMargin: 12
+            text: root.portfolio.loading ? qsTr("Loading…") : root.portfolio.totalValue
+            color: root.portfolio.loading ? Theme.textMuted : Theme.textPrimary
+            font.family: Theme.fontFamily
+            font.pixelSize: Theme.fontHero
+            font.bold: true
+            font.letterSpacing: -0.5
+        }
+
+        RowLayout {
+            Layout.topMargin: 14
+            spacing: 10
+            visible: !root.portfolio.loading
+
+            Pill {
+                text: (root.up ? "▲ " : root.down ? "▼ " : "") + root.portfolio.todayReturn
+                      + "   " + root.portfolio.todayReturnPercent
+                fontSize: Theme.fontBody
+                horizontalPadding: 12
+                color: root.up ? Theme.positiveSoft : root.down ? Theme.negativeSoft : Theme.surfaceRaised
+                textColor: Theme.changeColor(root.up, root.down)
+            }
+
+            Text {
+                text: qsTr("Today")
+                color: Theme.textSecondary
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.fontBody
+            }
+        }
+
+        Item { Layout.fillHeight: true }
+
+        RowLayout {
+            Layout.fillWidth: true
+            spacing: 8
+
+            Text {
+                text: "ⓘ"
+                color: Theme.warning
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.fontSmall
+            }
+
+            Text {
+                Layout.fillWidth: true
+                text: root.portfolio.accountNotice
+                color: Theme.textMuted
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.fontSmall
+                elide: Text.ElideRight
+            }
+        }
+    }
+}
