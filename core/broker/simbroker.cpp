@@ -17,71 +17,25 @@ namespace {
 
 Q_LOGGING_CATEGORY(lcSimBroker, "clera.broker")
 
-// Alpaca's error codes (first three digits mirror the HTTP status; validation keeps 400… under 422).
-constexpr qint64 kValidationCode = 40010001;
-constexpr qint64 kForbiddenCode = 40310000;
-constexpr qint64 kNotFoundCode = 40410000;
-constexpr qint64 kUnprocessableCode = 42210000;
-constexpr int kMaxClientOrderIdLength = 128;
+using namespace simerror;
+
 constexpr int kQtyDigits = 9;
 constexpr int kCashDigits = 2;
 constexpr std::int64_t kNanosPerDay = 86'400'000'000'000LL;
 
-BrokerError invalid(const QString &message, qint64 code = kValidationCode)
-{
-    return {BrokerError::Kind::InvalidRequest, message, 422, code};
-}
-BrokerError notTradable(const QString &message) { return {BrokerError::Kind::NotTradable, message, 422, kValidationCode}; }
-BrokerError notFound(const QString &message) { return {BrokerError::Kind::NotFound, message, 404, kNotFoundCode}; }
-BrokerError unavailable(const QString &message) { return {BrokerError::Kind::Unavailable, message, 503, 0}; }
-BrokerError internal(const QString &message) { return {BrokerError::Kind::Internal, message, 500, 0}; }
-BrokerError insufficientBuyingPower(const QString &what, Decimal required, Decimal available)
-{
-    return {BrokerError::Kind::InsufficientBuyingPower,
-            u"%1 (required: %2, available: %3)"_s.arg(what, required.toString(), available.toString()), 403,
-            kForbiddenCode};
-}
-BrokerError duplicateClientOrderId()
-{
-    return {BrokerError::Kind::DuplicateClientOrderId, u"client_order_id must be unique"_s, 422, kValidationCode};
-}
-
-template<typename T>
-QFuture<BrokerResult<T>> ready(BrokerResult<T> result)
+template <typename T> QFuture<BrokerResult<T>> ready(BrokerResult<T> result)
 {
     return QtFuture::makeReadyFuture(std::move(result));
 }
 
-QString newUuid() { return QUuid::createUuid().toString(QUuid::WithoutBraces); }
-
-bool isOpenStatus(OrderStatus s)
+BrokerError notOpen()
 {
-    switch (s) {
-    case OrderStatus::Filled:
-    case OrderStatus::Canceled:
-    case OrderStatus::Expired:
-    case OrderStatus::Rejected:
-    case OrderStatus::Replaced:
-    case OrderStatus::DoneForDay:
-        return false;
-    default:
-        return true;
-    }
+    return unavailable(u"the simulated broker is not open"_s);
 }
 
-bool isPending(TransferStatus s)
+QString newUuid()
 {
-    switch (s) {
-    case TransferStatus::Complete:
-    case TransferStatus::Settled:
-    case TransferStatus::Rejected:
-    case TransferStatus::Canceled:
-    case TransferStatus::Returned:
-    case TransferStatus::Expired:
-        return false;
-    default:
-        return true;
-    }
+    return QUuid::createUuid().toString(QUuid::WithoutBraces);
 }
 
 bool crosses(const Order &o, Decimal price)
@@ -91,50 +45,13 @@ bool crosses(const Order &o, Decimal price)
     return o.side == OrderSide::Buy ? price <= *o.limitPrice : price >= *o.limitPrice;
 }
 
-QString typeName(OrderType t)
-{
-    switch (t) {
-    case OrderType::Market: return u"market"_s;
-    case OrderType::Limit: return u"limit"_s;
-    case OrderType::Stop: return u"stop"_s;
-    case OrderType::StopLimit: return u"stop_limit"_s;
-    case OrderType::TrailingStop: return u"trailing_stop"_s;
-    case OrderType::Unknown: break;
-    }
-    return u"unknown"_s;
-}
-
-QString className(OrderClass c)
-{
-    switch (c) {
-    case OrderClass::Bracket: return u"bracket"_s;
-    case OrderClass::Oco: return u"oco"_s;
-    case OrderClass::Oto: return u"oto"_s;
-    case OrderClass::Mleg: return u"mleg"_s;
-    case OrderClass::Simple: return u"simple"_s;
-    case OrderClass::Unknown: break;
-    }
-    return u"unknown"_s;
-}
-
 } // namespace
-
-struct SimBroker::ValidOrder
-{
-    const AssetCatalog::Entry *asset = nullptr;
-    OrderRequest request; // client_order_id filled in
-};
 
 SimBroker::SimBroker(MarketFeed *feed, const AssetCatalog &catalog, SymbolRegistry *registry,
                      const QString &databasePath, QObject *parent)
-    : Broker(parent)
-    , m_feed(feed)
-    , m_catalog(catalog)
-    , m_registry(registry)
-    , m_store(std::make_unique<SimBrokerStore>(databasePath))
+    : Broker(parent), m_feed(feed), m_rules(catalog), m_registry(registry),
+      m_store(std::make_unique<SimBrokerStore>(databasePath))
 {
-    for (const AssetCatalog::Entry &e : m_catalog.entries())
-        m_symbolByAssetId.insert(e.asset.id, e.asset.symbol);
     if (m_feed)
         connect(m_feed, &MarketFeed::ticks, this, &SimBroker::onTicks);
 }
@@ -155,36 +72,44 @@ Expected<Done, QString> SimBroker::open()
         return opened;
     auto snapshot = m_store->load();
     if (!snapshot)
-        return unexpected(u"cannot read simulated broker database %1: %2"_s.arg(m_store->path(), snapshot.error()));
+        return unexpected(
+            u"cannot read simulated broker database %1: %2"_s.arg(m_store->path(), snapshot.error()));
 
     SimBrokerStore::Changes restored;
-    restored.accounts = snapshot->accounts;
-    restored.positions = snapshot->positions;
-    restored.orders = snapshot->orders;
-    restored.transfers = snapshot->transfers;
-    for (const OrderRow &o : std::as_const(restored.orders))
-        m_nextSeq = std::max(m_nextSeq, o.seq + 1);
-    for (const TransferRow &t : std::as_const(restored.transfers))
-        m_nextSeq = std::max(m_nextSeq, t.seq + 1);
-    apply(restored);
+    restored.accounts = std::move(snapshot->accounts);
+    restored.positions = std::move(snapshot->positions);
+    restored.orders = std::move(snapshot->orders);
+    restored.transfers = std::move(snapshot->transfers);
+    m_ledger.apply(restored);
+    m_nextSeq = m_ledger.maxSeq() + 1;
     m_open = true;
-
-    for (const TransferRow &t : std::as_const(restored.transfers)) {
-        if (isPending(t.transfer.status))
-            scheduleSettlement(t.transfer);
-    }
-    qCDebug(lcSimBroker).nospace() << "simulated broker opened " << m_store->path() << ": " << m_accounts.size()
-                                  << " accounts, " << m_orders.size() << " orders (" << m_openOrders.size()
-                                  << " open), " << m_transfers.size() << " transfers";
+    syncRegistry();
+    // Restored open limit orders wait for the next tick of their symbol, like new ones whose limit the
+    // market has not reached.
+    for (const Transfer &t : m_ledger.pendingTransfers())
+        scheduleSettlement(t);
+    qCDebug(lcSimBroker).nospace() << "opened " << m_store->path() << ": " << m_ledger.accountCount()
+                                   << " accounts, " << m_ledger.orderCount() << " orders ("
+                                   << m_ledger.openOrderCount() << " open), " << m_ledger.transferCount()
+                                   << " transfers";
     return Done{};
 }
 
-QString SimBroker::name() const { return u"sim"_s; }
+QString SimBroker::name() const
+{
+    return u"sim"_s;
+}
+
+QString SimBroker::accountLabel(const QString &accountId) const
+{
+    const AccountRow *row = m_ledger.account(accountId);
+    return row ? row->label : QString();
+}
 
 BrokerResult<Account> SimBroker::createAccount(Decimal initialCash, const QString &label)
 {
     if (!m_open)
-        return unexpected(unavailable(u"the simulated broker is not open"_s));
+        return unexpected(notOpen());
     if (initialCash.isNegative())
         return unexpected(invalid(u"initial cash must not be negative"_s));
     if (initialCash.fractionalDigits() > kCashDigits)
@@ -202,16 +127,15 @@ BrokerResult<Account> SimBroker::createAccount(Decimal initialCash, const QStrin
     changes.accounts.append(row);
     if (auto c = commit(changes); !c)
         return unexpected(c.error());
-    qCDebug(lcSimBroker) << "created account" << row.id << row.accountNumber << "with cash" << initialCash.toString();
+    qCDebug(lcSimBroker) << "created account" << row.id << row.accountNumber << "with cash"
+                         << initialCash.toString();
     Q_EMIT accountChanged(row.id);
     return valuate(row);
 }
 
 QString SimBroker::newAccountNumber() const
 {
-    QSet<QString> used;
-    for (const AccountRow &a : m_accounts)
-        used.insert(a.accountNumber);
+    const QSet<QString> used = m_ledger.accountNumbers();
     QString number;
     do {
         number = QString::number(QRandomGenerator::global()->bounded(100'000'000, 1'000'000'000));
@@ -222,8 +146,8 @@ QString SimBroker::newAccountNumber() const
 std::optional<BrokerError> SimBroker::checkAccount(const QString &accountId) const
 {
     if (!m_open)
-        return unavailable(u"the simulated broker is not open"_s);
-    if (!m_accounts.contains(accountId))
+        return notOpen();
+    if (!m_ledger.account(accountId))
         return notFound(u"account %1 not found"_s.arg(accountId));
     return std::nullopt;
 }
@@ -240,60 +164,33 @@ std::optional<Decimal> SimBroker::lastPrice(const QString &symbol) const
     return price;
 }
 
-Decimal SimBroker::reservedCash(const QString &accountId) const
+Decimal SimBroker::availableCash(const QString &accountId) const
 {
-    Decimal reserved;
-    for (const QString &id : m_openOrders) {
-        const OrderRow &row = *m_orders.constFind(id);
-        if (row.accountId == accountId && row.order.side == OrderSide::Buy && row.order.qty && row.order.limitPrice)
-            reserved += (*row.order.qty - row.order.filledQty) * *row.order.limitPrice;
-    }
-    for (const QString &id : m_transferIdsByAccount.value(accountId)) {
-        const Transfer &t = m_transfers.constFind(id)->transfer;
-        if (t.direction == TransferDirection::Outgoing && isPending(t.status))
-            reserved += t.amount;
-    }
-    return reserved;
-}
-
-Decimal SimBroker::heldForOrders(const QString &accountId, const QString &symbol) const
-{
-    Decimal held;
-    for (const QString &id : m_openOrders) {
-        const OrderRow &row = *m_orders.constFind(id);
-        if (row.accountId == accountId && row.order.side == OrderSide::Sell && row.order.symbol == symbol
-            && row.order.qty)
-            held += *row.order.qty - row.order.filledQty;
-    }
-    return held;
+    return m_ledger.account(accountId)->cash - m_ledger.reservedCash(accountId);
 }
 
 BrokerResult<Account> SimBroker::valuate(const AccountRow &row) const
 {
-    // last_equity values today's holdings at the previous close; cash flows during the day (fills,
-    // transfers) are ignored, so "today's change" includes them. A symbol without a previous close is
-    // valued at its last price (no change today) rather than failing the account.
-    Decimal longValue, lastLongValue, pendingIn, pendingOut;
-    for (const PositionRow &p : m_positions.value(row.id)) {
+    // last_equity values today's holdings at the previous close and ignores the day's cash flows
+    // (fills, transfers), so "today's change" includes them. A symbol without a previous close counts
+    // at its last price (no change today) rather than failing the whole account.
+    Decimal longValue, lastLongValue;
+    for (const PositionRow &p : m_ledger.positions(row.id)) {
         const auto price = lastPrice(p.symbol);
         if (!price)
             return unexpected(unavailable(
                 u"no price for %1 yet; cannot value account %2"_s.arg(p.symbol, row.accountNumber)));
-        const Decimal previous = m_feed ? m_feed->previousClose(p.symbol).value_or(*price) : *price;
+        const auto previous = m_feed->previousClose(p.symbol);
         const auto value = p.qty.checkedMul(*price);
-        const auto lastValue = p.qty.checkedMul(previous);
+        const auto lastValue = p.qty.checkedMul(previous && previous->isPositive() ? *previous : *price);
         if (!value || !lastValue)
             return unexpected(internal(u"position value of %1 is out of range"_s.arg(p.symbol)));
         longValue += *value;
         lastLongValue += *lastValue;
     }
-    for (const QString &id : m_transferIdsByAccount.value(row.id)) {
-        const Transfer &t = m_transfers.constFind(id)->transfer;
-        if (isPending(t.status))
-            (t.direction == TransferDirection::Incoming ? pendingIn : pendingOut) += t.amount;
-    }
-    const Decimal available = row.cash - reservedCash(row.id);
+    const Decimal available = availableCash(row.id);
 
+    // No margin: buying power is the cash not already promised to open buys or withdrawals.
     Account a;
     a.id = row.id;
     a.accountNumber = row.accountNumber;
@@ -313,8 +210,8 @@ BrokerResult<Account> SimBroker::valuate(const AccountRow &row) const
     a.initialMargin = Decimal();
     a.maintenanceMargin = Decimal();
     a.accruedFees = Decimal();
-    a.pendingTransferIn = pendingIn;
-    a.pendingTransferOut = pendingOut;
+    a.pendingTransferIn = m_ledger.pendingTransferAmount(row.id, TransferDirection::Incoming);
+    a.pendingTransferOut = m_ledger.pendingTransferAmount(row.id, TransferDirection::Outgoing);
     a.multiplier = Decimal(1);
     a.tradingBlocked = false;
     a.transfersBlocked = false;
@@ -328,29 +225,28 @@ BrokerResult<Account> SimBroker::valuate(const AccountRow &row) const
 QList<Position> SimBroker::positionList(const QString &accountId) const
 {
     QList<Position> out;
-    for (const PositionRow &row : m_positions.value(accountId)) {
+    for (const PositionRow &row : m_ledger.positions(accountId)) {
         Position p;
         p.assetId = row.assetId;
         p.symbol = row.symbol;
-        if (const AssetCatalog::Entry *e = m_catalog.find(row.symbol)) {
+        if (const AssetCatalog::Entry *e = m_rules.findAsset(row.symbol)) {
             p.exchange = e->asset.exchange;
             p.assetClass = e->asset.assetClass;
             p.assetMarginable = e->asset.marginable;
         }
         p.qty = row.qty;
-        p.qtyAvailable = row.qty - heldForOrders(accountId, row.symbol);
+        p.qtyAvailable = row.qty - m_ledger.heldForOrders(accountId, row.symbol);
         p.avgEntryPrice = row.avgEntryPrice;
         p.side = PositionSide::Long;
         p.costBasis = row.costBasis;
-        const auto price = lastPrice(row.symbol);
-        if (price) {
+        if (const auto price = lastPrice(row.symbol)) {
             p.currentPrice = price;
             p.marketValue = row.qty.checkedMul(*price);
             if (p.marketValue) {
                 p.unrealizedPl = *p.marketValue - row.costBasis;
                 p.unrealizedPlpc = p.unrealizedPl->checkedDiv(row.costBasis);
             }
-            const auto previous = m_feed ? m_feed->previousClose(row.symbol) : std::nullopt;
+            const auto previous = m_feed->previousClose(row.symbol);
             if (previous && previous->isPositive()) {
                 p.lastdayPrice = previous;
                 p.changeToday = (*price - *previous).checkedDiv(*previous);
@@ -366,10 +262,10 @@ QList<Position> SimBroker::positionList(const QString &accountId) const
 QFuture<BrokerResult<QList<Account>>> SimBroker::accounts()
 {
     if (!m_open)
-        return ready<QList<Account>>(unexpected(unavailable(u"the simulated broker is not open"_s)));
+        return ready<QList<Account>>(unexpected(notOpen()));
     QList<Account> out;
-    for (const QString &id : std::as_const(m_accountIds)) {
-        auto a = valuate(m_accounts[id]);
+    for (const QString &id : m_ledger.accountIds()) {
+        auto a = valuate(*m_ledger.account(id));
         if (!a)
             return ready<QList<Account>>(unexpected(a.error()));
         out.append(std::move(a).value());
@@ -381,7 +277,7 @@ QFuture<BrokerResult<Account>> SimBroker::account(const QString &accountId)
 {
     if (auto e = checkAccount(accountId))
         return ready<Account>(unexpected(*e));
-    return ready(valuate(m_accounts[accountId]));
+    return ready(valuate(*m_ledger.account(accountId)));
 }
 
 QFuture<BrokerResult<QList<Position>>> SimBroker::positions(const QString &accountId)
@@ -395,115 +291,70 @@ QFuture<BrokerResult<QHash<QString, QList<Position>>>> SimBroker::allPositions()
 {
     using Result = QHash<QString, QList<Position>>;
     if (!m_open)
-        return ready<Result>(unexpected(unavailable(u"the simulated broker is not open"_s)));
+        return ready<Result>(unexpected(notOpen()));
     Result out;
-    for (const QString &id : std::as_const(m_accountIds))
+    for (const QString &id : m_ledger.accountIds())
         out.insert(id, positionList(id));
     return ready<Result>(std::move(out));
 }
 
 // ---- orders --------------------------------------------------------------------------------------
 
-const AssetCatalog::Entry *SimBroker::findAsset(const QString &symbolOrId) const
-{
-    if (const AssetCatalog::Entry *e = m_catalog.find(symbolOrId))
-        return e;
-    const auto it = m_symbolByAssetId.constFind(symbolOrId.toLower());
-    return it == m_symbolByAssetId.cend() ? nullptr : m_catalog.find(*it);
-}
-
-BrokerResult<SimBroker::ValidOrder> SimBroker::validate(const OrderRequest &request) const
-{
-    const OrderRequest &r = request;
-    if (r.orderClass != OrderClass::Simple)
-        return unexpected(invalid(u"order_class %1 is not supported by the simulated broker"_s.arg(className(r.orderClass))));
-    if (r.type == OrderType::Unknown)
-        return unexpected(invalid(u"invalid order type"_s));
-    if (r.type != OrderType::Market && r.type != OrderType::Limit)
-        return unexpected(invalid(u"%1 orders are not supported by the simulated broker"_s.arg(typeName(r.type))));
-    if (r.side == OrderSide::Unknown)
-        return unexpected(invalid(u"side must be buy or sell"_s));
-    if (r.timeInForce == TimeInForce::Unknown)
-        return unexpected(invalid(u"invalid time_in_force"_s));
-    if (r.timeInForce == TimeInForce::Opg || r.timeInForce == TimeInForce::Cls)
-        return unexpected(invalid(u"opening and closing auction orders are not supported by the simulated broker"_s));
-
-    if (r.qty && r.notional)
-        return unexpected(invalid(u"only one of qty or notional may be specified"_s));
-    if (!r.qty && !r.notional)
-        return unexpected(invalid(u"qty or notional is required"_s));
-    if (r.qty) {
-        if (!r.qty->isPositive())
-            return unexpected(invalid(u"qty must be > 0"_s));
-        if (r.qty->fractionalDigits() > kQtyDigits)
-            return unexpected(invalid(u"qty must have at most 9 decimal places"_s));
-    }
-    if (r.notional) {
-        if (r.type != OrderType::Market)
-            return unexpected(invalid(u"notional orders must be market orders"_s));
-        if (*r.notional < Decimal(1))
-            return unexpected(invalid(u"notional must be at least 1"_s));
-        if (r.notional->fractionalDigits() > kCashDigits)
-            return unexpected(invalid(u"notional must have at most 2 decimal places"_s));
-    }
-    if (r.type == OrderType::Limit) {
-        if (!r.limitPrice)
-            return unexpected(invalid(u"limit_price is required for limit orders"_s));
-        if (!r.limitPrice->isPositive())
-            return unexpected(invalid(u"limit_price must be > 0"_s));
-        const int allowed = *r.limitPrice >= Decimal(1) ? 2 : 4;
-        if (r.limitPrice->fractionalDigits() > allowed)
-            return unexpected(invalid(u"invalid limit_price %1. sub-penny increment does not fulfill minimum pricing "
-                                      "criteria"_s.arg(r.limitPrice->toString()),
-                                      kUnprocessableCode));
-    }
-    if (r.extendedHours && r.type != OrderType::Limit)
-        return unexpected(invalid(u"only type=\"limit\" is allowed for extended hours orders"_s));
-    if (r.extendedHours && r.timeInForce != TimeInForce::Day)
-        return unexpected(invalid(u"extended hours order must be DAY limit orders"_s));
-    if (r.clientOrderId.size() > kMaxClientOrderIdLength)
-        return unexpected(invalid(u"client_order_id must be no more than 128 characters"_s));
-
-    const AssetCatalog::Entry *entry = findAsset(r.symbol.trimmed());
-    if (!entry)
-        return unexpected(notTradable(u"asset \"%1\" not found"_s.arg(r.symbol)));
-    if (!entry->asset.tradable || entry->asset.status != u"active")
-        return unexpected(notTradable(u"asset %1 is not tradable"_s.arg(entry->asset.symbol)));
-    const bool fractional = r.notional || r.qty->fractionalDigits() > 0;
-    if (fractional && r.timeInForce != TimeInForce::Day)
-        return unexpected(invalid(u"fractional orders must be DAY orders"_s));
-    if (fractional && !entry->asset.fractionable)
-        return unexpected(notTradable(u"requested asset %1 is not fractionable"_s.arg(entry->asset.symbol)));
-
-    ValidOrder valid{entry, r};
-    valid.request.symbol = entry->asset.symbol;
-    if (valid.request.clientOrderId.isEmpty())
-        valid.request.clientOrderId = newUuid();
-    return valid;
-}
-
 QFuture<BrokerResult<Order>> SimBroker::submitOrder(const QString &accountId, const OrderRequest &request)
 {
     if (auto e = checkAccount(accountId))
         return ready<Order>(unexpected(*e));
-    auto valid = validate(request);
+    auto valid = m_rules.validate(request);
     if (!valid) {
         qCDebug(lcSimBroker) << "order rejected:" << valid.error().message;
         return ready<Order>(unexpected(valid.error()));
     }
-    if (m_clientOrderIds.value(accountId).contains(valid->request.clientOrderId))
+    if (m_ledger.orderByClientOrderId(accountId, valid->request.clientOrderId))
         return ready<Order>(unexpected(duplicateClientOrderId()));
     return ready(placeOrder(accountId, *valid));
 }
 
-BrokerResult<Order> SimBroker::placeOrder(const QString &accountId, const ValidOrder &valid)
+BrokerResult<Order> SimBroker::placeOrder(const QString &accountId, const SimOrderRules::ValidOrder &valid)
 {
     const OrderRequest &r = valid.request;
     const Asset &asset = valid.asset->asset;
-    const Timestamp now = Timestamp::now();
+    const auto price = lastPrice(asset.symbol);
+    if (r.type == OrderType::Market && !price)
+        return unexpected(unavailable(
+            u"no price for %1 yet; the simulated market cannot fill a market order"_s.arg(asset.symbol)));
 
+    Decimal qty;
+    if (r.qty) {
+        qty = *r.qty;
+    } else {
+        const auto exact = r.notional->checkedDiv(*price);
+        if (!exact)
+            return unexpected(invalid(u"notional is out of range"_s));
+        qty = exact->truncated(kQtyDigits);
+        if (qty.isZero())
+            return unexpected(invalid(
+                u"notional %1 buys less than 0.000000001 %2"_s.arg(r.notional->toString(), asset.symbol)));
+    }
+
+    // A limit buy is checked and reserved at its limit price, the most it can cost.
+    const auto cost = qty.checkedMul(r.type == OrderType::Limit ? *r.limitPrice : *price);
+    if (!cost)
+        return unexpected(invalid(u"qty is too large"_s));
+    if (r.side == OrderSide::Buy) {
+        const Decimal available = availableCash(accountId);
+        if (*cost > available)
+            return unexpected(insufficientBuyingPower(u"insufficient buying power"_s, *cost, available));
+    } else {
+        const Decimal held = m_ledger.position(accountId, asset.symbol).value_or(PositionRow{}).qty;
+        const Decimal available = held - m_ledger.heldForOrders(accountId, asset.symbol);
+        if (qty > available)
+            return unexpected(insufficientQty(qty, available));
+    }
+
+    const Timestamp now = Timestamp::now();
     OrderRow row;
     row.accountId = accountId;
+    row.seq = m_nextSeq++;
     Order &o = row.order;
     o.id = newUuid();
     o.clientOrderId = r.clientOrderId;
@@ -526,43 +377,6 @@ BrokerResult<Order> SimBroker::placeOrder(const QString &accountId, const ValidO
     if (r.type == OrderType::Limit)
         o.limitPrice = r.limitPrice;
 
-    const auto price = lastPrice(asset.symbol);
-    if (r.type == OrderType::Market && !price)
-        return unexpected(unavailable(u"no price for %1 yet; the simulated market cannot fill a market order"_s.arg(asset.symbol)));
-
-    Decimal qty;
-    if (r.qty) {
-        qty = *r.qty;
-    } else {
-        const auto exact = r.notional->checkedDiv(*price);
-        if (!exact)
-            return unexpected(invalid(u"notional is out of range"_s));
-        qty = exact->truncated(kQtyDigits);
-        if (qty.isZero())
-            return unexpected(invalid(u"notional %1 buys less than 0.000000001 shares of %2"_s.arg(r.notional->toString(), asset.symbol)));
-    }
-
-    // Buys are checked against cash not already promised to open buy orders or withdrawals; a limit
-    // buy reserves qty × limit_price, the most it can cost.
-    const Decimal referencePrice = r.type == OrderType::Limit ? *r.limitPrice : *price;
-    const auto cost = qty.checkedMul(referencePrice);
-    if (!cost)
-        return unexpected(invalid(u"qty is too large"_s));
-    if (r.side == OrderSide::Buy) {
-        const Decimal available = m_accounts[accountId].cash - reservedCash(accountId);
-        if (*cost > available)
-            return unexpected(insufficientBuyingPower(u"insufficient buying power"_s, *cost, available));
-    } else {
-        const PositionRow position = m_positions.value(accountId).value(asset.symbol);
-        const Decimal available = position.qty - heldForOrders(accountId, asset.symbol);
-        if (qty > available)
-            return unexpected(BrokerError{BrokerError::Kind::InsufficientQty,
-                                          u"insufficient qty available for order (requested: %1, available: %2)"_s.arg(
-                                              qty.toString(), available.toString()),
-                                          403, kForbiddenCode});
-    }
-
-    row.seq = nextSeq();
     if (r.type == OrderType::Market || (price && crosses(o, *price)))
         return fill(std::move(row), qty, *price);
 
@@ -574,9 +388,10 @@ BrokerResult<Order> SimBroker::placeOrder(const QString &accountId, const ValidO
     changes.orders.append(row);
     if (auto c = commit(changes); !c)
         return unexpected(c.error());
-    qCDebug(lcSimBroker) << "limit order" << o.id << o.symbol << "is" << (o.status == OrderStatus::New ? "open" : "canceled");
+    const bool open = o.status == OrderStatus::New;
+    qCDebug(lcSimBroker) << "limit order" << o.id << o.symbol << (open ? "open" : "canceled");
     Q_EMIT orderUpdated(accountId, o);
-    if (o.status == OrderStatus::New) {
+    if (open) {
         Q_EMIT accountChanged(accountId);
         if (o.side == OrderSide::Sell)
             Q_EMIT positionsChanged(accountId);
@@ -588,11 +403,9 @@ BrokerResult<Order> SimBroker::fill(OrderRow row, Decimal qty, Decimal price)
 {
     const QString accountId = row.accountId;
     Order &o = row.order;
-    AccountRow account = m_accounts.value(accountId);
-    PositionRow position = m_positions.value(accountId).value(o.symbol);
-    position.accountId = accountId;
-    position.symbol = o.symbol;
-    position.assetId = o.assetId;
+    AccountRow account = *m_ledger.account(accountId);
+    PositionRow position = m_ledger.position(accountId, o.symbol)
+                               .value_or(PositionRow{accountId, o.symbol, o.assetId, {}, {}, {}});
 
     const auto amount = qty.checkedMul(price);
     if (!amount)
@@ -606,13 +419,14 @@ BrokerResult<Order> SimBroker::fill(OrderRow row, Decimal qty, Decimal price)
         changes.positions.append(position);
     } else {
         if (qty > position.qty)
-            return unexpected(internal(u"sell of %1 %2 exceeds the position"_s.arg(qty.toString(), o.symbol)));
+            return unexpected(
+                internal(u"sell of %1 %2 exceeds the position"_s.arg(qty.toString(), o.symbol)));
         account.cash += *amount;
         position.qty -= qty;
         if (position.qty.isZero()) {
             changes.removedPositions.append(position);
         } else {
-            // Cost basis shrinks in proportion; the average entry price is unchanged by a sale.
+            // A sale leaves the average entry price alone and shrinks the cost basis in proportion.
             position.costBasis = position.avgEntryPrice * position.qty;
             changes.positions.append(position);
         }
@@ -629,8 +443,9 @@ BrokerResult<Order> SimBroker::fill(OrderRow row, Decimal qty, Decimal price)
     if (auto c = commit(changes); !c)
         return unexpected(c.error());
 
-    qCDebug(lcSimBroker).noquote() << "filled" << (o.side == OrderSide::Buy ? "buy" : "sell") << qty.toString()
-                                   << o.symbol << "@" << price.toString() << "for account" << accountId;
+    qCDebug(lcSimBroker).noquote() << "filled" << (o.side == OrderSide::Buy ? "buy" : "sell")
+                                   << qty.toString() << o.symbol << "@" << price.toString() << "for account"
+                                   << accountId;
     Q_EMIT orderUpdated(accountId, o);
     Q_EMIT positionsChanged(accountId);
     Q_EMIT accountChanged(accountId);
@@ -639,25 +454,23 @@ BrokerResult<Order> SimBroker::fill(OrderRow row, Decimal qty, Decimal price)
 
 void SimBroker::onTicks(const QList<Tick> &batch)
 {
-    if (!m_open || m_openOrders.isEmpty())
+    if (!m_open || m_ledger.openOrderCount() == 0)
         return;
     for (const Tick &tick : batch) {
         if (!tick.price.isPositive())
             continue;
-        QList<QString> crossed;
-        for (const QString &id : std::as_const(m_openOrders)) {
-            const Order &o = m_orders.constFind(id)->order;
-            if (o.symbol == tick.symbol && crosses(o, tick.price))
-                crossed.append(id);
+        QStringList crossed;
+        for (const OrderRow &row : m_ledger.openOrders()) {
+            if (row.order.symbol == tick.symbol && crosses(row.order, tick.price))
+                crossed.append(row.order.id);
         }
         for (const QString &id : std::as_const(crossed)) {
             // A slot reacting to an earlier fill may have canceled this order meanwhile.
-            const auto it = m_orders.constFind(id);
-            if (it == m_orders.cend() || !isOpenStatus(it->order.status) || !it->order.qty)
+            const OrderRow *row = m_ledger.order(id);
+            if (!row || !SimLedger::isOpen(row->order.status) || !row->order.qty)
                 continue;
-            const OrderRow row = *it;
-            auto filled = fill(row, *row.order.qty - row.order.filledQty, tick.price);
-            if (!filled)
+            const Decimal remaining = *row->order.qty - row->order.filledQty;
+            if (auto filled = fill(*row, remaining, tick.price); !filled)
                 qCWarning(lcSimBroker) << "could not fill limit order" << id << ":" << filled.error().message;
         }
     }
@@ -667,63 +480,41 @@ QFuture<BrokerResult<QList<Order>>> SimBroker::orders(const QString &accountId, 
 {
     if (auto e = checkAccount(accountId))
         return ready<QList<Order>>(unexpected(*e));
-    const int limit = query.limit <= 0 ? 50 : std::min(query.limit, 500);
-    QSet<QString> symbols;
-    for (const QString &s : query.symbols)
-        symbols.insert(s.trimmed().toUpper());
-
-    const QList<QString> ids = m_orderIdsByAccount.value(accountId);
-    QList<Order> out;
-    const auto visit = [&](const QString &id) {
-        const Order &o = m_orders.constFind(id)->order;
-        const bool open = isOpenStatus(o.status);
-        if ((query.status == OrderQuery::Status::Open && !open) || (query.status == OrderQuery::Status::Closed && open))
-            return;
-        if (!symbols.isEmpty() && !symbols.contains(o.symbol))
-            return;
-        out.append(o);
-    };
-    if (query.newestFirst) {
-        for (auto it = ids.crbegin(); it != ids.crend() && out.size() < limit; ++it)
-            visit(*it);
-    } else {
-        for (auto it = ids.cbegin(); it != ids.cend() && out.size() < limit; ++it)
-            visit(*it);
-    }
-    return ready<QList<Order>>(std::move(out));
+    return ready<QList<Order>>(m_ledger.orders(accountId, query));
 }
 
 QFuture<BrokerResult<Order>> SimBroker::order(const QString &accountId, const QString &orderId)
 {
     if (auto e = checkAccount(accountId))
         return ready<Order>(unexpected(*e));
-    const auto it = m_orders.constFind(orderId);
-    if (it == m_orders.cend() || it->accountId != accountId)
+    const OrderRow *row = m_ledger.order(orderId);
+    if (!row || row->accountId != accountId)
         return ready<Order>(unexpected(notFound(u"order not found"_s)));
-    return ready<Order>(it->order);
+    return ready<Order>(row->order);
 }
 
-QFuture<BrokerResult<Order>> SimBroker::orderByClientOrderId(const QString &accountId, const QString &clientOrderId)
+QFuture<BrokerResult<Order>> SimBroker::orderByClientOrderId(const QString &accountId,
+                                                             const QString &clientOrderId)
 {
     if (auto e = checkAccount(accountId))
         return ready<Order>(unexpected(*e));
-    const QString id = m_clientOrderIds.value(accountId).value(clientOrderId);
-    if (id.isEmpty())
+    const OrderRow *row = m_ledger.orderByClientOrderId(accountId, clientOrderId);
+    if (!row)
         return ready<Order>(unexpected(notFound(u"order not found"_s)));
-    return ready<Order>(m_orders.constFind(id)->order);
+    return ready<Order>(row->order);
 }
 
 QFuture<BrokerResult<Done>> SimBroker::cancelOrder(const QString &accountId, const QString &orderId)
 {
     if (auto e = checkAccount(accountId))
         return ready<Done>(unexpected(*e));
-    const auto it = m_orders.constFind(orderId);
-    if (it == m_orders.cend() || it->accountId != accountId)
+    const OrderRow *found = m_ledger.order(orderId);
+    if (!found || found->accountId != accountId)
         return ready<Done>(unexpected(notFound(u"order not found"_s)));
-    if (!isOpenStatus(it->order.status))
+    if (!SimLedger::isOpen(found->order.status))
         return ready<Done>(unexpected(invalid(u"order is not cancelable"_s, kUnprocessableCode)));
 
-    OrderRow row = *it;
+    OrderRow row = *found;
     const Timestamp now = Timestamp::now();
     row.order.status = OrderStatus::Canceled;
     row.order.canceledAt = now;
@@ -746,28 +537,18 @@ QFuture<BrokerResult<QList<Transfer>>> SimBroker::transfers(const QString &accou
 {
     if (auto e = checkAccount(accountId))
         return ready<QList<Transfer>>(unexpected(*e));
-    QList<Transfer> out;
-    for (const QString &id : m_transferIdsByAccount.value(accountId))
-        out.append(m_transfers.constFind(id)->transfer);
-    return ready<QList<Transfer>>(std::move(out));
+    return ready<QList<Transfer>>(m_ledger.transfers(accountId));
 }
 
-QFuture<BrokerResult<Transfer>> SimBroker::createTransfer(const QString &accountId, const TransferRequest &request)
+QFuture<BrokerResult<Transfer>> SimBroker::createTransfer(const QString &accountId,
+                                                          const TransferRequest &request)
 {
     if (auto e = checkAccount(accountId))
         return ready<Transfer>(unexpected(*e));
-    if (request.transferType == TransferType::Wire)
-        return ready<Transfer>(unexpected(invalid(u"wire transfers are not supported by the simulated broker"_s)));
-    if (request.transferType != TransferType::Ach)
-        return ready<Transfer>(unexpected(invalid(u"invalid transfer_type"_s)));
-    if (request.direction != TransferDirection::Incoming && request.direction != TransferDirection::Outgoing)
-        return ready<Transfer>(unexpected(invalid(u"direction must be INCOMING or OUTGOING"_s)));
-    if (!request.amount.isPositive())
-        return ready<Transfer>(unexpected(invalid(u"amount must be > 0"_s)));
-    if (request.amount.fractionalDigits() > kCashDigits)
-        return ready<Transfer>(unexpected(invalid(u"amount must have at most 2 decimal places"_s)));
+    if (auto valid = SimOrderRules::validateTransfer(request); !valid)
+        return ready<Transfer>(unexpected(valid.error()));
     if (request.direction == TransferDirection::Outgoing) {
-        const Decimal available = m_accounts[accountId].cash - reservedCash(accountId);
+        const Decimal available = availableCash(accountId);
         if (request.amount > available)
             return ready<Transfer>(unexpected(
                 insufficientBuyingPower(u"insufficient withdrawable cash"_s, request.amount, available)));
@@ -775,7 +556,7 @@ QFuture<BrokerResult<Transfer>> SimBroker::createTransfer(const QString &account
 
     const Timestamp now = Timestamp::now();
     TransferRow row;
-    row.seq = nextSeq();
+    row.seq = m_nextSeq++;
     Transfer &t = row.transfer;
     t.id = newUuid();
     t.relationshipId = request.relationshipId;
@@ -804,17 +585,18 @@ QFuture<BrokerResult<Transfer>> SimBroker::createTransfer(const QString &account
 void SimBroker::scheduleSettlement(const Transfer &transfer)
 {
     const qint64 elapsedMs = (Timestamp::now().nanos() - transfer.createdAt.nanos()) / 1'000'000;
-    const auto delay = std::clamp<qint64>(m_settleDelayMs - elapsedMs, 0, m_settleDelayMs);
-    QTimer::singleShot(std::chrono::milliseconds(delay), this, [this, id = transfer.id] { settleTransfer(id); });
+    const qint64 delayMs = std::clamp<qint64>(m_settleDelayMs - elapsedMs, 0, m_settleDelayMs);
+    QTimer::singleShot(std::chrono::milliseconds(delayMs), this,
+                       [this, id = transfer.id] { settleTransfer(id); });
 }
 
 void SimBroker::settleTransfer(const QString &transferId)
 {
-    const auto it = m_transfers.constFind(transferId);
-    if (it == m_transfers.cend() || !isPending(it->transfer.status))
+    const TransferRow *found = m_ledger.transfer(transferId);
+    if (!found || !SimLedger::isPending(found->transfer.status))
         return;
-    TransferRow row = *it;
-    AccountRow account = m_accounts.value(row.transfer.accountId);
+    TransferRow row = *found;
+    AccountRow account = *m_ledger.account(row.transfer.accountId);
     if (row.transfer.direction == TransferDirection::Incoming)
         account.cash += row.transfer.amount;
     else
@@ -837,15 +619,15 @@ void SimBroker::settleTransfer(const QString &transferId)
 QFuture<BrokerResult<QList<Asset>>> SimBroker::assets()
 {
     QList<Asset> out;
-    out.reserve(m_catalog.size());
-    for (const AssetCatalog::Entry &e : m_catalog.entries())
+    out.reserve(m_rules.catalog().size());
+    for (const AssetCatalog::Entry &e : m_rules.catalog().entries())
         out.append(e.asset);
     return ready<QList<Asset>>(std::move(out));
 }
 
 QFuture<BrokerResult<Asset>> SimBroker::asset(const QString &symbolOrId)
 {
-    if (const AssetCatalog::Entry *e = findAsset(symbolOrId.trimmed()))
+    if (const AssetCatalog::Entry *e = m_rules.findAsset(symbolOrId))
         return ready<Asset>(e->asset);
     return ready<Asset>(unexpected(notFound(u"asset %1 not found"_s.arg(symbolOrId))));
 }
@@ -858,63 +640,21 @@ BrokerResult<Done> SimBroker::commit(const SimBrokerStore::Changes &changes)
     if (!stored) {
         if (stored.error().duplicateClientOrderId)
             return unexpected(duplicateClientOrderId());
-        return unexpected(internal(u"the simulated broker could not save its state: %1"_s.arg(stored.error().message)));
+        return unexpected(
+            internal(u"the simulated broker could not save its state: %1"_s.arg(stored.error().message)));
     }
-    apply(changes);
-    return Done{};
-}
-
-void SimBroker::apply(const SimBrokerStore::Changes &changes)
-{
-    for (const AccountRow &a : changes.accounts) {
-        if (!m_accounts.contains(a.id))
-            m_accountIds.append(a.id);
-        m_accounts.insert(a.id, a);
-    }
-    for (const PositionRow &p : changes.removedPositions) {
-        auto it = m_positions.find(p.accountId);
-        if (it != m_positions.end()) {
-            it->remove(p.symbol);
-            if (it->isEmpty())
-                m_positions.erase(it);
-        }
-    }
-    for (const PositionRow &p : changes.positions)
-        m_positions[p.accountId].insert(p.symbol, p);
-    for (const OrderRow &row : changes.orders) {
-        if (!m_orders.contains(row.order.id)) {
-            m_orderIdsByAccount[row.accountId].append(row.order.id);
-            m_clientOrderIds[row.accountId].insert(row.order.clientOrderId, row.order.id);
-        }
-        m_orders.insert(row.order.id, row);
-        if (isOpenStatus(row.order.status))
-            m_openOrders.insert(row.seq, row.order.id);
-        else
-            m_openOrders.remove(row.seq);
-    }
-    for (const TransferRow &row : changes.transfers) {
-        if (!m_transfers.contains(row.transfer.id))
-            m_transferIdsByAccount[row.transfer.accountId].append(row.transfer.id);
-        m_transfers.insert(row.transfer.id, row);
-    }
+    m_ledger.apply(changes);
     if (!changes.orders.isEmpty() || !changes.positions.isEmpty() || !changes.removedPositions.isEmpty())
         syncRegistry();
+    return Done{};
 }
 
 void SimBroker::syncRegistry()
 {
     if (!m_registry)
         return;
-    QSet<QString> orderSymbols;
-    for (const QString &id : std::as_const(m_openOrders))
-        orderSymbols.insert(m_orders.constFind(id)->order.symbol);
-    QSet<QString> heldSymbols;
-    for (const auto &byAccount : std::as_const(m_positions)) {
-        for (auto it = byAccount.cbegin(); it != byAccount.cend(); ++it)
-            heldSymbols.insert(it.key());
-    }
-    m_registry->setHolderSymbols(kOrdersHolder.toString(), orderSymbols);
-    m_registry->setHolderSymbols(kPositionsHolder.toString(), heldSymbols);
+    m_registry->setHolderSymbols(kOrdersHolder.toString(), m_ledger.openOrderSymbols());
+    m_registry->setHolderSymbols(kPositionsHolder.toString(), m_ledger.heldSymbols());
 }
 
 } // namespace clera

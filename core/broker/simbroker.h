@@ -2,13 +2,12 @@
 
 #include "core/broker/broker.h"
 #include "core/broker/simbrokerstore.h"
+#include "core/broker/simledger.h"
+#include "core/broker/simorderrules.h"
 #include "core/marketdata/assetcatalog.h"
 #include "core/marketdata/marketfeed.h"
 
-#include <QHash>
-#include <QMap>
 #include <QPointer>
-#include <QSet>
 
 #include <memory>
 
@@ -30,8 +29,8 @@ public:
     static constexpr QStringView kPositionsHolder = u"simbroker:positions";
 
     // `feed` and `registry` are not owned; `registry` may be null (nothing is subscribed then).
-    SimBroker(MarketFeed *feed, const AssetCatalog &catalog, SymbolRegistry *registry, const QString &databasePath,
-              QObject *parent = nullptr);
+    SimBroker(MarketFeed *feed, const AssetCatalog &catalog, SymbolRegistry *registry,
+              const QString &databasePath, QObject *parent = nullptr);
     ~SimBroker() override;
 
     // Opens or creates the database and restores accounts, positions, orders and transfers; pending
@@ -45,7 +44,8 @@ public:
 
     // A new ACTIVE USD account holding `initialCash` (≥ 0, at most 2 fractional digits).
     [[nodiscard]] BrokerResult<Account> createAccount(Decimal initialCash, const QString &label = {});
-    [[nodiscard]] QString accountLabel(const QString &accountId) const { return m_accounts.value(accountId).label; }
+    // The label given at creation ("" when none or unknown).
+    [[nodiscard]] QString accountLabel(const QString &accountId) const;
 
     [[nodiscard]] QString name() const override;
 
@@ -54,12 +54,16 @@ public:
     [[nodiscard]] QFuture<BrokerResult<QList<Position>>> positions(const QString &accountId) override;
     [[nodiscard]] QFuture<BrokerResult<QHash<QString, QList<Position>>>> allPositions() override;
 
-    [[nodiscard]] QFuture<BrokerResult<Order>> submitOrder(const QString &accountId, const OrderRequest &request) override;
-    [[nodiscard]] QFuture<BrokerResult<QList<Order>>> orders(const QString &accountId, const OrderQuery &query) override;
-    [[nodiscard]] QFuture<BrokerResult<Order>> order(const QString &accountId, const QString &orderId) override;
+    [[nodiscard]] QFuture<BrokerResult<Order>> submitOrder(const QString &accountId,
+                                                           const OrderRequest &request) override;
+    [[nodiscard]] QFuture<BrokerResult<QList<Order>>> orders(const QString &accountId,
+                                                             const OrderQuery &query) override;
+    [[nodiscard]] QFuture<BrokerResult<Order>> order(const QString &accountId,
+                                                     const QString &orderId) override;
     [[nodiscard]] QFuture<BrokerResult<Order>> orderByClientOrderId(const QString &accountId,
                                                                     const QString &clientOrderId) override;
-    [[nodiscard]] QFuture<BrokerResult<Done>> cancelOrder(const QString &accountId, const QString &orderId) override;
+    [[nodiscard]] QFuture<BrokerResult<Done>> cancelOrder(const QString &accountId,
+                                                          const QString &orderId) override;
 
     [[nodiscard]] QFuture<BrokerResult<QList<Transfer>>> transfers(const QString &accountId) override;
     [[nodiscard]] QFuture<BrokerResult<Transfer>> createTransfer(const QString &accountId,
@@ -74,46 +78,30 @@ private:
     using OrderRow = SimBrokerStore::OrderRow;
     using TransferRow = SimBrokerStore::TransferRow;
 
-    struct ValidOrder;
-
     [[nodiscard]] std::optional<BrokerError> checkAccount(const QString &accountId) const;
-    [[nodiscard]] BrokerResult<ValidOrder> validate(const OrderRequest &request) const;
-    [[nodiscard]] BrokerResult<Order> placeOrder(const QString &accountId, const ValidOrder &valid);
+    [[nodiscard]] BrokerResult<Order> placeOrder(const QString &accountId,
+                                                 const SimOrderRules::ValidOrder &valid);
     [[nodiscard]] BrokerResult<Order> fill(OrderRow row, Decimal qty, Decimal price);
     [[nodiscard]] BrokerResult<Done> commit(const SimBrokerStore::Changes &changes);
-    void apply(const SimBrokerStore::Changes &changes);
     void onTicks(const QList<Tick> &batch);
-    void settleTransfer(const QString &transferId);
     void scheduleSettlement(const Transfer &transfer);
+    void settleTransfer(const QString &transferId);
     void syncRegistry();
 
     [[nodiscard]] std::optional<Decimal> lastPrice(const QString &symbol) const;
-    [[nodiscard]] Decimal reservedCash(const QString &accountId) const;
-    [[nodiscard]] Decimal heldForOrders(const QString &accountId, const QString &symbol) const;
+    [[nodiscard]] Decimal availableCash(const QString &accountId) const;
     [[nodiscard]] BrokerResult<Account> valuate(const AccountRow &row) const;
     [[nodiscard]] QList<Position> positionList(const QString &accountId) const;
-    [[nodiscard]] const AssetCatalog::Entry *findAsset(const QString &symbolOrId) const;
     [[nodiscard]] QString newAccountNumber() const;
-    [[nodiscard]] qint64 nextSeq() { return m_nextSeq++; }
 
     QPointer<MarketFeed> m_feed;
-    AssetCatalog m_catalog;
-    QHash<QString, QString> m_symbolByAssetId;
+    SimOrderRules m_rules;
     QPointer<SymbolRegistry> m_registry;
     std::unique_ptr<SimBrokerStore> m_store;
+    SimLedger m_ledger;
     bool m_open = false;
     int m_settleDelayMs = 1000;
     qint64 m_nextSeq = 1;
-
-    QHash<QString, AccountRow> m_accounts;
-    QStringList m_accountIds; // creation order
-    QHash<QString, QMap<QString, PositionRow>> m_positions;     // account → symbol → position
-    QHash<QString, OrderRow> m_orders;                          // by order id
-    QHash<QString, QList<QString>> m_orderIdsByAccount;         // submission order
-    QHash<QString, QHash<QString, QString>> m_clientOrderIds;   // account → client_order_id → order id
-    QMap<qint64, QString> m_openOrders;                         // seq → order id, oldest first
-    QHash<QString, TransferRow> m_transfers;                    // by transfer id
-    QHash<QString, QList<QString>> m_transferIdsByAccount;      // creation order
 };
 
 } // namespace clera

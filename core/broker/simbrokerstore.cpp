@@ -18,8 +18,7 @@ Q_LOGGING_CATEGORY(lcSimStore, "clera.broker")
 
 // The store keeps its own enum spellings (Alpaca's wire words) so the file format does not depend on
 // the JSON codecs.
-template<typename E>
-struct Name
+template <typename E> struct Name
 {
     E value;
     QStringView text;
@@ -34,27 +33,28 @@ constexpr Name<OrderType> kTypes[] = {{OrderType::Market, u"market"},
 constexpr Name<TimeInForce> kTifs[] = {{TimeInForce::Day, u"day"}, {TimeInForce::Gtc, u"gtc"},
                                        {TimeInForce::Opg, u"opg"}, {TimeInForce::Cls, u"cls"},
                                        {TimeInForce::Ioc, u"ioc"}, {TimeInForce::Fok, u"fok"}};
-constexpr Name<OrderClass> kClasses[] = {{OrderClass::Simple, u"simple"}, {OrderClass::Bracket, u"bracket"},
-                                         {OrderClass::Oco, u"oco"}, {OrderClass::Oto, u"oto"},
+constexpr Name<OrderClass> kClasses[] = {{OrderClass::Simple, u"simple"},
+                                         {OrderClass::Bracket, u"bracket"},
+                                         {OrderClass::Oco, u"oco"},
+                                         {OrderClass::Oto, u"oto"},
                                          {OrderClass::Mleg, u"mleg"}};
-constexpr Name<OrderStatus> kOrderStatuses[] = {
-    {OrderStatus::New, u"new"},
-    {OrderStatus::PartiallyFilled, u"partially_filled"},
-    {OrderStatus::Filled, u"filled"},
-    {OrderStatus::DoneForDay, u"done_for_day"},
-    {OrderStatus::Canceled, u"canceled"},
-    {OrderStatus::Expired, u"expired"},
-    {OrderStatus::Replaced, u"replaced"},
-    {OrderStatus::PendingCancel, u"pending_cancel"},
-    {OrderStatus::PendingReplace, u"pending_replace"},
-    {OrderStatus::Accepted, u"accepted"},
-    {OrderStatus::PendingNew, u"pending_new"},
-    {OrderStatus::AcceptedForBidding, u"accepted_for_bidding"},
-    {OrderStatus::Stopped, u"stopped"},
-    {OrderStatus::Rejected, u"rejected"},
-    {OrderStatus::Suspended, u"suspended"},
-    {OrderStatus::Calculated, u"calculated"},
-    {OrderStatus::Held, u"held"}};
+constexpr Name<OrderStatus> kOrderStatuses[] = {{OrderStatus::New, u"new"},
+                                                {OrderStatus::PartiallyFilled, u"partially_filled"},
+                                                {OrderStatus::Filled, u"filled"},
+                                                {OrderStatus::DoneForDay, u"done_for_day"},
+                                                {OrderStatus::Canceled, u"canceled"},
+                                                {OrderStatus::Expired, u"expired"},
+                                                {OrderStatus::Replaced, u"replaced"},
+                                                {OrderStatus::PendingCancel, u"pending_cancel"},
+                                                {OrderStatus::PendingReplace, u"pending_replace"},
+                                                {OrderStatus::Accepted, u"accepted"},
+                                                {OrderStatus::PendingNew, u"pending_new"},
+                                                {OrderStatus::AcceptedForBidding, u"accepted_for_bidding"},
+                                                {OrderStatus::Stopped, u"stopped"},
+                                                {OrderStatus::Rejected, u"rejected"},
+                                                {OrderStatus::Suspended, u"suspended"},
+                                                {OrderStatus::Calculated, u"calculated"},
+                                                {OrderStatus::Held, u"held"}};
 constexpr Name<AccountStatus> kAccountStatuses[] = {{AccountStatus::Active, u"ACTIVE"},
                                                     {AccountStatus::Inactive, u"INACTIVE"},
                                                     {AccountStatus::Disabled, u"DISABLED"},
@@ -63,15 +63,14 @@ constexpr Name<TransferType> kTransferTypes[] = {{TransferType::Ach, u"ach"}, {T
 constexpr Name<TransferDirection> kDirections[] = {{TransferDirection::Incoming, u"INCOMING"},
                                                    {TransferDirection::Outgoing, u"OUTGOING"}};
 constexpr Name<TransferStatus> kTransferStatuses[] = {
-    {TransferStatus::Queued, u"QUEUED"},         {TransferStatus::ApprovalPending, u"APPROVAL_PENDING"},
-    {TransferStatus::Pending, u"PENDING"},       {TransferStatus::SentToClearing, u"SENT_TO_CLEARING"},
-    {TransferStatus::Approved, u"APPROVED"},     {TransferStatus::Settled, u"SETTLED"},
-    {TransferStatus::Complete, u"COMPLETE"},     {TransferStatus::Rejected, u"REJECTED"},
-    {TransferStatus::Canceled, u"CANCELED"},     {TransferStatus::Returned, u"RETURNED"},
+    {TransferStatus::Queued, u"QUEUED"},     {TransferStatus::ApprovalPending, u"APPROVAL_PENDING"},
+    {TransferStatus::Pending, u"PENDING"},   {TransferStatus::SentToClearing, u"SENT_TO_CLEARING"},
+    {TransferStatus::Approved, u"APPROVED"}, {TransferStatus::Settled, u"SETTLED"},
+    {TransferStatus::Complete, u"COMPLETE"}, {TransferStatus::Rejected, u"REJECTED"},
+    {TransferStatus::Canceled, u"CANCELED"}, {TransferStatus::Returned, u"RETURNED"},
     {TransferStatus::Expired, u"EXPIRED"}};
 
-template<typename E, std::size_t N>
-QString textOf(const Name<E> (&names)[N], E value)
+template <typename E, std::size_t N> QString textOf(const Name<E> (&names)[N], E value)
 {
     for (const Name<E> &n : names) {
         if (n.value == value)
@@ -80,8 +79,7 @@ QString textOf(const Name<E> (&names)[N], E value)
     return u"unknown"_s;
 }
 
-template<typename E, std::size_t N>
-std::optional<E> valueOf(const Name<E> (&names)[N], QStringView text)
+template <typename E, std::size_t N> std::optional<E> valueOf(const Name<E> (&names)[N], QStringView text)
 {
     for (const Name<E> &n : names) {
         if (n.text == text)
@@ -90,10 +88,22 @@ std::optional<E> valueOf(const Name<E> (&names)[N], QStringView text)
     return std::nullopt;
 }
 
-QVariant nullText() { return QVariant(QMetaType::fromType<QString>()); }
-QVariant textOrNull(const QString &s) { return s.isEmpty() ? nullText() : QVariant(s); }
-QVariant decimalOrNull(const std::optional<Decimal> &d) { return d ? QVariant(d->toString()) : nullText(); }
-QVariant timeOrNull(const std::optional<Timestamp> &t) { return t ? QVariant(t->toString()) : nullText(); }
+QVariant nullText()
+{
+    return QVariant(QMetaType::fromType<QString>());
+}
+QVariant textOrNull(const QString &s)
+{
+    return s.isEmpty() ? nullText() : QVariant(s);
+}
+QVariant decimalOrNull(const std::optional<Decimal> &d)
+{
+    return d ? QVariant(d->toString()) : nullText();
+}
+QVariant timeOrNull(const std::optional<Timestamp> &t)
+{
+    return t ? QVariant(t->toString()) : nullText();
+}
 
 // Reads one row by column name; the first bad value is kept and later reads return defaults.
 class RowReader
@@ -132,8 +142,7 @@ public:
         }
         return *t;
     }
-    template<typename E, std::size_t N>
-    E enumValue(const QString &column, const Name<E> (&names)[N])
+    template <typename E, std::size_t N> E enumValue(const QString &column, const Name<E> (&names)[N])
     {
         const QString t = text(column);
         if (auto v = valueOf(names, t))
@@ -224,13 +233,16 @@ const QList<QStringList> &migrations()
     return steps;
 }
 
-QString describe(const QSqlError &e) { return e.text().isEmpty() ? u"unknown SQL error"_s : e.text(); }
+QString describe(const QSqlError &e)
+{
+    return e.text().isEmpty() ? u"unknown SQL error"_s : e.text();
+}
 
 } // namespace
 
 SimBrokerStore::SimBrokerStore(QString databasePath)
-    : m_path(std::move(databasePath))
-    , m_connectionName(u"clera.simbroker."_s + QUuid::createUuid().toString(QUuid::WithoutBraces))
+    : m_path(std::move(databasePath)),
+      m_connectionName(u"clera.simbroker."_s + QUuid::createUuid().toString(QUuid::WithoutBraces))
 {}
 
 SimBrokerStore::~SimBrokerStore()
@@ -253,7 +265,8 @@ Expected<Done, QString> SimBrokerStore::open()
         m_db.setDatabaseName(m_path);
     }
     const auto fail = [this](const QString &what, const QSqlError &e) {
-        const QString message = u"cannot open simulated broker database %1: %2: %3"_s.arg(m_path, what, describe(e));
+        const QString message =
+            u"cannot open simulated broker database %1: %2: %3"_s.arg(m_path, what, describe(e));
         m_db.close();
         return unexpected(message);
     };
@@ -264,7 +277,8 @@ Expected<Done, QString> SimBrokerStore::open()
     if (!q.exec(u"PRAGMA journal_mode=WAL"_s))
         return fail(u"journal_mode"_s, q.lastError());
     if (q.next() && q.value(0).toString().compare(u"wal"_s, Qt::CaseInsensitive) != 0)
-        qCWarning(lcSimStore) << "SQLite refused WAL mode for" << m_path << "; journal mode is" << q.value(0).toString();
+        qCWarning(lcSimStore) << "SQLite refused WAL mode for" << m_path << "; journal mode is"
+                              << q.value(0).toString();
     q.finish();
     if (!q.exec(u"PRAGMA foreign_keys=ON"_s))
         return fail(u"foreign_keys"_s, q.lastError());
@@ -286,7 +300,8 @@ Expected<Done, QString> SimBrokerStore::migrate()
     const int current = q.value(0).toInt();
     q.finish();
     if (current > kSchemaVersion)
-        return unexpected(u"schema version %1 is newer than this build understands (%2)"_s.arg(current).arg(kSchemaVersion));
+        return unexpected(u"schema version %1 is newer than this build understands (%2)"_s.arg(current).arg(
+            kSchemaVersion));
 
     const QList<QStringList> &steps = migrations();
     for (int version = current + 1; version <= kSchemaVersion; ++version) {
@@ -296,7 +311,8 @@ Expected<Done, QString> SimBrokerStore::migrate()
         statements.append(u"INSERT INTO schema_version (version) VALUES (%1)"_s.arg(version));
         for (const QString &sql : std::as_const(statements)) {
             if (!q.exec(sql)) {
-                const QString message = u"migration to schema %1 failed: %2"_s.arg(version).arg(describe(q.lastError()));
+                const QString message =
+                    u"migration to schema %1 failed: %2"_s.arg(version).arg(describe(q.lastError()));
                 m_db.rollback();
                 return unexpected(message);
             }
@@ -471,10 +487,11 @@ Expected<Done, SimBrokerStore::Error> SimBrokerStore::write(const Changes &chang
             return r;
     }
     for (const PositionRow &p : changes.positions) {
-        q.prepare(u"INSERT INTO positions (account_id, symbol, asset_id, qty, avg_entry_price, cost_basis) "
-                  "VALUES (?, ?, ?, ?, ?, ?) "
-                  "ON CONFLICT(account_id, symbol) DO UPDATE SET asset_id = excluded.asset_id, qty = excluded.qty, "
-                  "avg_entry_price = excluded.avg_entry_price, cost_basis = excluded.cost_basis"_s);
+        q.prepare(
+            u"INSERT INTO positions (account_id, symbol, asset_id, qty, avg_entry_price, cost_basis) "
+            "VALUES (?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT(account_id, symbol) DO UPDATE SET asset_id = excluded.asset_id, qty = excluded.qty, "
+            "avg_entry_price = excluded.avg_entry_price, cost_basis = excluded.cost_basis"_s);
         q.addBindValue(p.accountId);
         q.addBindValue(p.symbol);
         q.addBindValue(p.assetId);
@@ -487,15 +504,16 @@ Expected<Done, SimBrokerStore::Error> SimBrokerStore::write(const Changes &chang
 
     for (const OrderRow &row : changes.orders) {
         const Order &o = row.order;
-        q.prepare(u"INSERT INTO orders (id, seq, account_id, client_order_id, symbol, asset_id, asset_class, side, "
-                  "type, time_in_force, order_class, status, qty, notional, limit_price, filled_qty, "
-                  "filled_avg_price, extended_hours, position_intent, created_at, updated_at, submitted_at, "
-                  "filled_at, canceled_at, expired_at, failed_at) "
-                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                  "ON CONFLICT(id) DO UPDATE SET status = excluded.status, filled_qty = excluded.filled_qty, "
-                  "filled_avg_price = excluded.filled_avg_price, updated_at = excluded.updated_at, "
-                  "filled_at = excluded.filled_at, canceled_at = excluded.canceled_at, "
-                  "expired_at = excluded.expired_at, failed_at = excluded.failed_at"_s);
+        q.prepare(
+            u"INSERT INTO orders (id, seq, account_id, client_order_id, symbol, asset_id, asset_class, side, "
+            "type, time_in_force, order_class, status, qty, notional, limit_price, filled_qty, "
+            "filled_avg_price, extended_hours, position_intent, created_at, updated_at, submitted_at, "
+            "filled_at, canceled_at, expired_at, failed_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT(id) DO UPDATE SET status = excluded.status, filled_qty = excluded.filled_qty, "
+            "filled_avg_price = excluded.filled_avg_price, updated_at = excluded.updated_at, "
+            "filled_at = excluded.filled_at, canceled_at = excluded.canceled_at, "
+            "expired_at = excluded.expired_at, failed_at = excluded.failed_at"_s);
         q.addBindValue(o.id);
         q.addBindValue(row.seq);
         q.addBindValue(row.accountId);
@@ -528,11 +546,13 @@ Expected<Done, SimBrokerStore::Error> SimBrokerStore::write(const Changes &chang
 
     for (const TransferRow &row : changes.transfers) {
         const Transfer &t = row.transfer;
-        q.prepare(u"INSERT INTO transfers (id, seq, account_id, type, direction, status, relationship_id, currency, "
-                  "reason, amount, requested_amount, fee, fee_payment_method, created_at, updated_at, expires_at) "
-                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                  "ON CONFLICT(id) DO UPDATE SET status = excluded.status, reason = excluded.reason, "
-                  "updated_at = excluded.updated_at"_s);
+        q.prepare(
+            u"INSERT INTO transfers (id, seq, account_id, type, direction, status, relationship_id, "
+            u"currency, "
+            "reason, amount, requested_amount, fee, fee_payment_method, created_at, updated_at, expires_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT(id) DO UPDATE SET status = excluded.status, reason = excluded.reason, "
+            "updated_at = excluded.updated_at"_s);
         q.addBindValue(t.id);
         q.addBindValue(row.seq);
         q.addBindValue(t.accountId);

@@ -53,7 +53,7 @@ public:
     };
     struct Snapshot
     {
-        QList<AccountRow> accounts;   // by creation
+        QList<AccountRow> accounts; // by creation
         QList<PositionRow> positions;
         QList<OrderRow> orders;       // by seq
         QList<TransferRow> transfers; // by seq

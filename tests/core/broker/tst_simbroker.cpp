@@ -20,8 +20,14 @@ Q_DECLARE_METATYPE(clera::OrderRequest)
 
 namespace clera {
 // Readable QCOMPARE failures.
-char *toString(const Decimal &d) { return qstrdup(qPrintable(d.toString())); }
-char *toString(const std::optional<Decimal> &d) { return qstrdup(d ? qPrintable(d->toString()) : "nullopt"); }
+char *toString(const Decimal &d)
+{
+    return qstrdup(qPrintable(d.toString()));
+}
+char *toString(const std::optional<Decimal> &d)
+{
+    return qstrdup(d ? qPrintable(d->toString()) : "nullopt");
+}
 } // namespace clera
 
 namespace {
@@ -67,8 +73,7 @@ OrderRequest limit(const QString &symbol, Decimal qty, Decimal limitPrice, Order
 }
 
 // Futures from SimBroker are finished when returned.
-template<typename T>
-T take(const QFuture<T> &future)
+template <typename T> T take(const QFuture<T> &future)
 {
     if (!future.isFinished())
         qFatal("SimBroker returned an unfinished future");
@@ -286,7 +291,8 @@ void TestSimBroker::sellReducesCostBasisProportionally()
     m_feed->setPrice(u"MSFT"_s, dec(u"200"));
     QVERIFY(take(m_broker->submitOrder(m_accountId, market(u"MSFT"_s, dec(u"3")))));
     m_feed->setPrice(u"MSFT"_s, dec(u"250.5"));
-    const auto sold = take(m_broker->submitOrder(m_accountId, market(u"MSFT"_s, dec(u"1.5"), OrderSide::Sell)));
+    const auto sold =
+        take(m_broker->submitOrder(m_accountId, market(u"MSFT"_s, dec(u"1.5"), OrderSide::Sell)));
     QVERIFY(sold);
     QCOMPARE(sold->status, OrderStatus::Filled);
     QCOMPARE(sold->positionIntent, u"sell_to_close"_s);
@@ -374,10 +380,11 @@ void TestSimBroker::validation_data()
     QTest::addRow("limit without price") << r << invalid << 422 << v;
     QTest::addRow("limit price zero") << limit(u"AAPL"_s, dec(u"1"), dec(u"0")) << invalid << 422 << v;
     QTest::addRow("limit price negative") << limit(u"AAPL"_s, dec(u"1"), dec(u"-5")) << invalid << 422 << v;
-    QTest::addRow("limit price sub-penny") << limit(u"AAPL"_s, dec(u"1"), dec(u"180.005")) << invalid << 422
-                                           << qint64(42210000);
-    for (const auto &[type, name] : {std::pair{OrderType::Stop, "stop"}, std::pair{OrderType::StopLimit, "stop_limit"},
-                                     std::pair{OrderType::TrailingStop, "trailing_stop"}}) {
+    QTest::addRow("limit price sub-penny")
+        << limit(u"AAPL"_s, dec(u"1"), dec(u"180.005")) << invalid << 422 << qint64(42210000);
+    for (const auto &[type, name] :
+         {std::pair{OrderType::Stop, "stop"}, std::pair{OrderType::StopLimit, "stop_limit"},
+          std::pair{OrderType::TrailingStop, "trailing_stop"}}) {
         r = market(u"AAPL"_s, dec(u"1"));
         r.type = type;
         r.stopPrice = dec(u"170");
@@ -385,8 +392,8 @@ void TestSimBroker::validation_data()
         r.trailPercent = dec(u"5");
         QTest::addRow("%s order", name) << r << invalid << 422 << v;
     }
-    for (const auto &[cls, name] : {std::pair{OrderClass::Bracket, "bracket"}, std::pair{OrderClass::Oco, "oco"},
-                                    std::pair{OrderClass::Oto, "oto"}}) {
+    for (const auto &[cls, name] : {std::pair{OrderClass::Bracket, "bracket"},
+                                    std::pair{OrderClass::Oco, "oco"}, std::pair{OrderClass::Oto, "oto"}}) {
         r = limit(u"AAPL"_s, dec(u"1"), dec(u"180"));
         r.orderClass = cls;
         r.takeProfitLimitPrice = dec(u"200");
@@ -403,13 +410,14 @@ void TestSimBroker::validation_data()
     r.clientOrderId = QString(129, u'x');
     QTest::addRow("client_order_id too long") << r << invalid << 422 << v;
     QTest::addRow("market buy over cash") << market(u"AAPL"_s, dec(u"1000")) << bp << 403 << qint64(40310000);
-    QTest::addRow("notional buy over cash") << notional(u"AAPL"_s, dec(u"100000.01")) << bp << 403 << qint64(40310000);
-    QTest::addRow("limit buy reserve over cash") << limit(u"MSFT"_s, dec(u"1000"), dec(u"100.01")) << bp << 403
-                                                 << qint64(40310000);
-    QTest::addRow("sell without position") << market(u"AAPL"_s, dec(u"1"), OrderSide::Sell) << qty << 403
-                                           << qint64(40310000);
-    QTest::addRow("limit sell without position") << limit(u"AAPL"_s, dec(u"1"), dec(u"200"), OrderSide::Sell) << qty
-                                                 << 403 << qint64(40310000);
+    QTest::addRow("notional buy over cash")
+        << notional(u"AAPL"_s, dec(u"100000.01")) << bp << 403 << qint64(40310000);
+    QTest::addRow("limit buy reserve over cash")
+        << limit(u"MSFT"_s, dec(u"1000"), dec(u"100.01")) << bp << 403 << qint64(40310000);
+    QTest::addRow("sell without position")
+        << market(u"AAPL"_s, dec(u"1"), OrderSide::Sell) << qty << 403 << qint64(40310000);
+    QTest::addRow("limit sell without position")
+        << limit(u"AAPL"_s, dec(u"1"), dec(u"200"), OrderSide::Sell) << qty << 403 << qint64(40310000);
 }
 
 void TestSimBroker::validation()
@@ -456,10 +464,12 @@ void TestSimBroker::sellMoreThanHeld()
     QCOMPARE(tooMany.error().message, u"insufficient qty available for order (requested: 3, available: 2)"_s);
 
     // An open sell order holds its qty.
-    const auto held = take(m_broker->submitOrder(m_accountId, limit(u"AAPL"_s, dec(u"1.5"), dec(u"250"), OrderSide::Sell)));
+    const auto held =
+        take(m_broker->submitOrder(m_accountId, limit(u"AAPL"_s, dec(u"1.5"), dec(u"250"), OrderSide::Sell)));
     QVERIFY(held);
     QCOMPARE(held->status, OrderStatus::New);
-    QCOMPARE(take(m_broker->positions(m_accountId))->first().qtyAvailable, std::optional<Decimal>(dec(u"0.5")));
+    QCOMPARE(take(m_broker->positions(m_accountId))->first().qtyAvailable,
+             std::optional<Decimal>(dec(u"0.5")));
     tooMany = take(m_broker->submitOrder(m_accountId, market(u"AAPL"_s, dec(u"1"), OrderSide::Sell)));
     QCOMPARE(tooMany.error().kind, BrokerError::Kind::InsufficientQty);
     QVERIFY(take(m_broker->submitOrder(m_accountId, market(u"AAPL"_s, dec(u"0.5"), OrderSide::Sell))));
@@ -484,7 +494,8 @@ void TestSimBroker::duplicateClientOrderId()
     const auto placed = take(m_broker->submitOrder(m_accountId, open));
     QVERIFY(placed);
     QVERIFY(take(m_broker->cancelOrder(m_accountId, placed->id)));
-    QCOMPARE(take(m_broker->submitOrder(m_accountId, open)).error().kind, BrokerError::Kind::DuplicateClientOrderId);
+    QCOMPARE(take(m_broker->submitOrder(m_accountId, open)).error().kind,
+             BrokerError::Kind::DuplicateClientOrderId);
 
     // Unique per account: another account may reuse the id.
     const auto other = m_broker->createAccount(dec(u"1000"));
@@ -508,11 +519,12 @@ void TestSimBroker::uniqueIndexInDatabase()
         QCOMPARE(q.value(0).toString(), u"wal"_s);
         QVERIFY(q.exec(u"SELECT cash FROM accounts"_s) && q.next());
         QCOMPARE(q.value(0).toString(), u"99812.69"_s);
-        const bool inserted = q.exec(u"INSERT INTO orders SELECT 'other-id', seq + 100, account_id, client_order_id, "
-                                     "symbol, asset_id, asset_class, side, type, time_in_force, order_class, status, "
-                                     "qty, notional, limit_price, filled_qty, filled_avg_price, extended_hours, "
-                                     "position_intent, created_at, updated_at, submitted_at, filled_at, canceled_at, "
-                                     "expired_at, failed_at FROM orders"_s);
+        const bool inserted =
+            q.exec(u"INSERT INTO orders SELECT 'other-id', seq + 100, account_id, client_order_id, "
+                   "symbol, asset_id, asset_class, side, type, time_in_force, order_class, status, "
+                   "qty, notional, limit_price, filled_qty, filled_avg_price, extended_hours, "
+                   "position_intent, created_at, updated_at, submitted_at, filled_at, canceled_at, "
+                   "expired_at, failed_at FROM orders"_s);
         QVERIFY(!inserted);
         QVERIFY(q.lastError().text().contains(u"UNIQUE"_s));
         q.finish();
@@ -555,7 +567,8 @@ void TestSimBroker::limitOrdersFillOnlyWhenCrossed()
     QCOMPARE(a.cash, dec(u"99221"));
     QCOMPARE(a.buyingPower, dec(u"99221"));
 
-    const auto sell = take(m_broker->submitOrder(m_accountId, limit(u"MSFT"_s, dec(u"1"), dec(u"400"), OrderSide::Sell)));
+    const auto sell =
+        take(m_broker->submitOrder(m_accountId, limit(u"MSFT"_s, dec(u"1"), dec(u"400"), OrderSide::Sell)));
     QVERIFY(sell);
     QCOMPARE(sell->status, OrderStatus::New);
     m_feed->tick(u"MSFT"_s, dec(u"399.99"));
@@ -575,7 +588,8 @@ void TestSimBroker::limitOrderCrossedOnSubmission()
     const auto order = take(m_broker->submitOrder(m_accountId, limit(u"AAPL"_s, dec(u"1"), dec(u"190"))));
     QVERIFY(order);
     QCOMPARE(order->status, OrderStatus::Filled);
-    QCOMPARE(order->filledAvgPrice, std::optional<Decimal>(dec(u"187.31"))); // at the market, better than the limit
+    QCOMPARE(order->filledAvgPrice,
+             std::optional<Decimal>(dec(u"187.31"))); // at the market, better than the limit
     QCOMPARE(currentAccount().cash, dec(u"99812.69"));
 }
 
@@ -588,7 +602,8 @@ void TestSimBroker::limitOrderWithoutPriceWaits()
     all.status = OrderQuery::Status::All;
     QVERIFY(take(m_broker->orders(m_accountId, all))->isEmpty());
 
-    const auto limitOrder = take(m_broker->submitOrder(m_accountId, limit(u"MSFT"_s, dec(u"1"), dec(u"300"))));
+    const auto limitOrder =
+        take(m_broker->submitOrder(m_accountId, limit(u"MSFT"_s, dec(u"1"), dec(u"300"))));
     QVERIFY(limitOrder);
     QCOMPARE(limitOrder->status, OrderStatus::New);
     QVERIFY(m_feed->isSubscribed(u"MSFT"_s));
@@ -685,7 +700,8 @@ void TestSimBroker::orderQueries()
     const auto byClient = take(m_broker->orderByClientOrderId(m_accountId, u"first"_s));
     QVERIFY(byClient);
     QCOMPARE(byClient->symbol, u"AAPL"_s);
-    QCOMPARE(take(m_broker->orderByClientOrderId(m_accountId, u"nope"_s)).error().kind, BrokerError::Kind::NotFound);
+    QCOMPARE(take(m_broker->orderByClientOrderId(m_accountId, u"nope"_s)).error().kind,
+             BrokerError::Kind::NotFound);
     QCOMPARE(take(m_broker->order(m_accountId, u"nope"_s)).error().httpStatus, 404);
 }
 
@@ -853,7 +869,8 @@ void TestSimBroker::restartRestoresEverything()
     // The duplicate check survives the restart.
     OrderRequest dup = limit(u"AAPL"_s, dec(u"1"), dec(u"100"));
     dup.clientOrderId = canceled->clientOrderId;
-    QCOMPARE(take(m_broker->submitOrder(m_accountId, dup)).error().kind, BrokerError::Kind::DuplicateClientOrderId);
+    QCOMPARE(take(m_broker->submitOrder(m_accountId, dup)).error().kind,
+             BrokerError::Kind::DuplicateClientOrderId);
 
     // The restored open limit order still fills on a tick.
     QSignalSpy orderSpy(m_broker.get(), &Broker::orderUpdated);
