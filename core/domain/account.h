@@ -16,7 +16,7 @@ enum class AccountStatus {
     ApprovalPending, ReapprovalPending, SignedUp, KycSubmitted, Limited, AmlReview, Approved, Rejected,
     Active, Disabled, DisablePending, AccountClosed, PaperOnly, Inactive, Unknown
 };
-[[nodiscard]] QString toWire(AccountStatus s);
+[[nodiscard]] QString toWire(AccountStatus s); // UPPERCASE; Unknown → "UNKNOWN"
 [[nodiscard]] AccountStatus accountStatusFromWire(QStringView s);
 
 // The trading account: balances and flags (`GET /v1/trading/accounts/{id}/account`, `GET /v2/account`).

@@ -74,14 +74,35 @@ void insertIfPresent(QJsonObject &json, const QString &key, const std::optional<
 
 } // namespace
 
-QString toWire(OrderSide v) { return detail::wireName(kSides, v, kUnknown); }
-QString toWire(OrderType v) { return detail::wireName(kTypes, v, kUnknown); }
-QString toWire(TimeInForce v) { return detail::wireName(kTimesInForce, v, kUnknown); }
-QString toWire(OrderClass v) { return detail::wireName(kClasses, v, kUnknown); }
-QString toWire(OrderStatus v) { return detail::wireName(kStatuses, v, kUnknown); }
+QString toWire(OrderSide v)
+{
+    return detail::wireName(kSides, v, kUnknown);
+}
+QString toWire(OrderType v)
+{
+    return detail::wireName(kTypes, v, kUnknown);
+}
+QString toWire(TimeInForce v)
+{
+    return detail::wireName(kTimesInForce, v, kUnknown);
+}
+QString toWire(OrderClass v)
+{
+    return detail::wireName(kClasses, v, kUnknown);
+}
+QString toWire(OrderStatus v)
+{
+    return detail::wireName(kStatuses, v, kUnknown);
+}
 
-OrderSide orderSideFromWire(QStringView s) { return detail::enumFromWire(kSides, s, OrderSide::Unknown); }
-OrderType orderTypeFromWire(QStringView s) { return detail::enumFromWire(kTypes, s, OrderType::Unknown); }
+OrderSide orderSideFromWire(QStringView s)
+{
+    return detail::enumFromWire(kSides, s, OrderSide::Unknown);
+}
+OrderType orderTypeFromWire(QStringView s)
+{
+    return detail::enumFromWire(kTypes, s, OrderType::Unknown);
+}
 
 TimeInForce timeInForceFromWire(QStringView s)
 {
@@ -264,8 +285,9 @@ QJsonObject Order::toJson() const
         {u"order_class"_s, toWire(orderClass)},
         {u"order_type"_s, toWire(type)},
         {u"type"_s, toWire(type)},
-        {u"side"_s, side == OrderSide::Unknown && orderClass == OrderClass::Mleg ? QJsonValue(QJsonValue::Null)
-                                                                               : QJsonValue(toWire(side))},
+        {u"side"_s, side == OrderSide::Unknown && orderClass == OrderClass::Mleg
+                        ? QJsonValue(QJsonValue::Null)
+                        : QJsonValue(toWire(side))},
         {u"position_intent"_s, jsonString(positionIntent)},
         {u"time_in_force"_s, toWire(timeInForce)},
         {u"limit_price"_s, jsonDecimal(limitPrice)},

@@ -22,6 +22,7 @@ enum class OrderStatus {
     Accepted, PendingNew, AcceptedForBidding, Stopped, Rejected, Suspended, Calculated, Held, Unknown
 };
 
+// Wire names are lowercase; Unknown prints as "unknown", which decodes back to Unknown.
 [[nodiscard]] QString toWire(OrderSide v);
 [[nodiscard]] QString toWire(OrderType v);
 [[nodiscard]] QString toWire(TimeInForce v);
@@ -35,7 +36,8 @@ enum class OrderStatus {
 // filled, canceled, expired, rejected, replaced.
 [[nodiscard]] bool isTerminal(OrderStatus s);
 
-// What a client asks for (`POST …/orders`). Exactly one of qty and notional.
+// What a client asks for (`POST …/orders`). Exactly one of qty and notional; fromJson checks the shape
+// only, so the receiver (broker or fake) enforces such combinations with Alpaca's own errors.
 struct OrderRequest
 {
     QString symbol;

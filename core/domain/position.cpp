@@ -35,7 +35,7 @@ Expected<Position, DecodeError> Position::fromJson(const QJsonObject &json, cons
     if (r.ok()) {
         // PositionSide has no Unknown; Alpaca signs qty (negative for shorts), so the sign decides.
         p.side = positionSideFromWire(side).value_or(p.qty.isNegative() ? PositionSide::Short
-                                                                          : PositionSide::Long);
+                                                                        : PositionSide::Long);
     }
     p.marketValue = r.optDecimal(u"market_value");
     p.costBasis = r.decimal(u"cost_basis");
@@ -56,7 +56,8 @@ QJsonObject Position::toJson() const
         {u"symbol"_s, symbol},
         {u"exchange"_s, exchange},
         {u"asset_class"_s, assetClass},
-        {u"asset_marginable"_s, assetMarginable ? QJsonValue(*assetMarginable) : QJsonValue(QJsonValue::Null)},
+        {u"asset_marginable"_s,
+         assetMarginable ? QJsonValue(*assetMarginable) : QJsonValue(QJsonValue::Null)},
         {u"qty"_s, qty.toString()},
         {u"qty_available"_s, jsonDecimal(qtyAvailable)},
         {u"avg_entry_price"_s, avgEntryPrice.toString()},

@@ -44,9 +44,18 @@ void insertIfNotEmpty(QJsonObject &json, const QString &key, const QString &valu
 
 } // namespace
 
-QString toWire(TransferType v) { return detail::wireName(kTypes, v, u"unknown"); }
-QString toWire(TransferDirection v) { return detail::wireName(kDirections, v, u"UNKNOWN"); }
-QString toWire(TransferStatus v) { return detail::wireName(kStatuses, v, u"UNKNOWN"); }
+QString toWire(TransferType v)
+{
+    return detail::wireName(kTypes, v, u"unknown");
+}
+QString toWire(TransferDirection v)
+{
+    return detail::wireName(kDirections, v, u"UNKNOWN");
+}
+QString toWire(TransferStatus v)
+{
+    return detail::wireName(kStatuses, v, u"UNKNOWN");
+}
 
 TransferType transferTypeFromWire(QStringView s)
 {

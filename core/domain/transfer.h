@@ -17,6 +17,7 @@ enum class TransferStatus {
     Queued, ApprovalPending, Pending, SentToClearing, Approved, Settled, Complete, Rejected, Canceled,
     Returned, Expired, Unknown
 };
+// Type is lowercase, direction and status UPPERCASE; Unknown prints as "unknown" / "UNKNOWN".
 [[nodiscard]] QString toWire(TransferType v);
 [[nodiscard]] QString toWire(TransferDirection v);
 [[nodiscard]] QString toWire(TransferStatus v);

@@ -10,15 +10,14 @@
 
 namespace clera::detail {
 
-template<typename E>
-struct WireName
+template <typename E> struct WireName
 {
     E value;
     QStringView wire;
 };
 
 // The wire name of `value`, or `fallback` when the table has none (the enum's Unknown).
-template<typename E, std::size_t N>
+template <typename E, std::size_t N>
 [[nodiscard]] QString wireName(const std::array<WireName<E>, N> &table, E value, QStringView fallback)
 {
     for (const auto &entry : table) {
@@ -29,7 +28,7 @@ template<typename E, std::size_t N>
 }
 
 // Case-insensitive: Alpaca's own examples are not consistent about casing (e.g. asset status).
-template<typename E, std::size_t N>
+template <typename E, std::size_t N>
 [[nodiscard]] E enumFromWire(const std::array<WireName<E>, N> &table, QStringView text, E unknown)
 {
     for (const auto &entry : table) {

@@ -7,7 +7,8 @@
 namespace clera::test::payloads {
 
 // §3.2 Broker Account object: onboarding data, no balances.
-inline const QByteArray brokerAccount = R"({"id": "7a1c2e44-9b0f-4d1e-8c55-1f0e2d3c4b5a", "account_number": "904112233",
+inline const QByteArray brokerAccount =
+    R"({"id": "7a1c2e44-9b0f-4d1e-8c55-1f0e2d3c4b5a", "account_number": "904112233",
  "status": "SUBMITTED", "crypto_status": "INACTIVE", "currency": "USD", "last_equity": "0",
  "created_at": "2026-01-05T15:04:07.118233Z", "account_type": "trading", "kyc_results": null,
  "contact": {"email_address": "pat.lee@example.org", "phone_number": "+14155550142",
@@ -23,7 +24,8 @@ inline const QByteArray brokerAccount = R"({"id": "7a1c2e44-9b0f-4d1e-8c55-1f0e2
  "trusted_contact": null, "trading_configurations": null, "enabled_assets": ["us_equity"]})";
 
 // §3.4 trading account, every decimal a string.
-inline const QByteArray tradeAccount = R"({"id": "7a1c2e44-9b0f-4d1e-8c55-1f0e2d3c4b5a", "account_number": "904112233",
+inline const QByteArray tradeAccount =
+    R"({"id": "7a1c2e44-9b0f-4d1e-8c55-1f0e2d3c4b5a", "account_number": "904112233",
  "status": "ACTIVE", "crypto_status": "INACTIVE", "currency": "USD",
  "buying_power": "2065.10", "regt_buying_power": "2065.10", "daytrading_buying_power": "0",
  "non_marginable_buying_power": "1032.55", "options_buying_power": "1032.55",
@@ -48,7 +50,8 @@ inline const QByteArray minimalTradeAccount = R"({"id": "7a1c2e44-9b0f-4d1e-8c55
  "last_equity": 0, "equity": 0, "cash": 0, "buying_power": 0})";
 
 // §3.5 Position example.
-inline const QByteArray position = R"({"asset_id": "5c1d7e2a-0b3f-4a61-9e27-6c4d8f1a2b3c", "symbol": "MSFT", "exchange": "NASDAQ",
+inline const QByteArray position =
+    R"({"asset_id": "5c1d7e2a-0b3f-4a61-9e27-6c4d8f1a2b3c", "symbol": "MSFT", "exchange": "NASDAQ",
  "asset_class": "us_equity", "asset_marginable": true, "qty": "2.5", "qty_available": "2.5",
  "avg_entry_price": "400.00", "side": "long", "market_value": "1025.00", "cost_basis": "1000.00",
  "unrealized_pl": "25.00", "unrealized_plpc": "0.025", "unrealized_intraday_pl": "5.00",
@@ -56,13 +59,15 @@ inline const QByteArray position = R"({"asset_id": "5c1d7e2a-0b3f-4a61-9e27-6c4d
  "change_today": "0.0049"})";
 
 // A short crypto position as a fixture with bare numbers and LCT extras.
-inline const QByteArray shortPosition = R"({"asset_id": "64bbff51-59d6-4b3c-9351-13ad85e3c752", "symbol": "BTC/USD",
+inline const QByteArray shortPosition =
+    R"({"asset_id": "64bbff51-59d6-4b3c-9351-13ad85e3c752", "symbol": "BTC/USD",
  "exchange": "CRYPTO", "asset_class": "crypto", "qty": -0.38962051, "avg_entry_price": 97123.5,
  "side": "short", "market_value": null, "cost_basis": -37841.93, "unrealized_pl": null,
  "current_price": 97200, "swap_rate": "1", "usd": {"market_value": "1"}})";
 
 // §3.6 Order example: a notional market order waiting outside market hours.
-inline const QByteArray order = R"({"id": "c0ffee00-1234-4abc-9def-0123456789ab", "client_order_id": "app-9f2e7c",
+inline const QByteArray order =
+    R"({"id": "c0ffee00-1234-4abc-9def-0123456789ab", "client_order_id": "app-9f2e7c",
  "created_at": "2026-01-06T14:31:02.51874Z", "updated_at": "2026-01-06T14:31:02.55102Z",
  "submitted_at": "2026-01-06T14:31:02.50922Z", "filled_at": null, "expired_at": null,
  "canceled_at": null, "failed_at": null, "replaced_at": null, "replaced_by": null, "replaces": null,
@@ -84,7 +89,8 @@ inline const QByteArray filledLimitOrder = R"({"id": "61e69015-8549-4bfd-b9c3-01
  "extended_hours": true, "commission": 1.25})";
 
 // A bracket order with nested legs (GET …/orders?nested=true).
-inline const QByteArray bracketOrder = R"({"id": "b1a2c3d4-0000-4000-8000-000000000001", "client_order_id": "bracket-1",
+inline const QByteArray bracketOrder =
+    R"({"id": "b1a2c3d4-0000-4000-8000-000000000001", "client_order_id": "bracket-1",
  "created_at": "2026-01-06T14:31:02Z", "updated_at": null, "submitted_at": "2026-01-06T14:31:02.1Z",
  "filled_at": null, "expired_at": null, "canceled_at": null, "failed_at": null, "replaced_at": null,
  "replaced_by": null, "replaces": null, "asset_id": "5c1d7e2a-0b3f-4a61-9e27-6c4d8f1a2b3c",
@@ -103,7 +109,8 @@ inline const QByteArray bracketOrder = R"({"id": "b1a2c3d4-0000-4000-8000-000000
    "stop_price": "380", "limit_price": "379.5", "status": "held"}]})";
 
 // §3.8 Transfer example.
-inline const QByteArray transfer = R"({"id": "0e9d8c7b-6a54-4321-8fed-cba987654321", "relationship_id": "11112222-3333-4444-5555-666677778888",
+inline const QByteArray transfer =
+    R"({"id": "0e9d8c7b-6a54-4321-8fed-cba987654321", "relationship_id": "11112222-3333-4444-5555-666677778888",
  "account_id": "7a1c2e44-9b0f-4d1e-8c55-1f0e2d3c4b5a", "type": "ach", "status": "QUEUED",
  "reason": null, "amount": "250.00", "requested_amount": "250.00", "fee": "0",
  "fee_payment_method": "invoice", "direction": "INCOMING",
@@ -111,7 +118,8 @@ inline const QByteArray transfer = R"({"id": "0e9d8c7b-6a54-4321-8fed-cba9876543
  "expires_at": "2026-01-13T16:00:01.20299Z"})";
 
 // An outgoing wire that was returned.
-inline const QByteArray wireTransfer = R"({"id": "aa9d8c7b-6a54-4321-8fed-cba987654321", "bank_id": "b7a1e0c2-3333-4444-5555-666677778888",
+inline const QByteArray wireTransfer =
+    R"({"id": "aa9d8c7b-6a54-4321-8fed-cba987654321", "bank_id": "b7a1e0c2-3333-4444-5555-666677778888",
  "account_id": "7a1c2e44-9b0f-4d1e-8c55-1f0e2d3c4b5a", "type": "wire", "status": "RETURNED",
  "currency": "USD", "reason": "account closed at receiving bank", "amount": 1000, "instant_amount": "0",
  "requested_amount": 1025, "fee": 25, "fee_payment_method": "user", "direction": "OUTGOING",
@@ -120,13 +128,15 @@ inline const QByteArray wireTransfer = R"({"id": "aa9d8c7b-6a54-4321-8fed-cba987
  "additional_information": "/fixtures/status=REJECTED/fixtures/"})";
 
 // §3.9 Asset fields, an equity.
-inline const QByteArray asset = R"({"id": "b0b6dd9d-8b9b-48a9-ba46-b9d54906e415", "class": "us_equity", "exchange": "NASDAQ",
+inline const QByteArray asset =
+    R"({"id": "b0b6dd9d-8b9b-48a9-ba46-b9d54906e415", "class": "us_equity", "exchange": "NASDAQ",
  "symbol": "AAPL", "name": "Apple Inc. Common Stock", "status": "active", "tradable": true,
  "marginable": true, "shortable": true, "easy_to_borrow": true, "fractionable": true,
  "maintenance_margin_requirement": 30, "attributes": ["has_options", "overnight_tradable"]})";
 
 // §3.9 crypto asset: string increments, no margin.
-inline const QByteArray cryptoAsset = R"({"id": "64bbff51-59d6-4b3c-9351-13ad85e3c752", "class": "crypto", "exchange": "CRYPTO",
+inline const QByteArray cryptoAsset =
+    R"({"id": "64bbff51-59d6-4b3c-9351-13ad85e3c752", "class": "crypto", "exchange": "CRYPTO",
  "symbol": "BTC/USD", "name": "Bitcoin  / US Dollar", "status": "active", "tradable": true,
  "marginable": false, "shortable": false, "easy_to_borrow": false, "fractionable": true,
  "maintenance_margin_requirement": 100, "min_order_size": "0.000044966",
@@ -137,10 +147,12 @@ inline const QByteArray sparseAsset = R"({"id": "3c0a9f7e-1111-4222-8333-9444555
  "exchange": "", "symbol": "ZZZQ", "name": null, "status": "inactive", "tradable": false,
  "attributes": null})";
 
-inline const QByteArray orderRequest = R"({"symbol": "MSFT", "notional": "50", "side": "buy", "type": "market",
+inline const QByteArray orderRequest =
+    R"({"symbol": "MSFT", "notional": "50", "side": "buy", "type": "market",
  "time_in_force": "day"})";
 
-inline const QByteArray transferRequest = R"({"transfer_type": "ach", "relationship_id": "11112222-3333-4444-5555-666677778888",
+inline const QByteArray transferRequest =
+    R"({"transfer_type": "ach", "relationship_id": "11112222-3333-4444-5555-666677778888",
  "amount": "250.00", "direction": "INCOMING", "timing": "immediate"})";
 
 } // namespace clera::test::payloads

@@ -22,8 +22,7 @@ struct Decoded
     QJsonObject reencoded; // toJson() of the decoded value
 };
 
-template<typename T>
-[[nodiscard]] Decoded decodeWith(const QJsonObject &json)
+template <typename T> [[nodiscard]] Decoded decodeWith(const QJsonObject &json)
 {
     auto result = T::fromJson(json);
     if (!result)

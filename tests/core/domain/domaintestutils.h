@@ -42,7 +42,8 @@ namespace clera::test {
 {
     const auto t = Timestamp::parse(text);
     if (!t)
-        qFatal("test literal '%s' is not a timestamp: %s", qPrintable(text.toString()), qPrintable(t.error()));
+        qFatal("test literal '%s' is not a timestamp: %s", qPrintable(text.toString()),
+               qPrintable(t.error()));
     return *t;
 }
 
@@ -51,7 +52,8 @@ namespace clera::test {
     QJsonParseError error;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &error);
     if (error.error != QJsonParseError::NoError || !doc.isObject())
-        qFatal("test payload is not a JSON object: %s\n%s", qPrintable(error.errorString()), json.constData());
+        qFatal("test payload is not a JSON object: %s\n%s", qPrintable(error.errorString()),
+               json.constData());
     return doc.object();
 }
 

@@ -112,7 +112,8 @@ void TestCodecs::accountNumber()
 {
     QFETCH(QJsonValue, value);
     QFETCH(QString, expected);
-    const auto a = Account::fromJson(test::withField(object(payloads::tradeAccount), u"account_number"_s, value));
+    const auto a =
+        Account::fromJson(test::withField(object(payloads::tradeAccount), u"account_number"_s, value));
     QVERIFY2(a, qPrintable(a ? QString() : a.error().toString()));
     QCOMPARE(a->accountNumber, expected);
     QCOMPARE(a->toJson().value(u"account_number"), QJsonValue(expected));

@@ -32,7 +32,8 @@ void TestCodecsErrors::malformedField_data()
     QTest::addColumn<QByteArray>("value"); // JSON text, or kMissing to remove the key
 
     const auto row = [](const QString &kind, const QString &key, const QByteArray &value) {
-        QTest::addRow("%s %s = %s", qPrintable(kind), qPrintable(key), value.constData()) << kind << key << value;
+        QTest::addRow("%s %s = %s", qPrintable(kind), qPrintable(key), value.constData())
+            << kind << key << value;
     };
     const auto missing = [&](const QString &kind, const QStringList &keys) {
         for (const QString &key : keys)
@@ -44,10 +45,10 @@ void TestCodecsErrors::malformedField_data()
                          u"side"_s, u"time_in_force"_s, u"status"_s});
     missing(u"account"_s, {u"id"_s, u"account_number"_s, u"status"_s, u"currency"_s, u"created_at"_s,
                            u"last_equity"_s, u"equity"_s, u"cash"_s, u"buying_power"_s});
-    missing(u"position"_s, {u"asset_id"_s, u"symbol"_s, u"qty"_s, u"avg_entry_price"_s, u"side"_s,
-                            u"cost_basis"_s});
-    missing(u"transfer"_s, {u"id"_s, u"account_id"_s, u"type"_s, u"status"_s, u"amount"_s, u"direction"_s,
-                            u"created_at"_s});
+    missing(u"position"_s,
+            {u"asset_id"_s, u"symbol"_s, u"qty"_s, u"avg_entry_price"_s, u"side"_s, u"cost_basis"_s});
+    missing(u"transfer"_s,
+            {u"id"_s, u"account_id"_s, u"type"_s, u"status"_s, u"amount"_s, u"direction"_s, u"created_at"_s});
     missing(u"asset"_s, {u"id"_s, u"class"_s, u"symbol"_s, u"status"_s, u"tradable"_s});
     missing(u"orderRequest"_s, {u"symbol"_s, u"side"_s, u"type"_s, u"time_in_force"_s});
     missing(u"transferRequest"_s, {u"transfer_type"_s, u"amount"_s, u"direction"_s});
@@ -131,9 +132,11 @@ void TestCodecsErrors::malformedField()
     QFETCH(QString, kind);
     QFETCH(QString, key);
     QFETCH(QByteArray, value);
-    const QJsonValue replacement = value == kMissing ? QJsonValue(QJsonValue::Undefined) : test::parseValue(value);
+    const QJsonValue replacement =
+        value == kMissing ? QJsonValue(QJsonValue::Undefined) : test::parseValue(value);
     const auto decoded = test::decodeAs(kind, test::withField(test::basePayload(kind), key, replacement));
-    QVERIFY2(decoded.error, qPrintable(u"accepted: "_s + QString::fromUtf8(QJsonDocument(decoded.reencoded).toJson())));
+    QVERIFY2(decoded.error,
+             qPrintable(u"accepted: "_s + QString::fromUtf8(QJsonDocument(decoded.reencoded).toJson())));
     QCOMPARE(decoded.error->path, key);
     QVERIFY(!decoded.error->message.isEmpty());
     QVERIFY(decoded.error->toString().startsWith(key + u": "));

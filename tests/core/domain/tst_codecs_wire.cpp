@@ -38,7 +38,7 @@ private Q_SLOTS:
 
 namespace {
 
-template<typename E>
+template <typename E>
 void addEnumRows(const char *family, std::initializer_list<std::pair<E, QStringView>> rows)
 {
     for (const auto &[value, wire] : rows)
@@ -46,8 +46,7 @@ void addEnumRows(const char *family, std::initializer_list<std::pair<E, QStringV
             << QString::fromLatin1(family) << wire.toString() << int(value) << wire.toString();
 }
 
-template<typename E>
-std::pair<int, QString> throughWire(E value)
+template <typename E> std::pair<int, QString> throughWire(E value)
 {
     return {int(value), toWire(value)};
 }
@@ -105,8 +104,7 @@ QString compact(const QJsonValue &value)
     return QString::fromUtf8(QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact));
 }
 
-template<typename T>
-void checkRoundTrip(const QJsonObject &json)
+template <typename T> void checkRoundTrip(const QJsonObject &json)
 {
     const auto first = T::fromJson(json);
     QVERIFY2(first, qPrintable(first ? QString() : first.error().toString()));
@@ -137,8 +135,7 @@ void checkRoundTrip(QStringView kind, const QJsonObject &json)
         qFatal("unknown codec kind");
 }
 
-template<typename T>
-void checkValueRoundTrip(const T &value)
+template <typename T> void checkValueRoundTrip(const T &value)
 {
     const QJsonObject json = value.toJson();
     const auto back = T::fromJson(json);
@@ -157,78 +154,84 @@ void TestCodecsWire::enums_data()
     QTest::addColumn<QString>("canonical");
 
     addEnumRows<OrderSide>("orderSide", {{OrderSide::Buy, u"buy"}, {OrderSide::Sell, u"sell"}});
-    addEnumRows<OrderType>("orderType", {{OrderType::Market, u"market"}, {OrderType::Limit, u"limit"},
-                                         {OrderType::Stop, u"stop"}, {OrderType::StopLimit, u"stop_limit"},
+    addEnumRows<OrderType>("orderType", {{OrderType::Market, u"market"},
+                                         {OrderType::Limit, u"limit"},
+                                         {OrderType::Stop, u"stop"},
+                                         {OrderType::StopLimit, u"stop_limit"},
                                          {OrderType::TrailingStop, u"trailing_stop"}});
-    addEnumRows<TimeInForce>("timeInForce", {{TimeInForce::Day, u"day"}, {TimeInForce::Gtc, u"gtc"},
-                                             {TimeInForce::Opg, u"opg"}, {TimeInForce::Cls, u"cls"},
-                                             {TimeInForce::Ioc, u"ioc"}, {TimeInForce::Fok, u"fok"}});
-    addEnumRows<OrderClass>("orderClass", {{OrderClass::Simple, u"simple"}, {OrderClass::Bracket, u"bracket"},
-                                           {OrderClass::Oco, u"oco"}, {OrderClass::Oto, u"oto"},
+    addEnumRows<TimeInForce>("timeInForce", {{TimeInForce::Day, u"day"},
+                                             {TimeInForce::Gtc, u"gtc"},
+                                             {TimeInForce::Opg, u"opg"},
+                                             {TimeInForce::Cls, u"cls"},
+                                             {TimeInForce::Ioc, u"ioc"},
+                                             {TimeInForce::Fok, u"fok"}});
+    addEnumRows<OrderClass>("orderClass", {{OrderClass::Simple, u"simple"},
+                                           {OrderClass::Bracket, u"bracket"},
+                                           {OrderClass::Oco, u"oco"},
+                                           {OrderClass::Oto, u"oto"},
                                            {OrderClass::Mleg, u"mleg"}});
-    addEnumRows<OrderStatus>("orderStatus",
-                             {{OrderStatus::New, u"new"},
-                              {OrderStatus::PartiallyFilled, u"partially_filled"},
-                              {OrderStatus::Filled, u"filled"},
-                              {OrderStatus::DoneForDay, u"done_for_day"},
-                              {OrderStatus::Canceled, u"canceled"},
-                              {OrderStatus::Expired, u"expired"},
-                              {OrderStatus::Replaced, u"replaced"},
-                              {OrderStatus::PendingCancel, u"pending_cancel"},
-                              {OrderStatus::PendingReplace, u"pending_replace"},
-                              {OrderStatus::Accepted, u"accepted"},
-                              {OrderStatus::PendingNew, u"pending_new"},
-                              {OrderStatus::AcceptedForBidding, u"accepted_for_bidding"},
-                              {OrderStatus::Stopped, u"stopped"},
-                              {OrderStatus::Rejected, u"rejected"},
-                              {OrderStatus::Suspended, u"suspended"},
-                              {OrderStatus::Calculated, u"calculated"},
-                              {OrderStatus::Held, u"held"}});
-    addEnumRows<AccountStatus>("accountStatus",
-                               {{AccountStatus::Onboarding, u"ONBOARDING"},
-                                {AccountStatus::Submitted, u"SUBMITTED"},
-                                {AccountStatus::Resubmitted, u"RESUBMITTED"},
-                                {AccountStatus::SubmissionFailed, u"SUBMISSION_FAILED"},
-                                {AccountStatus::ActionRequired, u"ACTION_REQUIRED"},
-                                {AccountStatus::Edited, u"EDITED"},
-                                {AccountStatus::AccountUpdated, u"ACCOUNT_UPDATED"},
-                                {AccountStatus::ApprovalPending, u"APPROVAL_PENDING"},
-                                {AccountStatus::ReapprovalPending, u"REAPPROVAL_PENDING"},
-                                {AccountStatus::SignedUp, u"SIGNED_UP"},
-                                {AccountStatus::KycSubmitted, u"KYC_SUBMITTED"},
-                                {AccountStatus::Limited, u"LIMITED"},
-                                {AccountStatus::AmlReview, u"AML_REVIEW"},
-                                {AccountStatus::Approved, u"APPROVED"},
-                                {AccountStatus::Rejected, u"REJECTED"},
-                                {AccountStatus::Active, u"ACTIVE"},
-                                {AccountStatus::Disabled, u"DISABLED"},
-                                {AccountStatus::DisablePending, u"DISABLE_PENDING"},
-                                {AccountStatus::AccountClosed, u"ACCOUNT_CLOSED"},
-                                {AccountStatus::PaperOnly, u"PAPER_ONLY"},
-                                {AccountStatus::Inactive, u"INACTIVE"}});
+    addEnumRows<OrderStatus>("orderStatus", {{OrderStatus::New, u"new"},
+                                             {OrderStatus::PartiallyFilled, u"partially_filled"},
+                                             {OrderStatus::Filled, u"filled"},
+                                             {OrderStatus::DoneForDay, u"done_for_day"},
+                                             {OrderStatus::Canceled, u"canceled"},
+                                             {OrderStatus::Expired, u"expired"},
+                                             {OrderStatus::Replaced, u"replaced"},
+                                             {OrderStatus::PendingCancel, u"pending_cancel"},
+                                             {OrderStatus::PendingReplace, u"pending_replace"},
+                                             {OrderStatus::Accepted, u"accepted"},
+                                             {OrderStatus::PendingNew, u"pending_new"},
+                                             {OrderStatus::AcceptedForBidding, u"accepted_for_bidding"},
+                                             {OrderStatus::Stopped, u"stopped"},
+                                             {OrderStatus::Rejected, u"rejected"},
+                                             {OrderStatus::Suspended, u"suspended"},
+                                             {OrderStatus::Calculated, u"calculated"},
+                                             {OrderStatus::Held, u"held"}});
+    addEnumRows<AccountStatus>("accountStatus", {{AccountStatus::Onboarding, u"ONBOARDING"},
+                                                 {AccountStatus::Submitted, u"SUBMITTED"},
+                                                 {AccountStatus::Resubmitted, u"RESUBMITTED"},
+                                                 {AccountStatus::SubmissionFailed, u"SUBMISSION_FAILED"},
+                                                 {AccountStatus::ActionRequired, u"ACTION_REQUIRED"},
+                                                 {AccountStatus::Edited, u"EDITED"},
+                                                 {AccountStatus::AccountUpdated, u"ACCOUNT_UPDATED"},
+                                                 {AccountStatus::ApprovalPending, u"APPROVAL_PENDING"},
+                                                 {AccountStatus::ReapprovalPending, u"REAPPROVAL_PENDING"},
+                                                 {AccountStatus::SignedUp, u"SIGNED_UP"},
+                                                 {AccountStatus::KycSubmitted, u"KYC_SUBMITTED"},
+                                                 {AccountStatus::Limited, u"LIMITED"},
+                                                 {AccountStatus::AmlReview, u"AML_REVIEW"},
+                                                 {AccountStatus::Approved, u"APPROVED"},
+                                                 {AccountStatus::Rejected, u"REJECTED"},
+                                                 {AccountStatus::Active, u"ACTIVE"},
+                                                 {AccountStatus::Disabled, u"DISABLED"},
+                                                 {AccountStatus::DisablePending, u"DISABLE_PENDING"},
+                                                 {AccountStatus::AccountClosed, u"ACCOUNT_CLOSED"},
+                                                 {AccountStatus::PaperOnly, u"PAPER_ONLY"},
+                                                 {AccountStatus::Inactive, u"INACTIVE"}});
     addEnumRows<TransferType>("transferType", {{TransferType::Ach, u"ach"}, {TransferType::Wire, u"wire"}});
     addEnumRows<TransferDirection>("transferDirection", {{TransferDirection::Incoming, u"INCOMING"},
                                                          {TransferDirection::Outgoing, u"OUTGOING"}});
-    addEnumRows<TransferStatus>("transferStatus",
-                                {{TransferStatus::Queued, u"QUEUED"},
-                                 {TransferStatus::ApprovalPending, u"APPROVAL_PENDING"},
-                                 {TransferStatus::Pending, u"PENDING"},
-                                 {TransferStatus::SentToClearing, u"SENT_TO_CLEARING"},
-                                 {TransferStatus::Approved, u"APPROVED"},
-                                 {TransferStatus::Settled, u"SETTLED"},
-                                 {TransferStatus::Complete, u"COMPLETE"},
-                                 {TransferStatus::Rejected, u"REJECTED"},
-                                 {TransferStatus::Canceled, u"CANCELED"},
-                                 {TransferStatus::Returned, u"RETURNED"},
-                                 {TransferStatus::Expired, u"EXPIRED"}});
-    addEnumRows<PositionSide>("positionSide", {{PositionSide::Long, u"long"}, {PositionSide::Short, u"short"}});
+    addEnumRows<TransferStatus>("transferStatus", {{TransferStatus::Queued, u"QUEUED"},
+                                                   {TransferStatus::ApprovalPending, u"APPROVAL_PENDING"},
+                                                   {TransferStatus::Pending, u"PENDING"},
+                                                   {TransferStatus::SentToClearing, u"SENT_TO_CLEARING"},
+                                                   {TransferStatus::Approved, u"APPROVED"},
+                                                   {TransferStatus::Settled, u"SETTLED"},
+                                                   {TransferStatus::Complete, u"COMPLETE"},
+                                                   {TransferStatus::Rejected, u"REJECTED"},
+                                                   {TransferStatus::Canceled, u"CANCELED"},
+                                                   {TransferStatus::Returned, u"RETURNED"},
+                                                   {TransferStatus::Expired, u"EXPIRED"}});
+    addEnumRows<PositionSide>("positionSide",
+                              {{PositionSide::Long, u"long"}, {PositionSide::Short, u"short"}});
 
     const auto row = [](const char *name, const QString &family, const QString &wire, int value,
                         const QString &canonical) {
         QTest::newRow(name) << family << wire << value << canonical;
     };
     row("decoding ignores case: BUY", u"orderSide"_s, u"BUY"_s, int(OrderSide::Buy), u"buy"_s);
-    row("decoding ignores case: active", u"accountStatus"_s, u"active"_s, int(AccountStatus::Active), u"ACTIVE"_s);
+    row("decoding ignores case: active", u"accountStatus"_s, u"active"_s, int(AccountStatus::Active),
+        u"ACTIVE"_s);
     row("decoding ignores case: incoming", u"transferDirection"_s, u"incoming"_s,
         int(TransferDirection::Incoming), u"INCOMING"_s);
     row("empty order class is simple", u"orderClass"_s, QString(), int(OrderClass::Simple), u"simple"_s);
@@ -242,9 +245,11 @@ void TestCodecsWire::enums_data()
     row("unknown transfer type", u"transferType"_s, u"rtp"_s, int(TransferType::Unknown), u"unknown"_s);
     row("unknown direction", u"transferDirection"_s, u"SIDEWAYS"_s, int(TransferDirection::Unknown),
         u"UNKNOWN"_s);
-    row("unknown transfer status", u"transferStatus"_s, u"HELD"_s, int(TransferStatus::Unknown), u"UNKNOWN"_s);
+    row("unknown transfer status", u"transferStatus"_s, u"HELD"_s, int(TransferStatus::Unknown),
+        u"UNKNOWN"_s);
     row("unknown position side", u"positionSide"_s, u"flat"_s, -1, QString());
-    row("status with spaces is unknown", u"orderStatus"_s, u" new"_s, int(OrderStatus::Unknown), u"unknown"_s);
+    row("status with spaces is unknown", u"orderStatus"_s, u" new"_s, int(OrderStatus::Unknown),
+        u"unknown"_s);
 }
 
 void TestCodecsWire::enums()
@@ -283,7 +288,9 @@ void TestCodecsWire::unknownEnumsTolerated_data()
     QTest::addColumn<QJsonValue>("written");
 
     const auto row = [](const char *name, const QString &kind, const QString &key, const QString &value,
-                        const QJsonValue &written) { QTest::newRow(name) << kind << key << value << written; };
+                        const QJsonValue &written) {
+        QTest::newRow(name) << kind << key << value << written;
+    };
     row("order status", u"order"_s, u"status"_s, u"brand_new_status"_s, u"unknown"_s);
     row("order side", u"order"_s, u"side"_s, u"sell_short"_s, u"unknown"_s);
     row("order type", u"order"_s, u"type"_s, u"market_on_close"_s, u"unknown"_s);
@@ -371,34 +378,53 @@ void TestCodecsWire::absentOptionals_data()
             QTest::addRow("%s %s", qPrintable(kind), qPrintable(key)) << kind << key << written;
     };
     rows(u"order"_s,
-         {u"updated_at"_s, u"submitted_at"_s, u"filled_at"_s, u"expired_at"_s, u"canceled_at"_s, u"failed_at"_s,
-          u"replaced_at"_s, u"replaced_by"_s, u"replaces"_s, u"asset_id"_s, u"notional"_s, u"qty"_s,
-          u"filled_avg_price"_s, u"position_intent"_s, u"limit_price"_s, u"stop_price"_s, u"legs"_s,
-          u"trail_percent"_s, u"trail_price"_s, u"hwm"_s, u"commission"_s},
+         {u"updated_at"_s, u"submitted_at"_s, u"filled_at"_s,        u"expired_at"_s,      u"canceled_at"_s,
+          u"failed_at"_s,  u"replaced_at"_s,  u"replaced_by"_s,      u"replaces"_s,        u"asset_id"_s,
+          u"notional"_s,   u"qty"_s,          u"filled_avg_price"_s, u"position_intent"_s, u"limit_price"_s,
+          u"stop_price"_s, u"legs"_s,         u"trail_percent"_s,    u"trail_price"_s,     u"hwm"_s,
+          u"commission"_s},
          null);
     rows(u"order"_s, {u"order_class"_s}, u"simple"_s);
     rows(u"order"_s, {u"asset_class"_s}, u"us_equity"_s);
     rows(u"order"_s, {u"extended_hours"_s}, false);
     rows(u"order"_s, {u"order_type"_s}, u"market"_s);
     rows(u"position"_s,
-         {u"asset_marginable"_s, u"qty_available"_s, u"market_value"_s, u"unrealized_pl"_s, u"unrealized_plpc"_s,
-          u"unrealized_intraday_pl"_s, u"unrealized_intraday_plpc"_s, u"current_price"_s, u"lastday_price"_s,
-          u"change_today"_s},
+         {u"asset_marginable"_s, u"qty_available"_s, u"market_value"_s, u"unrealized_pl"_s,
+          u"unrealized_plpc"_s, u"unrealized_intraday_pl"_s, u"unrealized_intraday_plpc"_s,
+          u"current_price"_s, u"lastday_price"_s, u"change_today"_s},
          null);
     rows(u"position"_s, {u"exchange"_s}, u""_s);
     rows(u"position"_s, {u"asset_class"_s}, u"us_equity"_s);
     rows(u"account"_s,
-         {u"crypto_status"_s, u"cash_withdrawable"_s, u"cash_transferable"_s, u"regt_buying_power"_s,
-          u"daytrading_buying_power"_s, u"non_marginable_buying_power"_s, u"portfolio_value"_s,
-          u"long_market_value"_s, u"short_market_value"_s, u"initial_margin"_s, u"maintenance_margin"_s,
-          u"last_maintenance_margin"_s, u"sma"_s, u"accrued_fees"_s, u"pending_transfer_in"_s,
-          u"pending_transfer_out"_s, u"multiplier"_s, u"pattern_day_trader"_s, u"daytrade_count"_s,
-          u"trading_blocked"_s, u"transfers_blocked"_s, u"account_blocked"_s, u"trade_suspended_by_user"_s,
-          u"shorting_enabled"_s, u"previous_close"_s},
+         {u"crypto_status"_s,
+          u"cash_withdrawable"_s,
+          u"cash_transferable"_s,
+          u"regt_buying_power"_s,
+          u"daytrading_buying_power"_s,
+          u"non_marginable_buying_power"_s,
+          u"portfolio_value"_s,
+          u"long_market_value"_s,
+          u"short_market_value"_s,
+          u"initial_margin"_s,
+          u"maintenance_margin"_s,
+          u"last_maintenance_margin"_s,
+          u"sma"_s,
+          u"accrued_fees"_s,
+          u"pending_transfer_in"_s,
+          u"pending_transfer_out"_s,
+          u"multiplier"_s,
+          u"pattern_day_trader"_s,
+          u"daytrade_count"_s,
+          u"trading_blocked"_s,
+          u"transfers_blocked"_s,
+          u"account_blocked"_s,
+          u"trade_suspended_by_user"_s,
+          u"shorting_enabled"_s,
+          u"previous_close"_s},
          null);
     rows(u"transfer"_s,
-         {u"relationship_id"_s, u"currency"_s, u"reason"_s, u"instant_amount"_s, u"requested_amount"_s, u"fee"_s,
-          u"fee_payment_method"_s, u"updated_at"_s, u"expires_at"_s, u"hold_until"_s,
+         {u"relationship_id"_s, u"currency"_s, u"reason"_s, u"instant_amount"_s, u"requested_amount"_s,
+          u"fee"_s, u"fee_payment_method"_s, u"updated_at"_s, u"expires_at"_s, u"hold_until"_s,
           u"additional_information"_s},
          null);
     rows(u"asset"_s,
@@ -413,7 +439,8 @@ void TestCodecsWire::absentOptionals_data()
           u"extended_hours"_s, u"client_order_id"_s, u"order_class"_s, u"take_profit"_s, u"stop_loss"_s},
          omitted);
     rows(u"transferRequest"_s,
-         {u"relationship_id"_s, u"bank_id"_s, u"timing"_s, u"fee_payment_method"_s, u"additional_information"_s},
+         {u"relationship_id"_s, u"bank_id"_s, u"timing"_s, u"fee_payment_method"_s,
+          u"additional_information"_s},
          omitted);
 }
 
@@ -446,10 +473,11 @@ void TestCodecsWire::wireFormatMatchesReference_data()
     QTest::addRow("crypto asset") << u"asset"_s << payloads::cryptoAsset << QStringList();
     QTest::addRow("trade account")
         << u"account"_s << payloads::tradeAccount
-        << QStringList{u"options_buying_power"_s, u"last_daytrade_count"_s, u"last_daytrading_buying_power"_s,
-                       u"last_long_market_value"_s, u"last_short_market_value"_s, u"last_cash"_s,
-                       u"last_initial_margin"_s, u"last_regt_buying_power"_s, u"last_buying_power"_s,
-                       u"clearing_broker"_s, u"options_approved_level"_s, u"options_trading_level"_s};
+        << QStringList{
+               u"options_buying_power"_s,   u"last_daytrade_count"_s,     u"last_daytrading_buying_power"_s,
+               u"last_long_market_value"_s, u"last_short_market_value"_s, u"last_cash"_s,
+               u"last_initial_margin"_s,    u"last_regt_buying_power"_s,  u"last_buying_power"_s,
+               u"clearing_broker"_s,        u"options_approved_level"_s,  u"options_trading_level"_s};
     QTest::addRow("order request") << u"orderRequest"_s << payloads::orderRequest << QStringList();
     QTest::addRow("transfer request") << u"transferRequest"_s << payloads::transferRequest << QStringList();
 }
@@ -722,7 +750,8 @@ void TestCodecsWire::lists()
 
     QJsonObject bad = object(payloads::transfer);
     bad.insert(u"amount"_s, u"abc"_s);
-    const auto itemInvalid = decodeArray<Transfer>(QJsonArray{object(payloads::transfer), bad}, u"transfers"_s);
+    const auto itemInvalid =
+        decodeArray<Transfer>(QJsonArray{object(payloads::transfer), bad}, u"transfers"_s);
     QVERIFY(!itemInvalid);
     QCOMPARE(itemInvalid.error().path, u"transfers[1].amount"_s);
     QCOMPARE(itemInvalid.error().toString().left(21), u"transfers[1].amount: "_s);

@@ -65,7 +65,8 @@ void TestDecimal::parseAndPrint_data()
     QTest::addRow("9-digit max") << u"999999999.999999999"_s << u"999999999.999999999"_s;
     QTest::addRow("negative 9-digit") << u"-0.123456789"_s << u"-0.123456789"_s;
     QTest::addRow("18 fractional digits") << u"0.000000000000000001"_s << u"0.000000000000000001"_s;
-    QTest::addRow("18 significant fractional digits") << u"1.123456789012345678"_s << u"1.123456789012345678"_s;
+    QTest::addRow("18 significant fractional digits")
+        << u"1.123456789012345678"_s << u"1.123456789012345678"_s;
     QTest::addRow("extra trailing zeros beyond 18") << u"0.1000000000000000000000"_s << u"0.1"_s;
     QTest::addRow("largest") << u"9999999999999999999.999999999999999999"_s
                              << u"9999999999999999999.999999999999999999"_s;
@@ -207,12 +208,13 @@ void TestDecimal::rounding_data()
     QTest::addRow("zero: negative") << u"-2.349"_s << 2 << zero << u"-2.34"_s;
     QTest::addRow("zero: 9 digits qty") << u"0.1234567899"_s << 9 << zero << u"0.123456789"_s;
     QTest::addRow("already exact") << u"1.25"_s << 2 << even << u"1.25"_s;
-    QTest::addRow("18 digits unchanged") << u"0.123456789012345678"_s << 18 << even << u"0.123456789012345678"_s;
-    QTest::addRow("more than 18 digits unchanged") << u"0.123456789012345678"_s << 30 << up
-                                                   << u"0.123456789012345678"_s;
+    QTest::addRow("18 digits unchanged")
+        << u"0.123456789012345678"_s << 18 << even << u"0.123456789012345678"_s;
+    QTest::addRow("more than 18 digits unchanged")
+        << u"0.123456789012345678"_s << 30 << up << u"0.123456789012345678"_s;
     QTest::addRow("negative digits act as 0") << u"7.5"_s << -3 << up << u"8"_s;
-    QTest::addRow("largest rounds within range") << u"9999999999999999999.4"_s << 0 << even
-                                                 << u"9999999999999999999"_s;
+    QTest::addRow("largest rounds within range")
+        << u"9999999999999999999.4"_s << 0 << even << u"9999999999999999999"_s;
 }
 
 void TestDecimal::rounding()
@@ -281,8 +283,8 @@ void TestDecimal::multiplication_data()
     QTest::addRow("both negative") << u"-2.5"_s << u"-4"_s << u"10"_s;
     QTest::addRow("signs") << u"12.5"_s << u"-0.08"_s << u"-1"_s;
     QTest::addRow("zero") << u"0"_s << u"187.31"_s << u"0"_s;
-    QTest::addRow("9 by 9 digits, 18 fractional exact") << u"999999999.999999999"_s << u"999999999.999999999"_s
-                                                       << u"999999999999999998.000000000000000001"_s;
+    QTest::addRow("9 by 9 digits, 18 fractional exact")
+        << u"999999999.999999999"_s << u"999999999.999999999"_s << u"999999999999999998.000000000000000001"_s;
     QTest::addRow("nano squared") << u"0.000000001"_s << u"0.000000001"_s << u"0.000000000000000001"_s;
     QTest::addRow("qty x nano") << u"123456789.123456789"_s << u"0.000000001"_s << u"0.123456789123456789"_s;
     QTest::addRow("below half ulp") << u"0.0000000001"_s << u"0.000000001"_s << u"0"_s;
@@ -290,10 +292,10 @@ void TestDecimal::multiplication_data()
     QTest::addRow("tie to even 2") << u"1.5"_s << u"0.000000000000000001"_s << u"0.000000000000000002"_s;
     QTest::addRow("above tie") << u"0.51"_s << u"0.000000000000000001"_s << u"0.000000000000000001"_s;
     // The tie breaks on the parity of the whole product, not only of its sub-ulp part.
-    QTest::addRow("tie with odd integer part") << u"1.5"_s << u"1.000000000000000001"_s
-                                               << u"1.500000000000000002"_s;
-    QTest::addRow("tie with even integer part") << u"2.5"_s << u"1.000000000000000001"_s
-                                                << u"2.500000000000000002"_s;
+    QTest::addRow("tie with odd integer part")
+        << u"1.5"_s << u"1.000000000000000001"_s << u"1.500000000000000002"_s;
+    QTest::addRow("tie with even integer part")
+        << u"2.5"_s << u"1.000000000000000001"_s << u"2.500000000000000002"_s;
     QTest::addRow("tie negative") << u"-1.5"_s << u"1.000000000000000001"_s << u"-1.500000000000000002"_s;
     QTest::addRow("tie down to even") << u"0.5"_s << u"1.000000000000000005"_s << u"0.500000000000000002"_s;
     QTest::addRow("large") << u"1000000000"_s << u"9999999999.5"_s << u"9999999999500000000"_s;
@@ -323,8 +325,10 @@ void TestDecimal::division_data()
     QTest::addRow("exact") << u"10"_s << u"4"_s << u"2.5"_s;
     QTest::addRow("by fraction") << u"100"_s << u"0.25"_s << u"400"_s;
     QTest::addRow("tie to even 0") << u"0.000000000000000001"_s << u"2"_s << u"0"_s;
-    QTest::addRow("tie to even 2 from 1.5") << u"0.000000000000000003"_s << u"2"_s << u"0.000000000000000002"_s;
-    QTest::addRow("tie to even 2 from 2.5") << u"0.000000000000000005"_s << u"2"_s << u"0.000000000000000002"_s;
+    QTest::addRow("tie to even 2 from 1.5")
+        << u"0.000000000000000003"_s << u"2"_s << u"0.000000000000000002"_s;
+    QTest::addRow("tie to even 2 from 2.5")
+        << u"0.000000000000000005"_s << u"2"_s << u"0.000000000000000002"_s;
     QTest::addRow("by smallest") << u"1"_s << u"0.000000000000000001"_s << u"1000000000000000000"_s;
     QTest::addRow("plpc") << u"25"_s << u"1000"_s << u"0.025"_s;
     QTest::addRow("avg price") << u"1000.00"_s << u"2.5"_s << u"400"_s;

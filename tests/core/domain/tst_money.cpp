@@ -94,8 +94,8 @@ void TestMoney::formatPercent_data()
     QTest::addRow("whole") << u"1"_s << false << u"100.00%"_s;
     QTest::addRow("change today") << u"0.0049"_s << true << u"+0.49%"_s;
     QTest::addRow("large") << u"12.3456"_s << false << u"1234.56%"_s;
-    QTest::addRow("beyond Decimal range when scaled") << u"100000000000000000"_s << false
-                                                      << u"10000000000000000000.00%"_s;
+    QTest::addRow("beyond Decimal range when scaled")
+        << u"100000000000000000"_s << false << u"10000000000000000000.00%"_s;
 }
 
 void TestMoney::formatPercent()

@@ -45,42 +45,44 @@ void TestTimestamp::parse_data()
                                   << u"2021-02-22T15:51:44.208Z"_s;
     QTest::addRow("two digits") << u"2022-03-09T05:00:16.91Z"_s << 1646802016 * kNano + 910'000'000
                                 << u"2022-03-09T05:00:16.91Z"_s;
-    QTest::addRow("no fraction") << u"2021-02-22T19:15:00Z"_s << 1614021300 * kNano << u"2021-02-22T19:15:00Z"_s;
-    QTest::addRow("eight digits, NY offset") << u"2022-04-19T10:12:30.57117938-04:00"_s
-                                             << 1650377550 * kNano + 571'179'380
-                                             << u"2022-04-19T14:12:30.57117938Z"_s;
-    QTest::addRow("nine digits, NY offset") << u"2026-01-06T11:02:15.447213308-05:00"_s
-                                            << 1767715335 * kNano + 447'213'308
-                                            << u"2026-01-06T16:02:15.447213308Z"_s;
+    QTest::addRow("no fraction") << u"2021-02-22T19:15:00Z"_s << 1614021300 * kNano
+                                 << u"2021-02-22T19:15:00Z"_s;
+    QTest::addRow("eight digits, NY offset")
+        << u"2022-04-19T10:12:30.57117938-04:00"_s << 1650377550 * kNano + 571'179'380
+        << u"2022-04-19T14:12:30.57117938Z"_s;
+    QTest::addRow("nine digits, NY offset")
+        << u"2026-01-06T11:02:15.447213308-05:00"_s << 1767715335 * kNano + 447'213'308
+        << u"2026-01-06T16:02:15.447213308Z"_s;
     QTest::addRow("previous close") << u"2026-01-02T16:00:00-05:00"_s << 1767387600 * kNano
                                     << u"2026-01-02T21:00:00Z"_s;
-    QTest::addRow("explicit zero offset") << u"2021-02-22T19:15:00+00:00"_s << 1614021300 * kNano
-                                          << u"2021-02-22T19:15:00Z"_s;
-    QTest::addRow("negative zero offset") << u"2021-02-22T19:15:00-00:00"_s << 1614021300 * kNano
-                                          << u"2021-02-22T19:15:00Z"_s;
-    QTest::addRow("half-hour offset") << u"2021-02-22T19:15:00+05:30"_s << (1614021300 - 19800) * kNano
-                                      << u"2021-02-22T13:45:00Z"_s;
-    QTest::addRow("offset crosses year") << u"2024-01-01T00:30:00+01:00"_s << qint64(1704065400) * kNano
-                                         << u"2023-12-31T23:30:00Z"_s;
-    QTest::addRow("trailing zeros trimmed") << u"2021-02-22T15:51:44.200000000Z"_s
-                                            << 1614009104 * kNano + 200'000'000 << u"2021-02-22T15:51:44.2Z"_s;
-    QTest::addRow("zero fraction dropped") << u"2021-02-22T15:51:44.000Z"_s << 1614009104 * kNano
-                                           << u"2021-02-22T15:51:44Z"_s;
+    QTest::addRow("explicit zero offset")
+        << u"2021-02-22T19:15:00+00:00"_s << 1614021300 * kNano << u"2021-02-22T19:15:00Z"_s;
+    QTest::addRow("negative zero offset")
+        << u"2021-02-22T19:15:00-00:00"_s << 1614021300 * kNano << u"2021-02-22T19:15:00Z"_s;
+    QTest::addRow("half-hour offset")
+        << u"2021-02-22T19:15:00+05:30"_s << (1614021300 - 19800) * kNano << u"2021-02-22T13:45:00Z"_s;
+    QTest::addRow("offset crosses year")
+        << u"2024-01-01T00:30:00+01:00"_s << qint64(1704065400) * kNano << u"2023-12-31T23:30:00Z"_s;
+    QTest::addRow("trailing zeros trimmed")
+        << u"2021-02-22T15:51:44.200000000Z"_s << 1614009104 * kNano + 200'000'000
+        << u"2021-02-22T15:51:44.2Z"_s;
+    QTest::addRow("zero fraction dropped")
+        << u"2021-02-22T15:51:44.000Z"_s << 1614009104 * kNano << u"2021-02-22T15:51:44Z"_s;
     QTest::addRow("one nanosecond") << u"2021-02-22T15:51:44.000000001Z"_s << 1614009104 * kNano + 1
                                     << u"2021-02-22T15:51:44.000000001Z"_s;
-    QTest::addRow("lower case separators") << u"2021-02-22t19:15:00z"_s << 1614021300 * kNano
-                                           << u"2021-02-22T19:15:00Z"_s;
+    QTest::addRow("lower case separators")
+        << u"2021-02-22t19:15:00z"_s << 1614021300 * kNano << u"2021-02-22T19:15:00Z"_s;
     QTest::addRow("space separator") << u"2021-02-22 19:15:00Z"_s << 1614021300 * kNano
                                      << u"2021-02-22T19:15:00Z"_s;
     QTest::addRow("epoch") << u"1970-01-01T00:00:00Z"_s << qint64(0) << u"1970-01-01T00:00:00Z"_s;
     QTest::addRow("before epoch") << u"1969-12-31T23:59:59.999999999Z"_s << qint64(-1)
                                   << u"1969-12-31T23:59:59.999999999Z"_s;
-    QTest::addRow("before epoch, half second") << u"1969-12-31T23:59:59.5Z"_s << qint64(-500'000'000)
-                                               << u"1969-12-31T23:59:59.5Z"_s;
+    QTest::addRow("before epoch, half second")
+        << u"1969-12-31T23:59:59.5Z"_s << qint64(-500'000'000) << u"1969-12-31T23:59:59.5Z"_s;
     QTest::addRow("leap day") << u"2024-02-29T12:00:00Z"_s << qint64(1709208000) * kNano
                               << u"2024-02-29T12:00:00Z"_s;
-    QTest::addRow("leap second folds forward") << u"2016-12-31T23:59:60Z"_s << qint64(1483228800) * kNano
-                                               << u"2017-01-01T00:00:00Z"_s;
+    QTest::addRow("leap second folds forward")
+        << u"2016-12-31T23:59:60Z"_s << qint64(1483228800) * kNano << u"2017-01-01T00:00:00Z"_s;
 }
 
 void TestTimestamp::parse()
@@ -172,14 +174,14 @@ void TestTimestamp::ordering_data()
     QTest::addColumn<QString>("b");
     QTest::addColumn<int>("order");
 
-    QTest::addRow("same instant, different offsets") << u"2022-04-19T10:12:30.57117938-04:00"_s
-                                                      << u"2022-04-19T14:12:30.57117938Z"_s << 0;
-    QTest::addRow("trailing zeros do not matter") << u"2021-02-22T15:51:44.208Z"_s
-                                                  << u"2021-02-22T15:51:44.208000000Z"_s << 0;
-    QTest::addRow("nanosecond later, same millisecond") << u"2021-02-22T15:51:44.208000001Z"_s
-                                                        << u"2021-02-22T15:51:44.208Z"_s << 1;
-    QTest::addRow("offset makes it earlier") << u"2021-02-22T16:00:00+02:00"_s << u"2021-02-22T15:00:00Z"_s
-                                             << -1;
+    QTest::addRow("same instant, different offsets")
+        << u"2022-04-19T10:12:30.57117938-04:00"_s << u"2022-04-19T14:12:30.57117938Z"_s << 0;
+    QTest::addRow("trailing zeros do not matter")
+        << u"2021-02-22T15:51:44.208Z"_s << u"2021-02-22T15:51:44.208000000Z"_s << 0;
+    QTest::addRow("nanosecond later, same millisecond")
+        << u"2021-02-22T15:51:44.208000001Z"_s << u"2021-02-22T15:51:44.208Z"_s << 1;
+    QTest::addRow("offset makes it earlier")
+        << u"2021-02-22T16:00:00+02:00"_s << u"2021-02-22T15:00:00Z"_s << -1;
     QTest::addRow("days apart") << u"2021-02-21T23:59:59.999999999Z"_s << u"2021-02-22T00:00:00Z"_s << -1;
 }
 
