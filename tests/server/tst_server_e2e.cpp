@@ -1,0 +1,473 @@
+#include "core/auth/jwt.h"
+#include "core/broker/simbroker.h"
+#include "core/marketdata/simfeed.h"
+#include "core/store/accountdirectory.h"
+#include "server/demoseeder.h"
+#include "server/serverroot.h"
+#include "server/websockethub.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QWebSocket>
+
+#include <memory>
+
+using namespace Qt::StringLiterals;
+using namespace clera;
+
+namespace {
+
+// SimBroker futures are finished when returned.
+template<typename T>
+T ready(const QFuture<BrokerResult<T>> &future)
+{
+    if (!future.isFinished() || !future.result())
+        qFatal("broker call failed");
+    return *future.result();
+}
+
+Expected<Config, QString> configFor(const QString &dataDir, QStringList extra = {})
+{
+    QCommandLineParser parser;
+    Config::addOptions(parser, Config::Server);
+    QStringList args{u"tst_server_e2e"_s,   u"--data-dir"_s, dataDir,          u"--api-host"_s, u"127.0.0.1"_s,
+                     u"--api-port"_s,       u"0"_s,          u"--ws-host"_s,   u"127.0.0.1"_s,  u"--ws-port"_s,
+                     u"0"_s,                u"--min-update-interval"_s, u"0"_s, u"--recalculation-interval"_s, u"0"_s};
+    args += extra;
+    if (!parser.parse(args))
+        return unexpected(parser.errorText());
+    return Config::resolve(parser, Config::Server, QProcessEnvironment());
+}
+
+struct HttpResult
+{
+    int status = 0;
+    QByteArray contentType;
+    QHash<QByteArray, QByteArray> headers;
+    QJsonDocument body;
+};
+
+class WsClient : public QObject
+{
+public:
+    WsClient()
+    {
+        connect(&socket, &QWebSocket::textMessageReceived, this, [this](const QString &text) {
+            messages.append(QJsonDocument::fromJson(text.toUtf8()).object());
+        });
+    }
+    ~WsClient() override { socket.abort(); }
+
+    [[nodiscard]] bool open(const QUrl &url)
+    {
+        QSignalSpy connected(&socket, &QWebSocket::connected);
+        socket.open(url);
+        return connected.wait(5000);
+    }
+    [[nodiscard]] QJsonObject last() const { return messages.isEmpty() ? QJsonObject() : messages.last(); }
+    [[nodiscard]] int count(const QString &type) const
+    {
+        return int(std::count_if(messages.cbegin(), messages.cend(),
+                                 [&type](const QJsonObject &m) { return m.value(u"type"_s).toString() == type; }));
+    }
+
+    QWebSocket socket;
+    QList<QJsonObject> messages;
+};
+
+} // namespace
+
+class TestServerE2E : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<ServerRoot> m_root;
+    QNetworkAccessManager m_nam;
+    QString m_alice;
+    QString m_bob;
+
+    [[nodiscard]] QString token(const QString &user, Role role) const
+    {
+        return m_root->jwt().issue(user, role, std::chrono::minutes(10));
+    }
+    [[nodiscard]] QUrl wsUrl(const QString &accountId, const QString &token) const
+    {
+        QUrl url(u"ws://127.0.0.1:%1/ws/portfolio/%2"_s.arg(m_root->webSocketPort()).arg(accountId));
+        if (!token.isNull())
+            url.setQuery(u"token="_s + QString::fromLatin1(QUrl::toPercentEncoding(token)));
+        return url;
+    }
+
+    HttpResult http(const QString &pathAndQuery, const QString &bearer = {}, const QByteArray &method = "GET")
+    {
+        QNetworkRequest request(QUrl(u"http://127.0.0.1:%1%2"_s.arg(m_root->restPort()).arg(pathAndQuery)));
+        if (!bearer.isEmpty())
+            request.setRawHeader("Authorization", "Bearer " + bearer.toLatin1());
+        std::unique_ptr<QNetworkReply> reply(m_nam.sendCustomRequest(request, method));
+        QSignalSpy finished(reply.get(), &QNetworkReply::finished);
+        if (!reply->isFinished() && !finished.wait(5000))
+            return {};
+        HttpResult r;
+        r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        r.contentType = reply->rawHeader("Content-Type");
+        const auto pairs = reply->rawHeaderPairs();
+        for (const auto &[name, value] : pairs)
+            r.headers.insert(name.toLower(), value);
+        r.body = QJsonDocument::fromJson(reply->readAll());
+        return r;
+    }
+
+    // cash + Σ qty × last price, straight from the broker and the feed.
+    [[nodiscard]] Decimal expectedValue(const QString &accountId) const
+    {
+        Decimal total = ready(m_root->broker()->account(accountId)).cash;
+        const QList<Position> positions = ready(m_root->broker()->positions(accountId));
+        for (const Position &p : positions) {
+            const auto price = m_root->feed()->lastPrice(p.symbol);
+            if (!price)
+                qFatal("no price");
+            total += p.qty * *price;
+        }
+        return total;
+    }
+
+    static void verifyError(const HttpResult &r, int status, const QString &code)
+    {
+        QCOMPARE(r.status, status);
+        QVERIFY2(r.contentType.startsWith("application/json"), r.contentType.constData());
+        const QJsonObject error = r.body.object().value(u"error"_s).toObject();
+        QCOMPARE(error.value(u"code"_s).toString(), code);
+        QVERIFY(!error.value(u"message"_s).toString().isEmpty());
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        const auto config = configFor(m_dir.path());
+        QVERIFY2(config, qPrintable(config ? QString() : config.error()));
+        m_root = std::make_unique<ServerRoot>(*config);
+        const auto started = m_root->start({true, false});
+        QVERIFY2(started, qPrintable(started ? QString() : started.error().message));
+        QVERIFY(m_root->restPort() != 0);
+        QVERIFY(m_root->webSocketPort() != 0);
+        QCOMPARE(m_root->demoAccounts().size(), 2);
+        m_alice = m_root->demoAccounts().at(0);
+        m_bob = m_root->demoAccounts().at(1);
+        m_root->feed()->stop();
+    }
+
+    void cleanupTestCase() { m_root.reset(); }
+
+    void demoSeedingBoughtWithMarketOrders()
+    {
+        QCOMPARE(m_root->directory()->accountsOf(u"demo-alice"_s).valueOr(QStringList()), QStringList{m_alice});
+        QCOMPARE(m_root->directory()->accountsOf(u"demo-bob"_s).valueOr(QStringList()), QStringList{m_bob});
+        QCOMPARE(m_root->directory()->userRole(u"demo-operator"_s).valueOr(QString()), u"operator"_s);
+        const QList<Position> positions = ready(m_root->broker()->positions(m_alice));
+        QCOMPARE(positions.size(), DemoSeeder::users().first().holdings.size());
+        const Order order = ready(m_root->broker()->orderByClientOrderId(m_alice, u"demo-alice-AAPL"_s));
+        QCOMPARE(order.status, OrderStatus::Filled);
+        const Account account = ready(m_root->broker()->account(m_alice));
+        QVERIFY(account.cash < Decimal(25000));
+        QVERIFY(account.cash.isPositive());
+    }
+
+    void jwtSecretFileIsPrivate()
+    {
+        QFile secret(QDir(m_root->dataDir()).filePath(u"jwt-secret"_s));
+        QVERIFY(secret.exists());
+        QCOMPARE(secret.permissions() & ~(QFile::ReadUser | QFile::WriteUser | QFile::ReadOwner | QFile::WriteOwner),
+                 QFileDevice::Permissions());
+    }
+
+    void firstMessageIsLastKnownValueThenLiveUpdates()
+    {
+        WsClient client;
+        QVERIFY(client.open(wsUrl(m_alice, token(u"demo-alice"_s, Role::User))));
+        QTRY_VERIFY(!client.messages.isEmpty());
+        const QJsonObject first = client.messages.first();
+        QCOMPARE(first.value(u"type"_s).toString(), u"portfolio_update"_s);
+        QCOMPARE(first.value(u"account_id"_s).toString(), m_alice);
+        QCOMPARE(first.value(u"raw_value"_s).toString(), expectedValue(m_alice).toString());
+        QVERIFY(first.value(u"total_value"_s).toString().startsWith(u'$'));
+        QVERIFY(first.contains(u"today_return"_s));
+        QVERIFY(Timestamp::parse(first.value(u"timestamp"_s).toString()));
+
+        QSet<QString> seen{first.value(u"raw_value"_s).toString()};
+        for (int i = 0; i < 30; ++i) {
+            m_root->feed()->step();
+            const QString expected = expectedValue(m_alice).toString();
+            QTRY_COMPARE(client.last().value(u"raw_value"_s).toString(), expected);
+            seen.insert(expected);
+        }
+        QVERIFY2(seen.size() >= 3, "prices of alice's holdings should have moved");
+        QCOMPARE(client.count(u"portfolio_update"_s), int(client.messages.size()));
+        QCOMPARE(client.socket.state(), QAbstractSocket::ConnectedState);
+    }
+
+    void otherUsersAccountIsRefused()
+    {
+        WsClient client;
+        QVERIFY(client.open(wsUrl(m_bob, token(u"demo-alice"_s, Role::User))));
+        QTRY_COMPARE(client.socket.state(), QAbstractSocket::UnconnectedState);
+        QCOMPARE(client.socket.closeCode(), QWebSocketProtocol::CloseCodePolicyViolated);
+        QVERIFY(client.messages.isEmpty());
+    }
+
+    void badTokensAreRefused_data()
+    {
+        QTest::addColumn<QString>("token");
+        QTest::addColumn<QString>("accountId");
+        QTest::addRow("garbage") << u"garbage"_s << QString();
+        QTest::addRow("missing") << QString() << QString();
+        QTest::addRow("expired") << u"expired"_s << QString();
+        QTest::addRow("wrong key") << u"wrong key"_s << QString();
+        QTest::addRow("unknown account (operator)") << u"operator"_s << u"no-such-account"_s;
+        QTest::addRow("unknown account (user)") << u"user"_s << u"no-such-account"_s;
+    }
+
+    void badTokensAreRefused()
+    {
+        QFETCH(QString, token);
+        QFETCH(QString, accountId);
+        if (token == u"expired")
+            token = m_root->jwt().issue(u"demo-alice"_s, Role::User, std::chrono::seconds(60),
+                                        QDateTime::currentSecsSinceEpoch() - 3600);
+        else if (token == u"wrong key")
+            token = Jwt(QByteArray(32, 'k')).issue(u"demo-alice"_s, Role::User, std::chrono::minutes(5));
+        else if (token == u"operator")
+            token = this->token(u"demo-operator"_s, Role::Operator);
+        else if (token == u"user")
+            token = this->token(u"demo-alice"_s, Role::User);
+        WsClient client;
+        QVERIFY(client.open(wsUrl(accountId.isEmpty() ? m_alice : accountId, token)));
+        QTRY_COMPARE(client.socket.state(), QAbstractSocket::UnconnectedState);
+        QCOMPARE(client.socket.closeCode(), QWebSocketProtocol::CloseCodePolicyViolated);
+        QVERIFY(!client.socket.closeReason().isEmpty());
+        QVERIFY(client.messages.isEmpty());
+    }
+
+    void unknownPathIsRefused()
+    {
+        WsClient client;
+        QVERIFY(client.open(QUrl(u"ws://127.0.0.1:%1/ws/other?token=x"_s.arg(m_root->webSocketPort()))));
+        QTRY_COMPARE(client.socket.state(), QAbstractSocket::UnconnectedState);
+        QCOMPARE(client.socket.closeCode(), QWebSocketProtocol::CloseCodePolicyViolated);
+    }
+
+    void operatorWatchesAnyAccount()
+    {
+        const QString op = token(u"demo-operator"_s, Role::Operator);
+        WsClient alice;
+        WsClient bob;
+        QVERIFY(alice.open(wsUrl(m_alice, op)));
+        QVERIFY(bob.open(wsUrl(m_bob, op)));
+        QTRY_VERIFY(!alice.messages.isEmpty());
+        QTRY_VERIFY(!bob.messages.isEmpty());
+        QCOMPARE(alice.messages.first().value(u"account_id"_s).toString(), m_alice);
+        QCOMPARE(bob.messages.first().value(u"account_id"_s).toString(), m_bob);
+        QCOMPARE(bob.messages.first().value(u"raw_value"_s).toString(), expectedValue(m_bob).toString());
+        QTRY_COMPARE(m_root->hub()->connectionCount(), 2);
+        for (int i = 0; i < 10; ++i) {
+            m_root->feed()->step();
+            QTRY_COMPARE(bob.last().value(u"raw_value"_s).toString(), expectedValue(m_bob).toString());
+        }
+        QCOMPARE(alice.socket.state(), QAbstractSocket::ConnectedState);
+    }
+
+    void heartbeatAndBadMessages()
+    {
+        WsClient client;
+        QVERIFY(client.open(wsUrl(m_alice, token(u"demo-alice"_s, Role::User))));
+        QTRY_VERIFY(!client.messages.isEmpty());
+        client.socket.sendTextMessage(u"{\"type\":\"heartbeat\"}"_s);
+        QTRY_COMPARE(client.last().value(u"type"_s).toString(), u"heartbeat_ack"_s);
+        QVERIFY(Timestamp::parse(client.last().value(u"timestamp"_s).toString()));
+
+        client.socket.sendTextMessage(u"not json {"_s);
+        QTRY_COMPARE(client.last().value(u"type"_s).toString(), u"error"_s);
+        QVERIFY(!client.last().value(u"message"_s).toString().isEmpty());
+        client.socket.sendTextMessage(u"{\"type\":\"dance\"}"_s);
+        QTRY_COMPARE(client.count(u"error"_s), 2);
+        client.socket.sendTextMessage(u"{\"type\":\"heartbeat\"}"_s);
+        QTRY_COMPARE(client.count(u"heartbeat_ack"_s), 2);
+        QCOMPARE(client.socket.state(), QAbstractSocket::ConnectedState);
+    }
+
+    void oversizedMessageCloses1009()
+    {
+        WsClient client;
+        QVERIFY(client.open(wsUrl(m_alice, token(u"demo-alice"_s, Role::User))));
+        QTRY_VERIFY(!client.messages.isEmpty());
+        client.socket.sendTextMessage(QString(int(WebSocketHub::kMaxMessageBytes) + 1, u'x'));
+        QTRY_COMPARE(client.socket.state(), QAbstractSocket::UnconnectedState);
+        QCOMPARE(client.socket.closeCode(), QWebSocketProtocol::CloseCodeTooMuchData);
+    }
+
+    void health()
+    {
+        WsClient client;
+        QVERIFY(client.open(wsUrl(m_alice, token(u"demo-alice"_s, Role::User))));
+        QTRY_COMPARE(m_root->hub()->connectionCount(), 1);
+        const HttpResult r = http(u"/health"_s);
+        QCOMPARE(r.status, 200);
+        QVERIFY(r.contentType.startsWith("application/json"));
+        const QJsonObject o = r.body.object();
+        // The test stopped the feed, so the server reports itself degraded.
+        QCOMPARE(o.value(u"status"_s).toString(), u"degraded"_s);
+        const QJsonObject components = o.value(u"components"_s).toObject();
+        QCOMPARE(components.value(u"broker"_s).toObject().value(u"name"_s).toString(), u"sim"_s);
+        QCOMPARE(components.value(u"broker"_s).toObject().value(u"status"_s).toString(), u"ok"_s);
+        const QJsonObject feed = components.value(u"feed"_s).toObject();
+        QCOMPARE(feed.value(u"name"_s).toString(), u"sim"_s);
+        QCOMPARE(feed.value(u"status"_s).toString(), u"disconnected"_s);
+        QVERIFY(!feed.value(u"message"_s).toString().isEmpty());
+        QCOMPARE(feed.value(u"subscribed_symbols"_s).toInt(), 9);
+        QCOMPARE(components.value(u"database"_s).toObject().value(u"status"_s).toString(), u"ok"_s);
+        QCOMPARE(o.value(u"connections"_s).toObject().value(u"websocket"_s).toInt(), 1);
+        QVERIFY(o.value(u"uptime_seconds"_s).isDouble());
+        QVERIFY(!o.value(u"version"_s).toString().isEmpty());
+
+        m_root->feed()->start();
+        QCOMPARE(http(u"/health"_s).body.object().value(u"status"_s).toString(), u"ok"_s);
+        m_root->feed()->stop();
+    }
+
+    void assets()
+    {
+        const QString t = token(u"demo-alice"_s, Role::User);
+        const HttpResult r = http(u"/api/v1/assets?q=apple"_s, t);
+        QCOMPARE(r.status, 200);
+        QVERIFY(r.contentType.startsWith("application/json"));
+        const QJsonArray list = r.body.array();
+        QVERIFY(!list.isEmpty());
+        QCOMPARE(list.first().toObject().value(u"symbol"_s).toString(), u"AAPL"_s);
+        QCOMPARE(list.first().toObject().value(u"class"_s).toString(), u"us_equity"_s);
+        QCOMPARE(http(u"/api/v1/assets?limit=3"_s, t).body.array().size(), 3);
+        QCOMPARE(http(u"/api/v1/assets"_s, t).body.array().size(), 20);
+        verifyError(http(u"/api/v1/assets?limit=abc"_s, t), 400, u"invalid_query"_s);
+        verifyError(http(u"/api/v1/assets?limit=0"_s, t), 400, u"invalid_query"_s);
+        verifyError(http(u"/api/v1/assets?limit=501"_s, t), 400, u"invalid_query"_s);
+        verifyError(http(u"/api/v1/assets?q=apple"_s), 401, u"unauthorized"_s);
+    }
+
+    void accounts()
+    {
+        const HttpResult alice = http(u"/api/v1/accounts"_s, token(u"demo-alice"_s, Role::User));
+        QCOMPARE(alice.status, 200);
+        const QJsonArray own = alice.body.array();
+        QCOMPARE(own.size(), 1);
+        const QJsonObject a = own.first().toObject();
+        QCOMPARE(a.value(u"id"_s).toString(), m_alice);
+        QVERIFY(!a.value(u"account_number"_s).toString().isEmpty());
+        QCOMPARE(a.value(u"status"_s).toString(), u"ACTIVE"_s);
+        QCOMPARE(a.value(u"cash"_s).toString(), ready(m_root->broker()->account(m_alice)).cash.toString());
+        QCOMPARE(a.value(u"total_value"_s).toString(), expectedValue(m_alice).toString());
+        QVERIFY(a.contains(u"today_return"_s));
+
+        const QJsonArray bobs = http(u"/api/v1/accounts"_s, token(u"demo-bob"_s, Role::User)).body.array();
+        QCOMPARE(bobs.size(), 1);
+        QCOMPARE(bobs.first().toObject().value(u"id"_s).toString(), m_bob);
+
+        const QJsonArray none = http(u"/api/v1/accounts"_s, token(u"stranger"_s, Role::User)).body.array();
+        QVERIFY(none.isEmpty());
+
+        const HttpResult op = http(u"/api/v1/accounts"_s, token(u"demo-operator"_s, Role::Operator));
+        QCOMPARE(op.status, 200);
+        QStringList ids;
+        for (const QJsonValue &v : op.body.array())
+            ids.append(v.toObject().value(u"id"_s).toString());
+        QVERIFY(ids.contains(m_alice));
+        QVERIFY(ids.contains(m_bob));
+    }
+
+    void authErrors()
+    {
+        const HttpResult missing = http(u"/api/v1/accounts"_s);
+        verifyError(missing, 401, u"unauthorized"_s);
+        QVERIFY(missing.headers.value("www-authenticate").startsWith("Bearer"));
+        verifyError(http(u"/api/v1/accounts"_s, u"garbage"_s), 401, u"unauthorized"_s);
+        const QString expired = m_root->jwt().issue(u"demo-alice"_s, Role::User, std::chrono::seconds(60),
+                                                    QDateTime::currentSecsSinceEpoch() - 3600);
+        verifyError(http(u"/api/v1/accounts"_s, expired), 401, u"unauthorized"_s);
+    }
+
+    void routingErrors()
+    {
+        const HttpResult post = http(u"/health"_s, {}, "POST");
+        verifyError(post, 405, u"method_not_allowed"_s);
+        QCOMPARE(post.headers.value("allow"), QByteArray("GET"));
+        verifyError(http(u"/api/v1/accounts"_s, token(u"demo-alice"_s, Role::User), "DELETE"), 405,
+                    u"method_not_allowed"_s);
+        verifyError(http(u"/nope"_s), 404, u"not_found"_s);
+        verifyError(http(u"/api/v1/nope"_s), 404, u"not_found"_s);
+    }
+
+    void demoSeedingIsIdempotentAndSecretReused()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const auto config = configFor(dir.path());
+        QVERIFY(config);
+        QStringList firstAccounts;
+        QString firstToken;
+        QList<Position> firstPositions;
+        {
+            ServerRoot root(*config);
+            QVERIFY(root.start({true, false}));
+            firstAccounts = root.demoAccounts();
+            firstPositions = ready(root.broker()->positions(firstAccounts.first()));
+            firstToken = root.jwt().issue(u"demo-alice"_s, Role::User, std::chrono::minutes(5));
+        }
+        ServerRoot root(*config);
+        QVERIFY(root.start({true, false}));
+        QCOMPARE(root.demoAccounts(), firstAccounts);
+        QCOMPARE(ready(root.broker()->accounts()).size(), 2);
+        QCOMPARE(ready(root.broker()->positions(firstAccounts.first())), firstPositions);
+        QVERIFY(root.jwt().verify(firstToken));
+    }
+
+    void startErrors()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        {
+            const auto config = configFor(dir.path(), {u"--ws-port"_s, QString::number(m_root->restPort())});
+            QVERIFY(config);
+            ServerRoot root(*config);
+            const auto started = root.start({false, false});
+            QVERIFY(!started);
+            QCOMPARE(started.error().exitCode(), 1);
+            QVERIFY(started.error().message.contains(QString::number(m_root->restPort())));
+        }
+        {
+            const auto config = configFor(dir.path(), {u"--api-port"_s, u"abc"_s});
+            QVERIFY(config);
+            ServerRoot root(*config);
+            const auto started = root.start({false, false});
+            QVERIFY(!started);
+            QCOMPARE(started.error().exitCode(), 2);
+            QVERIFY(started.error().message.contains(u"CLERA_API_PORT"_s));
+        }
+        {
+            const auto config = configFor(dir.path(), {u"--jwt-secret"_s, u"short"_s});
+            QVERIFY(config);
+            ServerRoot root(*config);
+            const auto started = root.start({false, false});
+            QVERIFY(!started);
+            QCOMPARE(started.error().exitCode(), 2);
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestServerE2E)
+#include "tst_server_e2e.moc"
