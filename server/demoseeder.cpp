@@ -11,11 +11,11 @@ namespace clera {
 namespace {
 
 // SimBroker returns finished futures; reading one never blocks. Anything else is a programming error.
-template<typename T>
-BrokerResult<T> finished(const QFuture<BrokerResult<T>> &future)
+template <typename T> BrokerResult<T> finished(const QFuture<BrokerResult<T>> &future)
 {
     if (!future.isFinished())
-        return unexpected(BrokerError{BrokerError::Kind::Internal, u"the simulated broker did not answer at once"_s});
+        return unexpected(
+            BrokerError{BrokerError::Kind::Internal, u"the simulated broker did not answer at once"_s});
     return future.result();
 }
 
@@ -24,16 +24,26 @@ BrokerResult<T> finished(const QFuture<BrokerResult<T>> &future)
 const QList<DemoSeeder::DemoUser> &DemoSeeder::users()
 {
     static const QList<DemoUser> all = {
-        {u"demo-alice"_s, Decimal(25000),
-         {{u"AAPL"_s, Decimal(20)}, {u"MSFT"_s, Decimal(8)}, {u"NVDA"_s, Decimal(25)}, {u"KO"_s, Decimal(40)}}},
-        {u"demo-bob"_s, Decimal(60000),
-         {{u"SPY"_s, Decimal(30)}, {u"AMZN"_s, Decimal(40)}, {u"GOOGL"_s, Decimal(30)}, {u"TSLA"_s, Decimal(15)},
+        {u"demo-alice"_s,
+         Decimal(25000),
+         {{u"AAPL"_s, Decimal(20)},
+          {u"MSFT"_s, Decimal(8)},
+          {u"NVDA"_s, Decimal(25)},
+          {u"KO"_s, Decimal(40)}}},
+        {u"demo-bob"_s,
+         Decimal(60000),
+         {{u"SPY"_s, Decimal(30)},
+          {u"AMZN"_s, Decimal(40)},
+          {u"GOOGL"_s, Decimal(30)},
+          {u"TSLA"_s, Decimal(15)},
           {u"JPM"_s, Decimal(20)}}},
     };
     return all;
 }
 
-DemoSeeder::DemoSeeder(SimBroker *broker, AccountDirectory *directory) : m_broker(broker), m_directory(directory) {}
+DemoSeeder::DemoSeeder(SimBroker *broker, AccountDirectory *directory)
+    : m_broker(broker), m_directory(directory)
+{}
 
 Expected<QStringList, QString> DemoSeeder::seed()
 {
@@ -81,7 +91,8 @@ Expected<QString, QString> DemoSeeder::ensureAccount(const DemoUser &user)
     if (accountId.isEmpty()) {
         const auto created = m_broker->createAccount(user.initialCash, user.userId);
         if (!created)
-            return unexpected(u"cannot create the account of %1: %2"_s.arg(user.userId, created.error().message));
+            return unexpected(
+                u"cannot create the account of %1: %2"_s.arg(user.userId, created.error().message));
         accountId = created->id;
         qCInfo(lcServer) << "created demo account" << created->accountNumber << "for" << user.userId;
     }

@@ -10,7 +10,8 @@ namespace {
 
 QHttpServerResponse make(const QJsonDocument &doc, QHttpServerResponse::StatusCode status)
 {
-    QHttpServerResponse response(QByteArrayLiteral("application/json"), doc.toJson(QJsonDocument::Compact), status);
+    QHttpServerResponse response(QByteArrayLiteral("application/json"), doc.toJson(QJsonDocument::Compact),
+                                 status);
     response.addHeader(QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-store"));
     return response;
 }
@@ -32,7 +33,8 @@ QJsonObject errorBody(const QString &code, const QString &message)
     return QJsonObject{{u"error"_s, QJsonObject{{u"code"_s, code}, {u"message"_s, message}}}};
 }
 
-QHttpServerResponse errorResponse(QHttpServerResponse::StatusCode status, const QString &code, const QString &message)
+QHttpServerResponse errorResponse(QHttpServerResponse::StatusCode status, const QString &code,
+                                  const QString &message)
 {
     return jsonResponse(errorBody(code, message), status);
 }

@@ -10,10 +10,12 @@ namespace clera {
 
 // JSON bodies with Content-Type application/json, and the error shape every route uses:
 // {"error":{"code":"…","message":"…"}}.
-[[nodiscard]] QHttpServerResponse jsonResponse(const QJsonObject &body,
-                                               QHttpServerResponse::StatusCode status = QHttpServerResponse::StatusCode::Ok);
-[[nodiscard]] QHttpServerResponse jsonResponse(const QJsonArray &body,
-                                               QHttpServerResponse::StatusCode status = QHttpServerResponse::StatusCode::Ok);
+[[nodiscard]] QHttpServerResponse
+jsonResponse(const QJsonObject &body,
+             QHttpServerResponse::StatusCode status = QHttpServerResponse::StatusCode::Ok);
+[[nodiscard]] QHttpServerResponse
+jsonResponse(const QJsonArray &body,
+             QHttpServerResponse::StatusCode status = QHttpServerResponse::StatusCode::Ok);
 [[nodiscard]] QJsonObject errorBody(const QString &code, const QString &message);
 [[nodiscard]] QHttpServerResponse errorResponse(QHttpServerResponse::StatusCode status, const QString &code,
                                                 const QString &message);

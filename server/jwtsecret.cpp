@@ -43,13 +43,13 @@ Expected<JwtSecret, QString> JwtSecret::resolve(const QString &configured, const
     }
     if (!file.open(QIODevice::ReadOnly))
         return unexpected(u"cannot read %1: %2"_s.arg(path, file.errorString()));
-    if (file.permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther | QFileDevice::WriteGroup
-                              | QFileDevice::WriteOther))
+    if (file.permissions() &
+        (QFileDevice::ReadGroup | QFileDevice::ReadOther | QFileDevice::WriteGroup | QFileDevice::WriteOther))
         file.setPermissions(kOwnerOnly);
     const QByteArray key = file.readAll().trimmed();
     if (key.size() < kMinimumLength)
-        return unexpected(u"%1 holds fewer than %2 bytes; delete it to generate a new secret"_s.arg(path)
-                              .arg(kMinimumLength));
+        return unexpected(u"%1 holds fewer than %2 bytes; delete it to generate a new secret"_s.arg(path).arg(
+            kMinimumLength));
     return JwtSecret{key, path, false};
 }
 

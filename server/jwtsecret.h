@@ -15,10 +15,11 @@ struct JwtSecret
     static constexpr QStringView kFileName = u"jwt-secret";
 
     QByteArray key;
-    QString file;        // the file it came from; empty when configured
+    QString file;           // the file it came from; empty when configured
     bool generated = false; // created by this call
 
-    [[nodiscard]] static Expected<JwtSecret, QString> resolve(const QString &configured, const QString &dataDir);
+    [[nodiscard]] static Expected<JwtSecret, QString> resolve(const QString &configured,
+                                                              const QString &dataDir);
 };
 
 } // namespace clera

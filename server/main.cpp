@@ -117,7 +117,8 @@ int main(int argc, char *argv[])
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        u"Clera server: REST API and live portfolio WebSocket over the embedded simulated broker and market.\n\n"
+        u"Clera server: REST API and live portfolio WebSocket over the embedded simulated broker and "
+        u"market.\n\n"
         "Commands:\n"
         "  (none)              run the server\n"
         "  token <user_id>     print an access token (JWT) for a user and exit; the role is the user's\n"
@@ -126,12 +127,13 @@ int main(int argc, char *argv[])
     parser.addHelpOption();
     parser.addVersionOption();
     Config::addOptions(parser, Config::Server);
-    parser.addOption(QCommandLineOption(u"demo"_s,
-                                        u"Seed (idempotently) the demo users demo-alice and demo-bob with funded "
-                                        "accounts and positions, and the operator demo-operator"_s));
-    parser.addOption(QCommandLineOption(u"role"_s, u"token command: role of the token (user|operator)"_s,
-                                        u"role"_s));
-    parser.addPositionalArgument(u"command"_s, u"Optional command: token <user_id>"_s, u"[token <user_id>]"_s);
+    parser.addOption(QCommandLineOption(
+        u"demo"_s, u"Seed (idempotently) the demo users demo-alice and demo-bob with funded "
+                   "accounts and positions, and the operator demo-operator"_s));
+    parser.addOption(
+        QCommandLineOption(u"role"_s, u"token command: role of the token (user|operator)"_s, u"role"_s));
+    parser.addPositionalArgument(u"command"_s, u"Optional command: token <user_id>"_s,
+                                 u"[token <user_id>]"_s);
 
     if (!parser.parse(QCoreApplication::arguments())) {
         err(parser.errorText());
@@ -159,8 +161,8 @@ int main(int argc, char *argv[])
     if (!positional.isEmpty()) {
         if (positional.first() == u"token" && positional.size() == 2 && !positional[1].isEmpty())
             return printToken(parser, *config, positional[1]);
-        err(u"unknown command '%1'; usage: clera-server [options] | clera-server token <user_id> [--role r]"_s.arg(
-            positional.join(u' ')));
+        err(u"unknown command '%1'; usage: clera-server [options] | clera-server token <user_id> [--role r]"_s
+                .arg(positional.join(u' ')));
         return kExitSetting;
     }
     if (parser.isSet(u"role"_s)) {

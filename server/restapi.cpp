@@ -35,9 +35,8 @@ QHttpServerResponse unauthorized(const QString &message)
 
 QHttpServerResponse methodNotAllowed(const QHttpServerRequest &request)
 {
-    QHttpServerResponse response =
-        errorResponse(Status::MethodNotAllowed, u"method_not_allowed"_s,
-                      u"%1 supports GET only"_s.arg(request.url().path()));
+    QHttpServerResponse response = errorResponse(Status::MethodNotAllowed, u"method_not_allowed"_s,
+                                                 u"%1 supports GET only"_s.arg(request.url().path()));
     response.addHeader(QByteArrayLiteral("Allow"), QByteArrayLiteral("GET"));
     return response;
 }
@@ -45,10 +44,14 @@ QHttpServerResponse methodNotAllowed(const QHttpServerRequest &request)
 QString feedStatusName(MarketFeed::Status status)
 {
     switch (status) {
-    case MarketFeed::Status::Live: return u"live"_s;
-    case MarketFeed::Status::Connecting: return u"connecting"_s;
-    case MarketFeed::Status::Degraded: return u"degraded"_s;
-    case MarketFeed::Status::Disconnected: return u"disconnected"_s;
+    case MarketFeed::Status::Live:
+        return u"live"_s;
+    case MarketFeed::Status::Connecting:
+        return u"connecting"_s;
+    case MarketFeed::Status::Degraded:
+        return u"degraded"_s;
+    case MarketFeed::Status::Disconnected:
+        return u"disconnected"_s;
     }
     return u"unknown"_s;
 }
@@ -61,7 +64,8 @@ QJsonValue exact(const std::optional<Decimal> &d)
 QHttpServerResponse brokerFailure(const BrokerError &error)
 {
     qCWarning(lcServer) << "broker call failed:" << error.kindName() << error.message;
-    return errorResponse(Status::BadGateway, u"broker_error"_s, u"the broker could not answer: "_s + error.message);
+    return errorResponse(Status::BadGateway, u"broker_error"_s,
+                         u"the broker could not answer: "_s + error.message);
 }
 
 } // namespace
@@ -76,8 +80,9 @@ Expected<quint16, QString> RestApi::listen(const QHostAddress &address, quint16 
 {
     m_port = m_server.listen(address, port);
     if (m_port == 0)
-        return unexpected(u"cannot listen for HTTP on %1:%2 (address in use or not available)"_s.arg(address.toString())
-                              .arg(port));
+        return unexpected(
+            u"cannot listen for HTTP on %1:%2 (address in use or not available)"_s.arg(address.toString())
+                .arg(port));
     return m_port;
 }
 
@@ -87,9 +92,11 @@ void RestApi::addRoutes()
     // because QHttpServer 6.4 answers a known path with a wrong method as 404.
     m_server.route(u"/health"_s, Method::Get, [this] { return health(); });
     m_server.route(u"/health"_s, [](const QHttpServerRequest &r) { return methodNotAllowed(r); });
-    m_server.route(u"/api/v1/assets"_s, Method::Get, [this](const QHttpServerRequest &r) { return assets(r); });
+    m_server.route(u"/api/v1/assets"_s, Method::Get,
+                   [this](const QHttpServerRequest &r) { return assets(r); });
     m_server.route(u"/api/v1/assets"_s, [](const QHttpServerRequest &r) { return methodNotAllowed(r); });
-    m_server.route(u"/api/v1/accounts"_s, Method::Get, [this](const QHttpServerRequest &r) { return accounts(r); });
+    m_server.route(u"/api/v1/accounts"_s, Method::Get,
+                   [this](const QHttpServerRequest &r) { return accounts(r); });
     m_server.route(u"/api/v1/accounts"_s, [](const QHttpServerRequest &r) { return methodNotAllowed(r); });
 
     m_server.setMissingHandler([](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
@@ -121,15 +128,16 @@ QHttpServerResponse RestApi::health() const
         {u"status"_s, ok ? u"ok"_s : u"degraded"_s},
         {u"components"_s,
          QJsonObject{
-             {u"broker"_s,
-              QJsonObject{{u"name"_s, m_services.broker->name()}, {u"status"_s, brokerOk ? u"ok"_s : u"down"_s}}},
+             {u"broker"_s, QJsonObject{{u"name"_s, m_services.broker->name()},
+                                       {u"status"_s, brokerOk ? u"ok"_s : u"down"_s}}},
              {u"feed"_s, QJsonObject{{u"name"_s, m_services.feed->name()},
                                      {u"status"_s, feedStatusName(feedStatus)},
                                      {u"message"_s, m_services.feed->statusMessage()},
                                      {u"subscribed_symbols"_s, m_services.feed->subscriptions().size()}}},
              {u"database"_s, QJsonObject{{u"status"_s, databaseOk ? u"ok"_s : u"down"_s}}},
          }},
-        {u"connections"_s, QJsonObject{{u"websocket"_s, m_services.hub ? m_services.hub->connectionCount() : 0}}},
+        {u"connections"_s,
+         QJsonObject{{u"websocket"_s, m_services.hub ? m_services.hub->connectionCount() : 0}}},
         {u"uptime_seconds"_s, m_uptime.elapsed() / 1000},
         {u"version"_s, m_services.version},
     };
@@ -171,8 +179,8 @@ QFuture<QHttpServerResponse> RestApi::accounts(const QHttpServerRequest &request
         const auto owned = m_services.directory->accountsOf(claims->subject);
         if (!owned) {
             qCWarning(lcServer) << "account directory failed:" << owned.error();
-            return QtFuture::makeReadyFuture(
-                errorResponse(Status::InternalServerError, u"internal_error"_s, u"account directory unavailable"_s));
+            return QtFuture::makeReadyFuture(errorResponse(Status::InternalServerError, u"internal_error"_s,
+                                                           u"account directory unavailable"_s));
         }
         visible = QSet<QString>(owned->cbegin(), owned->cend());
         if (visible->isEmpty())
@@ -197,8 +205,9 @@ QFuture<QHttpServerResponse> RestApi::accounts(const QHttpServerRequest &request
                     {u"total_value"_s, latest ? exact(latest->totalValue) : QJsonValue(QJsonValue::Null)},
                     {u"today_return"_s, latest ? exact(latest->todayReturn) : QJsonValue(QJsonValue::Null)},
                     {u"today_return_percent"_s,
-                     latest && latest->todayReturnPercent ? QJsonValue(latest->todayReturnPercent->rounded(4).toString())
-                                                          : QJsonValue(QJsonValue::Null)},
+                     latest && latest->todayReturnPercent
+                         ? QJsonValue(latest->todayReturnPercent->rounded(4).toString())
+                         : QJsonValue(QJsonValue::Null)},
                 });
             }
             return jsonResponse(out);

@@ -44,6 +44,67 @@ Expected<QHostAddress, QString> hostAddress(const Config &config, const QString 
     return address;
 }
 
+// The settings start() needs, each checked, so a bad one fails before anything is created.
+struct ServerSettings
+{
+    QHostAddress apiHost;
+    QHostAddress wsHost;
+    quint16 apiPort = 0;
+    quint16 wsPort = 0;
+    quint64 seed = 1;
+    int ticksPerSecond = 20;
+    std::chrono::milliseconds minUpdateInterval{2000};
+    std::chrono::milliseconds recalculationInterval{30000};
+
+    static Expected<ServerSettings, QString> from(const Config &config)
+    {
+        if (config.value(u"CLERA_BROKER"_s) != u"sim")
+            return unexpected(
+                u"CLERA_BROKER must be 'sim' (got '%1')"_s.arg(config.value(u"CLERA_BROKER"_s)));
+        if (config.value(u"CLERA_FEED"_s) != u"sim")
+            return unexpected(u"CLERA_FEED must be 'sim' (got '%1')"_s.arg(config.value(u"CLERA_FEED"_s)));
+        ServerSettings s;
+        const auto apiHost = hostAddress(config, u"CLERA_API_HOST"_s);
+        if (!apiHost)
+            return unexpected(apiHost.error());
+        s.apiHost = *apiHost;
+        const auto wsHost = hostAddress(config, u"WEBSOCKET_HOST"_s);
+        if (!wsHost)
+            return unexpected(wsHost.error());
+        s.wsHost = *wsHost;
+        const auto apiPort = config.port(u"CLERA_API_PORT"_s);
+        if (!apiPort)
+            return unexpected(apiPort.error());
+        s.apiPort = *apiPort;
+        const auto wsPort = config.port(u"WEBSOCKET_PORT"_s);
+        if (!wsPort)
+            return unexpected(wsPort.error());
+        s.wsPort = *wsPort;
+        if (s.apiPort != 0 && s.apiPort == s.wsPort)
+            return unexpected(u"CLERA_API_PORT and WEBSOCKET_PORT must differ"_s);
+        const auto seed = config.integer(u"CLERA_SIM_SEED"_s, 0, std::numeric_limits<qint64>::max());
+        if (!seed)
+            return unexpected(seed.error());
+        s.seed = quint64(*seed);
+        const auto tickRate = config.integer(u"CLERA_SIM_TICK_RATE"_s, 1, 100000);
+        if (!tickRate)
+            return unexpected(tickRate.error());
+        s.ticksPerSecond = int(*tickRate);
+        const auto minUpdate = config.seconds(u"MIN_UPDATE_INTERVAL"_s);
+        if (!minUpdate)
+            return unexpected(minUpdate.error());
+        s.minUpdateInterval = *minUpdate;
+        const auto recalculation = config.seconds(u"RECALCULATION_INTERVAL"_s);
+        if (!recalculation)
+            return unexpected(recalculation.error());
+        s.recalculationInterval = *recalculation;
+        const auto ttl = config.integer(u"CLERA_TOKEN_TTL"_s, 1, 366LL * 24 * 3600);
+        if (!ttl)
+            return unexpected(ttl.error());
+        return s;
+    }
+};
+
 } // namespace
 
 ServerRoot::ServerRoot(Config config, QObject *parent) : QObject(parent), m_config(std::move(config)) {}
@@ -61,30 +122,10 @@ ServerRoot::~ServerRoot()
 
 Expected<std::monostate, ServerRoot::StartError> ServerRoot::start(Options options)
 {
-    // Every setting is checked before anything is created, so a bad one never leaves files behind.
-    if (m_config.value(u"CLERA_BROKER"_s) != u"sim")
-        return fail(Kind::Setting, u"CLERA_BROKER must be 'sim' (got '%1')"_s.arg(m_config.value(u"CLERA_BROKER"_s)));
-    if (m_config.value(u"CLERA_FEED"_s) != u"sim")
-        return fail(Kind::Setting, u"CLERA_FEED must be 'sim' (got '%1')"_s.arg(m_config.value(u"CLERA_FEED"_s)));
-    const auto apiHost = hostAddress(m_config, u"CLERA_API_HOST"_s);
-    const auto wsHost = hostAddress(m_config, u"WEBSOCKET_HOST"_s);
-    const auto apiPort = m_config.port(u"CLERA_API_PORT"_s);
-    const auto wsPort = m_config.port(u"WEBSOCKET_PORT"_s);
-    const auto seed = m_config.integer(u"CLERA_SIM_SEED"_s, 0, std::numeric_limits<qint64>::max());
-    const auto tickRate = m_config.integer(u"CLERA_SIM_TICK_RATE"_s, 1, 100000);
-    const auto minUpdate = m_config.seconds(u"MIN_UPDATE_INTERVAL"_s);
-    const auto recalculation = m_config.seconds(u"RECALCULATION_INTERVAL"_s);
-    const auto ttl = m_config.integer(u"CLERA_TOKEN_TTL"_s, 1, 366LL * 24 * 3600);
-    for (const QString *error : {apiHost ? nullptr : &apiHost.error(), wsHost ? nullptr : &wsHost.error(),
-                                 apiPort ? nullptr : &apiPort.error(), wsPort ? nullptr : &wsPort.error(),
-                                 seed ? nullptr : &seed.error(), tickRate ? nullptr : &tickRate.error(),
-                                 minUpdate ? nullptr : &minUpdate.error(),
-                                 recalculation ? nullptr : &recalculation.error(), ttl ? nullptr : &ttl.error()}) {
-        if (error)
-            return fail(Kind::Setting, *error);
-    }
-    if (*apiPort != 0 && *apiPort == *wsPort && *apiHost == *wsHost)
-        return fail(Kind::Setting, u"CLERA_API_PORT and WEBSOCKET_PORT must differ"_s);
+    // Every setting is checked before anything is created, so a bad one leaves no files behind.
+    const auto settings = ServerSettings::from(m_config);
+    if (!settings)
+        return fail(Kind::Setting, settings.error());
 
     const auto dataDir = m_config.dataDir();
     if (!dataDir)
@@ -104,11 +145,12 @@ Expected<std::monostate, ServerRoot::StartError> ServerRoot::start(Options optio
     m_catalog = std::make_unique<AssetCatalog>(std::move(*catalog));
 
     SimFeed::Options feedOptions;
-    feedOptions.seed = quint64(*seed);
-    feedOptions.ticksPerSecond = int(*tickRate);
+    feedOptions.seed = settings->seed;
+    feedOptions.ticksPerSecond = settings->ticksPerSecond;
     m_feed = new SimFeed(*m_catalog, feedOptions, this);
     m_registry = new SymbolRegistry(m_feed, this);
-    m_broker = new SimBroker(m_feed, *m_catalog, m_registry, QDir(m_dataDir).filePath(kBrokerDatabase.toString()), this);
+    m_broker = new SimBroker(m_feed, *m_catalog, m_registry,
+                             QDir(m_dataDir).filePath(kBrokerDatabase.toString()), this);
     if (auto opened = m_broker->open(); !opened)
         return fail(Kind::Runtime, u"cannot open the simulated broker: "_s + opened.error());
     m_directory = std::make_unique<AccountDirectory>(QDir(m_dataDir).filePath(kDirectoryDatabase.toString()));
@@ -123,7 +165,8 @@ Expected<std::monostate, ServerRoot::StartError> ServerRoot::start(Options optio
         m_demoAccounts = *seeded;
     }
 
-    m_tracker = new PortfolioTracker(m_broker, m_feed, m_registry, {*minUpdate, *recalculation}, this);
+    m_tracker = new PortfolioTracker(m_broker, m_feed, m_registry,
+                                     {settings->minUpdateInterval, settings->recalculationInterval}, this);
     m_tracker->trackAll();
 
     m_hub = new WebSocketHub(m_jwt.get(), m_broker, m_directory.get(), m_tracker, this);
@@ -139,9 +182,9 @@ Expected<std::monostate, ServerRoot::StartError> ServerRoot::start(Options optio
     services.version = QStringLiteral(CLERA_VERSION);
     m_rest = new RestApi(std::move(services), this);
 
-    if (auto listening = m_rest->listen(*apiHost, *apiPort); !listening)
+    if (auto listening = m_rest->listen(settings->apiHost, settings->apiPort); !listening)
         return fail(Kind::Bind, listening.error());
-    if (auto listening = m_hub->listen(*wsHost, *wsPort); !listening)
+    if (auto listening = m_hub->listen(settings->wsHost, settings->wsPort); !listening)
         return fail(Kind::Bind, listening.error());
 
     if (options.startFeed)
@@ -161,13 +204,14 @@ QStringList ServerRoot::banner() const
     if (m_secretFile.isEmpty())
         lines.append(u"JWT secret: from CLERA_JWT_SECRET"_s);
     else
-        lines.append(u"JWT secret: %1 file %2"_s.arg(m_secretGenerated ? u"generated"_s : u"using generated"_s,
-                                                     m_secretFile));
+        lines.append(u"JWT secret: %1 file %2"_s.arg(
+            m_secretGenerated ? u"generated"_s : u"using generated"_s, m_secretFile));
     if (!m_demoAccounts.isEmpty())
         lines.append(u"Demo data: users demo-alice, demo-bob (user) and demo-operator (operator); "
                      "print a token with: clera-server token demo-alice"_s);
     lines.append(u"REST http://%1:%2"_s.arg(apiHost).arg(restPort()));
-    lines.append(u"WebSocket ws://%1:%2/ws/portfolio/{account_id}?token=…"_s.arg(wsHost).arg(webSocketPort()));
+    lines.append(
+        u"WebSocket ws://%1:%2/ws/portfolio/{account_id}?token=…"_s.arg(wsHost).arg(webSocketPort()));
     return lines;
 }
 

@@ -43,8 +43,8 @@ QString tokenOf(const QWebSocket *socket)
 
 } // namespace
 
-WebSocketHub::WebSocketHub(const Jwt *jwt, Broker *broker, AccountDirectory *directory, PortfolioTracker *tracker,
-                           QObject *parent)
+WebSocketHub::WebSocketHub(const Jwt *jwt, Broker *broker, AccountDirectory *directory,
+                           PortfolioTracker *tracker, QObject *parent)
     : QObject(parent), m_jwt(jwt), m_broker(broker), m_directory(directory), m_tracker(tracker),
       m_server(u"clera-server"_s, QWebSocketServer::NonSecureMode)
 {
@@ -113,7 +113,8 @@ void WebSocketHub::authorize(QWebSocket *socket)
     }
     const auto claims = m_jwt->verify(token);
     if (!claims) {
-        reject(socket, QWebSocketProtocol::CloseCodePolicyViolated, u"invalid token: "_s + claims.error().message);
+        reject(socket, QWebSocketProtocol::CloseCodePolicyViolated,
+               u"invalid token: "_s + claims.error().message);
         return;
     }
     if (claims->role == Role::User) {
@@ -124,7 +125,8 @@ void WebSocketHub::authorize(QWebSocket *socket)
             return;
         }
         if (*owner != claims->subject) {
-            reject(socket, QWebSocketProtocol::CloseCodePolicyViolated, u"not allowed to watch this account"_s);
+            reject(socket, QWebSocketProtocol::CloseCodePolicyViolated,
+                   u"not allowed to watch this account"_s);
             return;
         }
     }
@@ -152,8 +154,10 @@ void WebSocketHub::checkAccount(QWebSocket *socket, const QString &accountId)
 
 void WebSocketHub::reject(QWebSocket *socket, QWebSocketProtocol::CloseCode code, const QString &reason)
 {
-    qCInfo(lcServer).noquote() << u"WebSocket client from %1 rejected (%2): %3"_s.arg(
-        socket->peerAddress().toString()).arg(int(code)).arg(reason);
+    qCInfo(lcServer).noquote() << u"WebSocket client from %1 rejected (%2): %3"_s
+                                      .arg(socket->peerAddress().toString())
+                                      .arg(int(code))
+                                      .arg(reason);
     socket->close(code, reason.left(120));
 }
 

@@ -38,7 +38,10 @@ public:
     [[nodiscard]] quint16 port() const { return m_server.serverPort(); }
     // Authorised clients currently connected.
     [[nodiscard]] int connectionCount() const { return int(m_accountOf.size()); }
-    [[nodiscard]] int watcherCount(const QString &accountId) const { return int(m_watchers.value(accountId).size()); }
+    [[nodiscard]] int watcherCount(const QString &accountId) const
+    {
+        return int(m_watchers.value(accountId).size());
+    }
     // Closes every client (1001 going away) and stops listening.
     void shutdown();
 
@@ -61,7 +64,7 @@ private:
     PortfolioTracker *m_tracker;
     QWebSocketServer m_server;
     QHash<QString, QList<QWebSocket *>> m_watchers; // account → its clients
-    QHash<QWebSocket *, QString> m_accountOf;        // authorised client → account
+    QHash<QWebSocket *, QString> m_accountOf;       // authorised client → account
 };
 
 } // namespace clera

@@ -28,8 +28,8 @@ std::optional<QByteArray> decode(QByteArrayView text)
     if (text.isEmpty() || text.size() % 4 == 1)
         return std::nullopt;
     for (char c : text) {
-        const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'
-                        || c == '_';
+        const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                        c == '-' || c == '_';
         if (!ok)
             return std::nullopt;
     }
@@ -80,8 +80,9 @@ bool hasAudience(const QJsonValue &aud)
         return aud.toString() == Jwt::kAudience;
     if (aud.isArray()) {
         const QJsonArray list = aud.toArray();
-        return std::any_of(list.begin(), list.end(),
-                           [](const QJsonValue &v) { return v.isString() && v.toString() == Jwt::kAudience; });
+        return std::any_of(list.begin(), list.end(), [](const QJsonValue &v) {
+            return v.isString() && v.toString() == Jwt::kAudience;
+        });
     }
     return false;
 }
@@ -115,13 +116,20 @@ std::optional<Role> roleFromString(QStringView text)
 QString JwtError::kindName() const
 {
     switch (kind) {
-    case Kind::Malformed: return u"malformed"_s;
-    case Kind::UnsupportedAlgorithm: return u"unsupported_algorithm"_s;
-    case Kind::BadSignature: return u"bad_signature"_s;
-    case Kind::WrongAudience: return u"wrong_audience"_s;
-    case Kind::Expired: return u"expired"_s;
-    case Kind::NotYetValid: return u"not_yet_valid"_s;
-    case Kind::InvalidClaims: return u"invalid_claims"_s;
+    case Kind::Malformed:
+        return u"malformed"_s;
+    case Kind::UnsupportedAlgorithm:
+        return u"unsupported_algorithm"_s;
+    case Kind::BadSignature:
+        return u"bad_signature"_s;
+    case Kind::WrongAudience:
+        return u"wrong_audience"_s;
+    case Kind::Expired:
+        return u"expired"_s;
+    case Kind::NotYetValid:
+        return u"not_yet_valid"_s;
+    case Kind::InvalidClaims:
+        return u"invalid_claims"_s;
     }
     return u"malformed"_s;
 }
@@ -138,20 +146,20 @@ QByteArray Jwt::signature(const QByteArray &signingInput) const
 
 QString Jwt::sign(const TokenClaims &claims) const
 {
-    static const QByteArray header = encode(
-        QJsonDocument(QJsonObject{{u"alg"_s, u"HS256"_s}, {u"typ"_s, u"JWT"_s}}).toJson(QJsonDocument::Compact));
+    static const QByteArray header =
+        encode(QJsonDocument(QJsonObject{{u"alg"_s, u"HS256"_s}, {u"typ"_s, u"JWT"_s}})
+                   .toJson(QJsonDocument::Compact));
     const QJsonObject payload{
-        {u"sub"_s, claims.subject},
-        {u"role"_s, toString(claims.role)},
-        {u"aud"_s, kAudience.toString()},
-        {u"iat"_s, claims.issuedAt},
-        {u"exp"_s, claims.expiresAt},
+        {u"sub"_s, claims.subject},  {u"role"_s, toString(claims.role)}, {u"aud"_s, kAudience.toString()},
+        {u"iat"_s, claims.issuedAt}, {u"exp"_s, claims.expiresAt},
     };
-    const QByteArray signingInput = header + '.' + encode(QJsonDocument(payload).toJson(QJsonDocument::Compact));
+    const QByteArray signingInput =
+        header + '.' + encode(QJsonDocument(payload).toJson(QJsonDocument::Compact));
     return QString::fromLatin1(signingInput + '.' + encode(signature(signingInput)));
 }
 
-QString Jwt::issue(const QString &subject, Role role, std::chrono::seconds ttl, std::optional<qint64> now) const
+QString Jwt::issue(const QString &subject, Role role, std::chrono::seconds ttl,
+                   std::optional<qint64> now) const
 {
     const qint64 at = now.value_or(nowSeconds());
     return sign(TokenClaims{subject, role, at, at + ttl.count()});

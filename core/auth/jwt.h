@@ -29,7 +29,15 @@ struct TokenClaims
 
 struct JwtError
 {
-    enum class Kind { Malformed, UnsupportedAlgorithm, BadSignature, WrongAudience, Expired, NotYetValid, InvalidClaims };
+    enum class Kind {
+        Malformed,
+        UnsupportedAlgorithm,
+        BadSignature,
+        WrongAudience,
+        Expired,
+        NotYetValid,
+        InvalidClaims
+    };
     Kind kind = Kind::Malformed;
     QString message; // safe to show to the client; never contains the token
 

@@ -89,9 +89,9 @@ Expected<Done, QString> AccountDirectory::migrate()
         return unexpected(u"cannot read schema_version: "_s + describe(q));
     int version = q.next() ? q.value(0).toInt() : 0;
     if (version > int(migrations().size()))
-        return unexpected(u"%1 has schema version %2, newer than this program (%3)"_s.arg(m_path)
-                              .arg(version)
-                              .arg(migrations().size()));
+        return unexpected(
+            u"%1 has schema version %2, newer than this program (%3)"_s.arg(m_path).arg(version).arg(
+                migrations().size()));
     for (; version < int(migrations().size()); ++version) {
         if (!m_db.transaction())
             return unexpected(u"cannot start a transaction: "_s + m_db.lastError().text());
@@ -195,7 +195,8 @@ Expected<Done, QString> AccountDirectory::setUserRole(const QString &userId, con
     if (userId.isEmpty())
         return unexpected(u"user id must not be empty"_s);
     QSqlQuery q(m_db);
-    q.prepare(u"INSERT INTO users (user_id, role) VALUES (?, ?) ON CONFLICT (user_id) DO UPDATE SET role = excluded.role"_s);
+    q.prepare(
+        u"INSERT INTO users (user_id, role) VALUES (?, ?) ON CONFLICT (user_id) DO UPDATE SET role = excluded.role"_s);
     q.addBindValue(userId);
     q.addBindValue(role);
     if (!q.exec())

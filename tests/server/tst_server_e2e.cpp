@@ -24,8 +24,7 @@ using namespace clera;
 namespace {
 
 // SimBroker futures are finished when returned.
-template<typename T>
-T ready(const QFuture<BrokerResult<T>> &future)
+template <typename T> T ready(const QFuture<BrokerResult<T>> &future)
 {
     if (!future.isFinished() || !future.result())
         qFatal("broker call failed");
@@ -36,9 +35,21 @@ Expected<Config, QString> configFor(const QString &dataDir, QStringList extra = 
 {
     QCommandLineParser parser;
     Config::addOptions(parser, Config::Server);
-    QStringList args{u"tst_server_e2e"_s,   u"--data-dir"_s, dataDir,          u"--api-host"_s, u"127.0.0.1"_s,
-                     u"--api-port"_s,       u"0"_s,          u"--ws-host"_s,   u"127.0.0.1"_s,  u"--ws-port"_s,
-                     u"0"_s,                u"--min-update-interval"_s, u"0"_s, u"--recalculation-interval"_s, u"0"_s};
+    QStringList args{u"tst_server_e2e"_s,
+                     u"--data-dir"_s,
+                     dataDir,
+                     u"--api-host"_s,
+                     u"127.0.0.1"_s,
+                     u"--api-port"_s,
+                     u"0"_s,
+                     u"--ws-host"_s,
+                     u"127.0.0.1"_s,
+                     u"--ws-port"_s,
+                     u"0"_s,
+                     u"--min-update-interval"_s,
+                     u"0"_s,
+                     u"--recalculation-interval"_s,
+                     u"0"_s};
     args += extra;
     if (!parser.parse(args))
         return unexpected(parser.errorText());
@@ -73,8 +84,9 @@ public:
     [[nodiscard]] QJsonObject last() const { return messages.isEmpty() ? QJsonObject() : messages.last(); }
     [[nodiscard]] int count(const QString &type) const
     {
-        return int(std::count_if(messages.cbegin(), messages.cend(),
-                                 [&type](const QJsonObject &m) { return m.value(u"type"_s).toString() == type; }));
+        return int(std::count_if(messages.cbegin(), messages.cend(), [&type](const QJsonObject &m) {
+            return m.value(u"type"_s).toString() == type;
+        }));
     }
 
     QWebSocket socket;
@@ -169,7 +181,8 @@ private Q_SLOTS:
 
     void demoSeedingBoughtWithMarketOrders()
     {
-        QCOMPARE(m_root->directory()->accountsOf(u"demo-alice"_s).valueOr(QStringList()), QStringList{m_alice});
+        QCOMPARE(m_root->directory()->accountsOf(u"demo-alice"_s).valueOr(QStringList()),
+                 QStringList{m_alice});
         QCOMPARE(m_root->directory()->accountsOf(u"demo-bob"_s).valueOr(QStringList()), QStringList{m_bob});
         QCOMPARE(m_root->directory()->userRole(u"demo-operator"_s).valueOr(QString()), u"operator"_s);
         const QList<Position> positions = ready(m_root->broker()->positions(m_alice));
@@ -185,7 +198,8 @@ private Q_SLOTS:
     {
         QFile secret(QDir(m_root->dataDir()).filePath(u"jwt-secret"_s));
         QVERIFY(secret.exists());
-        QCOMPARE(secret.permissions() & ~(QFile::ReadUser | QFile::WriteUser | QFile::ReadOwner | QFile::WriteOwner),
+        QCOMPARE(secret.permissions() &
+                     ~(QFile::ReadUser | QFile::WriteUser | QFile::ReadOwner | QFile::WriteOwner),
                  QFileDevice::Permissions());
     }
 

@@ -31,8 +31,11 @@ QJsonObject header(const QString &alg = u"HS256"_s)
 
 QJsonObject payload()
 {
-    return {{u"sub"_s, u"demo-alice"_s}, {u"role"_s, u"user"_s}, {u"aud"_s, u"clera"_s},
-            {u"iat"_s, kNow - 10}, {u"exp"_s, kNow + 3600}};
+    return {{u"sub"_s, u"demo-alice"_s},
+            {u"role"_s, u"user"_s},
+            {u"aud"_s, u"clera"_s},
+            {u"iat"_s, kNow - 10},
+            {u"exp"_s, kNow + 3600}};
 }
 
 // A token built by hand, so the tests do not depend on Jwt::sign for the malformed cases.
@@ -86,73 +89,75 @@ private Q_SLOTS:
         using K = JwtError::Kind;
 
         QTest::addRow("valid user") << good << true << 0;
-        QTest::addRow("valid operator") << handMade(header(), with(payload(), u"role"_s, u"operator"_s)) << true << 0;
-        QTest::addRow("aud as array") << handMade(header(), with(payload(), u"aud"_s, QJsonArray{u"x"_s, u"clera"_s}))
-                                      << true << 0;
-        QTest::addRow("expired within leeway") << handMade(header(), with(payload(), u"exp"_s, kNow - 20)) << true << 0;
+        QTest::addRow("valid operator")
+            << handMade(header(), with(payload(), u"role"_s, u"operator"_s)) << true << 0;
+        QTest::addRow("aud as array")
+            << handMade(header(), with(payload(), u"aud"_s, QJsonArray{u"x"_s, u"clera"_s})) << true << 0;
+        QTest::addRow("expired within leeway")
+            << handMade(header(), with(payload(), u"exp"_s, kNow - 20)) << true << 0;
         QTest::addRow("wrong secret") << handMade(header(), payload(), "another secret of enough length!!")
                                       << false << bad(K::BadSignature);
         QTest::addRow("alg none, no signature")
-            << QString::fromLatin1(b64(json(header(u"none"_s))) + '.' + b64(json(payload())) + '.')
-            << false << bad(K::UnsupportedAlgorithm);
-        QTest::addRow("alg none with signature") << handMade(header(u"none"_s), payload()) << false
-                                                 << bad(K::UnsupportedAlgorithm);
-        QTest::addRow("alg HS512") << handMade(header(u"HS512"_s), payload(), kKey, QCryptographicHash::Sha512)
+            << QString::fromLatin1(b64(json(header(u"none"_s))) + '.' + b64(json(payload())) + '.') << false
+            << bad(K::UnsupportedAlgorithm);
+        QTest::addRow("alg none with signature")
+            << handMade(header(u"none"_s), payload()) << false << bad(K::UnsupportedAlgorithm);
+        QTest::addRow("alg HS512") << handMade(header(u"HS512"_s), payload(), kKey,
+                                               QCryptographicHash::Sha512)
                                    << false << bad(K::UnsupportedAlgorithm);
-        QTest::addRow("alg RS256") << handMade(header(u"RS256"_s), payload()) << false << bad(K::UnsupportedAlgorithm);
+        QTest::addRow("alg RS256") << handMade(header(u"RS256"_s), payload()) << false
+                                   << bad(K::UnsupportedAlgorithm);
         QTest::addRow("alg missing") << handMade(QJsonObject{{u"typ"_s, u"JWT"_s}}, payload()) << false
                                      << bad(K::UnsupportedAlgorithm);
         QTest::addRow("expired") << handMade(header(), with(payload(), u"exp"_s, kNow - 31)) << false
                                  << bad(K::Expired);
-        QTest::addRow("not yet valid (nbf)") << handMade(header(), with(payload(), u"nbf"_s, kNow + 600)) << false
-                                             << bad(K::NotYetValid);
-        QTest::addRow("issued in the future") << handMade(header(), with(payload(), u"iat"_s, kNow + 600)) << false
-                                              << bad(K::NotYetValid);
+        QTest::addRow("not yet valid (nbf)")
+            << handMade(header(), with(payload(), u"nbf"_s, kNow + 600)) << false << bad(K::NotYetValid);
+        QTest::addRow("issued in the future")
+            << handMade(header(), with(payload(), u"iat"_s, kNow + 600)) << false << bad(K::NotYetValid);
         QTest::addRow("nbf passed") << handMade(header(), with(payload(), u"nbf"_s, kNow - 1)) << true << 0;
         QTest::addRow("wrong aud") << handMade(header(), with(payload(), u"aud"_s, u"other"_s)) << false
                                    << bad(K::WrongAudience);
-        QTest::addRow("no aud") << handMade(header(), with(payload(), u"aud"_s, QJsonValue::Undefined)) << false
-                                << bad(K::WrongAudience);
+        QTest::addRow("no aud") << handMade(header(), with(payload(), u"aud"_s, QJsonValue::Undefined))
+                                << false << bad(K::WrongAudience);
         QTest::addRow("role admin") << handMade(header(), with(payload(), u"role"_s, u"admin"_s)) << false
                                     << bad(K::InvalidClaims);
         QTest::addRow("role missing") << handMade(header(), with(payload(), u"role"_s, QJsonValue::Undefined))
                                       << false << bad(K::InvalidClaims);
         QTest::addRow("role Operator (case)") << handMade(header(), with(payload(), u"role"_s, u"Operator"_s))
                                               << false << bad(K::InvalidClaims);
-        QTest::addRow("no subject") << handMade(header(), with(payload(), u"sub"_s, QJsonValue::Undefined)) << false
-                                    << bad(K::InvalidClaims);
-        QTest::addRow("exp missing") << handMade(header(), with(payload(), u"exp"_s, QJsonValue::Undefined)) << false
-                                     << bad(K::InvalidClaims);
-        QTest::addRow("exp as string") << handMade(header(), with(payload(), u"exp"_s, u"1700003600"_s)) << false
-                                       << bad(K::InvalidClaims);
-        QTest::addRow("exp fractional") << handMade(header(), with(payload(), u"exp"_s, double(kNow) + 0.5)) << false
-                                        << bad(K::InvalidClaims);
+        QTest::addRow("no subject") << handMade(header(), with(payload(), u"sub"_s, QJsonValue::Undefined))
+                                    << false << bad(K::InvalidClaims);
+        QTest::addRow("exp missing") << handMade(header(), with(payload(), u"exp"_s, QJsonValue::Undefined))
+                                     << false << bad(K::InvalidClaims);
+        QTest::addRow("exp as string") << handMade(header(), with(payload(), u"exp"_s, u"1700003600"_s))
+                                       << false << bad(K::InvalidClaims);
+        QTest::addRow("exp fractional") << handMade(header(), with(payload(), u"exp"_s, double(kNow) + 0.5))
+                                        << false << bad(K::InvalidClaims);
         QTest::addRow("empty") << QString() << false << bad(K::Malformed);
         QTest::addRow("garbage") << u"garbage"_s << false << bad(K::Malformed);
         QTest::addRow("two segments") << good.section(u'.', 0, 1) << false << bad(K::Malformed);
         QTest::addRow("four segments") << good + u".x"_s << false << bad(K::Malformed);
         QTest::addRow("empty signature") << good.section(u'.', 0, 1) + u'.' << false << bad(K::Malformed);
         QTest::addRow("padded signature") << good + u"="_s << false << bad(K::Malformed);
-        QTest::addRow("header not json") << QString::fromLatin1(b64("not json") + '.' + b64(json(payload())) + '.'
-                                                                + goodSig)
-                                         << false << bad(K::Malformed);
+        QTest::addRow("header not json")
+            << QString::fromLatin1(b64("not json") + '.' + b64(json(payload())) + '.' + goodSig) << false
+            << bad(K::Malformed);
         QTest::addRow("header not base64") << u"!!!."_s + good.section(u'.', 1) << false << bad(K::Malformed);
         QTest::addRow("tampered payload")
-            << QString::fromLatin1(goodHeader + '.' + b64(json(with(payload(), u"role"_s, u"operator"_s))) + '.'
-                                   + goodSig)
+            << QString::fromLatin1(goodHeader + '.' + b64(json(with(payload(), u"role"_s, u"operator"_s))) +
+                                   '.' + goodSig)
             << false << bad(K::BadSignature);
         QTest::addRow("tampered subject")
-            << QString::fromLatin1(goodHeader + '.' + b64(json(with(payload(), u"sub"_s, u"demo-bob"_s))) + '.'
-                                   + goodSig)
+            << QString::fromLatin1(goodHeader + '.' + b64(json(with(payload(), u"sub"_s, u"demo-bob"_s))) +
+                                   '.' + goodSig)
             << false << bad(K::BadSignature);
         QTest::addRow("truncated signature") << good.left(good.size() - 1) << false << bad(K::BadSignature);
-        QTest::addRow("payload not json, signed")
-            << [] {
-                   const QByteArray input = b64(json(header())) + '.' + b64("[1,2");
-                   return QString::fromLatin1(
-                       input + '.' + b64(QMessageAuthenticationCode::hash(input, kKey, QCryptographicHash::Sha256)));
-               }()
-            << false << bad(K::Malformed);
+        QTest::addRow("payload not json, signed") << [] {
+            const QByteArray input = b64(json(header())) + '.' + b64("[1,2");
+            return QString::fromLatin1(
+                input + '.' + b64(QMessageAuthenticationCode::hash(input, kKey, QCryptographicHash::Sha256)));
+        }() << false << bad(K::Malformed);
     }
 
     void verify()
