@@ -18,7 +18,8 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-constexpr int kScreenshotSettleMs = 1500;
+// Long enough for a few ticks and one throttled update after the first (MIN_UPDATE_INTERVAL is 2 s).
+constexpr int kScreenshotSettleMs = 2500;
 constexpr int kScreenshotTimeoutMs = 30000;
 
 void fatal(const QString &message)

@@ -101,12 +101,29 @@ QString PortfolioModel::cash() const
     return m_last ? formatUsd(m_last->cash) : kUnknown;
 }
 
+std::optional<Decimal> PortfolioModel::share(const std::optional<Decimal> &part) const
+{
+    if (!part || !m_last || !m_last->totalValue || !m_last->totalValue->isPositive())
+        return std::nullopt;
+    return part->checkedDiv(*m_last->totalValue);
+}
+
 QString PortfolioModel::cashShare() const
 {
-    if (!m_last || !m_last->totalValue || !m_last->totalValue->isPositive())
-        return kUnknown;
-    const auto share = m_last->cash.checkedDiv(*m_last->totalValue);
-    return share ? formatPercent(*share) : kUnknown;
+    const auto fraction = share(m_last ? std::optional<Decimal>(m_last->cash) : std::nullopt);
+    return fraction ? formatPercent(*fraction) : kUnknown;
+}
+
+QString PortfolioModel::investedShare() const
+{
+    const auto fraction = share(m_last ? m_last->marketValue : std::nullopt);
+    return fraction ? formatPercent(*fraction) : kUnknown;
+}
+
+double PortfolioModel::investedFraction() const
+{
+    const auto fraction = share(m_last ? m_last->marketValue : std::nullopt);
+    return fraction ? fraction->rounded(4).toDouble() : 0.0;
 }
 
 QString PortfolioModel::todayReturn() const

@@ -32,6 +32,9 @@ class PortfolioModel : public QObject
     Q_PROPERTY(QString marketValue READ marketValue NOTIFY valuesChanged)
     Q_PROPERTY(QString cash READ cash NOTIFY valuesChanged)
     Q_PROPERTY(QString cashShare READ cashShare NOTIFY valuesChanged)
+    Q_PROPERTY(QString investedShare READ investedShare NOTIFY valuesChanged)
+    // Invested share of the total in [0, 1], for drawing the allocation bar only.
+    Q_PROPERTY(double investedFraction READ investedFraction NOTIFY valuesChanged)
     Q_PROPERTY(QString todayReturn READ todayReturn NOTIFY valuesChanged)
     Q_PROPERTY(QString todayReturnPercent READ todayReturnPercent NOTIFY valuesChanged)
     Q_PROPERTY(Direction direction READ direction NOTIFY valuesChanged)
@@ -65,6 +68,8 @@ public:
     [[nodiscard]] QString marketValue() const;
     [[nodiscard]] QString cash() const;
     [[nodiscard]] QString cashShare() const;
+    [[nodiscard]] QString investedShare() const;
+    [[nodiscard]] double investedFraction() const;
     [[nodiscard]] QString todayReturn() const;
     [[nodiscard]] QString todayReturnPercent() const;
     [[nodiscard]] Direction direction() const;
@@ -89,6 +94,7 @@ private:
     void onUpdate(const PortfolioUpdate &update);
     void onAccountLoaded(const QString &accountId);
     void onAccountFailed(const QString &accountId, const BrokerError &error);
+    [[nodiscard]] std::optional<Decimal> share(const std::optional<Decimal> &part) const;
 
     QPointer<PortfolioTracker> m_tracker;
     QPointer<MarketFeed> m_feed;

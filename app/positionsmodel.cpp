@@ -20,8 +20,10 @@ enum TextColumn { QtyText, PriceText, MarketValueText, DayChangeText, DayChangeP
 
 QString formatQty(Decimal qty)
 {
-    // Fractional shares to at most 4 places, trailing zeros dropped ("12.5", "3").
-    return qty.rounded(4, RoundingMode::HalfUp).toString();
+    // Whole shares as integers; fractional shares with 4 places so the column's decimals line up.
+    if (qty.fractionalDigits() == 0)
+        return qty.toString();
+    return qty.toFixed(4, RoundingMode::HalfUp);
 }
 
 } // namespace

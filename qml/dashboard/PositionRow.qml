@@ -24,7 +24,7 @@ Rectangle {
     readonly property color changeColor: Theme.changeColor(root.isUp, root.isDown)
     readonly property list<color> avatarColors: ["#5B8CFF", "#2FCB82", "#B07CFF", "#F2B24C", "#39C5D6", "#F27DA8", "#8FA3BF"]
 
-    implicitHeight: 56
+    implicitHeight: 50
     color: hover.hovered ? Theme.surfaceHover : "transparent"
 
     HoverHandler {

@@ -63,11 +63,22 @@ Card {
             Layout.fillWidth: true
             spacing: 8
 
-            Text {
-                text: "ⓘ"
-                color: Theme.warning
-                font.family: Theme.fontFamily
-                font.pixelSize: Theme.fontSmall
+            Rectangle {
+                Layout.preferredWidth: 16
+                Layout.preferredHeight: 16
+                radius: 8
+                color: "transparent"
+                border.color: Theme.warning
+                border.width: 1.5
+
+                Text {
+                    anchors.centerIn: parent
+                    text: "i"
+                    color: Theme.warning
+                    font.family: Theme.fontFamily
+                    font.pixelSize: 10
+                    font.bold: true
+                }
             }
 
             Text {

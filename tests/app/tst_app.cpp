@@ -181,7 +181,7 @@ private Q_SLOTS:
             const auto held = std::find_if(positions->cbegin(), positions->cend(),
                                            [&](const Position &p) { return p.symbol == symbol; });
             QVERIFY2(held != positions->cend(), qPrintable(symbol));
-            QCOMPARE(at.data(PositionsModel::QtyRole).toString(), held->qty.rounded(4, RoundingMode::HalfUp).toString());
+            QCOMPARE(at.data(PositionsModel::QtyRole).toString(), held->qty.toFixed(4, RoundingMode::HalfUp));
             const Decimal price = *root->feed()->lastPrice(symbol);
             QCOMPARE(at.data(PositionsModel::PriceRole).toString(), formatUsd(price));
             QCOMPARE(at.data(PositionsModel::MarketValueRole).toString(), formatUsd(held->qty * price));
