@@ -1,0 +1,169 @@
+#include "core/broker/simbroker.h"
+#include "core/marketdata/assetcatalog.h"
+#include "core/realtime/portfoliotracker.h"
+#include "core/realtime/symbolregistry.h"
+#include "core/broker/manualfeed.h"
+
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace clera;
+using namespace Qt::StringLiterals;
+using namespace std::chrono_literals;
+
+namespace {
+
+Decimal dec(const char *text)
+{
+    return *Decimal::parse(QString::fromLatin1(text));
+}
+
+OrderRequest marketOrder(const QString &symbol, const char *qty, OrderSide side)
+{
+    OrderRequest r;
+    r.symbol = symbol;
+    r.qty = dec(qty);
+    r.side = side;
+    return r;
+}
+
+} // namespace
+
+// PortfolioTracker over the real paper broker with a feed whose prices the test sets.
+class TestPortfolioTracker : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void firstUpdateIsCashOnlyAccount();
+    void subscriptionsFollowPositionChanges();
+    void ticksRevalueExactly();
+    void todaysReturnUnknownUntilPreviousCloseKnown();
+    void untrackedAccountsGetNoUpdates();
+
+private:
+    PortfolioUpdate waitForUpdate(QSignalSpy &spy);
+
+    QTemporaryDir m_dir;
+    AssetCatalog m_catalog;
+    std::unique_ptr<ManualFeed> m_feed;
+    std::unique_ptr<SymbolRegistry> m_registry;
+    std::unique_ptr<SimBroker> m_broker;
+    std::unique_ptr<PortfolioTracker> m_tracker;
+    QString m_account;
+};
+
+void TestPortfolioTracker::init()
+{
+    QVERIFY(m_dir.isValid());
+    auto catalog = AssetCatalog::load();
+    QVERIFY(catalog);
+    m_catalog = *catalog;
+    m_feed = std::make_unique<ManualFeed>();
+    m_feed->setPrice(u"AAPL"_s, dec("200"));
+    m_feed->setPrice(u"MSFT"_s, dec("400.5"));
+    m_registry = std::make_unique<SymbolRegistry>(m_feed.get());
+    m_broker = std::make_unique<SimBroker>(m_feed.get(), m_catalog, m_registry.get(),
+                                           m_dir.filePath(u"broker-%1.sqlite"_s.arg(QString::fromLatin1(QTest::currentTestFunction()))));
+    QVERIFY(m_broker->open());
+    auto account = m_broker->createAccount(dec("10000"));
+    QVERIFY(account);
+    m_account = account->id;
+    m_tracker = std::make_unique<PortfolioTracker>(m_broker.get(), m_feed.get(), m_registry.get(),
+                                                   PortfolioTracker::Options{0ms, 0ms});
+}
+
+void TestPortfolioTracker::cleanup()
+{
+    m_tracker.reset();
+    m_broker.reset();
+    m_registry.reset();
+    m_feed.reset();
+}
+
+PortfolioUpdate TestPortfolioTracker::waitForUpdate(QSignalSpy &spy)
+{
+    if (spy.isEmpty() && !spy.wait(2000))
+        return {};
+    return spy.takeFirst().at(0).value<PortfolioUpdate>();
+}
+
+void TestPortfolioTracker::firstUpdateIsCashOnlyAccount()
+{
+    QSignalSpy spy(m_tracker.get(), &PortfolioTracker::portfolioUpdated);
+    m_tracker->track(m_account);
+    const PortfolioUpdate u = waitForUpdate(spy);
+    QCOMPARE(u.accountId, m_account);
+    QCOMPARE(u.totalValue.value(), dec("10000"));
+    QCOMPARE(u.todayReturn.value(), dec("0")); // no holdings: nothing moved today
+    QVERIFY(m_tracker->latest(m_account));
+}
+
+void TestPortfolioTracker::subscriptionsFollowPositionChanges()
+{
+    QSignalSpy spy(m_tracker.get(), &PortfolioTracker::portfolioUpdated);
+    m_tracker->track(m_account);
+    (void)waitForUpdate(spy);
+    QVERIFY(!m_feed->isSubscribed(u"AAPL"_s));
+
+    QVERIFY(m_broker->submitOrder(m_account, marketOrder(u"AAPL"_s, "2", OrderSide::Buy)).result());
+    QTRY_VERIFY(m_registry->holderCount(u"AAPL"_s) > 0);
+    QVERIFY(m_feed->isSubscribed(u"AAPL"_s));
+    QTRY_COMPARE(m_tracker->engine().symbolsOf(m_account), QSet<QString>{u"AAPL"_s});
+
+    QVERIFY(m_broker->submitOrder(m_account, marketOrder(u"MSFT"_s, "0.5", OrderSide::Buy)).result());
+    QTRY_COMPARE(m_tracker->engine().symbolsOf(m_account), (QSet<QString>{u"AAPL"_s, u"MSFT"_s}));
+
+    QVERIFY(m_broker->submitOrder(m_account, marketOrder(u"AAPL"_s, "2", OrderSide::Sell)).result());
+    QTRY_COMPARE(m_tracker->engine().symbolsOf(m_account), QSet<QString>{u"MSFT"_s});
+    QTRY_VERIFY(!m_feed->isSubscribed(u"AAPL"_s)); // nobody holds it anymore
+    QVERIFY(m_feed->isSubscribed(u"MSFT"_s));
+}
+
+void TestPortfolioTracker::ticksRevalueExactly()
+{
+    QVERIFY(m_broker->submitOrder(m_account, marketOrder(u"AAPL"_s, "1.5", OrderSide::Buy)).result());
+    QVERIFY(m_broker->submitOrder(m_account, marketOrder(u"MSFT"_s, "0.123456789", OrderSide::Buy)).result());
+    const Decimal cash = dec("10000") - dec("1.5") * dec("200") - dec("0.123456789") * dec("400.5");
+    QSignalSpy spy(m_tracker.get(), &PortfolioTracker::portfolioUpdated);
+    m_tracker->track(m_account);
+    QCOMPARE(waitForUpdate(spy).totalValue.value(), dec("10000"));
+
+    m_feed->tick(u"MSFT"_s, dec("401.37"));
+    const PortfolioUpdate u = waitForUpdate(spy);
+    QCOMPARE(u.totalValue.value(), cash + dec("1.5") * dec("200") + dec("0.123456789") * dec("401.37"));
+    QCOMPARE(u.cash, cash);
+}
+
+void TestPortfolioTracker::todaysReturnUnknownUntilPreviousCloseKnown()
+{
+    QVERIFY(m_broker->submitOrder(m_account, marketOrder(u"AAPL"_s, "3", OrderSide::Buy)).result());
+    QSignalSpy spy(m_tracker.get(), &PortfolioTracker::portfolioUpdated);
+    m_tracker->track(m_account);
+    PortfolioUpdate u = waitForUpdate(spy);
+    QVERIFY(u.totalValue);
+    QVERIFY(!u.todayReturn); // ManualFeed has no previous close for AAPL yet
+    QCOMPARE(u.toJson().value(u"today_return"), QJsonValue(QJsonValue::Null));
+
+    m_feed->setPreviousClose(u"AAPL"_s, dec("190"));
+    u = waitForUpdate(spy);
+    QCOMPARE(u.todayReturn.value(), dec("30")); // 3 × (200 − 190)
+}
+
+void TestPortfolioTracker::untrackedAccountsGetNoUpdates()
+{
+    QVERIFY(m_broker->submitOrder(m_account, marketOrder(u"AAPL"_s, "1", OrderSide::Buy)).result());
+    QSignalSpy spy(m_tracker.get(), &PortfolioTracker::portfolioUpdated);
+    m_tracker->track(m_account);
+    (void)waitForUpdate(spy);
+    m_tracker->untrack(m_account);
+    QVERIFY(!m_tracker->latest(m_account));
+    m_feed->tick(u"AAPL"_s, dec("201"));
+    QVERIFY(!spy.wait(200));
+}
+
+QTEST_GUILESS_MAIN(TestPortfolioTracker)
+#include "tst_portfoliotracker.moc"
