@@ -2,6 +2,7 @@
 
 #include "approot.h"
 #include "portfoliomodel.h"
+#include "positionsmodel.h"
 #include "positionsproxymodel.h"
 
 #include <QQmlApplicationEngine>
@@ -17,6 +18,7 @@ QQuickWindow *MainWindowLoader::load(QQmlApplicationEngine &engine, const AppRoo
     engine.setInitialProperties({
         {u"portfolio"_s, QVariant::fromValue(root.portfolio())},
         {u"positions"_s, QVariant::fromValue(root.sortedPositions())},
+        {u"holdings"_s, QVariant::fromValue(root.positions())},
     });
     engine.load(QUrl(kMainUrl.toString()));
     const QList<QObject *> roots = engine.rootObjects();

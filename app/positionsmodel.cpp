@@ -106,6 +106,7 @@ void PositionsModel::reload()
     endResetModel();
     if (oldCount != m_rows.size())
         Q_EMIT countChanged();
+    updateMovers();
     setError({});
     if (m_loading) {
         m_loading = false;
@@ -141,6 +142,46 @@ void PositionsModel::refresh()
                                 IsUpRole, IsDownRole, WeightFractionRole});
         }
     }
+    updateMovers();
+}
+
+void PositionsModel::updateMovers()
+{
+    std::optional<Decimal> bestChange;
+    std::optional<Decimal> worstChange;
+    const Row *best = nullptr;
+    const Row *worst = nullptr;
+    for (const Row &row : std::as_const(m_rows)) {
+        const auto change = dayChangeFraction(row);
+        if (!change)
+            continue;
+        if (!bestChange || *change > *bestChange) {
+            bestChange = change;
+            best = &row;
+        }
+        if (!worstChange || *change < *worstChange) {
+            worstChange = change;
+            worst = &row;
+        }
+    }
+    const auto mover = [](const Row *row, std::optional<Decimal> change) {
+        Mover m;
+        if (!row)
+            return m;
+        m.symbol = row->symbol;
+        m.changePercent = formatPercent(*change, true);
+        const Decimal shown = (*change * Decimal(100)).rounded(2, RoundingMode::HalfUp);
+        m.positive = shown.isPositive();
+        m.negative = shown.isNegative();
+        return m;
+    };
+    const Mover newBest = mover(best, bestChange);
+    const Mover newWorst = mover(worst, worstChange);
+    if (newBest == m_best && newWorst == m_worst)
+        return;
+    m_best = newBest;
+    m_worst = newWorst;
+    Q_EMIT moversChanged();
 }
 
 std::optional<Decimal> PositionsModel::totalValue() const

@@ -28,6 +28,15 @@ class PositionsModel : public QAbstractListModel
     Q_PROPERTY(bool loading READ loading NOTIFY loadingChanged)
     Q_PROPERTY(QString error READ error NOTIFY errorChanged)
     Q_PROPERTY(int count READ count NOTIFY countChanged)
+    // Today's best and worst holdings by percentage change; empty while unknown.
+    Q_PROPERTY(QString bestSymbol READ bestSymbol NOTIFY moversChanged)
+    Q_PROPERTY(QString bestChangePercent READ bestChangePercent NOTIFY moversChanged)
+    Q_PROPERTY(bool bestIsUp READ bestIsUp NOTIFY moversChanged)
+    Q_PROPERTY(bool bestIsDown READ bestIsDown NOTIFY moversChanged)
+    Q_PROPERTY(QString worstSymbol READ worstSymbol NOTIFY moversChanged)
+    Q_PROPERTY(QString worstChangePercent READ worstChangePercent NOTIFY moversChanged)
+    Q_PROPERTY(bool worstIsUp READ worstIsUp NOTIFY moversChanged)
+    Q_PROPERTY(bool worstIsDown READ worstIsDown NOTIFY moversChanged)
 
 public:
     enum Roles {
@@ -60,6 +69,14 @@ public:
     [[nodiscard]] bool loading() const { return m_loading && m_error.isEmpty(); }
     [[nodiscard]] QString error() const { return m_error; }
     [[nodiscard]] int count() const { return int(m_rows.size()); }
+    [[nodiscard]] QString bestSymbol() const { return m_best.symbol; }
+    [[nodiscard]] QString bestChangePercent() const { return m_best.changePercent; }
+    [[nodiscard]] bool bestIsUp() const { return m_best.positive; }
+    [[nodiscard]] bool bestIsDown() const { return m_best.negative; }
+    [[nodiscard]] QString worstSymbol() const { return m_worst.symbol; }
+    [[nodiscard]] QString worstChangePercent() const { return m_worst.changePercent; }
+    [[nodiscard]] bool worstIsUp() const { return m_worst.positive; }
+    [[nodiscard]] bool worstIsDown() const { return m_worst.negative; }
 
     [[nodiscard]] int rowCount(const QModelIndex &parent = {}) const override;
     [[nodiscard]] QVariant data(const QModelIndex &index, int role) const override;
@@ -77,6 +94,7 @@ Q_SIGNALS:
     void loadingChanged();
     void errorChanged();
     void countChanged();
+    void moversChanged();
 
 private:
     struct Row
@@ -93,7 +111,17 @@ private:
         double weightFraction = 0;
     };
 
+    struct Mover
+    {
+        QString symbol;
+        QString changePercent;
+        bool positive = false;
+        bool negative = false;
+        friend bool operator==(const Mover &, const Mover &) = default;
+    };
+
     void reload();
+    void updateMovers();
     void onTicks(const QList<Tick> &batch);
     [[nodiscard]] std::optional<Decimal> totalValue() const;
     [[nodiscard]] std::optional<Decimal> marketValue(const Row &row) const;
@@ -109,6 +137,8 @@ private:
     QString m_error;
     bool m_loading = true;
     QList<Row> m_rows;
+    Mover m_best;
+    Mover m_worst;
     QTimer m_refresh;
 };
 

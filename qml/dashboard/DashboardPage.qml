@@ -11,6 +11,7 @@ Rectangle {
 
     required property PortfolioModel portfolio
     required property PositionsProxyModel positions
+    required property PositionsModel holdings
 
     color: Theme.background
 
@@ -59,6 +60,7 @@ Rectangle {
                 Layout.fillWidth: true
                 Layout.preferredWidth: 3
                 portfolio: root.portfolio
+                holdings: root.holdings
             }
 
             SummaryCard {

@@ -11,6 +11,7 @@ ApplicationWindow {
 
     required property PortfolioModel portfolio
     required property PositionsProxyModel positions
+    required property PositionsModel holdings
 
     width: 1280
     height: 800
@@ -24,5 +25,6 @@ ApplicationWindow {
         anchors.fill: parent
         portfolio: window.portfolio
         positions: window.positions
+        holdings: window.holdings
     }
 }

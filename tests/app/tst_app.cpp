@@ -193,6 +193,25 @@ private Q_SLOTS:
             QCOMPARE(at.data(PositionsModel::DayChangeRole).toString().startsWith(u'+'), up);
         }
 
+        // Movers: the extremes of the day's percentage change among the rows.
+        QString best, worst;
+        std::optional<Decimal> high, low;
+        for (const Position &p : *positions) {
+            const Decimal change = (*root->feed()->lastPrice(p.symbol) - *root->feed()->previousClose(p.symbol))
+                / *root->feed()->previousClose(p.symbol);
+            if (!high || change > *high) {
+                high = change;
+                best = p.symbol;
+            }
+            if (!low || change < *low) {
+                low = change;
+                worst = p.symbol;
+            }
+        }
+        QCOMPARE(model->bestSymbol(), best);
+        QCOMPARE(model->worstSymbol(), worst);
+        QCOMPARE(model->bestChangePercent(), formatPercent(*high, true));
+
         // Live: a step that moves held symbols changes only rows whose text changed, and soon.
         QSignalSpy changed(model, &QAbstractItemModel::dataChanged);
         QSignalSpy reset(model, &QAbstractItemModel::modelReset);
