@@ -1,0 +1,214 @@
+#include "core/config/config.h"
+
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace clera;
+using namespace Qt::StringLiterals;
+using namespace std::chrono_literals;
+
+namespace {
+
+
+Expected<Config, QString> resolve(const QStringList &args, const QProcessEnvironment &env,
+                                  Config::Scope scope = Config::Server)
+{
+    QCommandLineParser parser;
+    Config::addOptions(parser, scope);
+    if (!parser.parse(QStringList{u"prog"_s} + args))
+        return unexpected(parser.errorText());
+    return Config::resolve(parser, scope, env);
+}
+
+QString writeFile(const QTemporaryDir &dir, const QByteArray &content)
+{
+    const QString path = dir.filePath(u"clera.conf"_s);
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        qFatal("cannot write config file");
+    f.write(content);
+    return path;
+}
+
+} // namespace
+
+class TestConfig : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void defaults();
+    void precedence();
+    void configFileFromEnvironment();
+    void configFileErrors_data();
+    void configFileErrors();
+    void seconds_data();
+    void seconds();
+    void ports_data();
+    void ports();
+    void scopeLimitsOptions();
+    void secretsAreNotDescribed();
+    void dataDirIsCreatedPrivate();
+};
+
+void TestConfig::defaults()
+{
+    const auto c = resolve({}, QProcessEnvironment());
+    QVERIFY(c);
+    QCOMPARE(c->value(u"CLERA_API_PORT"_s), u"8000"_s);
+    QCOMPARE(c->value(u"WEBSOCKET_PORT"_s), u"8001"_s);
+    QCOMPARE(c->value(u"MIN_UPDATE_INTERVAL"_s), u"2"_s);
+    QCOMPARE(c->value(u"RECALCULATION_INTERVAL"_s), u"30"_s);
+    QCOMPARE(c->source(u"CLERA_API_PORT"_s), u"default"_s);
+    QVERIFY(!c->isSet(u"CLERA_JWT_SECRET"_s));
+}
+
+void TestConfig::precedence()
+{
+    QTemporaryDir dir;
+    const QString file = writeFile(dir, "# comment\nCLERA_API_PORT=7000\nWEBSOCKET_PORT = 7001\nMIN_UPDATE_INTERVAL=\"5\"\n");
+    QProcessEnvironment env;
+    env.insert(u"WEBSOCKET_PORT"_s, u"9001"_s);
+    env.insert(u"MIN_UPDATE_INTERVAL"_s, u"3"_s);
+    const auto c = resolve({u"--config"_s, file, u"--min-update-interval"_s, u"0.5"_s}, env);
+    QVERIFY2(c, qPrintable(c ? QString() : c.error()));
+    QCOMPARE(c->value(u"CLERA_API_PORT"_s), u"7000"_s); // file over default
+    QCOMPARE(c->source(u"CLERA_API_PORT"_s), u"config file"_s);
+    QCOMPARE(c->value(u"WEBSOCKET_PORT"_s), u"9001"_s); // environment over file
+    QCOMPARE(c->source(u"WEBSOCKET_PORT"_s), u"environment"_s);
+    QCOMPARE(c->value(u"MIN_UPDATE_INTERVAL"_s), u"0.5"_s); // command line over all
+    QCOMPARE(c->source(u"MIN_UPDATE_INTERVAL"_s), u"command line"_s);
+}
+
+void TestConfig::configFileFromEnvironment()
+{
+    QTemporaryDir dir;
+    QProcessEnvironment env;
+    env.insert(u"CLERA_CONFIG"_s, writeFile(dir, "CLERA_SIM_SEED=42\n"));
+    const auto c = resolve({}, env);
+    QVERIFY(c);
+    QCOMPARE(c->value(u"CLERA_SIM_SEED"_s), u"42"_s);
+}
+
+void TestConfig::configFileErrors_data()
+{
+    QTest::addColumn<QByteArray>("content");
+    QTest::addColumn<QString>("expected");
+    QTest::addRow("no equals sign") << QByteArray("CLERA_API_PORT 8000\n") << u":1: expected NAME=value"_s;
+    QTest::addRow("unknown name") << QByteArray("\nCLERA_API_PRT=8000\n") << u":2: unknown setting CLERA_API_PRT"_s;
+    QTest::addRow("empty name") << QByteArray("=8000\n") << u":1: expected NAME=value"_s;
+}
+
+void TestConfig::configFileErrors()
+{
+    QFETCH(QByteArray, content);
+    QFETCH(QString, expected);
+    QTemporaryDir dir;
+    const auto c = resolve({u"--config"_s, writeFile(dir, content)}, QProcessEnvironment());
+    QVERIFY(!c);
+    QVERIFY2(c.error().contains(expected), qPrintable(c.error()));
+
+    const auto missing = resolve({u"--config"_s, dir.filePath(u"nope.conf"_s)}, QProcessEnvironment());
+    QVERIFY(!missing);
+    QVERIFY(missing.error().contains(u"cannot read config file"_s));
+}
+
+void TestConfig::seconds_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<qint64>("ms"); // -1: rejected
+    QTest::addRow("whole") << u"2"_s << qint64(2000);
+    QTest::addRow("fraction") << u"0.25"_s << qint64(250);
+    QTest::addRow("zero") << u"0"_s << qint64(0);
+    QTest::addRow("sub-millisecond rounds") << u"0.0004"_s << qint64(0);
+    QTest::addRow("negative") << u"-1"_s << qint64(-1);
+    QTest::addRow("words") << u"two"_s << qint64(-1);
+    QTest::addRow("unit suffix") << u"2s"_s << qint64(-1);
+    QTest::addRow("empty") << QString() << qint64(-1);
+}
+
+void TestConfig::seconds()
+{
+    QFETCH(QString, text);
+    QFETCH(qint64, ms);
+    QProcessEnvironment env;
+    env.insert(u"MIN_UPDATE_INTERVAL"_s, text);
+    const auto c = resolve({}, env);
+    QVERIFY(c);
+    const auto v = c->seconds(u"MIN_UPDATE_INTERVAL"_s);
+    if (ms < 0) {
+        QVERIFY(!v);
+        QVERIFY(v.error().startsWith(u"MIN_UPDATE_INTERVAL must be"_s));
+    } else {
+        QVERIFY(v);
+        QCOMPARE(v->count(), ms);
+    }
+}
+
+void TestConfig::ports_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<int>("port"); // -1: rejected
+    QTest::addRow("default-like") << u"8000"_s << 8000;
+    QTest::addRow("any free") << u"0"_s << 0;
+    QTest::addRow("max") << u"65535"_s << 65535;
+    QTest::addRow("too big") << u"65536"_s << -1;
+    QTest::addRow("negative") << u"-1"_s << -1;
+    QTest::addRow("text") << u"http"_s << -1;
+}
+
+void TestConfig::ports()
+{
+    QFETCH(QString, text);
+    QFETCH(int, port);
+    const auto c = resolve({u"--api-port"_s, text}, QProcessEnvironment());
+    QVERIFY(c);
+    const auto p = c->port(u"CLERA_API_PORT"_s);
+    if (port < 0) {
+        QVERIFY(!p);
+        QVERIFY(p.error().contains(u"CLERA_API_PORT"_s));
+    } else {
+        QCOMPARE(int(p.value()), port);
+    }
+}
+
+void TestConfig::scopeLimitsOptions()
+{
+    // The desktop app has no REST port option; the server has no such app-only surprises either.
+    QCommandLineParser parser;
+    Config::addOptions(parser, Config::App);
+    QVERIFY(!parser.parse({u"clera"_s, u"--api-port"_s, u"1"_s}));
+    const auto c = resolve({u"--min-update-interval"_s, u"1"_s}, QProcessEnvironment(), Config::App);
+    QVERIFY(c);
+    QVERIFY(c->value(u"CLERA_API_PORT"_s).isEmpty());
+}
+
+void TestConfig::secretsAreNotDescribed()
+{
+    QProcessEnvironment env;
+    env.insert(u"CLERA_JWT_SECRET"_s, u"super-secret-value-that-must-not-leak"_s);
+    const auto c = resolve({}, env);
+    QVERIFY(c);
+    const QString text = c->describe(Config::Server).join(u'\n');
+    QVERIFY(!text.contains(u"super-secret"_s));
+    QVERIFY(text.contains(u"CLERA_JWT_SECRET=(set) (environment)"_s));
+}
+
+void TestConfig::dataDirIsCreatedPrivate()
+{
+    QTemporaryDir dir;
+    const QString target = dir.filePath(u"nested/data"_s);
+    QProcessEnvironment env;
+    env.insert(u"CLERA_DATA_DIR"_s, target);
+    const auto c = resolve({}, env);
+    QVERIFY(c);
+    const auto d = c->dataDir();
+    QVERIFY(d);
+    QCOMPARE(*d, target);
+    QCOMPARE(QFile::permissions(target) & (QFile::ReadGroup | QFile::ReadOther | QFile::WriteGroup | QFile::WriteOther),
+             QFile::Permissions());
+}
+
+QTEST_GUILESS_MAIN(TestConfig)
+#include "tst_config.moc"
