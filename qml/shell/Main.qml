@@ -18,7 +18,7 @@ ApplicationWindow {
     minimumWidth: 1040
     minimumHeight: 640
     visible: true
-    title: qsTr("Clera — %1").arg(window.portfolio.totalValue)
+    title: window.portfolio.loading ? qsTr("Clera") : qsTr("Clera — %1").arg(window.portfolio.totalValue)
     color: Theme.background
 
     DashboardPage {

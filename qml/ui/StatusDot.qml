@@ -19,7 +19,6 @@ Item {
         height: width
         radius: width / 2
         color: root.color
-        opacity: 0
         visible: root.active
 
         SequentialAnimation on opacity {
