@@ -1,7 +1,5 @@
-#include "core/auth/jwt.h"
 #include "core/config/config.h"
-#include "core/store/accountdirectory.h"
-#include "jwtsecret.h"
+#include "commands.h"
 #include "serverroot.h"
 
 #include <QCommandLineParser>
@@ -69,44 +67,6 @@ void installSignalHandlers(QCoreApplication &app)
     std::signal(SIGTERM, handler);
 }
 
-int printToken(const QCommandLineParser &parser, const Config &config, const QString &userId)
-{
-    std::optional<Role> role;
-    if (parser.isSet(u"role"_s)) {
-        role = roleFromString(parser.value(u"role"_s));
-        if (!role) {
-            err(u"--role must be user or operator"_s);
-            return kExitSetting;
-        }
-    }
-    const auto ttl = config.integer(u"CLERA_TOKEN_TTL"_s, 1, 366LL * 24 * 3600);
-    if (!ttl) {
-        err(ttl.error());
-        return kExitSetting;
-    }
-    const auto dataDir = config.dataDir();
-    if (!dataDir) {
-        err(dataDir.error());
-        return kExitRuntime;
-    }
-    const auto secret = JwtSecret::resolve(config.value(u"CLERA_JWT_SECRET"_s), *dataDir);
-    if (!secret) {
-        err(secret.error());
-        return config.isSet(u"CLERA_JWT_SECRET"_s) ? kExitSetting : kExitRuntime;
-    }
-    if (!role) {
-        AccountDirectory directory(QDir(*dataDir).filePath(ServerRoot::kDirectoryDatabase.toString()));
-        const auto known = directory.open() ? directory.userRole(userId) : Expected<QString, QString>();
-        if (known && !known->isEmpty())
-            role = roleFromString(*known);
-        else
-            err(u"note: %1 is not a known user (start once with --demo to seed demo users); issuing a user token"_s
-                    .arg(userId));
-    }
-    out(Jwt(secret->key).issue(userId, role.value_or(Role::User), std::chrono::seconds(*ttl)));
-    return 0;
-}
-
 } // namespace
 
 int main(int argc, char *argv[])
@@ -122,7 +82,9 @@ int main(int argc, char *argv[])
         "Commands:\n"
         "  (none)              run the server\n"
         "  token <user_id>     print an access token (JWT) for a user and exit; the role is the user's\n"
-        "                      recorded role unless --role is given; lifetime CLERA_TOKEN_TTL\n\n"
+        "                      recorded role unless --role is given; lifetime CLERA_TOKEN_TTL\n"
+        "  watch <user_id>     connect to the running server's WebSocket as the user and print every\n"
+        "                      message (--account to pick one, --count to stop after n updates)\n\n"
         "Every setting can also come from the environment or a config file (--config / CLERA_CONFIG)."_s);
     parser.addHelpOption();
     parser.addVersionOption();
@@ -132,8 +94,11 @@ int main(int argc, char *argv[])
                    "accounts and positions, and the operator demo-operator"_s));
     parser.addOption(
         QCommandLineOption(u"role"_s, u"token command: role of the token (user|operator)"_s, u"role"_s));
-    parser.addPositionalArgument(u"command"_s, u"Optional command: token <user_id>"_s,
-                                 u"[token <user_id>]"_s);
+    parser.addOption(QCommandLineOption(u"account"_s, u"watch command: account to watch"_s, u"id"_s));
+    parser.addOption(
+        QCommandLineOption(u"count"_s, u"watch command: stop after n portfolio updates (0: never)"_s, u"n"_s));
+    parser.addPositionalArgument(u"command"_s, u"Optional command: token <user_id> | watch <user_id>"_s,
+                                 u"[token|watch <user_id>]"_s);
 
     if (!parser.parse(QCoreApplication::arguments())) {
         err(parser.errorText());
@@ -160,13 +125,15 @@ int main(int argc, char *argv[])
     const QStringList positional = parser.positionalArguments();
     if (!positional.isEmpty()) {
         if (positional.first() == u"token" && positional.size() == 2 && !positional[1].isEmpty())
-            return printToken(parser, *config, positional[1]);
-        err(u"unknown command '%1'; usage: clera-server [options] | clera-server token <user_id> [--role r]"_s
+            return ServerCommands::printToken(parser, *config, positional[1]);
+        if (positional.first() == u"watch" && positional.size() == 2 && !positional[1].isEmpty())
+            return ServerCommands::watch(parser, *config, positional[1]);
+        err(u"unknown command '%1'; usage: clera-server [options] | clera-server token|watch <user_id>"_s
                 .arg(positional.join(u' ')));
         return kExitSetting;
     }
-    if (parser.isSet(u"role"_s)) {
-        err(u"--role only applies to the token command"_s);
+    if (parser.isSet(u"role"_s) || parser.isSet(u"account"_s) || parser.isSet(u"count"_s)) {
+        err(u"--role, --account and --count only apply to the token and watch commands"_s);
         return kExitSetting;
     }
 

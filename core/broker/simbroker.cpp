@@ -410,9 +410,12 @@ BrokerResult<Order> SimBroker::fill(OrderRow row, Decimal qty, Decimal price)
     const auto amount = qty.checkedMul(price);
     if (!amount)
         return unexpected(invalid(u"qty is too large"_s));
+    // Cash settles in whole cents (fractional shares make sub-cent amounts); the position keeps the
+    // exact cost basis.
+    const Decimal cashAmount = amount->rounded(2, RoundingMode::HalfEven);
     SimBrokerStore::Changes changes;
     if (o.side == OrderSide::Buy) {
-        account.cash -= *amount;
+        account.cash -= cashAmount;
         position.qty += qty;
         position.costBasis += *amount;
         position.avgEntryPrice = position.costBasis / position.qty;
@@ -421,7 +424,7 @@ BrokerResult<Order> SimBroker::fill(OrderRow row, Decimal qty, Decimal price)
         if (qty > position.qty)
             return unexpected(
                 internal(u"sell of %1 %2 exceeds the position"_s.arg(qty.toString(), o.symbol)));
-        account.cash += *amount;
+        account.cash += cashAmount;
         position.qty -= qty;
         if (position.qty.isZero()) {
             changes.removedPositions.append(position);
