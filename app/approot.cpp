@@ -8,7 +8,7 @@
 #include "core/config/config.h"
 #include "core/marketdata/simfeed.h"
 #include "core/realtime/portfoliotracker.h"
-#include "core/realtime/symbolregistry.h"
+#include "core/marketdata/symbolregistry.h"
 
 #include <QDir>
 #include <QLoggingCategory>

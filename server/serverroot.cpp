@@ -5,7 +5,7 @@
 #include "core/marketdata/assetcatalog.h"
 #include "core/marketdata/simfeed.h"
 #include "core/realtime/portfoliotracker.h"
-#include "core/realtime/symbolregistry.h"
+#include "core/marketdata/symbolregistry.h"
 #include "core/store/accountdirectory.h"
 #include "demoseeder.h"
 #include "jwtsecret.h"

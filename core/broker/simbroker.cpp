@@ -1,6 +1,6 @@
 #include "simbroker.h"
 
-#include "core/realtime/symbolregistry.h"
+#include "core/marketdata/symbolregistry.h"
 
 #include <QLoggingCategory>
 #include <QRandomGenerator>

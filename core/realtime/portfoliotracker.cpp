@@ -1,7 +1,7 @@
 #include "portfoliotracker.h"
 
 #include "core/marketdata/marketfeed.h"
-#include "core/realtime/symbolregistry.h"
+#include "core/marketdata/symbolregistry.h"
 
 #include <QLoggingCategory>
 

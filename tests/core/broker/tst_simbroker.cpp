@@ -1,5 +1,5 @@
 #include "core/broker/simbroker.h"
-#include "core/realtime/symbolregistry.h"
+#include "core/marketdata/symbolregistry.h"
 #include "manualfeed.h"
 
 #include <QFile>

@@ -1,7 +1,7 @@
 #include "core/broker/simbroker.h"
 #include "core/marketdata/assetcatalog.h"
 #include "core/realtime/portfoliotracker.h"
-#include "core/realtime/symbolregistry.h"
+#include "core/marketdata/symbolregistry.h"
 #include "core/broker/manualfeed.h"
 
 #include <QSignalSpy>

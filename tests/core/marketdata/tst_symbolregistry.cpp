@@ -1,5 +1,5 @@
 #include "core/marketdata/marketfeed.h"
-#include "core/realtime/symbolregistry.h"
+#include "core/marketdata/symbolregistry.h"
 
 #include <QSignalSpy>
 #include <QTest>
