@@ -56,10 +56,28 @@ void scheduleScreenshot(QApplication &app, QQuickWindow *window, clera::Portfoli
     });
 }
 
+// QApplication needs a display before the command line is parsed: without one, let --help/--version
+// print and --screenshot render offscreen instead of failing in the platform plugin.
+void useOffscreenWithoutDisplay(int argc, char **argv)
+{
+    if (qEnvironmentVariableIsSet("QT_QPA_PLATFORM") || qEnvironmentVariableIsSet("DISPLAY")
+        || qEnvironmentVariableIsSet("WAYLAND_DISPLAY"))
+        return;
+    for (int i = 1; i < argc; ++i) {
+        const QByteArrayView arg(argv[i]);
+        if (arg == "-h" || arg == "--help" || arg == "--help-all" || arg == "-v" || arg == "--version"
+            || arg == "--screenshot" || arg.startsWith("--screenshot=")) {
+            qputenv("QT_QPA_PLATFORM", "offscreen");
+            return;
+        }
+    }
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
 {
+    useOffscreenWithoutDisplay(argc, argv);
     QApplication app(argc, argv);
     QApplication::setApplicationName(u"clera"_s);
     QApplication::setApplicationDisplayName(u"Clera"_s);
