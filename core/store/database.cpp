@@ -1,0 +1,267 @@
+#include "database.h"
+
+#include <QAtomicInteger>
+#include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
+#include <QLoggingCategory>
+#include <QSqlError>
+
+using namespace Qt::StringLiterals;
+
+Q_LOGGING_CATEGORY(lcDatabase, "clera.store")
+
+namespace clera {
+
+namespace {
+
+Unexpected<StoreError> failure(StoreError::Kind kind, const QString &message)
+{
+    return unexpected(StoreError{kind, message});
+}
+
+QString nowText()
+{
+    return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
+}
+
+} // namespace
+
+Database::Database(Engine engine, QString connectionName, QString description)
+    : m_engine(engine), m_connectionName(std::move(connectionName)), m_description(std::move(description))
+{}
+
+Database::~Database()
+{
+    if (!m_db.isValid())
+        return;
+    if (m_depth > 0)
+        m_db.rollback();
+    m_db.close();
+    m_db = QSqlDatabase();
+    QSqlDatabase::removeDatabase(m_connectionName);
+}
+
+Expected<std::unique_ptr<Database>, StoreError> Database::open(const QString &location,
+                                                               const QList<Migration> &migrations)
+{
+    const auto url = DatabaseUrl::parse(location);
+    if (!url)
+        return unexpected(url.error());
+    return open(*url, migrations);
+}
+
+Expected<std::unique_ptr<Database>, StoreError> Database::open(const DatabaseUrl &url,
+                                                               const QList<Migration> &migrations)
+{
+    static QAtomicInteger<quint64> counter;
+    const QString name = u"clera.store.%1"_s.arg(counter.fetchAndAddRelaxed(1));
+    std::unique_ptr<Database> db(new Database(url.engine, name, url.redacted()));
+    if (auto connected = db->connect(url); !connected)
+        return unexpected(connected.error());
+    if (auto migrated = db->migrate(migrations); !migrated)
+        return unexpected(migrated.error());
+    return db;
+}
+
+Expected<Done, StoreError> Database::connect(const DatabaseUrl &url)
+{
+    if (m_engine == Engine::Sqlite) {
+        if (!QSqlDatabase::isDriverAvailable(u"QSQLITE"_s))
+            return failure(StoreError::Kind::Unavailable, u"the Qt SQLite driver (QSQLITE) is not installed"_s);
+        const QFileInfo file(url.path);
+        if (!QDir().mkpath(file.absolutePath()))
+            return failure(StoreError::Kind::Unavailable, u"cannot create the folder of %1"_s.arg(url.path));
+        m_db = QSqlDatabase::addDatabase(u"QSQLITE"_s, m_connectionName);
+        m_db.setDatabaseName(url.path);
+        m_db.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=5000"_s);
+    } else {
+        if (!QSqlDatabase::isDriverAvailable(u"QPSQL"_s))
+            return failure(StoreError::Kind::Unavailable,
+                           u"the Qt PostgreSQL driver (QPSQL, package libqt6sql6-psql) is not installed"_s);
+        m_db = QSqlDatabase::addDatabase(u"QPSQL"_s, m_connectionName);
+        m_db.setHostName(url.host);
+        if (url.port)
+            m_db.setPort(*url.port);
+        m_db.setUserName(url.user);
+        m_db.setPassword(url.password);
+        m_db.setDatabaseName(url.database);
+        m_db.setConnectOptions(url.options.join(u';'));
+    }
+    if (!m_db.open())
+        return failure(StoreError::Kind::Unavailable,
+                       u"cannot open %1: %2"_s.arg(m_description, m_db.lastError().text()));
+    const QStringList setup = m_engine == Engine::Sqlite
+                                  ? QStringList{u"PRAGMA foreign_keys = ON"_s, u"PRAGMA journal_mode = WAL"_s,
+                                                u"PRAGMA synchronous = NORMAL"_s}
+                                  : QStringList{u"SET client_min_messages = warning"_s};
+    for (const QString &statement : setup) {
+        QSqlQuery q(m_db);
+        if (!q.exec(statement))
+            return failure(StoreError::Kind::Unavailable,
+                           u"cannot configure %1: %2"_s.arg(m_description, q.lastError().text()));
+    }
+    return Done{};
+}
+
+bool Database::ping() const
+{
+    QSqlQuery q(m_db);
+    return m_db.isOpen() && q.exec(u"SELECT 1"_s) && q.next();
+}
+
+Expected<QSqlQuery, StoreError> Database::exec(const QString &sql, const QVariantList &binds) const
+{
+    QSqlQuery q(m_db);
+    if (binds.isEmpty()) {
+        // PostgreSQL cannot PREPARE DDL, LOCK or SAVEPOINT statements.
+        if (!q.exec(sql))
+            return unexpected(errorOf(q, u"query"_s));
+        return q;
+    }
+    if (!q.prepare(sql))
+        return unexpected(errorOf(q, u"prepare"_s));
+    for (const QVariant &value : binds)
+        q.addBindValue(value);
+    if (!q.exec())
+        return unexpected(errorOf(q, u"query"_s));
+    return q;
+}
+
+StoreError Database::errorOf(const QSqlQuery &query, const QString &what) const
+{
+    const QSqlError error = query.lastError();
+    const QString code = error.nativeErrorCode();
+    // SQLite: 19 SQLITE_CONSTRAINT and its extended codes (2067 unique, 787 foreign key, 1555 primary
+    // key); PostgreSQL: class 23 integrity constraint violation.
+    const bool conflict = m_engine == Engine::Sqlite
+                              ? (code == u"19" || code == u"2067" || code == u"787" || code == u"1555")
+                              : (code.startsWith(u"23"_s));
+    const bool appendOnly = error.text().contains(u"append-only"_s);
+    return {conflict || appendOnly ? StoreError::Kind::Conflict : StoreError::Kind::Query,
+            u"%1 failed: %2"_s.arg(what, error.text())};
+}
+
+Expected<Done, StoreError> Database::begin()
+{
+    if (m_depth == 0) {
+        if (!m_db.transaction())
+            return failure(StoreError::Kind::Query,
+                           u"cannot start a transaction: "_s + m_db.lastError().text());
+    } else if (auto sp = exec(u"SAVEPOINT sp%1"_s.arg(m_depth)); !sp) {
+        return unexpected(sp.error());
+    }
+    ++m_depth;
+    return Done{};
+}
+
+Expected<Done, StoreError> Database::commit()
+{
+    if (m_depth <= 0)
+        return failure(StoreError::Kind::Query, u"commit without a transaction"_s);
+    if (m_depth == 1) {
+        if (!m_db.commit())
+            return failure(StoreError::Kind::Query, u"cannot commit: "_s + m_db.lastError().text());
+    } else if (auto released = exec(u"RELEASE SAVEPOINT sp%1"_s.arg(m_depth - 1)); !released) {
+        return unexpected(released.error());
+    }
+    --m_depth;
+    return Done{};
+}
+
+void Database::rollback()
+{
+    if (m_depth <= 0)
+        return;
+    --m_depth;
+    if (m_depth == 0) {
+        if (!m_db.rollback())
+            qCWarning(lcDatabase) << "rollback failed:" << m_db.lastError().text();
+    } else if (auto undone = exec(u"ROLLBACK TO SAVEPOINT sp%1"_s.arg(m_depth)); !undone) {
+        qCWarning(lcDatabase) << "rollback to savepoint failed:" << undone.error().message;
+    } else {
+        (void)exec(u"RELEASE SAVEPOINT sp%1"_s.arg(m_depth));
+    }
+}
+
+Expected<QList<int>, StoreError> Database::appliedVersions() const
+{
+    auto q = exec(u"SELECT version FROM schema_migrations ORDER BY version"_s);
+    if (!q)
+        return unexpected(q.error());
+    QList<int> versions;
+    while (q->next())
+        versions.append(q->value(0).toInt());
+    return versions;
+}
+
+Expected<int, StoreError> Database::schemaVersion() const
+{
+    const auto versions = appliedVersions();
+    if (!versions)
+        return unexpected(versions.error());
+    return versions->isEmpty() ? 0 : versions->last();
+}
+
+Expected<Done, StoreError> Database::migrate(const QList<Migration> &migrations)
+{
+    if (auto created = exec(u"CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY NOT NULL, "
+                            "name TEXT NOT NULL, applied_at TEXT NOT NULL)"_s);
+        !created)
+        return failure(StoreError::Kind::Migration, created.error().message);
+    const auto applied = appliedVersions();
+    if (!applied)
+        return failure(StoreError::Kind::Migration, applied.error().message);
+    const int known = migrations.isEmpty() ? 0 : migrations.last().version;
+    if (!applied->isEmpty() && applied->last() > known)
+        return failure(StoreError::Kind::Migration,
+                       u"%1 has schema version %2, newer than this program knows (%3)"_s.arg(m_description)
+                           .arg(applied->last())
+                           .arg(known));
+    for (const Migration &step : migrations) {
+        if (applied->contains(step.version))
+            continue;
+        if (auto done = applyStep(step); !done)
+            return done;
+    }
+    return Done{};
+}
+
+Expected<Done, StoreError> Database::applyStep(const Migration &step)
+{
+    const QString bigId = m_engine == Engine::Sqlite ? u"INTEGER PRIMARY KEY AUTOINCREMENT"_s
+                                                     : u"BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"_s;
+    auto result = transaction([&]() -> Expected<bool, StoreError> {
+        if (m_engine == Engine::Postgres) {
+            // Two servers starting together: the second waits here, then sees the step applied.
+            if (auto locked = exec(u"LOCK TABLE schema_migrations IN EXCLUSIVE MODE"_s); !locked)
+                return unexpected(locked.error());
+        }
+        auto already = exec(u"SELECT 1 FROM schema_migrations WHERE version = ?"_s, {step.version});
+        if (!already)
+            return unexpected(already.error());
+        if (already->next())
+            return false;
+        QStringList statements = step.statements;
+        statements += m_engine == Engine::Sqlite ? step.sqliteOnly : step.postgresOnly;
+        for (QString statement : std::as_const(statements)) {
+            statement.replace(u"{{bigid}}"_s, bigId);
+            QSqlQuery q(m_db);
+            if (!q.exec(statement))
+                return unexpected(errorOf(q, u"migration %1"_s.arg(step.version)));
+        }
+        if (auto recorded = exec(u"INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)"_s,
+                                 {step.version, step.name, nowText()});
+            !recorded)
+            return unexpected(recorded.error());
+        return true;
+    });
+    if (!result)
+        return failure(StoreError::Kind::Migration,
+                       u"migration %1 (%2) failed: %3"_s.arg(step.version).arg(step.name, result.error().message));
+    if (*result)
+        qCInfo(lcDatabase) << "applied migration" << step.version << step.name;
+    return Done{};
+}
+
+} // namespace clera
