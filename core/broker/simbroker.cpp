@@ -596,7 +596,7 @@ void SimBroker::scheduleSettlement(const Transfer &transfer)
 void SimBroker::settleTransfer(const QString &transferId)
 {
     const TransferRow *found = m_ledger.transfer(transferId);
-    if (!found || !SimLedger::isPending(found->transfer.status))
+    if (!found || isTerminal(found->transfer.status))
         return;
     TransferRow row = *found;
     AccountRow account = *m_ledger.account(row.transfer.accountId);

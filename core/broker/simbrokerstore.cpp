@@ -16,78 +16,6 @@ namespace {
 
 Q_LOGGING_CATEGORY(lcSimStore, "clera.broker")
 
-// The store keeps its own enum spellings (Alpaca's wire words) so the file format does not depend on
-// the JSON codecs.
-template <typename E> struct Name
-{
-    E value;
-    QStringView text;
-};
-
-constexpr Name<OrderSide> kSides[] = {{OrderSide::Buy, u"buy"}, {OrderSide::Sell, u"sell"}};
-constexpr Name<OrderType> kTypes[] = {{OrderType::Market, u"market"},
-                                      {OrderType::Limit, u"limit"},
-                                      {OrderType::Stop, u"stop"},
-                                      {OrderType::StopLimit, u"stop_limit"},
-                                      {OrderType::TrailingStop, u"trailing_stop"}};
-constexpr Name<TimeInForce> kTifs[] = {{TimeInForce::Day, u"day"}, {TimeInForce::Gtc, u"gtc"},
-                                       {TimeInForce::Opg, u"opg"}, {TimeInForce::Cls, u"cls"},
-                                       {TimeInForce::Ioc, u"ioc"}, {TimeInForce::Fok, u"fok"}};
-constexpr Name<OrderClass> kClasses[] = {{OrderClass::Simple, u"simple"},
-                                         {OrderClass::Bracket, u"bracket"},
-                                         {OrderClass::Oco, u"oco"},
-                                         {OrderClass::Oto, u"oto"},
-                                         {OrderClass::Mleg, u"mleg"}};
-constexpr Name<OrderStatus> kOrderStatuses[] = {{OrderStatus::New, u"new"},
-                                                {OrderStatus::PartiallyFilled, u"partially_filled"},
-                                                {OrderStatus::Filled, u"filled"},
-                                                {OrderStatus::DoneForDay, u"done_for_day"},
-                                                {OrderStatus::Canceled, u"canceled"},
-                                                {OrderStatus::Expired, u"expired"},
-                                                {OrderStatus::Replaced, u"replaced"},
-                                                {OrderStatus::PendingCancel, u"pending_cancel"},
-                                                {OrderStatus::PendingReplace, u"pending_replace"},
-                                                {OrderStatus::Accepted, u"accepted"},
-                                                {OrderStatus::PendingNew, u"pending_new"},
-                                                {OrderStatus::AcceptedForBidding, u"accepted_for_bidding"},
-                                                {OrderStatus::Stopped, u"stopped"},
-                                                {OrderStatus::Rejected, u"rejected"},
-                                                {OrderStatus::Suspended, u"suspended"},
-                                                {OrderStatus::Calculated, u"calculated"},
-                                                {OrderStatus::Held, u"held"}};
-constexpr Name<AccountStatus> kAccountStatuses[] = {{AccountStatus::Active, u"ACTIVE"},
-                                                    {AccountStatus::Inactive, u"INACTIVE"},
-                                                    {AccountStatus::Disabled, u"DISABLED"},
-                                                    {AccountStatus::AccountClosed, u"ACCOUNT_CLOSED"}};
-constexpr Name<TransferType> kTransferTypes[] = {{TransferType::Ach, u"ach"}, {TransferType::Wire, u"wire"}};
-constexpr Name<TransferDirection> kDirections[] = {{TransferDirection::Incoming, u"INCOMING"},
-                                                   {TransferDirection::Outgoing, u"OUTGOING"}};
-constexpr Name<TransferStatus> kTransferStatuses[] = {
-    {TransferStatus::Queued, u"QUEUED"},     {TransferStatus::ApprovalPending, u"APPROVAL_PENDING"},
-    {TransferStatus::Pending, u"PENDING"},   {TransferStatus::SentToClearing, u"SENT_TO_CLEARING"},
-    {TransferStatus::Approved, u"APPROVED"}, {TransferStatus::Settled, u"SETTLED"},
-    {TransferStatus::Complete, u"COMPLETE"}, {TransferStatus::Rejected, u"REJECTED"},
-    {TransferStatus::Canceled, u"CANCELED"}, {TransferStatus::Returned, u"RETURNED"},
-    {TransferStatus::Expired, u"EXPIRED"}};
-
-template <typename E, std::size_t N> QString textOf(const Name<E> (&names)[N], E value)
-{
-    for (const Name<E> &n : names) {
-        if (n.value == value)
-            return n.text.toString();
-    }
-    return u"unknown"_s;
-}
-
-template <typename E, std::size_t N> std::optional<E> valueOf(const Name<E> (&names)[N], QStringView text)
-{
-    for (const Name<E> &n : names) {
-        if (n.text == text)
-            return n.value;
-    }
-    return std::nullopt;
-}
-
 QVariant nullText()
 {
     return QVariant(QMetaType::fromType<QString>());
@@ -142,13 +70,14 @@ public:
         }
         return *t;
     }
-    template <typename E, std::size_t N> E enumValue(const QString &column, const Name<E> (&names)[N])
+    // Enums are stored as Alpaca's wire words, read back with the domain's own conversions.
+    template <typename E> E enumValue(const QString &column, E (*fromWire)(QStringView), E unknown)
     {
         const QString t = text(column);
-        if (auto v = valueOf(names, t))
-            return *v;
-        fail(column, u"unknown value '%1'"_s.arg(t));
-        return names[0].value;
+        const E v = fromWire(t);
+        if (v == unknown)
+            fail(column, u"unknown value '%1'"_s.arg(t));
+        return v;
     }
 
 private:
@@ -340,7 +269,7 @@ Expected<SimBrokerStore::Snapshot, QString> SimBrokerStore::load() const
         a.id = r.text(u"id"_s);
         a.accountNumber = r.text(u"account_number"_s);
         a.label = r.text(u"label"_s);
-        a.status = r.enumValue(u"status"_s, kAccountStatuses);
+        a.status = r.enumValue(u"status"_s, accountStatusFromWire, AccountStatus::Unknown);
         a.currency = r.text(u"currency"_s);
         a.cash = r.decimal(u"cash"_s);
         a.createdAt = r.time(u"created_at"_s);
@@ -378,11 +307,11 @@ Expected<SimBrokerStore::Snapshot, QString> SimBrokerStore::load() const
         o.symbol = r.text(u"symbol"_s);
         o.assetId = r.text(u"asset_id"_s);
         o.assetClass = r.text(u"asset_class"_s);
-        o.side = r.enumValue(u"side"_s, kSides);
-        o.type = r.enumValue(u"type"_s, kTypes);
-        o.timeInForce = r.enumValue(u"time_in_force"_s, kTifs);
-        o.orderClass = r.enumValue(u"order_class"_s, kClasses);
-        o.status = r.enumValue(u"status"_s, kOrderStatuses);
+        o.side = r.enumValue(u"side"_s, orderSideFromWire, OrderSide::Unknown);
+        o.type = r.enumValue(u"type"_s, orderTypeFromWire, OrderType::Unknown);
+        o.timeInForce = r.enumValue(u"time_in_force"_s, timeInForceFromWire, TimeInForce::Unknown);
+        o.orderClass = r.enumValue(u"order_class"_s, orderClassFromWire, OrderClass::Unknown);
+        o.status = r.enumValue(u"status"_s, orderStatusFromWire, OrderStatus::Unknown);
         o.qty = r.optDecimal(u"qty"_s);
         o.notional = r.optDecimal(u"notional"_s);
         o.limitPrice = r.optDecimal(u"limit_price"_s);
@@ -412,9 +341,9 @@ Expected<SimBrokerStore::Snapshot, QString> SimBrokerStore::load() const
         Transfer &t = row.transfer;
         t.id = r.text(u"id"_s);
         t.accountId = r.text(u"account_id"_s);
-        t.type = r.enumValue(u"type"_s, kTransferTypes);
-        t.direction = r.enumValue(u"direction"_s, kDirections);
-        t.status = r.enumValue(u"status"_s, kTransferStatuses);
+        t.type = r.enumValue(u"type"_s, transferTypeFromWire, TransferType::Unknown);
+        t.direction = r.enumValue(u"direction"_s, transferDirectionFromWire, TransferDirection::Unknown);
+        t.status = r.enumValue(u"status"_s, transferStatusFromWire, TransferStatus::Unknown);
         t.relationshipId = r.text(u"relationship_id"_s);
         t.currency = r.text(u"currency"_s);
         t.reason = r.text(u"reason"_s);
@@ -471,7 +400,7 @@ Expected<Done, SimBrokerStore::Error> SimBrokerStore::write(const Changes &chang
         q.addBindValue(a.id);
         q.addBindValue(a.accountNumber);
         q.addBindValue(a.label);
-        q.addBindValue(textOf(kAccountStatuses, a.status));
+        q.addBindValue(toWire(a.status));
         q.addBindValue(a.currency);
         q.addBindValue(a.cash.toString());
         q.addBindValue(a.createdAt.toString());
@@ -521,11 +450,11 @@ Expected<Done, SimBrokerStore::Error> SimBrokerStore::write(const Changes &chang
         q.addBindValue(o.symbol);
         q.addBindValue(o.assetId);
         q.addBindValue(o.assetClass);
-        q.addBindValue(textOf(kSides, o.side));
-        q.addBindValue(textOf(kTypes, o.type));
-        q.addBindValue(textOf(kTifs, o.timeInForce));
-        q.addBindValue(textOf(kClasses, o.orderClass));
-        q.addBindValue(textOf(kOrderStatuses, o.status));
+        q.addBindValue(toWire(o.side));
+        q.addBindValue(toWire(o.type));
+        q.addBindValue(toWire(o.timeInForce));
+        q.addBindValue(toWire(o.orderClass));
+        q.addBindValue(toWire(o.status));
         q.addBindValue(decimalOrNull(o.qty));
         q.addBindValue(decimalOrNull(o.notional));
         q.addBindValue(decimalOrNull(o.limitPrice));
@@ -556,9 +485,9 @@ Expected<Done, SimBrokerStore::Error> SimBrokerStore::write(const Changes &chang
         q.addBindValue(t.id);
         q.addBindValue(row.seq);
         q.addBindValue(t.accountId);
-        q.addBindValue(textOf(kTransferTypes, t.type));
-        q.addBindValue(textOf(kDirections, t.direction));
-        q.addBindValue(textOf(kTransferStatuses, t.status));
+        q.addBindValue(toWire(t.type));
+        q.addBindValue(toWire(t.direction));
+        q.addBindValue(toWire(t.status));
         q.addBindValue(textOrNull(t.relationshipId));
         q.addBindValue(t.currency);
         q.addBindValue(textOrNull(t.reason));

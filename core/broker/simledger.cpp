@@ -19,21 +19,6 @@ bool SimLedger::isOpen(OrderStatus status)
     }
 }
 
-bool SimLedger::isPending(TransferStatus status)
-{
-    switch (status) {
-    case TransferStatus::Complete:
-    case TransferStatus::Settled:
-    case TransferStatus::Rejected:
-    case TransferStatus::Canceled:
-    case TransferStatus::Returned:
-    case TransferStatus::Expired:
-        return false;
-    default:
-        return true;
-    }
-}
-
 void SimLedger::apply(const SimBrokerStore::Changes &changes)
 {
     for (const AccountRow &a : changes.accounts) {
@@ -190,7 +175,7 @@ QList<Transfer> SimLedger::pendingTransfers() const
 {
     QList<Transfer> out;
     for (const TransferRow &row : m_transfers) {
-        if (isPending(row.transfer.status))
+        if (!isTerminal(row.transfer.status))
             out.append(row.transfer);
     }
     return out;
@@ -201,7 +186,7 @@ Decimal SimLedger::pendingTransferAmount(const QString &accountId, TransferDirec
     Decimal sum;
     for (const QString &id : m_transferIdsByAccount.value(accountId)) {
         const Transfer &t = m_transfers.constFind(id)->transfer;
-        if (t.direction == direction && isPending(t.status))
+        if (t.direction == direction && !isTerminal(t.status))
             sum += t.amount;
     }
     return sum;

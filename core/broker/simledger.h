@@ -22,7 +22,6 @@ public:
     using TransferRow = SimBrokerStore::TransferRow;
 
     [[nodiscard]] static bool isOpen(OrderStatus status);
-    [[nodiscard]] static bool isPending(TransferStatus status);
 
     void apply(const SimBrokerStore::Changes &changes);
 
