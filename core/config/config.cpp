@@ -27,9 +27,10 @@ const QList<Config::Setting> &Config::settings()
         {u"WEBSOCKET_HOST"_s, u"ws-host"_s, u"address"_s, u"Address the WebSocket server listens on"_s, u"0.0.0.0"_s,
          Server},
         {u"WEBSOCKET_PORT"_s, u"ws-port"_s, u"port"_s, u"WebSocket port (0 picks a free port)"_s, u"8001"_s, Server},
-        {u"CLERA_JWT_SECRET"_s, u"jwt-secret"_s, u"secret"_s,
-         u"HS256 key for access tokens; if unset, one is generated into <data dir>/jwt-secret (mode 0600)"_s, {},
-         Server, true},
+        {u"CLERA_JWT_SECRET"_s, {}, u"secret"_s,
+         u"HS256 key for access tokens (environment or config file only); if unset, one is generated into "
+         u"<data dir>/jwt-secret (mode 0600)"_s,
+         {}, Server, true},
         {u"CLERA_TOKEN_TTL"_s, u"token-ttl"_s, u"seconds"_s, u"Lifetime of tokens printed by the token command"_s,
          u"86400"_s, Server},
         {u"MIN_UPDATE_INTERVAL"_s, u"min-update-interval"_s, u"seconds"_s,
@@ -47,7 +48,8 @@ void Config::addOptions(QCommandLineParser &parser, Scope scope)
     parser.addOption(QCommandLineOption(u"config"_s, u"Config file of NAME=value lines (env: CLERA_CONFIG)"_s,
                                         u"file"_s));
     for (const Setting &s : settings()) {
-        if (!(s.scope & scope))
+        // A secret on the command line is visible to every local user (ps, /proc/*/cmdline).
+        if (!(s.scope & scope) || s.secret)
             continue;
         QString help = s.description + u" [env: "_s + s.name;
         if (!s.defaultValue.isEmpty())
@@ -90,7 +92,7 @@ Expected<Config, QString> Config::resolve(const QCommandLineParser &parser, Scop
     for (const Setting &s : settings()) {
         if (!(s.scope & scope))
             continue;
-        if (parser.isSet(s.flag))
+        if (!s.secret && parser.isSet(s.flag))
             c.set(s.name, parser.value(s.flag), u"command line"_s);
         else if (env.contains(s.name))
             c.set(s.name, env.value(s.name), u"environment"_s);
@@ -131,7 +133,7 @@ Expected<std::chrono::milliseconds, QString> Config::seconds(const QString &name
     if (!d || d->isNegative() || *d > Decimal(86400 * 365))
         return unexpected(u"%1 must be a number of seconds, e.g. 2 or 0.5 (got '%2')"_s.arg(name, value(name)));
     const Decimal ms = (*d * Decimal(1000)).rounded(0);
-    return std::chrono::milliseconds(ms.toNanos().value_or(0) / Decimal::kNanosPerUnit);
+    return std::chrono::milliseconds(static_cast<qint64>(ms.raw() / Decimal::kOne));
 }
 
 Expected<QString, QString> Config::dataDir() const
@@ -144,9 +146,12 @@ Expected<QString, QString> Config::dataDir() const
         dir += u"/clera"_s;
     }
     QDir d(dir);
-    if (!d.exists() && !d.mkpath(u"."_s))
-        return unexpected(u"cannot create data folder %1"_s.arg(dir));
-    QFile::setPermissions(dir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    if (!d.exists()) {
+        if (!d.mkpath(u"."_s))
+            return unexpected(u"cannot create data folder %1"_s.arg(dir));
+        // Only a folder created here is made private; an existing one (perhaps shared) is left alone.
+        QFile::setPermissions(dir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    }
     return d.absolutePath();
 }
 

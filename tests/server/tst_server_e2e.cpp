@@ -473,8 +473,9 @@ private Q_SLOTS:
             QVERIFY(started.error().message.contains(u"CLERA_API_PORT"_s));
         }
         {
-            const auto config = configFor(dir.path(), {u"--jwt-secret"_s, u"short"_s});
+            auto config = configFor(dir.path());
             QVERIFY(config);
+            config->set(u"CLERA_JWT_SECRET"_s, u"short"_s, u"environment"_s);
             ServerRoot root(*config);
             const auto started = root.start({false, false});
             QVERIFY(!started);

@@ -48,7 +48,9 @@ private Q_SLOTS:
     void ports_data();
     void ports();
     void scopeLimitsOptions();
+    void secretsAreNotAcceptedOnTheCommandLine();
     void secretsAreNotDescribed();
+    void existingDataDirKeepsItsPermissions();
     void dataDirIsCreatedPrivate();
 };
 
@@ -126,6 +128,7 @@ void TestConfig::seconds_data()
     QTest::addRow("words") << u"two"_s << qint64(-1);
     QTest::addRow("unit suffix") << u"2s"_s << qint64(-1);
     QTest::addRow("empty") << QString() << qint64(-1);
+    QTest::addRow("200 days (beyond int64 nanoseconds)") << u"17280000"_s << qint64(17'280'000'000);
 }
 
 void TestConfig::seconds()
@@ -184,6 +187,13 @@ void TestConfig::scopeLimitsOptions()
     QVERIFY(c->value(u"CLERA_API_PORT"_s).isEmpty());
 }
 
+void TestConfig::secretsAreNotAcceptedOnTheCommandLine()
+{
+    QCommandLineParser parser;
+    Config::addOptions(parser, Config::Server);
+    QVERIFY(!parser.parse({u"clera-server"_s, u"--jwt-secret"_s, u"0123456789abcdef0123456789abcdef"_s}));
+}
+
 void TestConfig::secretsAreNotDescribed()
 {
     QProcessEnvironment env;
@@ -208,6 +218,20 @@ void TestConfig::dataDirIsCreatedPrivate()
     QCOMPARE(*d, target);
     QCOMPARE(QFile::permissions(target) & (QFile::ReadGroup | QFile::ReadOther | QFile::WriteGroup | QFile::WriteOther),
              QFile::Permissions());
+}
+
+void TestConfig::existingDataDirKeepsItsPermissions()
+{
+    QTemporaryDir dir;
+    const auto shared = QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ReadGroup | QFile::ExeGroup
+                        | QFile::ReadOther | QFile::ExeOther;
+    QVERIFY(QFile::setPermissions(dir.path(), shared));
+    QProcessEnvironment env;
+    env.insert(u"CLERA_DATA_DIR"_s, dir.path());
+    const auto c = resolve({}, env);
+    QVERIFY(c);
+    QVERIFY(c->dataDir());
+    QCOMPARE(QFile::permissions(dir.path()) & shared, shared);
 }
 
 QTEST_GUILESS_MAIN(TestConfig)
