@@ -20,17 +20,21 @@ enum class ErrorAction { Log, Degrade, Retry, Fail };
 ErrorAction actionFor(int code)
 {
     switch (code) {
-    case 405: return ErrorAction::Degrade;
+    case 405:
+        return ErrorAction::Degrade;
     case 404: // auth timeout
     case 406: // another session with this key is still open (often our own, not yet reaped)
     case 407:
-    case 500: return ErrorAction::Retry;
+    case 500:
+        return ErrorAction::Retry;
     case 402:
     case 408:
     case 409:
     case 410:
-    case 411: return ErrorAction::Fail;
-    default: return ErrorAction::Log;
+    case 411:
+        return ErrorAction::Fail;
+    default:
+        return ErrorAction::Log;
     }
 }
 
@@ -277,7 +281,8 @@ void AlpacaStream::handleControl(const StreamMessage &m)
     }
     if (m.text == u"connected") {
         if (m_socket)
-            m_socket->sendTextMessage(QString::fromUtf8(streamAuthMessage(m_options.keyId, m_options.secret)));
+            m_socket->sendTextMessage(
+                QString::fromUtf8(streamAuthMessage(m_options.keyId, m_options.secret)));
         return;
     }
     if (m.text == u"authenticated") {
@@ -330,8 +335,8 @@ void AlpacaStream::sendSubscription(bool subscribe, const QStringList &symbols)
 
 void AlpacaStream::onDisconnected()
 {
-    const QString reason = m_socket && !m_socket->errorString().isEmpty() ? m_socket->errorString()
-                                                                           : u"connection closed"_s;
+    const QString reason =
+        m_socket && !m_socket->errorString().isEmpty() ? m_socket->errorString() : u"connection closed"_s;
     qCWarning(lcMarketData).noquote() << "stream disconnected:" << reason;
     closeSocket();
     retryLater(reason);
@@ -369,8 +374,8 @@ void AlpacaStream::closeSocket()
     m_pingTimer->stop();
     m_staleTimer->stop();
     m_authTimer->stop();
-    if (m_phase == Phase::Authenticated && m_authenticatedFor.isValid()
-        && m_authenticatedFor.elapsed() >= m_options.stableAfterMs)
+    if (m_phase == Phase::Authenticated && m_authenticatedFor.isValid() &&
+        m_authenticatedFor.elapsed() >= m_options.stableAfterMs)
         m_failures = 0;
     m_phase = Phase::Idle;
     m_authenticatedFor.invalidate();
@@ -395,7 +400,8 @@ void AlpacaStream::retryLater(const QString &reason)
     ++m_failures;
     m_reconnectTimer->start(m_lastReconnectDelayMs);
     qCInfo(lcMarketData).noquote() << "reconnecting in" << m_lastReconnectDelayMs << "ms:" << reason;
-    setStatus(Status::Connecting, u"Reconnecting in %1 s (%2)"_s.arg(seconds(m_lastReconnectDelayMs), reason));
+    setStatus(Status::Connecting,
+              u"Reconnecting in %1 s (%2)"_s.arg(seconds(m_lastReconnectDelayMs), reason));
 }
 
 void AlpacaStream::fail(const QString &reason)

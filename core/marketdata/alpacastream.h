@@ -32,9 +32,9 @@ public:
         int batchSize = 200;       // symbols per subscribe/unsubscribe message
         int reconnectBaseMs = 500; // first retry delay; doubles per consecutive failure
         int reconnectMaxMs = 30'000;
-        double jitter = 0.2;     // each delay is scaled by a random factor in [1 − jitter, 1 + jitter]
+        double jitter = 0.2; // each delay is scaled by a random factor in [1 − jitter, 1 + jitter]
         int pingIntervalMs = 10'000;
-        int staleAfterMs = 30'000; // no message and no pong for this long: reconnect
+        int staleAfterMs = 30'000;  // no message and no pong for this long: reconnect
         int authTimeoutMs = 15'000; // from open() until "authenticated"
         int stableAfterMs = 10'000; // a session authenticated this long resets the backoff
     };

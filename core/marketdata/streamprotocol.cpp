@@ -162,20 +162,34 @@ QByteArray streamSubscriptionMessage(bool subscribe, const QStringList &symbols,
 QString streamErrorDescription(int code)
 {
     switch (code) {
-    case 400: return u"invalid syntax"_s;
-    case 401: return u"not authenticated"_s;
-    case 402: return u"auth failed"_s;
-    case 403: return u"already authenticated"_s;
-    case 404: return u"auth timeout"_s;
-    case 405: return u"symbol limit exceeded"_s;
-    case 406: return u"connection limit exceeded"_s;
-    case 407: return u"slow client"_s;
-    case 408: return u"v2 not enabled"_s;
-    case 409: return u"insufficient subscription"_s;
-    case 410: return u"invalid subscribe action for this feed"_s;
-    case 411: return u"insufficient scope"_s;
-    case 500: return u"internal error"_s;
-    default: return {};
+    case 400:
+        return u"invalid syntax"_s;
+    case 401:
+        return u"not authenticated"_s;
+    case 402:
+        return u"auth failed"_s;
+    case 403:
+        return u"already authenticated"_s;
+    case 404:
+        return u"auth timeout"_s;
+    case 405:
+        return u"symbol limit exceeded"_s;
+    case 406:
+        return u"connection limit exceeded"_s;
+    case 407:
+        return u"slow client"_s;
+    case 408:
+        return u"v2 not enabled"_s;
+    case 409:
+        return u"insufficient subscription"_s;
+    case 410:
+        return u"invalid subscribe action for this feed"_s;
+    case 411:
+        return u"insufficient scope"_s;
+    case 500:
+        return u"internal error"_s;
+    default:
+        return {};
     }
 }
 

@@ -41,7 +41,8 @@ struct StreamFrame
 
 [[nodiscard]] QByteArray streamAuthMessage(const QString &key, const QString &secret);
 // {"action":"subscribe"|"unsubscribe","trades":[…]} plus "quotes" when withQuotes.
-[[nodiscard]] QByteArray streamSubscriptionMessage(bool subscribe, const QStringList &symbols, bool withQuotes);
+[[nodiscard]] QByteArray streamSubscriptionMessage(bool subscribe, const QStringList &symbols,
+                                                   bool withQuotes);
 
 // A one-line explanation of a documented stream error code ("auth failed", …), empty when unknown.
 [[nodiscard]] QString streamErrorDescription(int code);
