@@ -45,7 +45,11 @@ std::optional<milliseconds> RetryPolicy::serverDelay(const QByteArray &retryAfte
         const double seconds = after.toDouble(&ok);
         if (ok && seconds >= 0)
             return milliseconds(qint64(seconds * 1000));
-        const QDateTime date = QDateTime::fromString(QString::fromLatin1(after), Qt::RFC2822Date);
+        QString text = QString::fromLatin1(after);
+        // HTTP dates end in "GMT", which Qt's RFC 2822 parser wants as an offset.
+        if (text.endsWith(u" GMT"))
+            text = text.chopped(3) + u"+0000";
+        const QDateTime date = QDateTime::fromString(text, Qt::RFC2822Date);
         if (date.isValid())
             return milliseconds(std::max<qint64>(now.msecsTo(date), 0));
     }
