@@ -1,0 +1,243 @@
+#include "core/store/auditlog.h"
+#include "core/store/database.h"
+#include "core/store/emailtokenrepository.h"
+#include "core/store/scratchdatabase.h"
+#include "core/store/sessionrepository.h"
+#include "core/store/userrepository.h"
+
+#include <QTest>
+#include <QUuid>
+
+using namespace Qt::StringLiterals;
+using namespace clera;
+
+namespace {
+
+const QDateTime kNow = QDateTime(QDate(2026, 3, 1), QTime(12, 0), Qt::UTC);
+
+template<typename T>
+qsizetype sizeOf(const Expected<QList<T>, StoreError> &list)
+{
+    return list ? list->size() : -1;
+}
+
+QString newId()
+{
+    return QUuid::createUuid().toString(QUuid::WithoutBraces);
+}
+
+} // namespace
+
+class TestRepositories : public QObject
+{
+    Q_OBJECT
+
+private:
+    ScratchDatabase m_scratch;
+    std::unique_ptr<Database> m_db;
+
+    UserRecord makeUser(const QString &email)
+    {
+        UserRepository users(*m_db);
+        auto u = users.create(email, u"$argon2id$placeholder"_s, u"user"_s, kNow);
+        if (!u)
+            qFatal("cannot create a user: %s", qPrintable(u.error().message));
+        return *u;
+    }
+
+    SessionRecord makeSession(const QString &userId, const QString &family, const QString &hash)
+    {
+        SessionRecord s;
+        s.id = newId();
+        s.userId = userId;
+        s.familyId = family;
+        s.tokenHash = hash;
+        s.createdAt = kNow;
+        s.expiresAt = kNow.addDays(30);
+        s.ip = u"203.0.113.9"_s;
+        s.userAgent = u"tests"_s;
+        return s;
+    }
+
+private Q_SLOTS:
+    void initTestCase_data() { ScratchDatabase::addEngineRows(); }
+    void init()
+    {
+        CLERA_SCRATCH_INIT(m_scratch);
+        auto db = Database::open(m_scratch.url());
+        QVERIFY2(db, qPrintable(db ? QString() : db.error().message));
+        m_db = std::move(db).value();
+    }
+    void cleanup()
+    {
+        m_db.reset();
+        m_scratch.drop();
+    }
+
+    void userRoundTrip()
+    {
+        UserRepository users(*m_db);
+        const UserRecord created = makeUser(u"  Alice@Example.COM "_s);
+        QCOMPARE(created.email, u"Alice@Example.COM"_s);
+        auto found = users.findByEmail(u"alice@example.com"_s);
+        QVERIFY(found && found->has_value());
+        const UserRecord &u = **found;
+        QCOMPARE(u.id, created.id);
+        QCOMPARE(u.email, u"Alice@Example.COM"_s);
+        QCOMPARE(u.passwordHash, u"$argon2id$placeholder"_s);
+        QCOMPARE(u.role, u"user"_s);
+        QCOMPARE(u.createdAt, kNow);
+        QVERIFY(!u.emailVerifiedAt);
+        QVERIFY(!u.disabled);
+
+        QVERIFY(users.markEmailVerified(u.id, kNow.addSecs(60)));
+        QVERIFY(users.setDisabled(u.id, true));
+        QVERIFY(users.setRole(u.id, u"operator"_s));
+        QVERIFY(users.setPasswordHash(u.id, u"$argon2id$other"_s));
+        const auto again = users.findById(u.id);
+        QVERIFY(again && again->has_value());
+        QCOMPARE((*again)->emailVerifiedAt.value_or(QDateTime()), kNow.addSecs(60));
+        QVERIFY((*again)->disabled);
+        QCOMPARE((*again)->role, u"operator"_s);
+        QCOMPARE((*again)->passwordHash, u"$argon2id$other"_s);
+        QVERIFY(users.setDisabled(u.id, false));
+        QVERIFY(!(*users.findById(u.id))->disabled);
+
+        QCOMPARE(users.setRole(u"nobody"_s, u"user"_s).error().kind, StoreError::Kind::NotFound);
+        QVERIFY(!users.setRole(u.id, u"admin"_s));
+        QVERIFY(users.findById(u"nobody"_s) && !users.findById(u"nobody"_s)->has_value());
+    }
+
+    void emailIsUniqueIgnoringCase()
+    {
+        UserRepository users(*m_db);
+        makeUser(u"bob@example.com"_s);
+        auto dup = users.create(u"BOB@EXAMPLE.COM"_s, u"h"_s, u"user"_s, kNow);
+        QVERIFY(!dup);
+        QCOMPARE(dup.error().kind, StoreError::Kind::Conflict);
+        auto dupSpaced = users.create(u" bob@example.com"_s, u"h"_s, u"user"_s, kNow);
+        QVERIFY(!dupSpaced);
+        makeUser(u"bob2@example.com"_s);
+        QCOMPARE(users.count().valueOr(-1), 2);
+        QCOMPARE(sizeOf(users.list(10, 0)), 2);
+        QCOMPARE(sizeOf(users.list(1, 1)), 1);
+    }
+
+    void sessionsRotateAndRevoke()
+    {
+        SessionRepository sessions(*m_db);
+        const UserRecord u = makeUser(u"carol@example.com"_s);
+        const QString family = newId();
+        const SessionRecord first = makeSession(u.id, family, u"hash-1"_s);
+        const SessionRecord second = makeSession(u.id, family, u"hash-2"_s);
+        QVERIFY(sessions.create(first));
+        QVERIFY(sessions.create(second));
+        QCOMPARE(sessions.create(makeSession(u.id, family, u"hash-1"_s)).error().kind, StoreError::Kind::Conflict);
+
+        auto found = sessions.findByTokenHash(u"hash-1"_s);
+        QVERIFY(found && found->has_value());
+        QCOMPARE((*found)->id, first.id);
+        QCOMPARE((*found)->expiresAt, kNow.addDays(30));
+        QCOMPARE((*found)->ip, u"203.0.113.9"_s);
+        QVERIFY((*found)->isActive(kNow));
+        QVERIFY(!(*found)->isActive(kNow.addDays(31)));
+
+        QCOMPARE(sessions.markReplaced(first.id, second.id, kNow).valueOr(false), true);
+        QCOMPARE(sessions.markReplaced(first.id, u"x"_s, kNow).valueOr(true), false);
+        const auto replaced = *sessions.findById(first.id);
+        QCOMPARE(replaced->replacedBy, second.id);
+        QVERIFY(!replaced->isActive(kNow));
+
+        QCOMPARE(sizeOf(sessions.listForUser(u.id, true, kNow)), 1);
+        QCOMPARE(sizeOf(sessions.listForUser(u.id, false, kNow)), 2);
+        QCOMPARE(sessions.revokeFamily(family, kNow).valueOr(-1), 1);
+        QCOMPARE(sizeOf(sessions.listForUser(u.id, true, kNow)), 0);
+
+        const SessionRecord other = makeSession(u.id, newId(), u"hash-3"_s);
+        QVERIFY(sessions.create(other));
+        QCOMPARE(sessions.revokeAllForUser(u.id, kNow).valueOr(-1), 1);
+        QCOMPARE(sessions.revoke(other.id, kNow).valueOr(-1), 0);
+    }
+
+    void emailTokensAreSingleUse()
+    {
+        EmailTokenRepository tokens(*m_db);
+        const UserRecord u = makeUser(u"dave@example.com"_s);
+        EmailTokenRecord t;
+        t.id = newId();
+        t.userId = u.id;
+        t.purpose = EmailTokenPurpose::ResetPassword;
+        t.tokenHash = u"th-1"_s;
+        t.createdAt = kNow;
+        t.expiresAt = kNow.addSecs(3600);
+        QVERIFY(tokens.create(t));
+
+        QVERIFY(!tokens.findByHash(u"th-1"_s, EmailTokenPurpose::VerifyEmail)->has_value());
+        auto found = tokens.findByHash(u"th-1"_s, EmailTokenPurpose::ResetPassword);
+        QVERIFY(found && found->has_value());
+        QCOMPARE((*found)->expiresAt, kNow.addSecs(3600));
+        QVERIFY(!(*found)->usedAt);
+        QCOMPARE(tokens.consume(t.id, kNow).valueOr(false), true);
+        QCOMPARE(tokens.consume(t.id, kNow).valueOr(true), false);
+        QCOMPARE((*tokens.findByHash(u"th-1"_s, EmailTokenPurpose::ResetPassword))->usedAt.value_or(QDateTime()), kNow);
+
+        t.id = newId();
+        t.tokenHash = u"th-2"_s;
+        QVERIFY(tokens.create(t));
+        QCOMPARE(tokens.invalidateAll(u.id, EmailTokenPurpose::ResetPassword, kNow).valueOr(-1), 1);
+        QCOMPARE(tokens.consume(t.id, kNow).valueOr(true), false);
+    }
+
+    void auditLogAppendsAndQueries()
+    {
+        AuditLog audit(*m_db);
+        AuditEntry e;
+        e.at = kNow;
+        e.actor = u"user-1"_s;
+        e.action = u"auth.sign_in"_s;
+        e.subject = u"user-1"_s;
+        e.ip = u"198.51.100.7"_s;
+        e.result = u"ok"_s;
+        e.details = QJsonObject{{u"user_agent"_s, u"curl"_s}};
+        const auto first = audit.append(e);
+        QVERIFY2(first, qPrintable(first ? QString() : first.error().message));
+        e.action = u"auth.sign_out"_s;
+        const auto second = audit.append(e);
+        QVERIFY(second && *second > *first);
+        e.actor = u"anonymous"_s;
+        e.subject.clear();
+        e.result = u"denied"_s;
+        QVERIFY(audit.append(e));
+        QVERIFY(!audit.append(AuditEntry{}));
+
+        const auto all = audit.query();
+        QVERIFY(all);
+        QCOMPARE(all->size(), 3);
+        QCOMPARE(all->first().actor, u"anonymous"_s);
+        QCOMPARE(all->last().action, u"auth.sign_in"_s);
+        QCOMPARE(all->last().details.value(u"user_agent"_s).toString(), u"curl"_s);
+        QCOMPARE(all->last().at, kNow);
+        QCOMPARE(all->last().ip, u"198.51.100.7"_s);
+
+        QCOMPARE(sizeOf(audit.query({u"user-1"_s, {}, {}, 0, 100})), 2);
+        QCOMPARE(sizeOf(audit.query({{}, {}, u"auth.sign_in"_s, 0, 100})), 1);
+        QCOMPARE(sizeOf(audit.query({{}, {}, {}, *second, 100})), 1);
+        QCOMPARE(sizeOf(audit.query({{}, {}, {}, 0, 1})), 1);
+
+        QVERIFY(!m_db->exec(u"UPDATE audit_log SET result = 'ok' WHERE id = ?"_s, {*first}));
+        QVERIFY(!m_db->exec(u"DELETE FROM audit_log WHERE id = ?"_s, {*first}));
+        QCOMPARE(sizeOf(audit.query()), 3);
+    }
+
+    void deletingAUserRemovesItsSessionsAndTokens()
+    {
+        SessionRepository sessions(*m_db);
+        const UserRecord u = makeUser(u"erin@example.com"_s);
+        QVERIFY(sessions.create(makeSession(u.id, newId(), u"h"_s)));
+        QVERIFY(m_db->exec(u"DELETE FROM users WHERE id = ?"_s, {u.id}));
+        QVERIFY(!sessions.findByTokenHash(u"h"_s)->has_value());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRepositories)
+#include "tst_repositories.moc"
