@@ -43,9 +43,25 @@ Expected<int, QString> PortfolioEngine::setAccount(const QString &accountId, Dec
             return unexpected(u"quantity %1 of %2 has more than 9 fractional digits"_s.arg(h.qty.toString(), h.symbol));
         merged[internSymbol(h.symbol)] += *qty;
     }
+    merged.removeIf([](const auto &it) { return it.value() == 0; });
 
     int index = accountIndex(accountId);
-    if (index < 0) {
+    if (index >= 0) {
+        AccountState &existing = m_accounts[size_t(index)];
+        // A reload that only confirms the holdings (the periodic recalculation) changes the cash alone.
+        const bool same = qsizetype(existing.holdings.size()) == merged.size()
+                          && std::all_of(existing.holdings.cbegin(), existing.holdings.cend(), [&](const HeldSymbol &h) {
+                                 return merged.value(h.symbol) == h.qtyNanos;
+                             });
+        if (same) {
+            if (existing.cash != cash.raw()) {
+                existing.cash = cash.raw();
+                markDirty(existing, index);
+            }
+            return index;
+        }
+        detachHoldings(index);
+    } else {
         if (!m_freeAccounts.empty()) {
             index = m_freeAccounts.back();
             m_freeAccounts.pop_back();
@@ -54,8 +70,6 @@ Expected<int, QString> PortfolioEngine::setAccount(const QString &accountId, Dec
             m_accounts.emplace_back();
         }
         m_accountIndex.insert(accountId, index);
-    } else {
-        detachHoldings(index);
     }
     AccountState &a = m_accounts[size_t(index)];
     a.id = accountId;
@@ -67,11 +81,10 @@ Expected<int, QString> PortfolioEngine::setAccount(const QString &accountId, Dec
     a.withoutClose = 0;
     a.holdings.clear();
     for (auto it = merged.cbegin(); it != merged.cend(); ++it) {
-        if (it.value() == 0)
-            continue;
         SymbolState &s = m_symbols[size_t(it.key())];
-        s.holders.push_back({index, it.value()});
-        a.holdings.push_back({it.key(), it.value()});
+        const int held = int(a.holdings.size());
+        a.holdings.push_back({it.key(), it.value(), int(s.holders.size())});
+        s.holders.push_back({index, it.value(), held});
         if (s.hasPrice)
             a.marketValue += product(it.value(), s.priceNanos);
         else
@@ -89,10 +102,12 @@ void PortfolioEngine::detachHoldings(int account)
 {
     for (const HeldSymbol &h : m_accounts[size_t(account)].holdings) {
         auto &holders = m_symbols[size_t(h.symbol)].holders;
-        holders.erase(std::remove_if(holders.begin(), holders.end(),
-                                     [account](const HolderRef &r) { return r.account == account; }),
-                      holders.end());
+        const HolderRef moved = holders.back();
+        holders[size_t(h.slot)] = moved;
+        m_accounts[size_t(moved.account)].holdings[size_t(moved.held)].slot = h.slot;
+        holders.pop_back();
     }
+    m_accounts[size_t(account)].holdings.clear();
 }
 
 void PortfolioEngine::removeAccount(const QString &accountId)

@@ -56,15 +56,19 @@ public:
     [[nodiscard]] std::uint64_t holderUpdates() const { return m_holderUpdates; }
 
 private:
+    // A symbol's holder and an account's holding point at each other (`held`, `slot`), so detaching
+    // an account is a swap-and-pop per holding, independent of how many others hold the symbol.
     struct HolderRef
     {
         int account;
         std::int64_t qtyNanos;
+        int held; // index in the account's holdings
     };
     struct HeldSymbol
     {
         int symbol;
         std::int64_t qtyNanos;
+        int slot; // index in the symbol's holders
     };
     struct SymbolState
     {

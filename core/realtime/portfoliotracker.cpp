@@ -94,6 +94,8 @@ void PortfolioTracker::reload(const QString &accountId)
     it->loadGeneration = generation;
     // Cash and positions are read together; a newer reload supersedes an older one still in flight.
     m_broker->account(accountId).then(this, [this, accountId, generation](const BrokerResult<Account> &account) {
+        if (!isCurrentLoad(accountId, generation))
+            return;
         if (!account) {
             qCWarning(lcRealtime) << "cannot load account" << accountId << account.error().message;
             Q_EMIT accountFailed(accountId, account.error());
@@ -101,6 +103,8 @@ void PortfolioTracker::reload(const QString &accountId)
         }
         m_broker->positions(accountId).then(this, [this, accountId, generation, acc = *account](
                                                       const BrokerResult<QList<Position>> &positions) {
+            if (!isCurrentLoad(accountId, generation))
+                return;
             if (!positions) {
                 qCWarning(lcRealtime) << "cannot load positions of" << accountId << positions.error().message;
                 Q_EMIT accountFailed(accountId, positions.error());
@@ -111,11 +115,17 @@ void PortfolioTracker::reload(const QString &accountId)
     });
 }
 
+bool PortfolioTracker::isCurrentLoad(const QString &accountId, quint64 generation) const
+{
+    const auto it = m_tracked.constFind(accountId);
+    return it != m_tracked.cend() && it->loadGeneration == generation;
+}
+
 void PortfolioTracker::applyLoaded(const QString &accountId, quint64 generation, const Account &account,
                                    const QList<Position> &positions)
 {
     const auto it = m_tracked.find(accountId);
-    if (it == m_tracked.end() || it->loadGeneration != generation)
+    if (!isCurrentLoad(accountId, generation))
         return;
     QList<PortfolioEngine::Holding> holdings;
     QSet<QString> symbols;

@@ -62,6 +62,8 @@ private:
     };
 
     void reload(const QString &accountId);
+    // False once the account was untracked or a newer reload started: late answers are dropped.
+    [[nodiscard]] bool isCurrentLoad(const QString &accountId, quint64 generation) const;
     void applyLoaded(const QString &accountId, quint64 generation, const Account &account,
                      const QList<Position> &positions);
     void onTicks(const QList<Tick> &batch);

@@ -30,11 +30,11 @@ void UpdateThrottle::markDirty(int account)
     slot.state = Pending;
     const qint64 due = slot.lastRelease + m_interval.count();
     if (due <= m_clock()) {
-        m_ready.push_back(account);
+        m_ready.push_back({due, account, slot.generation});
         if (!m_turn.isActive())
             m_turn.start();
     } else {
-        m_waiting.push({due, account});
+        m_waiting.push({due, account, slot.generation});
         schedule();
     }
 }
@@ -42,25 +42,25 @@ void UpdateThrottle::markDirty(int account)
 void UpdateThrottle::forget(int account)
 {
     if (size_t(account) < m_slots.size())
-        m_slots[size_t(account)] = Slot{};
+        m_slots[size_t(account)] = Slot{.generation = m_slots[size_t(account)].generation + 1};
 }
 
 void UpdateThrottle::releaseDue()
 {
     const qint64 now = m_clock();
     while (!m_waiting.empty() && m_waiting.top().at <= now) {
-        m_ready.push_back(m_waiting.top().account);
+        m_ready.push_back(m_waiting.top());
         m_waiting.pop();
     }
     QList<int> out;
     out.reserve(qsizetype(m_ready.size()));
-    for (int account : m_ready) {
-        Slot &slot = m_slots[size_t(account)];
-        if (slot.state != Pending) // forgotten meanwhile
+    for (const Due &entry : m_ready) {
+        Slot &slot = m_slots[size_t(entry.account)];
+        if (slot.state != Pending || slot.generation != entry.generation) // forgotten meanwhile
             continue;
         slot.state = Idle;
         slot.lastRelease = now;
-        out.append(account);
+        out.append(entry.account);
     }
     m_ready.clear();
     schedule();

@@ -32,15 +32,19 @@ Q_SIGNALS:
 
 private:
     enum : quint8 { Idle = 0, Pending = 1 };
+    // An account index can be forgotten and reused; entries queued for an earlier use carry an older
+    // generation and are skipped.
     struct Slot
     {
         qint64 lastRelease = std::numeric_limits<qint64>::min() / 2;
+        quint32 generation = 0;
         quint8 state = Idle;
     };
     struct Due
     {
         qint64 at;
         int account;
+        quint32 generation;
         friend bool operator>(const Due &a, const Due &b) { return a.at > b.at; }
     };
 
@@ -49,7 +53,7 @@ private:
     std::chrono::milliseconds m_interval;
     Clock m_clock;
     std::vector<Slot> m_slots;
-    std::vector<int> m_ready;
+    std::vector<Due> m_ready;
     std::priority_queue<Due, std::vector<Due>, std::greater<Due>> m_waiting;
     QTimer m_turn;  // zero-delay: end of this event-loop turn
     QTimer m_timer; // the earliest waiting account

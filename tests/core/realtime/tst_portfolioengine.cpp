@@ -34,6 +34,7 @@ private Q_SLOTS:
     void rejectsQuantitiesFinerThanNanos();
     void percentIsRelativeToPreviousValue();
     void incrementalMatchesRecomputation();
+    void unchangedHoldingsOnlyUpdateCash();
 };
 
 void TestPortfolioEngine::valueIsCashPlusHoldings_data()
@@ -198,9 +199,13 @@ void TestPortfolioEngine::incrementalMatchesRecomputation()
         const QString sym = u"S%1"_s.arg(rng() % symbols);
         prices[sym] = Decimal::fromCents(qint64(rng() % 100000) + 1);
         engine.setPrice(sym, prices[sym]);
-        if (step % 500 == 0) {
+        if (step % 50 == 0) { // replace, re-add or confirm holdings: exercises the holder swap-and-pop
             const QString id = u"A%1"_s.arg(rng() % accounts);
-            book[id] = {{sym, Decimal::fromNanos(qint64(rng() % 9'000'000'000))}};
+            if (rng() % 3 == 0)
+                engine.removeAccount(id);
+            if (rng() % 2 == 0)
+                book[id] = {{sym, Decimal::fromNanos(qint64(rng() % 9'000'000'000))},
+                            {u"S%1"_s.arg(rng() % symbols), Decimal::fromNanos(qint64(rng() % 9'000'000'000))}};
             QVERIFY(engine.setAccount(id, cash[id], book[id]));
         }
     }
@@ -214,6 +219,26 @@ void TestPortfolioEngine::incrementalMatchesRecomputation()
         QCOMPARE(u.totalValue.value(), value);
         QCOMPARE(u.todayReturn.value(), today);
     }
+}
+
+void TestPortfolioEngine::unchangedHoldingsOnlyUpdateCash()
+{
+    PortfolioEngine engine;
+    engine.setPrice(u"AAA"_s, dec("10"));
+    const int a = *engine.setAccount(u"a"_s, dec("100"), {{u"AAA"_s, dec("2")}});
+    const int b = *engine.setAccount(u"b"_s, dec("0"), {{u"AAA"_s, dec("1")}});
+    (void)engine.takeDirty();
+    QCOMPARE(*engine.setAccount(u"a"_s, dec("100"), {{u"AAA"_s, dec("1")}, {u"AAA"_s, dec("1")}}), a);
+    QVERIFY(engine.takeDirty().empty()); // nothing changed: nothing to push
+    QCOMPARE(*engine.setAccount(u"a"_s, dec("90"), {{u"AAA"_s, dec("2")}}), a);
+    QCOMPARE(engine.takeDirty(), std::vector<int>{a});
+    QCOMPARE(engine.snapshot(a, {}).totalValue.value(), dec("110"));
+    engine.setPrice(u"AAA"_s, dec("11")); // both still attached exactly once
+    auto dirty = engine.takeDirty();
+    std::sort(dirty.begin(), dirty.end());
+    QCOMPARE(dirty, (std::vector<int>{a, b}));
+    QCOMPARE(engine.snapshot(a, {}).totalValue.value(), dec("112"));
+    QCOMPARE(engine.snapshot(b, {}).totalValue.value(), dec("11"));
 }
 
 QTEST_GUILESS_MAIN(TestPortfolioEngine)

@@ -17,6 +17,7 @@ private Q_SLOTS:
     void zeroIntervalReleasesEveryTurn();
     void realTimerDeliversTheLatest();
     void forgottenAccountIsNotReleased();
+    void reusedSlotIgnoresEntriesOfItsPredecessor();
 };
 
 void TestUpdateThrottle::firstChangeIsReleasedThisTurn()
@@ -110,6 +111,31 @@ void TestUpdateThrottle::forgottenAccountIsNotReleased()
     t.forget(4);
     t.releaseDue();
     QCOMPARE(spy.count(), 0);
+}
+
+void TestUpdateThrottle::reusedSlotIgnoresEntriesOfItsPredecessor()
+{
+    qint64 now = 0;
+    UpdateThrottle t(2000ms, nullptr, [&] { return now; });
+    QSignalSpy spy(&t, &UpdateThrottle::released);
+    t.markDirty(5); // account A at slot 5
+    t.releaseDue();
+    now = 100;
+    t.markDirty(5); // A waits until 2000
+    now = 200;
+    t.forget(5); // A untracked; B reuses slot 5
+    now = 300;
+    t.markDirty(5); // B's first change goes at once
+    t.releaseDue();
+    QCOMPARE(spy.count(), 2);
+    now = 400;
+    t.markDirty(5); // B waits until 2300
+    now = 2000;
+    t.releaseDue(); // A's stale entry must not release B early
+    QCOMPARE(spy.count(), 2);
+    now = 2300;
+    t.releaseDue();
+    QCOMPARE(spy.count(), 3);
 }
 
 QTEST_GUILESS_MAIN(TestUpdateThrottle)
