@@ -51,6 +51,11 @@ RestRequest RestRequest::del(const QString &path)
     return r;
 }
 
+QString RestRequest::segment(const QString &value)
+{
+    return QString::fromLatin1(QUrl::toPercentEncoding(value));
+}
+
 RestClient::RestClient(Options options, QObject *parent)
     : QObject(parent), m_options(std::move(options)), m_network(new QNetworkAccessManager(this))
 {
@@ -65,10 +70,10 @@ RestClient::~RestClient() = default;
 QUrl RestClient::urlFor(const RestRequest &request) const
 {
     QUrl url = m_options.baseUrl;
-    QString base = url.path();
+    QString base = url.path(QUrl::FullyEncoded);
     while (base.endsWith(u'/'))
         base.chop(1);
-    url.setPath(base + request.path);
+    url.setPath(base + request.path, QUrl::TolerantMode);
     if (!request.query.isEmpty())
         url.setQuery(request.query);
     return url;

@@ -23,7 +23,8 @@ namespace clera {
 struct RestRequest
 {
     QByteArray method = QByteArrayLiteral("GET");
-    QString path; // appended to the base URL's path, e.g. "/v1/accounts"
+    QString path; // appended to the base URL's path, e.g. "/v1/accounts"; segments percent-encoded
+
     QUrlQuery query;
     std::optional<QJsonDocument> body; // sent as application/json
     // false (order submission): only a 429 is retried, since it proves the request was not processed;
@@ -33,6 +34,8 @@ struct RestRequest
     [[nodiscard]] static RestRequest get(const QString &path, const QUrlQuery &query = {});
     [[nodiscard]] static RestRequest post(const QString &path, const QJsonDocument &body);
     [[nodiscard]] static RestRequest del(const QString &path);
+    // One path segment, percent-encoded ("BTC/USD" → "BTC%2FUSD").
+    [[nodiscard]] static QString segment(const QString &value);
 };
 
 struct RestResponse

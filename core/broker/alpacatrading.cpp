@@ -1,0 +1,90 @@
+#include "alpacatrading.h"
+
+using namespace Qt::StringLiterals;
+
+namespace clera {
+
+namespace {
+
+BrokerError noTransfers()
+{
+    return {BrokerError::Kind::InvalidRequest, u"transfers are not available with the Trading API"_s, 0, 0};
+}
+
+} // namespace
+
+QUrl AlpacaTrading::paperUrl()
+{
+    return QUrl(u"https://paper-api.alpaca.markets"_s);
+}
+
+QUrl AlpacaTrading::liveUrl()
+{
+    return QUrl(u"https://api.alpaca.markets"_s);
+}
+
+AlpacaTrading::AlpacaTrading(const AlpacaOptions &options, QObject *parent)
+    : AlpacaRestBroker(options, RestClient::Auth::ApcaHeaders, parent)
+{
+}
+
+QString AlpacaTrading::name() const
+{
+    return u"alpaca-trading"_s;
+}
+
+QString AlpacaTrading::tradingPath(const QString &) const
+{
+    return u"/v2"_s;
+}
+
+QString AlpacaTrading::assetsPath() const
+{
+    return u"/v2/assets"_s;
+}
+
+QFuture<BrokerResult<QList<Account>>> AlpacaTrading::accounts()
+{
+    return account({}).then(this, [](const BrokerResult<Account> &a) -> BrokerResult<QList<Account>> {
+        if (!a)
+            return unexpected(a.error());
+        return QList<Account>{*a};
+    });
+}
+
+QFuture<BrokerResult<QHash<QString, QList<Position>>>> AlpacaTrading::allPositions()
+{
+    using Result = BrokerResult<QHash<QString, QList<Position>>>;
+    auto promise = std::make_shared<QPromise<Result>>();
+    promise->start();
+    QFuture<Result> future = promise->future();
+    auto finish = [promise](Result r) {
+        promise->addResult(std::move(r));
+        promise->finish();
+    };
+    account({}).then(this, [this, finish](const BrokerResult<Account> &a) {
+        if (!a)
+            return finish(unexpected(a.error()));
+        positions(a->id).then(this, [finish, id = a->id](const BrokerResult<QList<Position>> &p) {
+            if (!p)
+                return finish(unexpected(p.error()));
+            QHash<QString, QList<Position>> out;
+            if (!p->isEmpty())
+                out.insert(id, *p);
+            finish(out);
+        });
+    });
+    return future;
+}
+
+QFuture<BrokerResult<QList<Transfer>>> AlpacaTrading::transfers(const QString &)
+{
+    return ready<QList<Transfer>>(unexpected(noTransfers()));
+}
+
+QFuture<BrokerResult<Transfer>> AlpacaTrading::createTransfer(const QString &, const TransferRequest &)
+{
+    return ready<Transfer>(unexpected(noTransfers()));
+}
+
+} // namespace clera
