@@ -169,7 +169,7 @@ QHttpServerResponse RestApi::assets(const QHttpServerRequest &request) const
     return jsonResponse(out);
 }
 
-QFuture<QHttpServerResponse> RestApi::accounts(const QHttpServerRequest &request) const
+QFuture<QHttpServerResponse> RestApi::accounts(const QHttpServerRequest &request)
 {
     const auto claims = authenticate(request);
     if (!claims)
@@ -186,16 +186,16 @@ QFuture<QHttpServerResponse> RestApi::accounts(const QHttpServerRequest &request
         if (visible->isEmpty())
             return QtFuture::makeReadyFuture(jsonResponse(QJsonArray()));
     }
-    PortfolioTracker *tracker = m_services.tracker;
+    // With `this` as context the continuation runs on this thread, and not at all once the API is gone.
     return m_services.broker->accounts().then(
-        [tracker, visible](const BrokerResult<QList<Account>> &result) -> QHttpServerResponse {
+        this, [this, visible](const BrokerResult<QList<Account>> &result) -> QHttpServerResponse {
             if (!result)
                 return brokerFailure(result.error());
             QJsonArray out;
             for (const Account &account : *result) {
                 if (visible && !visible->contains(account.id))
                     continue;
-                const auto latest = tracker->latest(account.id);
+                const auto latest = m_services.tracker->latest(account.id);
                 out.append(QJsonObject{
                     {u"id"_s, account.id},
                     {u"account_number"_s, account.accountNumber},

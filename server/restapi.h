@@ -52,7 +52,7 @@ private:
     [[nodiscard]] Expected<TokenClaims, QString> authenticate(const QHttpServerRequest &request) const;
     [[nodiscard]] QHttpServerResponse health() const;
     [[nodiscard]] QHttpServerResponse assets(const QHttpServerRequest &request) const;
-    [[nodiscard]] QFuture<QHttpServerResponse> accounts(const QHttpServerRequest &request) const;
+    [[nodiscard]] QFuture<QHttpServerResponse> accounts(const QHttpServerRequest &request);
 
     Services m_services;
     QHttpServer m_server;

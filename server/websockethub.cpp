@@ -10,6 +10,7 @@
 #include <QJsonObject>
 #include <QPointer>
 #include <QRegularExpression>
+#include <QTimer>
 #include <QUrlQuery>
 #include <QWebSocket>
 
@@ -130,13 +131,13 @@ void WebSocketHub::authorize(QWebSocket *socket)
             return;
         }
     }
-    checkAccount(socket, accountId);
+    checkAccount(socket, accountId, claims->expiresAt);
 }
 
-void WebSocketHub::checkAccount(QWebSocket *socket, const QString &accountId)
+void WebSocketHub::checkAccount(QWebSocket *socket, const QString &accountId, qint64 expiresAt)
 {
     QPointer<QWebSocket> guard(socket);
-    m_broker->account(accountId).then(this, [this, guard, accountId](const BrokerResult<Account> &account) {
+    m_broker->account(accountId).then(this, [this, guard, accountId, expiresAt](const BrokerResult<Account> &account) {
         if (!guard || guard->state() != QAbstractSocket::ConnectedState)
             return;
         if (!account) {
@@ -149,7 +150,21 @@ void WebSocketHub::checkAccount(QWebSocket *socket, const QString &accountId)
             return;
         }
         admit(guard, accountId);
+        closeWhenExpired(guard, expiresAt);
     });
+}
+
+void WebSocketHub::closeWhenExpired(QWebSocket *socket, qint64 expiresAt)
+{
+    // Timers take int milliseconds: a token valid for longer is checked again once a day.
+    constexpr qint64 kDayMs = 24 * 3600 * 1000;
+    const qint64 left = expiresAt * 1000 - QDateTime::currentMSecsSinceEpoch();
+    if (left <= 0) {
+        reject(socket, QWebSocketProtocol::CloseCodePolicyViolated, u"token expired"_s);
+        return;
+    }
+    QTimer::singleShot(int(std::min(left, kDayMs)), socket,
+                       [this, socket, expiresAt] { closeWhenExpired(socket, expiresAt); });
 }
 
 void WebSocketHub::reject(QWebSocket *socket, QWebSocketProtocol::CloseCode code, const QString &reason)

@@ -51,7 +51,9 @@ Q_SIGNALS:
 private:
     void onNewConnection();
     void authorize(QWebSocket *socket);
-    void checkAccount(QWebSocket *socket, const QString &accountId);
+    void checkAccount(QWebSocket *socket, const QString &accountId, qint64 expiresAt);
+    // Closes the connection with 1008 when its token expires.
+    void closeWhenExpired(QWebSocket *socket, qint64 expiresAt);
     void admit(QWebSocket *socket, const QString &accountId);
     void reject(QWebSocket *socket, QWebSocketProtocol::CloseCode code, const QString &reason);
     void onTextMessage(QWebSocket *socket, const QString &message);

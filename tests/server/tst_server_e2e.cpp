@@ -228,6 +228,17 @@ private Q_SLOTS:
         QCOMPARE(client.socket.state(), QAbstractSocket::ConnectedState);
     }
 
+    void connectionClosesWhenTheTokenExpires()
+    {
+        WsClient client;
+        const QString shortLived = m_root->jwt().issue(u"demo-alice"_s, Role::User, std::chrono::seconds(2));
+        QVERIFY(client.open(wsUrl(m_alice, shortLived)));
+        QTRY_VERIFY(!client.messages.isEmpty()); // admitted and served while valid
+        QTRY_COMPARE_WITH_TIMEOUT(client.socket.state(), QAbstractSocket::UnconnectedState, 5000);
+        QCOMPARE(client.socket.closeCode(), QWebSocketProtocol::CloseCodePolicyViolated);
+        QCOMPARE(client.socket.closeReason(), u"token expired"_s);
+    }
+
     void otherUsersAccountIsRefused()
     {
         WsClient client;
