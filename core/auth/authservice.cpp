@@ -1,0 +1,522 @@
+#include "authservice.h"
+
+#include "core/auth/mailer.h"
+#include "core/auth/opaquetoken.h"
+#include "core/auth/signuprules.h"
+#include "core/store/database.h"
+
+#include <QLoggingCategory>
+#include <QUuid>
+
+using namespace Qt::StringLiterals;
+
+Q_LOGGING_CATEGORY(lcAuth, "clera.auth")
+
+namespace clera {
+
+namespace {
+
+const QString kInvalidCredentials = u"invalid email or password"_s;
+const QString kInvalidLink = u"this link is invalid or has expired"_s;
+const QString kInvalidSession = u"the session is invalid or has expired; sign in again"_s;
+const QString kAnonymous = u"anonymous"_s;
+
+QString newId()
+{
+    return QUuid::createUuid().toString(QUuid::WithoutBraces);
+}
+
+std::chrono::seconds ceilSeconds(std::chrono::milliseconds ms)
+{
+    return std::chrono::seconds((ms.count() + 999) / 1000);
+}
+
+QString describeTtl(std::chrono::seconds ttl)
+{
+    const qint64 hours = ttl.count() / 3600;
+    return hours >= 1 ? u"%1 hour(s)"_s.arg(hours) : u"%1 minute(s)"_s.arg(qMax<qint64>(1, ttl.count() / 60));
+}
+
+} // namespace
+
+AuthService::AuthService(Database &db, Jwt jwt, PasswordHasher hasher, Mailer &mailer, AuthPolicy policy,
+                         Clock clock)
+    : m_db(db), m_jwt(std::move(jwt)), m_hasher(hasher), m_mailer(mailer), m_policy(std::move(policy)),
+      m_clock(std::move(clock)), m_users(db), m_sessions(db), m_emailTokens(db), m_audit(db),
+      m_signInByAccount(m_policy.signInFailuresPerAccount, m_policy.signInWindow, m_clock),
+      m_signInByAddress(m_policy.signInFailuresPerAddress, m_policy.signInWindow, m_clock),
+      m_resetByAccount(m_policy.resetRequestsPerAccount, m_policy.resetWindow, m_clock),
+      m_resetByAddress(m_policy.resetRequestsPerAddress, m_policy.resetWindow, m_clock)
+{}
+
+QDateTime AuthService::now() const
+{
+    return m_clock().toUTC();
+}
+
+std::optional<AuthError> AuthService::rateLimited(RateLimiter &limiter, const QString &key, bool consume)
+{
+    if (key.isEmpty())
+        return std::nullopt;
+    const auto wait = consume ? limiter.tryAcquire(key) : limiter.retryAfter(key);
+    if (!wait)
+        return std::nullopt;
+    return AuthError(AuthError::Kind::RateLimited, u"too many attempts; try again later"_s, ceilSeconds(*wait));
+}
+
+void AuthService::audit(const QString &actor, const QString &action, const QString &subject,
+                        const ClientInfo &client, const QString &result, QJsonObject details)
+{
+    if (!client.userAgent.isEmpty())
+        details.insert(u"user_agent"_s, client.userAgent.left(256));
+    AuditEntry e{0, now(), actor, action, subject, client.ip, result, details};
+    if (auto appended = m_audit.append(e); !appended)
+        qCWarning(lcAuth) << "cannot write the audit log:" << appended.error().message;
+}
+
+Expected<Done, StoreError> AuthService::auditInTransaction(const QString &actor, const QString &action,
+                                                           const ClientInfo &client, QJsonObject details)
+{
+    if (!client.userAgent.isEmpty())
+        details.insert(u"user_agent"_s, client.userAgent.left(256));
+    auto appended = m_audit.append({0, now(), actor, action, actor, client.ip, u"ok"_s, details});
+    if (!appended)
+        return unexpected(appended.error());
+    return Done{};
+}
+
+const QString &AuthService::dummyHash()
+{
+    if (m_dummyHash.isEmpty())
+        m_dummyHash = m_hasher.hash(OpaqueToken::generate()).valueOr(QString());
+    return m_dummyHash;
+}
+
+void AuthService::recordSignInFailure(const QString &accountKey, const ClientInfo &client)
+{
+    m_signInByAccount.record(accountKey);
+    if (!client.ip.isEmpty())
+        m_signInByAddress.record(client.ip);
+}
+
+Expected<AuthSession, StoreError> AuthService::startSession(const UserRecord &user, const QString &familyId,
+                                                            const ClientInfo &client, const QString &replacing)
+{
+    const QDateTime at = now();
+    const QString token = OpaqueToken::generate();
+    SessionRecord s;
+    s.id = newId();
+    s.userId = user.id;
+    s.familyId = familyId;
+    s.tokenHash = OpaqueToken::hashOf(token);
+    s.createdAt = at;
+    s.expiresAt = at.addSecs(m_policy.refreshTokenTtl.count());
+    s.ip = client.ip;
+    s.userAgent = client.userAgent.left(512);
+    if (!replacing.isEmpty()) {
+        const auto marked = m_sessions.markReplaced(replacing, s.id, at);
+        if (!marked)
+            return unexpected(marked.error());
+        if (!*marked)
+            return unexpected(StoreError{StoreError::Kind::Conflict, u"the session was rotated concurrently"_s});
+    }
+    if (auto created = m_sessions.create(s); !created)
+        return unexpected(created.error());
+    AuthSession session;
+    session.userId = user.id;
+    session.role = roleFromString(user.role).value_or(Role::User);
+    session.emailVerified = user.emailVerifiedAt.has_value();
+    session.accessToken = m_jwt.issue(user.id, session.role, m_policy.accessTokenTtl, at.toSecsSinceEpoch());
+    session.accessExpiresAt = at.addSecs(m_policy.accessTokenTtl.count());
+    session.refreshToken = token;
+    session.refreshExpiresAt = s.expiresAt;
+    session.sessionId = s.id;
+    return session;
+}
+
+Expected<Done, StoreError> AuthService::issueEmailToken(const UserRecord &user, EmailTokenPurpose purpose)
+{
+    const QDateTime at = now();
+    const bool verify = purpose == EmailTokenPurpose::VerifyEmail;
+    const std::chrono::seconds ttl = verify ? m_policy.verificationTtl : m_policy.resetTtl;
+    const QString token = OpaqueToken::generate();
+    auto stored = m_db.transaction([&]() -> Expected<Done, StoreError> {
+        if (auto old = m_emailTokens.invalidateAll(user.id, purpose, at); !old)
+            return unexpected(old.error());
+        return m_emailTokens.create(
+            {newId(), user.id, purpose, OpaqueToken::hashOf(token), at, at.addSecs(ttl.count()), std::nullopt});
+    });
+    if (!stored)
+        return stored;
+    const QString link = m_policy.linkBase + (verify ? u"/verify-email?token="_s : u"/reset-password?token="_s) + token;
+    MailMessage mail;
+    mail.to = user.email;
+    if (verify) {
+        mail.subject = u"Confirm your email address for Clera"_s;
+        mail.body = u"Welcome to Clera.\n\nConfirm your email address by opening this link:\n\n%1\n\n"
+                    "or by entering this code: %2\n\nIt expires in %3. If you did not sign up, ignore this mail.\n"_s
+                        .arg(link, token, describeTtl(ttl));
+    } else {
+        mail.subject = u"Reset your Clera password"_s;
+        mail.body = u"Someone asked to reset the password of your Clera account.\n\nChoose a new password here:\n\n"
+                    "%1\n\nor with this code: %2\n\nIt expires in %3 and works once. If it was not you, ignore "
+                    "this mail: your password stays as it is.\n"_s.arg(link, token, describeTtl(ttl));
+    }
+    if (auto sent = m_mailer.send(mail); !sent)
+        return unexpected(StoreError{StoreError::Kind::Unavailable, u"mail not sent: "_s + sent.error().message});
+    return Done{};
+}
+
+Expected<Done, AuthError> AuthService::signUp(const QString &email, const QString &password,
+                                              const ClientInfo &client)
+{
+    if (auto bad = SignUpRules::checkEmail(email))
+        return unexpected(AuthError(AuthError::Kind::InvalidInput, *bad));
+    if (auto bad = SignUpRules::checkPassword(password, email))
+        return unexpected(AuthError(AuthError::Kind::InvalidInput, *bad));
+    // Hash before looking the address up, so both outcomes take the same time.
+    const auto hash = m_hasher.hash(password);
+    if (!hash)
+        return unexpected(AuthError(AuthError::Kind::Internal, u"internal error"_s));
+    const QJsonObject details{{u"email"_s, UserRepository::emailKey(email)}};
+    auto created = m_db.transaction([&]() -> Expected<UserRecord, StoreError> {
+        auto user = m_users.create(email, *hash, u"user"_s, now());
+        if (!user)
+            return user;
+        if (auto logged = auditInTransaction(user->id, u"auth.sign_up"_s, client, details); !logged)
+            return unexpected(logged.error());
+        return user;
+    });
+    if (!created && created.error().kind != StoreError::Kind::Conflict)
+        return unexpected(AuthError(created.error()));
+    if (!created) {
+        audit(kAnonymous, u"auth.sign_up"_s, QString(), client, u"denied"_s,
+              QJsonObject{{u"email"_s, UserRepository::emailKey(email)}, {u"reason"_s, u"email_taken"_s}});
+        MailMessage notice{email.trimmed(), u"Someone tried to sign up to Clera with your address"_s,
+                           u"Someone, maybe you, tried to create a Clera account with this address, which already "
+                           "has one.\n\nIf it was you, sign in, or reset your password if you forgot it. If not, you "
+                           "can ignore this mail.\n"_s};
+        if (auto sent = m_mailer.send(notice); !sent)
+            qCWarning(lcAuth) << "cannot send a sign-up notice:" << sent.error().message;
+        return Done{};
+    }
+    if (auto mailed = issueEmailToken(*created, EmailTokenPurpose::VerifyEmail); !mailed) {
+        qCWarning(lcAuth) << "verification mail failed:" << mailed.error().message;
+        audit(created->id, u"auth.email_verification_request"_s, created->id, client, u"error"_s);
+    }
+    return Done{};
+}
+
+Expected<AuthSession, AuthError> AuthService::signIn(const QString &email, const QString &password,
+                                                     const ClientInfo &client)
+{
+    const QString accountKey = UserRepository::emailKey(email);
+    const QJsonObject details{{u"email"_s, accountKey}};
+    for (auto [limiter, key] : {std::pair{&m_signInByAccount, accountKey}, std::pair{&m_signInByAddress, client.ip}}) {
+        if (auto limited = rateLimited(*limiter, key, false)) {
+            audit(kAnonymous, u"auth.sign_in"_s, QString(), client, u"denied"_s,
+                  QJsonObject{{u"email"_s, accountKey}, {u"reason"_s, u"rate_limited"_s}});
+            return unexpected(*limited);
+        }
+    }
+    const auto found = m_users.findByEmail(email);
+    if (!found)
+        return unexpected(AuthError(found.error()));
+    const bool known = found->has_value();
+    // Unknown addresses still pay for one Argon2id verification, so timing does not tell them apart.
+    const bool passwordOk = m_hasher.verify(password, known ? (*found)->passwordHash : dummyHash()) && known;
+    if (!passwordOk) {
+        recordSignInFailure(accountKey, client);
+        audit(kAnonymous, u"auth.sign_in"_s, known ? (*found)->id : QString(), client, u"denied"_s,
+              QJsonObject{{u"email"_s, accountKey}, {u"reason"_s, u"invalid_credentials"_s}});
+        return unexpected(AuthError(AuthError::Kind::InvalidCredentials, kInvalidCredentials));
+    }
+    UserRecord user = **found;
+    if (user.disabled) {
+        audit(user.id, u"auth.sign_in"_s, user.id, client, u"denied"_s, {{u"reason"_s, u"disabled"_s}});
+        return unexpected(AuthError(AuthError::Kind::AccountDisabled, u"this account is disabled"_s));
+    }
+    m_signInByAccount.reset(accountKey);
+    if (m_hasher.needsRehash(user.passwordHash)) {
+        if (auto rehashed = m_hasher.hash(password); rehashed && m_users.setPasswordHash(user.id, *rehashed))
+            user.passwordHash = *rehashed;
+    }
+    auto session = m_db.transaction([&]() -> Expected<AuthSession, StoreError> {
+        auto s = startSession(user, newId(), client);
+        if (!s)
+            return s;
+        if (auto logged = auditInTransaction(user.id, u"auth.sign_in"_s, client, details); !logged)
+            return unexpected(logged.error());
+        return s;
+    });
+    if (!session)
+        return unexpected(AuthError(session.error()));
+    return std::move(session).value();
+}
+
+Expected<AuthSession, AuthError> AuthService::refresh(const QString &refreshToken, const ClientInfo &client)
+{
+    const AuthError invalid(AuthError::Kind::InvalidToken, kInvalidSession);
+    if (!OpaqueToken::isWellFormed(refreshToken))
+        return unexpected(invalid);
+    const auto found = m_sessions.findByTokenHash(OpaqueToken::hashOf(refreshToken));
+    if (!found)
+        return unexpected(AuthError(found.error()));
+    if (!found->has_value()) {
+        audit(kAnonymous, u"auth.refresh"_s, QString(), client, u"denied"_s, {{u"reason"_s, u"unknown_token"_s}});
+        return unexpected(invalid);
+    }
+    const SessionRecord old = **found;
+    const QDateTime at = now();
+    const auto revokeFamily = [&](const QString &reason) {
+        const int revoked = m_sessions.revokeFamily(old.familyId, at).valueOr(0);
+        audit(old.userId, u"auth.refresh"_s, old.userId, client, u"denied"_s,
+              {{u"reason"_s, reason}, {u"family_id"_s, old.familyId}, {u"revoked"_s, revoked}});
+    };
+    if (old.revokedAt || !old.replacedBy.isEmpty()) {
+        // A rotated or revoked token came back: someone holds a copy. End the whole family.
+        revokeFamily(u"token_reuse"_s);
+        return unexpected(invalid);
+    }
+    if (at >= old.expiresAt) {
+        audit(old.userId, u"auth.refresh"_s, old.userId, client, u"denied"_s, {{u"reason"_s, u"expired"_s}});
+        return unexpected(invalid);
+    }
+    const auto user = m_users.findById(old.userId);
+    if (!user)
+        return unexpected(AuthError(user.error()));
+    if (!user->has_value() || (*user)->disabled) {
+        revokeFamily(u"account_disabled"_s);
+        return unexpected(invalid);
+    }
+    auto session = m_db.transaction([&]() -> Expected<AuthSession, StoreError> {
+        auto s = startSession(**user, old.familyId, client, old.id);
+        if (!s)
+            return s;
+        if (auto logged = auditInTransaction(old.userId, u"auth.refresh"_s, client, {{u"family_id"_s, old.familyId}});
+            !logged)
+            return unexpected(logged.error());
+        return s;
+    });
+    if (!session && session.error().kind == StoreError::Kind::Conflict) {
+        revokeFamily(u"concurrent_reuse"_s);
+        return unexpected(invalid);
+    }
+    if (!session)
+        return unexpected(AuthError(session.error()));
+    return std::move(session).value();
+}
+
+Expected<Done, AuthError> AuthService::signOut(const QString &refreshToken, const ClientInfo &client)
+{
+    if (!OpaqueToken::isWellFormed(refreshToken))
+        return Done{};
+    const auto found = m_sessions.findByTokenHash(OpaqueToken::hashOf(refreshToken));
+    if (!found)
+        return unexpected(AuthError(found.error()));
+    if (!found->has_value())
+        return Done{};
+    const SessionRecord &s = **found;
+    const auto revoked = m_sessions.revokeFamily(s.familyId, now());
+    if (!revoked)
+        return unexpected(AuthError(revoked.error()));
+    audit(s.userId, u"auth.sign_out"_s, s.userId, client, u"ok"_s, {{u"family_id"_s, s.familyId}});
+    return Done{};
+}
+
+Expected<int, AuthError> AuthService::signOutEverywhere(const QString &userId, const ClientInfo &client)
+{
+    const auto revoked = m_sessions.revokeAllForUser(userId, now());
+    if (!revoked)
+        return unexpected(AuthError(revoked.error()));
+    audit(userId, u"auth.sign_out_everywhere"_s, userId, client, u"ok"_s, {{u"revoked"_s, *revoked}});
+    return *revoked;
+}
+
+Expected<AuthSession, AuthError> AuthService::changePassword(const QString &userId, const QString &current,
+                                                             const QString &replacement, const ClientInfo &client)
+{
+    const auto found = m_users.findById(userId);
+    if (!found)
+        return unexpected(AuthError(found.error()));
+    if (!found->has_value())
+        return unexpected(AuthError(AuthError::Kind::InvalidToken, kInvalidSession));
+    const UserRecord user = **found;
+    const QString accountKey = UserRepository::emailKey(user.email);
+    if (auto limited = rateLimited(m_signInByAccount, accountKey, false))
+        return unexpected(*limited);
+    if (!m_hasher.verify(current, user.passwordHash)) {
+        recordSignInFailure(accountKey, client);
+        audit(userId, u"auth.password_change"_s, userId, client, u"denied"_s,
+              {{u"reason"_s, u"wrong_password"_s}});
+        return unexpected(AuthError(AuthError::Kind::InvalidCredentials, u"the current password is wrong"_s));
+    }
+    if (auto bad = SignUpRules::checkPassword(replacement, user.email))
+        return unexpected(AuthError(AuthError::Kind::InvalidInput, *bad));
+    const auto hash = m_hasher.hash(replacement);
+    if (!hash)
+        return unexpected(AuthError(AuthError::Kind::Internal, u"internal error"_s));
+    auto session = m_db.transaction([&]() -> Expected<AuthSession, StoreError> {
+        const QDateTime at = now();
+        if (auto set = m_users.setPasswordHash(userId, *hash); !set)
+            return unexpected(set.error());
+        const auto revoked = m_sessions.revokeAllForUser(userId, at);
+        if (!revoked)
+            return unexpected(revoked.error());
+        if (auto old = m_emailTokens.invalidateAll(userId, EmailTokenPurpose::ResetPassword, at); !old)
+            return unexpected(old.error());
+        auto s = startSession(user, newId(), client);
+        if (!s)
+            return s;
+        if (auto logged = auditInTransaction(userId, u"auth.password_change"_s, client, {{u"revoked"_s, *revoked}});
+            !logged)
+            return unexpected(logged.error());
+        return s;
+    });
+    if (!session)
+        return unexpected(AuthError(session.error()));
+    return std::move(session).value();
+}
+
+Expected<Done, AuthError> AuthService::requestEmailVerification(const QString &userId, const ClientInfo &client)
+{
+    const auto found = m_users.findById(userId);
+    if (!found)
+        return unexpected(AuthError(found.error()));
+    if (!found->has_value())
+        return unexpected(AuthError(AuthError::Kind::InvalidToken, kInvalidSession));
+    if ((*found)->emailVerifiedAt)
+        return Done{};
+    if (auto limited = rateLimited(m_resetByAccount, u"verify:"_s + userId, true))
+        return unexpected(*limited);
+    if (auto mailed = issueEmailToken(**found, EmailTokenPurpose::VerifyEmail); !mailed) {
+        audit(userId, u"auth.email_verification_request"_s, userId, client, u"error"_s);
+        return unexpected(AuthError(mailed.error()));
+    }
+    audit(userId, u"auth.email_verification_request"_s, userId, client, u"ok"_s);
+    return Done{};
+}
+
+Expected<Done, AuthError> AuthService::verifyEmail(const QString &token, const ClientInfo &client)
+{
+    const AuthError invalid(AuthError::Kind::InvalidToken, kInvalidLink);
+    if (!OpaqueToken::isWellFormed(token))
+        return unexpected(invalid);
+    const auto found = m_emailTokens.findByHash(OpaqueToken::hashOf(token), EmailTokenPurpose::VerifyEmail);
+    if (!found)
+        return unexpected(AuthError(found.error()));
+    const QDateTime at = now();
+    if (!found->has_value() || (*found)->usedAt || at >= (*found)->expiresAt) {
+        audit(found->has_value() ? (*found)->userId : kAnonymous, u"auth.email_verify"_s,
+              found->has_value() ? (*found)->userId : QString(), client, u"denied"_s);
+        return unexpected(invalid);
+    }
+    const EmailTokenRecord record = **found;
+    auto done = m_db.transaction([&]() -> Expected<bool, StoreError> {
+        const auto consumed = m_emailTokens.consume(record.id, at);
+        if (!consumed || !*consumed)
+            return consumed;
+        if (auto marked = m_users.markEmailVerified(record.userId, at); !marked)
+            return unexpected(marked.error());
+        if (auto logged = auditInTransaction(record.userId, u"auth.email_verify"_s, client); !logged)
+            return unexpected(logged.error());
+        return true;
+    });
+    if (!done)
+        return unexpected(AuthError(done.error()));
+    if (!*done)
+        return unexpected(invalid);
+    return Done{};
+}
+
+Expected<Done, AuthError> AuthService::requestPasswordReset(const QString &email, const ClientInfo &client)
+{
+    const QString accountKey = UserRepository::emailKey(email);
+    // Both limits count unknown addresses too, so being limited says nothing about an account.
+    for (auto [limiter, key] : {std::pair{&m_resetByAccount, accountKey}, std::pair{&m_resetByAddress, client.ip}}) {
+        if (auto limited = rateLimited(*limiter, key, true)) {
+            audit(kAnonymous, u"auth.password_reset_request"_s, QString(), client, u"denied"_s,
+                  {{u"email"_s, accountKey}, {u"reason"_s, u"rate_limited"_s}});
+            return unexpected(*limited);
+        }
+    }
+    if (SignUpRules::checkEmail(email))
+        return Done{};
+    const auto found = m_users.findByEmail(email);
+    if (!found)
+        return unexpected(AuthError(found.error()));
+    if (!found->has_value() || (*found)->disabled) {
+        audit(kAnonymous, u"auth.password_reset_request"_s, QString(), client, u"denied"_s,
+              {{u"email"_s, accountKey}, {u"reason"_s, found->has_value() ? u"disabled"_s : u"unknown_email"_s}});
+        return Done{};
+    }
+    const UserRecord &user = **found;
+    if (auto mailed = issueEmailToken(user, EmailTokenPurpose::ResetPassword); !mailed) {
+        qCWarning(lcAuth) << "reset mail failed:" << mailed.error().message;
+        audit(kAnonymous, u"auth.password_reset_request"_s, user.id, client, u"error"_s, {{u"email"_s, accountKey}});
+        return Done{};
+    }
+    audit(kAnonymous, u"auth.password_reset_request"_s, user.id, client, u"ok"_s, {{u"email"_s, accountKey}});
+    return Done{};
+}
+
+Expected<Done, AuthError> AuthService::completePasswordReset(const QString &token, const QString &password,
+                                                             const ClientInfo &client)
+{
+    const AuthError invalid(AuthError::Kind::InvalidToken, kInvalidLink);
+    if (!OpaqueToken::isWellFormed(token))
+        return unexpected(invalid);
+    const auto found = m_emailTokens.findByHash(OpaqueToken::hashOf(token), EmailTokenPurpose::ResetPassword);
+    if (!found)
+        return unexpected(AuthError(found.error()));
+    const QDateTime at = now();
+    if (!found->has_value() || (*found)->usedAt || at >= (*found)->expiresAt) {
+        audit(kAnonymous, u"auth.password_reset"_s, found->has_value() ? (*found)->userId : QString(), client,
+              u"denied"_s);
+        return unexpected(invalid);
+    }
+    const EmailTokenRecord record = **found;
+    const auto user = m_users.findById(record.userId);
+    if (!user)
+        return unexpected(AuthError(user.error()));
+    if (!user->has_value())
+        return unexpected(invalid);
+    if (auto bad = SignUpRules::checkPassword(password, (*user)->email))
+        return unexpected(AuthError(AuthError::Kind::InvalidInput, *bad));
+    const auto hash = m_hasher.hash(password);
+    if (!hash)
+        return unexpected(AuthError(AuthError::Kind::Internal, u"internal error"_s));
+    auto done = m_db.transaction([&]() -> Expected<bool, StoreError> {
+        const auto consumed = m_emailTokens.consume(record.id, at);
+        if (!consumed || !*consumed)
+            return consumed;
+        if (auto set = m_users.setPasswordHash(record.userId, *hash); !set)
+            return unexpected(set.error());
+        if (!(*user)->emailVerifiedAt) {
+            if (auto marked = m_users.markEmailVerified(record.userId, at); !marked)
+                return unexpected(marked.error());
+        }
+        const auto revoked = m_sessions.revokeAllForUser(record.userId, at);
+        if (!revoked)
+            return unexpected(revoked.error());
+        if (auto old = m_emailTokens.invalidateAll(record.userId, EmailTokenPurpose::ResetPassword, at); !old)
+            return unexpected(old.error());
+        if (auto logged = auditInTransaction(record.userId, u"auth.password_reset"_s, client, {{u"revoked"_s, *revoked}});
+            !logged)
+            return unexpected(logged.error());
+        return true;
+    });
+    if (!done)
+        return unexpected(AuthError(done.error()));
+    if (!*done)
+        return unexpected(invalid);
+    m_signInByAccount.reset(UserRepository::emailKey((*user)->email));
+    return Done{};
+}
+
+Expected<TokenClaims, JwtError> AuthService::verifyAccessToken(QStringView token) const
+{
+    return m_jwt.verify(token, now().toSecsSinceEpoch());
+}
+
+} // namespace clera
