@@ -4,6 +4,8 @@
 
 #include <QLoggingCategory>
 #include <QRandomGenerator>
+#include <QSet>
+#include <QTimeZone>
 #include <QTimer>
 #include <QUuid>
 
@@ -54,6 +56,8 @@ SimBroker::SimBroker(MarketFeed *feed, const AssetCatalog &catalog, SymbolRegist
 {
     if (m_feed)
         connect(m_feed, &MarketFeed::ticks, this, &SimBroker::onTicks);
+    m_sessionTimer.setInterval(std::chrono::minutes(1));
+    connect(&m_sessionTimer, &QTimer::timeout, this, &SimBroker::expireDayOrders);
 }
 
 SimBroker::~SimBroker()
@@ -88,6 +92,8 @@ Expected<Done, QString> SimBroker::open()
     // market has not reached.
     for (const Transfer &t : m_ledger.pendingTransfers())
         scheduleSettlement(t);
+    expireDayOrders();
+    m_sessionTimer.start();
     qCDebug(lcSimBroker).nospace() << "opened " << m_store->path() << ": " << m_ledger.accountCount()
                                    << " accounts, " << m_ledger.orderCount() << " orders ("
                                    << m_ledger.openOrderCount() << " open), " << m_ledger.transferCount()
@@ -122,7 +128,7 @@ BrokerResult<Account> SimBroker::createAccount(Decimal initialCash, const QStrin
     row.status = AccountStatus::Active;
     row.currency = u"USD"_s;
     row.cash = initialCash;
-    row.createdAt = Timestamp::now();
+    row.createdAt = now();
     SimBrokerStore::Changes changes;
     changes.accounts.append(row);
     if (auto c = commit(changes); !c)
@@ -351,7 +357,7 @@ BrokerResult<Order> SimBroker::placeOrder(const QString &accountId, const SimOrd
             return unexpected(insufficientQty(qty, available));
     }
 
-    const Timestamp now = Timestamp::now();
+    const Timestamp now = this->now();
     OrderRow row;
     row.accountId = accountId;
     row.seq = m_nextSeq++;
@@ -435,7 +441,7 @@ BrokerResult<Order> SimBroker::fill(OrderRow row, Decimal qty, Decimal price)
         }
     }
 
-    const Timestamp now = Timestamp::now();
+    const Timestamp now = this->now();
     o.status = OrderStatus::Filled;
     o.filledQty = qty;
     o.filledAvgPrice = price;
@@ -453,6 +459,57 @@ BrokerResult<Order> SimBroker::fill(OrderRow row, Decimal qty, Decimal price)
     Q_EMIT positionsChanged(accountId);
     Q_EMIT accountChanged(accountId);
     return o;
+}
+
+Timestamp SimBroker::sessionCloseAfter(Timestamp at)
+{
+    static const QTimeZone newYork(QByteArrayLiteral("America/New_York"));
+    // Without the time-zone database, US Eastern standard time is the better guess than UTC.
+    const QTimeZone zone = newYork.isValid() ? newYork : QTimeZone(-5 * 3600);
+    const QDateTime local = at.toDateTime().toTimeZone(zone);
+    QDate day = local.date();
+    const auto closeOn = [&zone](QDate d) { return QDateTime(d, QTime(16, 0), zone); };
+    if (day.dayOfWeek() <= 5 && local < closeOn(day))
+        return Timestamp::fromDateTime(closeOn(day));
+    do {
+        day = day.addDays(1);
+    } while (day.dayOfWeek() > 5);
+    return Timestamp::fromDateTime(closeOn(day));
+}
+
+void SimBroker::expireDayOrders()
+{
+    if (!m_open || m_ledger.openOrderCount() == 0)
+        return;
+    const Timestamp current = now();
+    SimBrokerStore::Changes changes;
+    for (OrderRow row : m_ledger.openOrders()) {
+        if (row.order.timeInForce != TimeInForce::Day)
+            continue;
+        const Timestamp close = sessionCloseAfter(row.order.submittedAt.value_or(row.order.createdAt));
+        if (close > current)
+            continue;
+        row.order.status = OrderStatus::Expired;
+        row.order.expiredAt = close;
+        row.order.updatedAt = current;
+        changes.orders.append(row);
+    }
+    if (changes.orders.isEmpty())
+        return;
+    if (auto c = commit(changes); !c) {
+        qCWarning(lcSimBroker) << "could not expire DAY orders:" << c.error().message;
+        return;
+    }
+    QSet<QString> accounts;
+    for (const OrderRow &row : std::as_const(changes.orders)) {
+        qCDebug(lcSimBroker) << "expired DAY order" << row.order.id << "at the session close";
+        Q_EMIT orderUpdated(row.accountId, row.order);
+        accounts.insert(row.accountId);
+    }
+    for (const QString &accountId : std::as_const(accounts)) {
+        Q_EMIT accountChanged(accountId);
+        Q_EMIT positionsChanged(accountId);
+    }
 }
 
 void SimBroker::onTicks(const QList<Tick> &batch)
@@ -518,7 +575,7 @@ QFuture<BrokerResult<Done>> SimBroker::cancelOrder(const QString &accountId, con
         return ready<Done>(unexpected(invalid(u"order is not cancelable"_s, kUnprocessableCode)));
 
     OrderRow row = *found;
-    const Timestamp now = Timestamp::now();
+    const Timestamp now = this->now();
     row.order.status = OrderStatus::Canceled;
     row.order.canceledAt = now;
     row.order.updatedAt = now;
@@ -557,7 +614,7 @@ QFuture<BrokerResult<Transfer>> SimBroker::createTransfer(const QString &account
                 insufficientBuyingPower(u"insufficient withdrawable cash"_s, request.amount, available)));
     }
 
-    const Timestamp now = Timestamp::now();
+    const Timestamp now = this->now();
     TransferRow row;
     row.seq = m_nextSeq++;
     Transfer &t = row.transfer;
@@ -587,7 +644,7 @@ QFuture<BrokerResult<Transfer>> SimBroker::createTransfer(const QString &account
 
 void SimBroker::scheduleSettlement(const Transfer &transfer)
 {
-    const qint64 elapsedMs = (Timestamp::now().nanos() - transfer.createdAt.nanos()) / 1'000'000;
+    const qint64 elapsedMs = (now().nanos() - transfer.createdAt.nanos()) / 1'000'000;
     const qint64 delayMs = std::clamp<qint64>(m_settleDelayMs - elapsedMs, 0, m_settleDelayMs);
     QTimer::singleShot(std::chrono::milliseconds(delayMs), this,
                        [this, id = transfer.id] { settleTransfer(id); });
@@ -605,7 +662,7 @@ void SimBroker::settleTransfer(const QString &transferId)
     else
         account.cash -= row.transfer.amount;
     row.transfer.status = TransferStatus::Complete;
-    row.transfer.updatedAt = Timestamp::now();
+    row.transfer.updatedAt = now();
     SimBrokerStore::Changes changes;
     changes.accounts.append(account);
     changes.transfers.append(row);

@@ -8,7 +8,9 @@
 #include "core/marketdata/marketfeed.h"
 
 #include <QPointer>
+#include <QTimer>
 
+#include <functional>
 #include <memory>
 
 namespace clera {
@@ -37,6 +39,16 @@ public:
     // transfers are scheduled to settle. Every Broker call fails with Unavailable until this succeeds.
     [[nodiscard]] Expected<Done, QString> open();
     [[nodiscard]] bool isOpen() const { return m_open; }
+
+    // The broker's notion of now (tests move it; default Timestamp::now).
+    void setClock(std::function<Timestamp()> clock) { m_clock = std::move(clock); }
+
+    // Expires open DAY orders whose session has closed (16:00 New York on the weekday the order was
+    // for; exchange holidays are not modelled). Runs on open() and every minute.
+    void expireDayOrders();
+    // The close of the session a DAY order submitted at `at` belongs to: that weekday's 16:00 New York
+    // time if it is before it, else the next weekday's.
+    [[nodiscard]] static Timestamp sessionCloseAfter(Timestamp at);
 
     // How long a transfer stays QUEUED before it settles; 0 settles on the next event-loop turn.
     void setSettleDelayMs(int ms) { m_settleDelayMs = qMax(0, ms); }
@@ -94,6 +106,10 @@ private:
     [[nodiscard]] QList<Position> positionList(const QString &accountId) const;
     [[nodiscard]] QString newAccountNumber() const;
 
+    [[nodiscard]] Timestamp now() const { return m_clock(); }
+
+    std::function<Timestamp()> m_clock = [] { return Timestamp::now(); };
+    QTimer m_sessionTimer;
     QPointer<MarketFeed> m_feed;
     SimOrderRules m_rules;
     QPointer<SymbolRegistry> m_registry;

@@ -119,6 +119,11 @@ private Q_SLOTS:
     void openFailsCleanly();
     void assets();
     void allPositions();
+    void sessionCloseAfter_data();
+    void sessionCloseAfter();
+    void dayOrderExpiresAtTheSessionClose();
+    void gtcOrderDoesNotExpire();
+    void dayOrderFromAnEarlierSessionExpiresOnOpen();
 
 private:
     void makeBroker();
@@ -968,6 +973,83 @@ void TestSimBroker::allPositions()
     QCOMPARE(all->value(other->id).size(), 2);
     QCOMPARE(all->value(other->id).at(0).symbol, u"LCID"_s);
     QCOMPARE(all->value(other->id).at(0).marketValue, std::optional<Decimal>(dec(u"60")));
+}
+
+void TestSimBroker::sessionCloseAfter_data()
+{
+    QTest::addColumn<QString>("at");
+    QTest::addColumn<QString>("close");
+    QTest::addRow("monday before the close") << u"2026-11-23T15:00:00-05:00"_s << u"2026-11-23T21:00:00Z"_s;
+    QTest::addRow("monday at the close") << u"2026-11-23T16:00:00-05:00"_s << u"2026-11-24T21:00:00Z"_s;
+    QTest::addRow("friday evening") << u"2026-11-27T17:00:00-05:00"_s << u"2026-11-30T21:00:00Z"_s;
+    QTest::addRow("saturday") << u"2026-11-28T12:00:00Z"_s << u"2026-11-30T21:00:00Z"_s;
+    QTest::addRow("summer time") << u"2026-07-01T10:00:00-04:00"_s << u"2026-07-01T20:00:00Z"_s;
+}
+
+void TestSimBroker::sessionCloseAfter()
+{
+    QFETCH(QString, at);
+    QFETCH(QString, close);
+    QCOMPARE(SimBroker::sessionCloseAfter(*Timestamp::parse(at)).toString(), close);
+}
+
+void TestSimBroker::dayOrderExpiresAtTheSessionClose()
+{
+    Timestamp clock = *Timestamp::parse(u"2026-11-23T15:00:00-05:00"_s);
+    m_broker->setClock([&clock] { return clock; });
+    const Decimal before = currentAccount().buyingPower;
+    const auto order = take(m_broker->submitOrder(m_accountId, limit(u"AAPL"_s, dec(u"10"), dec(u"150"))));
+    QVERIFY(order);
+    QCOMPARE(order->timeInForce, TimeInForce::Day);
+    QCOMPARE(currentAccount().buyingPower, before - dec(u"1500"));
+
+    QSignalSpy updated(m_broker.get(), &Broker::orderUpdated);
+    clock = *Timestamp::parse(u"2026-11-23T20:59:59Z"_s);
+    m_broker->expireDayOrders();
+    QCOMPARE(take(m_broker->order(m_accountId, order->id))->status, OrderStatus::New);
+    QCOMPARE(updated.count(), 0);
+
+    clock = *Timestamp::parse(u"2026-11-23T21:00:01Z"_s);
+    m_broker->expireDayOrders();
+    const auto expired = take(m_broker->order(m_accountId, order->id));
+    QCOMPARE(expired->status, OrderStatus::Expired);
+    QCOMPARE(expired->expiredAt.value().toString(), u"2026-11-23T21:00:00Z"_s);
+    QCOMPARE(updated.count(), 1);
+    QCOMPARE(currentAccount().buyingPower, before); // the reservation is released
+
+    m_feed->tick(u"AAPL"_s, dec(u"149")); // a later crossing price no longer fills it
+    QCOMPARE(take(m_broker->order(m_accountId, order->id))->status, OrderStatus::Expired);
+    QCOMPARE(currentAccount().cash, dec(u"100000"));
+}
+
+void TestSimBroker::gtcOrderDoesNotExpire()
+{
+    Timestamp clock = *Timestamp::parse(u"2026-11-23T15:00:00-05:00"_s);
+    m_broker->setClock([&clock] { return clock; });
+    OrderRequest gtc = limit(u"AAPL"_s, dec(u"1"), dec(u"150"));
+    gtc.timeInForce = TimeInForce::Gtc;
+    const auto order = take(m_broker->submitOrder(m_accountId, gtc));
+    QVERIFY(order);
+    clock = *Timestamp::parse(u"2026-12-23T15:00:00-05:00"_s);
+    m_broker->expireDayOrders();
+    QCOMPARE(take(m_broker->order(m_accountId, order->id))->status, OrderStatus::New);
+}
+
+void TestSimBroker::dayOrderFromAnEarlierSessionExpiresOnOpen()
+{
+    m_broker->setClock([] { return *Timestamp::parse(u"2026-11-27T17:00:00-05:00"_s); }); // Friday evening
+    const auto order = take(m_broker->submitOrder(m_accountId, limit(u"AAPL"_s, dec(u"1"), dec(u"150"))));
+    QVERIFY(order);
+    m_broker.reset();
+    makeBroker();
+    m_broker->setClock([] { return *Timestamp::parse(u"2026-11-30T15:59:00-05:00"_s); }); // Monday, still open
+    QVERIFY(m_broker->open());
+    QCOMPARE(take(m_broker->order(m_accountId, order->id))->status, OrderStatus::New);
+    m_broker.reset();
+    makeBroker();
+    m_broker->setClock([] { return *Timestamp::parse(u"2026-11-30T16:00:00-05:00"_s); });
+    QVERIFY(m_broker->open());
+    QCOMPARE(take(m_broker->order(m_accountId, order->id))->status, OrderStatus::Expired);
 }
 
 QTEST_GUILESS_MAIN(TestSimBroker)
