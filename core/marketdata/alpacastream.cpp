@@ -190,6 +190,7 @@ void AlpacaStream::openSocket()
     ++m_connectAttempts;
     m_phase = Phase::Connecting;
     m_symbolLimitHit = false;
+    m_subscriptionConfirmed = false;
     m_note.clear();
     m_confirmed.clear();
 
@@ -273,6 +274,7 @@ void AlpacaStream::handleControl(const StreamMessage &m)
     }
     if (m.kind == StreamMessage::Kind::Subscription) {
         m_confirmed = QSet<QString>(m.trades.cbegin(), m.trades.cend());
+        m_subscriptionConfirmed = true;
         if (m_symbolLimitHit && std::all_of(m_wanted.cbegin(), m_wanted.cend(),
                                             [this](const QString &s) { return m_confirmed.contains(s); }))
             m_symbolLimitHit = false;
@@ -424,6 +426,8 @@ void AlpacaStream::updateLiveStatus()
         return;
     const qsizetype streaming = m_confirmed.size();
     QString message = u"Live — %1 symbol%2"_s.arg(streaming).arg(streaming == 1 ? u""_s : u"s"_s);
+    if (!m_subscriptionConfirmed && !m_wanted.isEmpty())
+        message = u"Live — subscribing %1 symbols"_s.arg(m_wanted.size());
     if (m_symbolLimitHit) {
         message = u"Degraded — symbol limit exceeded (405): %1 of %2 symbols streaming"_s.arg(streaming).arg(
             m_wanted.size());

@@ -102,7 +102,8 @@ private:
     int m_lastReconnectDelayMs = 0;
     QElapsedTimer m_authenticatedFor;
     bool m_symbolLimitHit = false;
-    QString m_note; // appended to the live status (e.g. a malformed frame was ignored)
+    bool m_subscriptionConfirmed = false; // a "subscription" reply arrived on this connection
+    QString m_note;                       // appended to the live status (e.g. a malformed frame was ignored)
 
     QSet<QString> m_wanted;
     QSet<QString> m_confirmed;

@@ -200,6 +200,8 @@ void FakeAlpacaStream::onMessage(QWebSocket *socket, const QString &text)
 
 void FakeAlpacaStream::handleAuth(QWebSocket *socket, Session &session, const QJsonObject &request)
 {
+    if (m_ignoreAuth)
+        return;
     if (session.authenticated) {
         sendErrorTo(socket, 403, false);
         return;
@@ -341,6 +343,11 @@ void FakeAlpacaStream::sendError(int code, bool close)
 void FakeAlpacaStream::setAuthError(int code)
 {
     m_authError = code;
+}
+
+void FakeAlpacaStream::setIgnoreAuth(bool ignore)
+{
+    m_ignoreAuth = ignore;
 }
 
 QString FakeAlpacaStream::formatTime(Timestamp time, int digits)

@@ -81,6 +81,7 @@ public:
     void setRefuseConnections(bool refuse); // accept and reset at once
     void sendError(int code, bool close = true); // to every session
     void setAuthError(int code);                 // answer every auth with this code (0: normal)
+    void setIgnoreAuth(bool ignore); // never answer auth: the auth deadline (404) ends the session
 
     [[nodiscard]] static QString errorMessage(int code);
     // RFC 3339 in UTC with exactly `digits` fractional digits (0–9), truncating.
@@ -126,6 +127,7 @@ private:
     int m_digitCycle = 0;
     int m_connectionCount = 0;
     int m_authError = 0;
+    bool m_ignoreAuth = false;
     bool m_refuse = false;
     QStringList m_received;
     QString m_error;
