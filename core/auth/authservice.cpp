@@ -180,6 +180,13 @@ Expected<Done, AuthError> AuthService::signUp(const QString &email, const QStrin
         return unexpected(AuthError(AuthError::Kind::Internal, u"internal error"_s));
     const QJsonObject details{{u"email"_s, UserRepository::emailKey(email)}};
     auto created = m_db.transaction([&]() -> Expected<UserRecord, StoreError> {
+        // Checked first so the common case does not abort a PostgreSQL transaction; the unique key
+        // still decides races.
+        const auto existing = m_users.findByEmail(email);
+        if (!existing)
+            return unexpected(existing.error());
+        if (existing->has_value())
+            return unexpected(StoreError{StoreError::Kind::Conflict, u"email taken"_s});
         auto user = m_users.create(email, *hash, u"user"_s, now());
         if (!user)
             return user;
@@ -320,7 +327,8 @@ Expected<Done, AuthError> AuthService::signOut(const QString &refreshToken, cons
     const auto revoked = m_sessions.revokeFamily(s.familyId, now());
     if (!revoked)
         return unexpected(AuthError(revoked.error()));
-    audit(s.userId, u"auth.sign_out"_s, s.userId, client, u"ok"_s, {{u"family_id"_s, s.familyId}});
+    if (*revoked > 0)
+        audit(s.userId, u"auth.sign_out"_s, s.userId, client, u"ok"_s, {{u"family_id"_s, s.familyId}});
     return Done{};
 }
 
