@@ -125,7 +125,7 @@ void RestClient::finished(const std::shared_ptr<Call> &call, QNetworkReply *repl
     reply->deleteLater();
     const QVariant statusAttribute = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
     const int status = statusAttribute.isValid() ? statusAttribute.toInt() : 0;
-    const QByteArray payload = reply->readAll();
+    const QByteArray payload = reply->isOpen() ? reply->readAll() : QByteArray();
     const QString where = QString::fromLatin1(call->request.method) + u' ' + redact::url(reply->url());
 
     std::optional<ApiError> error;

@@ -132,9 +132,15 @@ void FakeAlpacaRest::dispatch(const QHttpServerRequest &request, QHttpServerResp
     m_requests.append(recorded);
 
     const std::optional<FakeFault> fault = takeFault(recorded.method, recorded.path);
+    if (fault && fault->kind == FakeFault::Kind::Respond && !fault->rawBody.isEmpty()) {
+        QHttpServerResponse(QByteArrayLiteral("text/html"), fault->rawBody,
+                            QHttpServerResponse::StatusCode(fault->status))
+            .write(std::move(responder));
+        return;
+    }
     if (fault && fault->kind == FakeFault::Kind::Respond) {
-        QJsonObject body = fault->body;
-        if (body.isEmpty()) {
+        QJsonValue body = fault->body;
+        if (body.isUndefined() || body.isNull()) {
             body = fault->status == 429
                        ? QJsonObject{{u"code"_s, 42910000}, {u"message"_s, u"rate limit exceeded"_s}}
                        : QJsonObject{{u"code"_s, qint64(fault->status) * 100000},

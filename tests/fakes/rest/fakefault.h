@@ -1,7 +1,7 @@
 #pragma once
 
 #include <QByteArray>
-#include <QJsonObject>
+#include <QJsonValue>
 #include <QString>
 
 namespace clera::fake {
@@ -17,7 +17,8 @@ struct FakeFault
     };
     Kind kind = Kind::Respond;
     int status = 500;
-    QJsonObject body;           // empty: {"code": status*100000+..., "message": …}
+    QJsonValue body;            // null: {"code": …, "message": …}; may be an array or any JSON
+    QByteArray rawBody;         // non-empty: sent as text/html instead of `body` (a proxy's error page)
     int retryAfterSeconds = -1; // ≥ 0: Retry-After header
     int rateLimitResetSeconds = -1; // ≥ 0: X-RateLimit-Reset = now + this
     int delayMs = 0;
