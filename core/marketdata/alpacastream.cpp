@@ -5,6 +5,7 @@
 
 #include <QRandomGenerator>
 #include <QTimer>
+#include <QtWebSockets/QWebSocket>
 
 #include <algorithm>
 #include <cmath>
@@ -253,10 +254,10 @@ void AlpacaStream::onTextMessage(const QString &text)
             break;
         default:
             handleControl(m);
-            if (!m_socket)
-                return; // the message closed the connection
             break;
         }
+        if (!m_socket)
+            break; // an error message closed the connection; the rest of the frame is moot
     }
     if (!frame.problems.isEmpty() && m_phase == Phase::Authenticated) {
         m_note = u"ignored a malformed message"_s;
@@ -427,7 +428,8 @@ void AlpacaStream::updateLiveStatus()
     const qsizetype streaming = m_confirmed.size();
     QString message = u"Live — %1 symbol%2"_s.arg(streaming).arg(streaming == 1 ? u""_s : u"s"_s);
     if (!m_subscriptionConfirmed && !m_wanted.isEmpty())
-        message = u"Live — subscribing %1 symbols"_s.arg(m_wanted.size());
+        message = u"Live — subscribing %1 symbol%2"_s.arg(m_wanted.size())
+                      .arg(m_wanted.size() == 1 ? u""_s : u"s"_s);
     if (m_symbolLimitHit) {
         message = u"Degraded — symbol limit exceeded (405): %1 of %2 symbols streaming"_s.arg(streaming).arg(
             m_wanted.size());

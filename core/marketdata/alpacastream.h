@@ -7,9 +7,10 @@
 #include <QSet>
 #include <QUrl>
 
-#include <QtWebSockets/QWebSocket>
+#include <QAbstractSocket>
 
 class QTimer;
+class QWebSocket;
 
 namespace clera {
 
