@@ -72,6 +72,12 @@ private Q_SLOTS:
     void nonJsonAnswerIsDecodeError();
     void serverErrorsBecomeUnavailable();
     void rateLimitedAfterRetries();
+    void referenceOrder();
+    void referencePositionsAndAllPositions();
+    void referenceTransfer();
+    void referenceTradingAccount();
+    void errorMapping_data();
+    void errorMapping();
 
 private:
     [[nodiscard]] std::unique_ptr<AlpacaBroker> broker(std::chrono::milliseconds timeout = 3000ms) const;
@@ -448,6 +454,198 @@ void TestAlpacaBroker::rateLimitedAfterRetries()
     QVERIFY(!account.hasValue());
     QCOMPARE(account.error().kind, BrokerError::Kind::RateLimited);
     QCOMPARE(account.error().code, 42910000);
+}
+
+namespace {
+
+// Payloads written from the examples of the Alpaca reference (§3.4–3.8): decimals as strings, nulls for
+// absent optionals, timestamps with 0–9 fractional digits and NY offsets.
+const char kReferenceOrder[] = R"({"id": "c0ffee00-1234-4abc-9def-0123456789ab", "client_order_id": "app-9f2e7c",
+ "created_at": "2026-01-06T14:31:02.51874Z", "updated_at": "2026-01-06T14:31:02.55102Z",
+ "submitted_at": "2026-01-06T14:31:02.50922Z", "filled_at": null, "expired_at": null,
+ "canceled_at": null, "failed_at": null, "replaced_at": null, "replaced_by": null, "replaces": null,
+ "asset_id": "5c1d7e2a-0b3f-4a61-9e27-6c4d8f1a2b3c", "symbol": "MSFT", "asset_class": "us_equity",
+ "notional": "50", "qty": null, "filled_qty": "0", "filled_avg_price": null,
+ "order_class": "simple", "order_type": "market", "type": "market", "side": "buy",
+ "position_intent": "buy_to_open", "time_in_force": "day", "limit_price": null, "stop_price": null,
+ "status": "accepted", "extended_hours": false, "legs": null, "trail_percent": null,
+ "trail_price": null, "hwm": null, "commission": "0"})";
+
+const char kReferencePosition[] = R"({"asset_id": "5c1d7e2a-0b3f-4a61-9e27-6c4d8f1a2b3c", "symbol": "MSFT", "exchange": "NASDAQ",
+ "asset_class": "us_equity", "asset_marginable": true, "qty": "2.5", "qty_available": "2.5",
+ "avg_entry_price": "400.00", "side": "long", "market_value": "1025.00", "cost_basis": "1000.00",
+ "unrealized_pl": "25.00", "unrealized_plpc": "0.025", "unrealized_intraday_pl": "5.00",
+ "unrealized_intraday_plpc": "0.0049", "current_price": "410.00", "lastday_price": "408.00",
+ "change_today": "0.0049"})";
+
+const char kReferenceTransfer[] = R"({"id": "0e9d8c7b-6a54-4321-8fed-cba987654321", "relationship_id": "11112222-3333-4444-5555-666677778888",
+ "account_id": "7a1c2e44-9b0f-4d1e-8c55-1f0e2d3c4b5a", "type": "ach", "status": "QUEUED",
+ "reason": null, "amount": "250.00", "requested_amount": "250.00", "fee": "0",
+ "fee_payment_method": "invoice", "direction": "INCOMING",
+ "created_at": "2026-01-06T16:00:01.20311Z", "updated_at": "2026-01-06T16:00:01.20311Z",
+ "expires_at": "2026-01-13T16:00:01.20299Z"})";
+
+// §3.4 fields; the pattern-day-trader fields Alpaca is removing are absent, one count is a bare number.
+const char kReferenceTradingAccount[] = R"({"id": "7a1c2e44-9b0f-4d1e-8c55-1f0e2d3c4b5a", "account_number": "904112233",
+ "status": "ACTIVE", "crypto_status": "INACTIVE", "currency": "USD", "cash": "1032.55",
+ "cash_withdrawable": "1000", "buying_power": "1032.55", "regt_buying_power": "1032.55",
+ "non_marginable_buying_power": "1032.55", "equity": "2057.55", "last_equity": "2040.1",
+ "portfolio_value": "2057.55", "long_market_value": "1025.00", "short_market_value": "0",
+ "initial_margin": "0", "maintenance_margin": "0", "sma": "0", "accrued_fees": "0",
+ "pending_transfer_in": "250.00", "multiplier": "1", "daytrade_count": 0,
+ "trading_blocked": false, "transfers_blocked": false, "account_blocked": false,
+ "trade_suspended_by_user": false, "shorting_enabled": false,
+ "created_at": "2022-04-19T10:12:30.57117938-04:00", "previous_close": "2026-01-02T16:00:00-05:00",
+ "clearing_broker": "VELOX"})";
+
+QJsonObject parse(const char *json)
+{
+    return QJsonDocument::fromJson(QByteArray(json)).object();
+}
+
+FakeFault answer(const QJsonValue &body)
+{
+    FakeFault f = FakeFault::respond(200);
+    f.body = body;
+    return f;
+}
+
+} // namespace
+
+void TestAlpacaBroker::referenceOrder()
+{
+    m_fake->injectFault(answer(parse(kReferenceOrder)).on("GET", u"/orders/"_s));
+    auto b = broker();
+    const auto order = take(b->order(m_alice, u"c0ffee00-1234-4abc-9def-0123456789ab"_s));
+    QVERIFY2(order.hasValue(), qPrintable(order.hasValue() ? QString() : order.error().message));
+    QCOMPARE(order->clientOrderId, u"app-9f2e7c"_s);
+    QCOMPARE(order->notional, Decimal(50));
+    QVERIFY(!order->qty.has_value());
+    QCOMPARE(order->filledQty, Decimal());
+    QVERIFY(!order->filledAvgPrice.has_value());
+    QCOMPARE(order->status, OrderStatus::Accepted);
+    QCOMPARE(order->type, OrderType::Market);
+    QCOMPARE(order->createdAt.toString(), u"2026-01-06T14:31:02.51874Z"_s);
+    QCOMPARE(order->createdAt.nanos() % 1'000'000'000, 518'740'000);
+    QVERIFY(!order->filledAt.has_value());
+    QCOMPARE(order->commission, Decimal());
+    QVERIFY(order->legs.empty());
+
+    // by_client_order_id as the old documentation's array.
+    m_fake->injectFault(answer(QJsonArray{parse(kReferenceOrder)}).on("GET", u"by_client_order_id"_s));
+    const auto byClient = take(b->orderByClientOrderId(m_alice, u"app-9f2e7c"_s));
+    QVERIFY(byClient.hasValue());
+    QCOMPARE(*byClient, *order);
+}
+
+void TestAlpacaBroker::referencePositionsAndAllPositions()
+{
+    m_fake->injectFault(answer(QJsonArray{parse(kReferencePosition)}).on("GET", u"/positions"_s));
+    const QJsonObject all{{u"as_of"_s, u"2026-01-06T15:00:00.1Z"_s},
+                          {u"positions"_s, QJsonObject{{u"7a1c2e44-9b0f-4d1e-8c55-1f0e2d3c4b5a"_s,
+                                                         QJsonArray{parse(kReferencePosition)}},
+                                                        {u"00000000-0000-0000-0000-00000000000e"_s, QJsonArray{}}}}};
+    m_fake->injectFault(answer(all).on("GET", u"/v1/accounts/positions"_s));
+    auto b = broker();
+    const auto positions = take(b->positions(m_alice));
+    QVERIFY(positions.hasValue());
+    const Position &p = positions->at(0);
+    QCOMPARE(p.qty, dec("2.5"));
+    QCOMPARE(p.avgEntryPrice, Decimal(400));
+    QCOMPARE(p.marketValue, Decimal(1025));
+    QCOMPARE(p.unrealizedPlpc, dec("0.025"));
+    QCOMPARE(p.changeToday, dec("0.0049"));
+    QCOMPARE(p.side, PositionSide::Long);
+    QCOMPARE(p.assetMarginable, true);
+
+    const auto byAccount = take(b->allPositions());
+    QVERIFY(byAccount.hasValue());
+    QCOMPARE(byAccount->size(), 2);
+    QCOMPARE(byAccount->value(u"7a1c2e44-9b0f-4d1e-8c55-1f0e2d3c4b5a"_s).at(0), p);
+    QVERIFY(byAccount->value(u"00000000-0000-0000-0000-00000000000e"_s).isEmpty());
+}
+
+void TestAlpacaBroker::referenceTransfer()
+{
+    m_fake->injectFault(answer(QJsonArray{parse(kReferenceTransfer)}).on("GET", u"/transfers"_s));
+    auto b = broker();
+    const auto transfers = take(b->transfers(m_alice));
+    QVERIFY(transfers.hasValue());
+    const Transfer &t = transfers->at(0);
+    QCOMPARE(t.type, TransferType::Ach);
+    QCOMPARE(t.status, TransferStatus::Queued);
+    QCOMPARE(t.direction, TransferDirection::Incoming);
+    QCOMPARE(t.amount, Decimal(250));
+    QCOMPARE(t.fee, Decimal());
+    QVERIFY(t.reason.isEmpty());
+    QCOMPARE(t.expiresAt->toString(), u"2026-01-13T16:00:01.20299Z"_s);
+}
+
+void TestAlpacaBroker::referenceTradingAccount()
+{
+    m_fake->injectFault(answer(parse(kReferenceTradingAccount)).on("GET", u"/account"_s));
+    auto b = broker();
+    const auto account = take(b->account(m_alice));
+    QVERIFY2(account.hasValue(), qPrintable(account.hasValue() ? QString() : account.error().message));
+    QCOMPARE(account->cash, dec("1032.55"));
+    QCOMPARE(account->equity, dec("2057.55"));
+    QCOMPARE(account->lastEquity, dec("2040.1"));
+    QCOMPARE(account->pendingTransferIn, Decimal(250));
+    QCOMPARE(account->daytradeCount, 0);
+    QVERIFY(!account->patternDayTrader.has_value());
+    QCOMPARE(account->cryptoStatus, AccountStatus::Inactive);
+    // 10:12:30.57117938 at -04:00 is 14:12:30.57117938 UTC, nanoseconds kept.
+    QCOMPARE(account->createdAt.toString(), u"2022-04-19T14:12:30.57117938Z"_s);
+    QCOMPARE(account->previousClose->toString(), u"2026-01-02T21:00:00Z"_s);
+}
+
+void TestAlpacaBroker::errorMapping_data()
+{
+    QTest::addColumn<int>("apiKind");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("message");
+    QTest::addColumn<int>("kind");
+    using K = BrokerError::Kind;
+    using A = ApiError::Kind;
+    QTest::addRow("401") << int(A::Http) << 401 << u"request is not authorized"_s << int(K::Unauthorized);
+    QTest::addRow("403 buying power") << int(A::Http) << 403 << u"insufficient buying power"_s
+                                      << int(K::InsufficientBuyingPower);
+    QTest::addRow("403 qty") << int(A::Http) << 403 << u"insufficient qty available for order"_s
+                             << int(K::InsufficientQty);
+    QTest::addRow("403 other") << int(A::Http) << 403 << u"new orders are rejected by user request"_s
+                               << int(K::Forbidden);
+    QTest::addRow("404") << int(A::Http) << 404 << u"order not found"_s << int(K::NotFound);
+    QTest::addRow("409") << int(A::Http) << 409 << u"email address already exists"_s << int(K::Conflict);
+    QTest::addRow("422 duplicate") << int(A::Http) << 422 << u"client_order_id must be unique"_s
+                                   << int(K::DuplicateClientOrderId);
+    QTest::addRow("422 fractionable") << int(A::Http) << 422 << u"requested asset is not fractionable"_s
+                                      << int(K::NotTradable);
+    QTest::addRow("422 other") << int(A::Http) << 422 << u"qty is required"_s << int(K::InvalidRequest);
+    QTest::addRow("400") << int(A::Http) << 400 << u"request body format is invalid"_s << int(K::InvalidRequest);
+    QTest::addRow("429") << int(A::Http) << 429 << u"rate limit exceeded"_s << int(K::RateLimited);
+    QTest::addRow("500") << int(A::Http) << 500 << QString() << int(K::Unavailable);
+    QTest::addRow("503") << int(A::Http) << 503 << QString() << int(K::Unavailable);
+    QTest::addRow("timeout") << int(A::Timeout) << 0 << QString() << int(K::Unavailable);
+    QTest::addRow("network") << int(A::Network) << 0 << u"Connection refused"_s << int(K::Network);
+    QTest::addRow("decode") << int(A::Decode) << 200 << u"invalid JSON"_s << int(K::Decode);
+}
+
+void TestAlpacaBroker::errorMapping()
+{
+    QFETCH(int, apiKind);
+    QFETCH(int, status);
+    QFETCH(QString, message);
+    QFETCH(int, kind);
+    ApiError e;
+    e.kind = ApiError::Kind(apiKind);
+    e.httpStatus = status;
+    e.code = 40010001;
+    e.message = message;
+    const BrokerError b = brokerErrorFrom(e);
+    QCOMPARE(int(b.kind), kind);
+    QCOMPARE(b.httpStatus, status);
+    QCOMPARE(b.code, 40010001);
+    QVERIFY(!b.message.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestAlpacaBroker)
