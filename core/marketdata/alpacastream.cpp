@@ -4,6 +4,7 @@
 #include "core/marketdata/streamprotocol.h"
 
 #include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QTimer>
 #include <QtWebSockets/QWebSocket>
 
@@ -348,8 +349,26 @@ void AlpacaStream::onDisconnected()
 void AlpacaStream::onSocketError(QAbstractSocket::SocketError error)
 {
     qCDebug(lcMarketData) << "socket error" << error;
-    // A failed handshake or refused connection may not be followed by disconnected().
-    if (m_socket && m_socket->state() == QAbstractSocket::UnconnectedState) {
+    if (!m_socket)
+        return;
+    // Qt 6.4 reports a refused upgrade only in the error text. A 4xx other than 429 will not change
+    // by retrying (wrong path, feed or credentials), as Alpaca's Go SDK also concludes.
+    static const QRegularExpression httpStatus(u"http status code: (\\d{3})"_s,
+                                               QRegularExpression::CaseInsensitiveOption);
+    const QRegularExpressionMatch match = httpStatus.match(m_socket->errorString());
+    if (match.hasMatch()) {
+        const int status = match.captured(1).toInt();
+        if (status >= 400 && status < 500 && status != 429) {
+            qCWarning(lcMarketData) << "WebSocket upgrade refused with HTTP" << status << "; not retrying";
+            fail(u"connection refused with HTTP %1"_s.arg(status));
+            return;
+        }
+        closeSocket();
+        retryLater(u"HTTP %1"_s.arg(status));
+        return;
+    }
+    // A refused connection may not be followed by disconnected().
+    if (m_socket->state() == QAbstractSocket::UnconnectedState) {
         const QString reason = m_socket->errorString();
         closeSocket();
         retryLater(reason);

@@ -287,6 +287,35 @@ private Q_SLOTS:
         QCOMPARE(rec.messages.first(), u"Reconnecting in 0.0 s (%1)"_s.arg(reason));
     }
 
+    void refusedUpgradeStops()
+    {
+        m_fake->setHandshakeStatus(401);
+        AlpacaStream stream(fastOptions(*m_fake));
+        stream.start();
+        QTRY_COMPARE(stream.status(), MarketFeed::Status::Disconnected);
+        QCOMPARE(stream.statusMessage(), u"Alpaca market data stopped: connection refused with HTTP 401"_s);
+        QVERIFY(!stream.isReconnectPending());
+        QCOMPARE(m_fake->connectionCount(), 1);
+    }
+
+    void unavailableUpgradeIsRetried_data()
+    {
+        QTest::addColumn<int>("status");
+        QTest::addRow("429") << 429;
+        QTest::addRow("503") << 503;
+    }
+    void unavailableUpgradeIsRetried()
+    {
+        QFETCH(int, status);
+        m_fake->setHandshakeStatus(status);
+        AlpacaStream stream(fastOptions(*m_fake));
+        stream.start();
+        QTRY_COMPARE(stream.statusMessage(), u"Reconnecting in 0.0 s (HTTP %1)"_s.arg(status));
+        QTRY_VERIFY(stream.connectAttempts() >= 2);
+        m_fake->setHandshakeStatus(0);
+        QTRY_COMPARE(stream.status(), MarketFeed::Status::Live);
+    }
+
     void serverAuthTimeoutIsRetried()
     {
         m_fake->options().authTimeoutMs = 100;

@@ -71,6 +71,10 @@ FakeAlpacaStream::FakeAlpacaStream(Options options, QObject *parent)
                 socket->deleteLater();
                 continue;
             }
+            if (m_handshakeStatus != 0) {
+                rejectHandshake(socket);
+                continue;
+            }
             auto *relay = new StreamRelay(socket, m_inner->serverPort(), this);
             m_relays.append(relay);
             connect(relay, &StreamRelay::finished, this, [this, relay] {
@@ -473,6 +477,28 @@ void FakeAlpacaStream::setSilent(bool silent)
 {
     for (StreamRelay *relay : std::as_const(m_relays))
         relay->setSilent(silent);
+}
+
+void FakeAlpacaStream::setHandshakeStatus(int httpStatus)
+{
+    m_handshakeStatus = httpStatus;
+}
+
+void FakeAlpacaStream::rejectHandshake(QTcpSocket *socket)
+{
+    socket->setParent(this);
+    connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+    connect(socket, &QTcpSocket::readyRead, socket, [socket, status = m_handshakeStatus] {
+        if (!socket->peek(64 * 1024).contains("\r\n\r\n"))
+            return;
+        socket->readAll();
+        const QByteArray reason = status == 429   ? "Too Many Requests"
+                                  : status >= 500 ? "Service Unavailable"
+                                                  : "Unauthorized";
+        socket->write("HTTP/1.1 " + QByteArray::number(status) + ' ' + reason +
+                      "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        socket->disconnectFromHost();
+    });
 }
 
 void FakeAlpacaStream::setRefuseConnections(bool refuse)

@@ -14,6 +14,7 @@
 #include <QUrl>
 
 class QTcpServer;
+class QTcpSocket;
 class QTimer;
 class QWebSocket;
 class QWebSocketServer;
@@ -76,9 +77,10 @@ public:
     [[nodiscard]] qint64 tradesPublished() const { return m_tradesPublished; }
 
     // Faults.
-    void dropAll();                         // reset every connection
-    void setSilent(bool silent);            // open connections deliver nothing either way, pings unanswered
-    void setRefuseConnections(bool refuse); // accept and reset at once
+    void dropAll();                          // reset every connection
+    void setSilent(bool silent);             // open connections deliver nothing either way, pings unanswered
+    void setRefuseConnections(bool refuse);  // accept and reset at once
+    void setHandshakeStatus(int httpStatus); // answer the WebSocket upgrade with this HTTP status (0: normal)
     void sendError(int code, bool close = true); // to every session
     void setAuthError(int code);                 // answer every auth with this code (0: normal)
     void setIgnoreAuth(bool ignore); // never answer auth: the auth deadline (404) ends the session
@@ -108,6 +110,7 @@ private:
     void sendErrorTo(QWebSocket *socket, int code, bool close);
     void sendSubscriptionState(QWebSocket *socket, const Session &session);
     void generate();
+    void rejectHandshake(QTcpSocket *socket);
     [[nodiscard]] QString nextTime(Timestamp time);
     [[nodiscard]] QStringList unionOf(const QString &channel) const;
 
@@ -129,6 +132,7 @@ private:
     int m_authError = 0;
     bool m_ignoreAuth = false;
     bool m_refuse = false;
+    int m_handshakeStatus = 0;
     QStringList m_received;
     QString m_error;
 };
