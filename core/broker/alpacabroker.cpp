@@ -33,8 +33,7 @@ QUrl AlpacaBroker::productionUrl()
 
 AlpacaBroker::AlpacaBroker(const AlpacaOptions &options, QObject *parent)
     : AlpacaRestBroker(options, RestClient::Auth::Basic, parent)
-{
-}
+{}
 
 QString AlpacaBroker::name() const
 {
@@ -79,8 +78,8 @@ QFuture<BrokerResult<QList<Account>>> AlpacaBroker::accounts()
         for (qsizetype i = 0; i < list.size(); ++i) {
             const QString id = list.at(i).toObject().value(u"id").toString();
             if (id.isEmpty())
-                return finish(unexpected(decodeFailure(
-                    u"accounts"_s, {u"[%1].id"_s.arg(i), u"is missing"_s}, r->status)));
+                return finish(unexpected(
+                    decodeFailure(u"accounts"_s, {u"[%1].id"_s.arg(i), u"is missing"_s}, r->status)));
             ids.append(id);
         }
         if (ids.isEmpty())
@@ -114,22 +113,25 @@ QFuture<BrokerResult<QList<Account>>> AlpacaBroker::accounts()
 QFuture<BrokerResult<QHash<QString, QList<Position>>>> AlpacaBroker::allPositions()
 {
     using Result = BrokerResult<QHash<QString, QList<Position>>>;
-    return rest().send(RestRequest::get(u"/v1/accounts/positions"_s)).then(this, [](const RestResult &r) -> Result {
-        if (!r)
-            return unexpected(brokerErrorFrom(r.error()));
-        const QJsonValue positions = r->json.object().value(u"positions");
-        if (!r->json.isObject() || !positions.isObject())
-            return unexpected(decodeFailure(u"all positions"_s, {u"positions"_s, u"must be an object"_s}, r->status));
-        QHash<QString, QList<Position>> out;
-        const QJsonObject byAccount = positions.toObject();
-        for (auto it = byAccount.begin(); it != byAccount.end(); ++it) {
-            auto list = decodeArray<Position>(it.value(), u"positions."_s + it.key());
-            if (!list)
-                return unexpected(decodeFailure(u"all positions"_s, list.error(), r->status));
-            out.insert(it.key(), std::move(list).value());
-        }
-        return out;
-    });
+    return rest()
+        .send(RestRequest::get(u"/v1/accounts/positions"_s))
+        .then(this, [](const RestResult &r) -> Result {
+            if (!r)
+                return unexpected(brokerErrorFrom(r.error()));
+            const QJsonValue positions = r->json.object().value(u"positions");
+            if (!r->json.isObject() || !positions.isObject())
+                return unexpected(
+                    decodeFailure(u"all positions"_s, {u"positions"_s, u"must be an object"_s}, r->status));
+            QHash<QString, QList<Position>> out;
+            const QJsonObject byAccount = positions.toObject();
+            for (auto it = byAccount.begin(); it != byAccount.end(); ++it) {
+                auto list = decodeArray<Position>(it.value(), u"positions."_s + it.key());
+                if (!list)
+                    return unexpected(decodeFailure(u"all positions"_s, list.error(), r->status));
+                out.insert(it.key(), std::move(list).value());
+            }
+            return out;
+        });
 }
 
 QFuture<BrokerResult<QList<Transfer>>> AlpacaBroker::transfers(const QString &accountId)
@@ -141,7 +143,8 @@ QFuture<BrokerResult<Transfer>> AlpacaBroker::createTransfer(const QString &acco
                                                              const TransferRequest &request)
 {
     // Not retried after an ambiguous failure: a transfer has no client-chosen idempotency key.
-    RestRequest post = RestRequest::post(accountPath(accountId) + u"/transfers", QJsonDocument(request.toJson()));
+    RestRequest post =
+        RestRequest::post(accountPath(accountId) + u"/transfers", QJsonDocument(request.toJson()));
     post.idempotent = false;
     return fetchObject<Transfer>(post, u"transfer"_s);
 }

@@ -45,8 +45,8 @@ BrokerError::Kind kindOf(const ApiError &e)
             return Kind::DuplicateClientOrderId;
         if (m.contains(u"market") && m.contains(u"closed"))
             return Kind::MarketClosed;
-        if (m.contains(u"not fractionable") || m.contains(u"not tradable") || m.contains(u"not active")
-            || (m.contains(u"asset") && m.contains(u"not found")))
+        if (m.contains(u"not fractionable") || m.contains(u"not tradable") || m.contains(u"not active") ||
+            (m.contains(u"asset") && m.contains(u"not found")))
             return Kind::NotTradable;
         if (m.contains(u"transfer") && m.contains(u"limit"))
             return Kind::TransferLimit;

@@ -51,7 +51,8 @@ QJsonValue AlpacaRestBroker::jsonOf(const QJsonDocument &doc)
 BrokerError AlpacaRestBroker::decodeFailure(const QString &what, const DecodeError &error, int status)
 {
     qCWarning(lcAlpaca).noquote() << "unexpected Alpaca answer to" << what << "-" << error.toString();
-    return {BrokerError::Kind::Decode, u"unexpected answer to %1: %2"_s.arg(what, error.toString()), status, 0};
+    return {BrokerError::Kind::Decode, u"unexpected answer to %1: %2"_s.arg(what, error.toString()), status,
+            0};
 }
 
 QFuture<BrokerResult<Account>> AlpacaRestBroker::account(const QString &accountId)
@@ -64,7 +65,8 @@ QFuture<BrokerResult<QList<Position>>> AlpacaRestBroker::positions(const QString
     return fetchList<Position>(RestRequest::get(tradingPath(accountId) + u"/positions"), u"positions"_s);
 }
 
-QFuture<BrokerResult<Order>> AlpacaRestBroker::submitOrder(const QString &accountId, const OrderRequest &request)
+QFuture<BrokerResult<Order>> AlpacaRestBroker::submitOrder(const QString &accountId,
+                                                           const OrderRequest &request)
 {
     auto s = std::make_shared<Submission>();
     s->accountId = accountId;
@@ -112,16 +114,16 @@ void AlpacaRestBroker::lookUp(const std::shared_ptr<Submission> &s, const Broker
     orderByClientOrderId(s->accountId, s->request.clientOrderId)
         .then(this, [this, s, cause](const BrokerResult<Order> &found) {
             if (found) {
-                qCInfo(lcAlpaca).noquote() << "order" << s->request.clientOrderId << "was placed as"
-                                           << found->id;
+                qCInfo(lcAlpaca).noquote()
+                    << "order" << s->request.clientOrderId << "was placed as" << found->id;
                 s->finish(found);
                 return;
             }
             const bool absent = found.error().kind == BrokerError::Kind::NotFound;
             if (absent && cause.kind != BrokerError::Kind::DuplicateClientOrderId && s->resendsLeft > 0) {
                 --s->resendsLeft;
-                qCInfo(lcAlpaca).noquote() << "order" << s->request.clientOrderId
-                                           << "was not placed, sending it again";
+                qCInfo(lcAlpaca).noquote()
+                    << "order" << s->request.clientOrderId << "was not placed, sending it again";
                 send(s);
                 return;
             }
@@ -132,7 +134,8 @@ void AlpacaRestBroker::lookUp(const std::shared_ptr<Submission> &s, const Broker
         });
 }
 
-QFuture<BrokerResult<QList<Order>>> AlpacaRestBroker::orders(const QString &accountId, const OrderQuery &query)
+QFuture<BrokerResult<QList<Order>>> AlpacaRestBroker::orders(const QString &accountId,
+                                                             const OrderQuery &query)
 {
     QUrlQuery q;
     q.addQueryItem(u"status"_s, query.status == OrderQuery::Status::Open     ? u"open"_s
@@ -163,7 +166,8 @@ QFuture<BrokerResult<Order>> AlpacaRestBroker::orderByClientOrderId(const QStrin
             const QJsonArray list = r->json.array();
             if (list.isEmpty())
                 return unexpected(BrokerError{BrokerError::Kind::NotFound,
-                                              u"no order with client_order_id %1"_s.arg(clientOrderId), 200, 0});
+                                              u"no order with client_order_id %1"_s.arg(clientOrderId), 200,
+                                              0});
             auto decoded = decodeObject<Order>(list.first());
             if (!decoded)
                 return unexpected(decodeFailure(u"order by client_order_id"_s, decoded.error(), r->status));
@@ -175,7 +179,8 @@ QFuture<BrokerResult<Order>> AlpacaRestBroker::orderByClientOrderId(const QStrin
 
 QFuture<BrokerResult<Done>> AlpacaRestBroker::cancelOrder(const QString &accountId, const QString &orderId)
 {
-    const RestRequest del = RestRequest::del(tradingPath(accountId) + u"/orders/" + RestRequest::segment(orderId));
+    const RestRequest del =
+        RestRequest::del(tradingPath(accountId) + u"/orders/" + RestRequest::segment(orderId));
     return m_rest->send(del).then(this, [](const RestResult &r) -> BrokerResult<Done> {
         if (!r)
             return unexpected(brokerErrorFrom(r.error()));

@@ -47,10 +47,12 @@ public:
                                                            const OrderRequest &request) override;
     [[nodiscard]] QFuture<BrokerResult<QList<Order>>> orders(const QString &accountId,
                                                              const OrderQuery &query) override;
-    [[nodiscard]] QFuture<BrokerResult<Order>> order(const QString &accountId, const QString &orderId) override;
+    [[nodiscard]] QFuture<BrokerResult<Order>> order(const QString &accountId,
+                                                     const QString &orderId) override;
     [[nodiscard]] QFuture<BrokerResult<Order>> orderByClientOrderId(const QString &accountId,
                                                                     const QString &clientOrderId) override;
-    [[nodiscard]] QFuture<BrokerResult<Done>> cancelOrder(const QString &accountId, const QString &orderId) override;
+    [[nodiscard]] QFuture<BrokerResult<Done>> cancelOrder(const QString &accountId,
+                                                          const QString &orderId) override;
     [[nodiscard]] QFuture<BrokerResult<QList<Asset>>> assets() override;
     [[nodiscard]] QFuture<BrokerResult<Asset>> asset(const QString &symbolOrId) override;
 
@@ -62,18 +64,20 @@ protected:
     // "/v1/assets" or "/v2/assets".
     [[nodiscard]] virtual QString assetsPath() const = 0;
 
-    template<typename T>
+    template <typename T>
     [[nodiscard]] QFuture<BrokerResult<T>> fetchObject(const RestRequest &request, const QString &what)
     {
-        return m_rest->send(request).then(this, [what](const RestResult &r) { return decodeOne<T>(r, what); });
+        return m_rest->send(request).then(this,
+                                          [what](const RestResult &r) { return decodeOne<T>(r, what); });
     }
-    template<typename T>
+    template <typename T>
     [[nodiscard]] QFuture<BrokerResult<QList<T>>> fetchList(const RestRequest &request, const QString &what)
     {
-        return m_rest->send(request).then(this, [what](const RestResult &r) { return decodeMany<T>(r, what); });
+        return m_rest->send(request).then(this,
+                                          [what](const RestResult &r) { return decodeMany<T>(r, what); });
     }
 
-    template<typename T>
+    template <typename T>
     [[nodiscard]] static BrokerResult<T> decodeOne(const RestResult &r, const QString &what)
     {
         if (!r)
@@ -83,7 +87,7 @@ protected:
             return unexpected(decodeFailure(what, decoded.error(), r->status));
         return std::move(decoded).value();
     }
-    template<typename T>
+    template <typename T>
     [[nodiscard]] static BrokerResult<QList<T>> decodeMany(const RestResult &r, const QString &what)
     {
         if (!r)
@@ -97,8 +101,7 @@ protected:
     [[nodiscard]] static QJsonValue jsonOf(const QJsonDocument &doc);
     // Logs and returns a Decode error: upstream sent something we must not trust.
     [[nodiscard]] static BrokerError decodeFailure(const QString &what, const DecodeError &error, int status);
-    template<typename T>
-    [[nodiscard]] static QFuture<BrokerResult<T>> ready(BrokerResult<T> result)
+    template <typename T> [[nodiscard]] static QFuture<BrokerResult<T>> ready(BrokerResult<T> result)
     {
         return QtFuture::makeReadyFuture(std::move(result));
     }

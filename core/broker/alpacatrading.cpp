@@ -25,8 +25,7 @@ QUrl AlpacaTrading::liveUrl()
 
 AlpacaTrading::AlpacaTrading(const AlpacaOptions &options, QObject *parent)
     : AlpacaRestBroker(options, RestClient::Auth::ApcaHeaders, parent)
-{
-}
+{}
 
 QString AlpacaTrading::name() const
 {

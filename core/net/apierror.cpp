@@ -28,10 +28,14 @@ bool ApiError::isAmbiguous() const
 QString ApiError::kindName() const
 {
     switch (kind) {
-    case Kind::Timeout: return u"timeout"_s;
-    case Kind::Network: return u"network"_s;
-    case Kind::Http: return u"http"_s;
-    case Kind::Decode: return u"decode"_s;
+    case Kind::Timeout:
+        return u"timeout"_s;
+    case Kind::Network:
+        return u"network"_s;
+    case Kind::Http:
+        return u"http"_s;
+    case Kind::Decode:
+        return u"decode"_s;
     }
     return u"unknown"_s;
 }

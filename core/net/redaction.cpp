@@ -13,16 +13,15 @@ const QByteArray kMaskBytes = QByteArrayLiteral("***");
 bool isSecretHeader(const QByteArray &name)
 {
     const QByteArray n = name.trimmed().toLower();
-    return n == "authorization" || n == "proxy-authorization" || n == "cookie" || n == "set-cookie"
-        || n.startsWith("apca-api-") || n.contains("secret") || n.contains("token")
-        || n.contains("api-key");
+    return n == "authorization" || n == "proxy-authorization" || n == "cookie" || n == "set-cookie" ||
+           n.startsWith("apca-api-") || n.contains("secret") || n.contains("token") || n.contains("api-key");
 }
 
 bool isSecretQueryItem(const QString &name)
 {
     const QString n = name.toLower();
-    return n.contains(u"key") || n.contains(u"secret") || n.contains(u"token") || n.contains(u"password")
-        || n.contains(u"signature") || n == u"sig";
+    return n.contains(u"key") || n.contains(u"secret") || n.contains(u"token") || n.contains(u"password") ||
+           n.contains(u"signature") || n == u"sig";
 }
 
 QByteArray headerValue(const QByteArray &name, const QByteArray &value)

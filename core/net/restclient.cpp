@@ -157,7 +157,8 @@ void RestClient::finished(const std::shared_ptr<Call> &call, QNetworkReply *repl
                 ApiError e;
                 e.kind = ApiError::Kind::Decode;
                 e.httpStatus = status;
-                e.message = u"invalid JSON at offset %1: %2"_s.arg(parseError.offset).arg(parseError.errorString());
+                e.message =
+                    u"invalid JSON at offset %1: %2"_s.arg(parseError.offset).arg(parseError.errorString());
                 qCWarning(lcNet).noquote() << where << "answered" << status << "with" << e.message;
                 error = e;
             }
@@ -178,7 +179,8 @@ void RestClient::finished(const std::shared_ptr<Call> &call, QNetworkReply *repl
         QTimer::singleShot(*delay, this, [this, call] { attempt(call); });
         return;
     }
-    qCWarning(lcNet).noquote() << where << "failed after" << call->attempt << "attempt(s):" << error->toString();
+    qCWarning(lcNet).noquote() << where << "failed after" << call->attempt
+                               << "attempt(s):" << error->toString();
     call->promise.addResult(RestResult(unexpected(std::move(*error))));
     call->promise.finish();
 }

@@ -36,8 +36,7 @@ OrderRequest limit(const QString &symbol, Decimal qty, Decimal price)
     return r;
 }
 
-template<typename T>
-T take(const QFuture<T> &f)
+template <typename T> T take(const QFuture<T> &f)
 {
     if (!fake::waitFor(f, 15'000))
         qFatal("broker call did not finish");
@@ -171,7 +170,8 @@ void TestAlpacaBroker::orderWireBody()
     OrderRequest r = limit(u"MSFT"_s, dec("0.5"), dec("400.25"));
     const auto placed = take(b->submitOrder(m_alice, r));
     QVERIFY(placed.hasValue());
-    const auto post = m_fake->requests("POST", u"/v1/trading/accounts/"_s + m_alice + u"/orders").constFirst();
+    const auto post =
+        m_fake->requests("POST", u"/v1/trading/accounts/"_s + m_alice + u"/orders").constFirst();
     const QJsonObject body = post.json();
     QCOMPARE(body.value(u"qty"), QJsonValue(u"0.5"_s));
     QCOMPARE(body.value(u"limit_price"), QJsonValue(u"400.25"_s));
@@ -264,8 +264,8 @@ void TestAlpacaBroker::orderErrors_data()
     OrderRequest gtc = market(u"AAPL"_s, dec("0.5"));
     gtc.timeInForce = TimeInForce::Gtc;
     QTest::addRow("fractional gtc") << gtc << int(K::InvalidRequest) << 422 << qint64(40010001);
-    QTest::addRow("not fractionable") << market(u"BRK.A"_s, dec("0.001")) << int(K::NotTradable) << 422
-                                      << qint64(40010001);
+    QTest::addRow("not fractionable")
+        << market(u"BRK.A"_s, dec("0.001")) << int(K::NotTradable) << 422 << qint64(40010001);
     QTest::addRow("unknown asset") << market(u"NOPE"_s, Decimal(1)) << int(K::NotTradable) << 422
                                    << qint64(40010001);
     QTest::addRow("inactive asset") << market(u"OLDCO"_s, Decimal(1)) << int(K::NotTradable) << 422
@@ -385,7 +385,8 @@ void TestAlpacaBroker::transferCompletesAndAddsCash()
 
     TransferRequest noRelationship;
     noRelationship.amount = Decimal(1);
-    QCOMPARE(take(b->createTransfer(m_alice, noRelationship)).error().kind, BrokerError::Kind::InvalidRequest);
+    QCOMPARE(take(b->createTransfer(m_alice, noRelationship)).error().kind,
+             BrokerError::Kind::InvalidRequest);
 }
 
 void TestAlpacaBroker::assetsActiveUsEquity()
@@ -460,7 +461,8 @@ namespace {
 
 // Payloads written from the examples of the Alpaca reference (§3.4–3.8): decimals as strings, nulls for
 // absent optionals, timestamps with 0–9 fractional digits and NY offsets.
-const char kReferenceOrder[] = R"({"id": "c0ffee00-1234-4abc-9def-0123456789ab", "client_order_id": "app-9f2e7c",
+const char kReferenceOrder[] =
+    R"({"id": "c0ffee00-1234-4abc-9def-0123456789ab", "client_order_id": "app-9f2e7c",
  "created_at": "2026-01-06T14:31:02.51874Z", "updated_at": "2026-01-06T14:31:02.55102Z",
  "submitted_at": "2026-01-06T14:31:02.50922Z", "filled_at": null, "expired_at": null,
  "canceled_at": null, "failed_at": null, "replaced_at": null, "replaced_by": null, "replaces": null,
@@ -471,14 +473,16 @@ const char kReferenceOrder[] = R"({"id": "c0ffee00-1234-4abc-9def-0123456789ab",
  "status": "accepted", "extended_hours": false, "legs": null, "trail_percent": null,
  "trail_price": null, "hwm": null, "commission": "0"})";
 
-const char kReferencePosition[] = R"({"asset_id": "5c1d7e2a-0b3f-4a61-9e27-6c4d8f1a2b3c", "symbol": "MSFT", "exchange": "NASDAQ",
+const char kReferencePosition[] =
+    R"({"asset_id": "5c1d7e2a-0b3f-4a61-9e27-6c4d8f1a2b3c", "symbol": "MSFT", "exchange": "NASDAQ",
  "asset_class": "us_equity", "asset_marginable": true, "qty": "2.5", "qty_available": "2.5",
  "avg_entry_price": "400.00", "side": "long", "market_value": "1025.00", "cost_basis": "1000.00",
  "unrealized_pl": "25.00", "unrealized_plpc": "0.025", "unrealized_intraday_pl": "5.00",
  "unrealized_intraday_plpc": "0.0049", "current_price": "410.00", "lastday_price": "408.00",
  "change_today": "0.0049"})";
 
-const char kReferenceTransfer[] = R"({"id": "0e9d8c7b-6a54-4321-8fed-cba987654321", "relationship_id": "11112222-3333-4444-5555-666677778888",
+const char kReferenceTransfer[] =
+    R"({"id": "0e9d8c7b-6a54-4321-8fed-cba987654321", "relationship_id": "11112222-3333-4444-5555-666677778888",
  "account_id": "7a1c2e44-9b0f-4d1e-8c55-1f0e2d3c4b5a", "type": "ach", "status": "QUEUED",
  "reason": null, "amount": "250.00", "requested_amount": "250.00", "fee": "0",
  "fee_payment_method": "invoice", "direction": "INCOMING",
@@ -486,7 +490,8 @@ const char kReferenceTransfer[] = R"({"id": "0e9d8c7b-6a54-4321-8fed-cba98765432
  "expires_at": "2026-01-13T16:00:01.20299Z"})";
 
 // §3.4 fields; the pattern-day-trader fields Alpaca is removing are absent, one count is a bare number.
-const char kReferenceTradingAccount[] = R"({"id": "7a1c2e44-9b0f-4d1e-8c55-1f0e2d3c4b5a", "account_number": "904112233",
+const char kReferenceTradingAccount[] =
+    R"({"id": "7a1c2e44-9b0f-4d1e-8c55-1f0e2d3c4b5a", "account_number": "904112233",
  "status": "ACTIVE", "crypto_status": "INACTIVE", "currency": "USD", "cash": "1032.55",
  "cash_withdrawable": "1000", "buying_power": "1032.55", "regt_buying_power": "1032.55",
  "non_marginable_buying_power": "1032.55", "equity": "2057.55", "last_equity": "2040.1",
@@ -541,10 +546,11 @@ void TestAlpacaBroker::referenceOrder()
 void TestAlpacaBroker::referencePositionsAndAllPositions()
 {
     m_fake->injectFault(answer(QJsonArray{parse(kReferencePosition)}).on("GET", u"/positions"_s));
-    const QJsonObject all{{u"as_of"_s, u"2026-01-06T15:00:00.1Z"_s},
-                          {u"positions"_s, QJsonObject{{u"7a1c2e44-9b0f-4d1e-8c55-1f0e2d3c4b5a"_s,
-                                                         QJsonArray{parse(kReferencePosition)}},
-                                                        {u"00000000-0000-0000-0000-00000000000e"_s, QJsonArray{}}}}};
+    const QJsonObject all{
+        {u"as_of"_s, u"2026-01-06T15:00:00.1Z"_s},
+        {u"positions"_s,
+         QJsonObject{{u"7a1c2e44-9b0f-4d1e-8c55-1f0e2d3c4b5a"_s, QJsonArray{parse(kReferencePosition)}},
+                     {u"00000000-0000-0000-0000-00000000000e"_s, QJsonArray{}}}}};
     m_fake->injectFault(answer(all).on("GET", u"/v1/accounts/positions"_s));
     auto b = broker();
     const auto positions = take(b->positions(m_alice));
@@ -608,8 +614,8 @@ void TestAlpacaBroker::errorMapping_data()
     using K = BrokerError::Kind;
     using A = ApiError::Kind;
     QTest::addRow("401") << int(A::Http) << 401 << u"request is not authorized"_s << int(K::Unauthorized);
-    QTest::addRow("403 buying power") << int(A::Http) << 403 << u"insufficient buying power"_s
-                                      << int(K::InsufficientBuyingPower);
+    QTest::addRow("403 buying power")
+        << int(A::Http) << 403 << u"insufficient buying power"_s << int(K::InsufficientBuyingPower);
     QTest::addRow("403 qty") << int(A::Http) << 403 << u"insufficient qty available for order"_s
                              << int(K::InsufficientQty);
     QTest::addRow("403 other") << int(A::Http) << 403 << u"new orders are rejected by user request"_s
@@ -618,10 +624,11 @@ void TestAlpacaBroker::errorMapping_data()
     QTest::addRow("409") << int(A::Http) << 409 << u"email address already exists"_s << int(K::Conflict);
     QTest::addRow("422 duplicate") << int(A::Http) << 422 << u"client_order_id must be unique"_s
                                    << int(K::DuplicateClientOrderId);
-    QTest::addRow("422 fractionable") << int(A::Http) << 422 << u"requested asset is not fractionable"_s
-                                      << int(K::NotTradable);
+    QTest::addRow("422 fractionable")
+        << int(A::Http) << 422 << u"requested asset is not fractionable"_s << int(K::NotTradable);
     QTest::addRow("422 other") << int(A::Http) << 422 << u"qty is required"_s << int(K::InvalidRequest);
-    QTest::addRow("400") << int(A::Http) << 400 << u"request body format is invalid"_s << int(K::InvalidRequest);
+    QTest::addRow("400") << int(A::Http) << 400 << u"request body format is invalid"_s
+                         << int(K::InvalidRequest);
     QTest::addRow("429") << int(A::Http) << 429 << u"rate limit exceeded"_s << int(K::RateLimited);
     QTest::addRow("500") << int(A::Http) << 500 << QString() << int(K::Unavailable);
     QTest::addRow("503") << int(A::Http) << 503 << QString() << int(K::Unavailable);

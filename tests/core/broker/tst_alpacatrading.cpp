@@ -26,8 +26,7 @@ OrderRequest market(const QString &symbol, Decimal qty, OrderSide side = OrderSi
     return r;
 }
 
-template<typename T>
-T take(const QFuture<T> &f)
+template <typename T> T take(const QFuture<T> &f)
 {
     if (!fake::waitFor(f, 15'000))
         qFatal("broker call did not finish");

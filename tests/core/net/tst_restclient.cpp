@@ -5,6 +5,7 @@
 
 #include <QElapsedTimer>
 #include <QJsonArray>
+#include <QLoggingCategory>
 #include <QTcpServer>
 #include <QTest>
 
@@ -45,6 +46,7 @@ private Q_SLOTS:
     void redactUrl_data();
     void redactUrl();
     void redactHeaders();
+    void logsNeverContainSecrets();
 
 private:
     [[nodiscard]] std::unique_ptr<RestClient> client(RestClient::Auth auth = RestClient::Auth::ApcaHeaders,
@@ -61,7 +63,8 @@ std::unique_ptr<RestClient> TestRestClient::client(RestClient::Auth auth, std::c
     RestClient::Options o;
     o.baseUrl = m_fake->baseUrl();
     o.auth = auth;
-    const auto &creds = auth == RestClient::Auth::Basic ? m_fake->brokerCredentials() : m_fake->tradingCredentials();
+    const auto &creds =
+        auth == RestClient::Auth::Basic ? m_fake->brokerCredentials() : m_fake->tradingCredentials();
     o.keyId = creds.keyId;
     o.secret = creds.secret;
     o.timeout = timeout;
@@ -171,8 +174,9 @@ void TestRestClient::clientErrorNeverRetried()
 void TestRestClient::unprocessableKeepsAlpacaCodeAndMessage()
 {
     auto c = client();
-    const QJsonObject body{{u"symbol"_s, u"AAPL"_s}, {u"qty"_s, u"1"_s}, {u"notional"_s, u"10"_s},
-                           {u"side"_s, u"buy"_s}, {u"type"_s, u"market"_s}, {u"time_in_force"_s, u"day"_s}};
+    const QJsonObject body{{u"symbol"_s, u"AAPL"_s}, {u"qty"_s, u"1"_s},
+                           {u"notional"_s, u"10"_s}, {u"side"_s, u"buy"_s},
+                           {u"type"_s, u"market"_s}, {u"time_in_force"_s, u"day"_s}};
     const RestResult r = run(*c, RestRequest::post(u"/v2/orders"_s, QJsonDocument(body)));
     QVERIFY(!r.hasValue());
     QCOMPARE(r.error().httpStatus, 422);
@@ -218,10 +222,12 @@ void TestRestClient::nonIdempotentRetriedAfterRateLimit()
 {
     m_fake->injectFault(FakeFault::rateLimited(0));
     auto c = client();
-    RestRequest post = RestRequest::post(
-        u"/v2/orders"_s, QJsonDocument(QJsonObject{{u"symbol"_s, u"AAPL"_s}, {u"qty"_s, u"1"_s},
-                                                   {u"side"_s, u"buy"_s}, {u"type"_s, u"market"_s},
-                                                   {u"time_in_force"_s, u"day"_s}}));
+    RestRequest post =
+        RestRequest::post(u"/v2/orders"_s, QJsonDocument(QJsonObject{{u"symbol"_s, u"AAPL"_s},
+                                                                     {u"qty"_s, u"1"_s},
+                                                                     {u"side"_s, u"buy"_s},
+                                                                     {u"type"_s, u"market"_s},
+                                                                     {u"time_in_force"_s, u"day"_s}}));
     post.idempotent = false;
     const RestResult r = run(*c, post);
     QVERIFY(r.hasValue());
@@ -260,8 +266,9 @@ void TestRestClient::connectionRefusedIsNetworkError()
 void TestRestClient::noContentGivesNullJson()
 {
     auto c = client();
-    const QJsonObject body{{u"symbol"_s, u"AAPL"_s}, {u"qty"_s, u"1"_s}, {u"side"_s, u"buy"_s},
-                           {u"type"_s, u"limit"_s}, {u"limit_price"_s, u"100"_s}, {u"time_in_force"_s, u"day"_s}};
+    const QJsonObject body{{u"symbol"_s, u"AAPL"_s},     {u"qty"_s, u"1"_s},
+                           {u"side"_s, u"buy"_s},        {u"type"_s, u"limit"_s},
+                           {u"limit_price"_s, u"100"_s}, {u"time_in_force"_s, u"day"_s}};
     const RestResult placed = run(*c, RestRequest::post(u"/v2/orders"_s, QJsonDocument(body)));
     QVERIFY(placed.hasValue());
     const QString id = placed->json.object().value(u"id").toString();
@@ -277,11 +284,15 @@ void TestRestClient::errorBodies_data()
     QTest::addColumn<QByteArray>("body");
     QTest::addColumn<qint64>("code");
     QTest::addColumn<QString>("message");
-    QTest::addRow("alpaca") << 403 << QByteArray(R"({"code":40310000,"message":"insufficient buying power","buying_power":"10","cost_basis":"50"})")
-                            << qint64(40310000) << u"insufficient buying power"_s;
+    QTest::addRow("alpaca")
+        << 403
+        << QByteArray(
+               R"({"code":40310000,"message":"insufficient buying power","buying_power":"10","cost_basis":"50"})")
+        << qint64(40310000) << u"insufficient buying power"_s;
     QTest::addRow("code as string") << 422 << QByteArray(R"({"code":"40010001","message":"qty is required"})")
                                     << qint64(40010001) << u"qty is required"_s;
-    QTest::addRow("no code") << 404 << QByteArray(R"({"message":"not found"})") << qint64(0) << u"not found"_s;
+    QTest::addRow("no code") << 404 << QByteArray(R"({"message":"not found"})") << qint64(0)
+                             << u"not found"_s;
     QTest::addRow("error key") << 500 << QByteArray(R"({"error":"boom"})") << qint64(0) << u"boom"_s;
     QTest::addRow("html") << 502 << QByteArray("<html><body>Bad Gateway</body></html>") << qint64(0)
                           << u"<html><body>Bad Gateway</body></html>"_s;
@@ -310,7 +321,8 @@ void TestRestClient::serverDelay_data()
     QTest::addColumn<qint64>("expectedMs"); // -1: none
     QTest::addRow("seconds") << QByteArray("1") << QByteArray() << qint64(1000);
     QTest::addRow("fraction") << QByteArray("0.25") << QByteArray() << qint64(250);
-    QTest::addRow("http date") << QByteArray("Thu, 01 Jan 2026 00:00:30 GMT") << QByteArray() << qint64(30'000);
+    QTest::addRow("http date") << QByteArray("Thu, 01 Jan 2026 00:00:30 GMT") << QByteArray()
+                               << qint64(30'000);
     QTest::addRow("reset epoch") << QByteArray() << QByteArray("1767225605") << qint64(5000);
     QTest::addRow("reset in past") << QByteArray() << QByteArray("1767225000") << qint64(0);
     QTest::addRow("retry-after wins") << QByteArray("2") << QByteArray("1767225605") << qint64(2000);
@@ -393,6 +405,55 @@ void TestRestClient::redactHeaders()
     QVERIFY(!all.contains(u"s3cr3t"));
     QVERIFY(!all.contains(QString::fromLatin1(basic.mid(6))));
     QVERIFY(all.contains(u"Accept: application/json"));
+}
+
+namespace {
+
+QStringList g_logged;
+QLoggingCategory::CategoryFilter g_previousFilter = nullptr;
+
+void enableNetDebug(QLoggingCategory *category)
+{
+    if (g_previousFilter)
+        g_previousFilter(category);
+    if (qstrcmp(category->categoryName(), "clera.net") == 0 ||
+        qstrcmp(category->categoryName(), "clera.broker") == 0)
+        category->setEnabled(QtDebugMsg, true);
+}
+
+void capture(QtMsgType, const QMessageLogContext &, const QString &message)
+{
+    g_logged.append(message);
+}
+
+} // namespace
+
+void TestRestClient::logsNeverContainSecrets()
+{
+    g_logged.clear();
+    g_previousFilter = QLoggingCategory::installFilter(enableNetDebug);
+    const QtMessageHandler previousHandler = qInstallMessageHandler(capture);
+
+    m_fake->injectFault(FakeFault::respond(500));
+    auto basic = client(RestClient::Auth::Basic);
+    QVERIFY(run(*basic, RestRequest::get(u"/v1/accounts"_s)).hasValue());
+    auto apca = client(RestClient::Auth::ApcaHeaders);
+    m_fake->setTradingCredentials({u"PKTRADINGKEY001"_s, u"rotated"_s});
+    QVERIFY(!run(*apca, RestRequest::get(u"/v2/account"_s)).hasValue());
+
+    qInstallMessageHandler(previousHandler);
+    QLoggingCategory::installFilter(g_previousFilter);
+
+    QVERIFY(g_logged.size() >= 4);
+    const QString basicToken =
+        QString::fromLatin1(QByteArray("PKBROKERKEY0001:broker-secret-0001").toBase64());
+    for (const QString &line : std::as_const(g_logged)) {
+        QVERIFY2(!line.contains(u"broker-secret-0001"), qPrintable(line));
+        QVERIFY2(!line.contains(u"trading-secret-0001"), qPrintable(line));
+        QVERIFY2(!line.contains(u"PKBROKERKEY0001"), qPrintable(line));
+        QVERIFY2(!line.contains(u"PKTRADINGKEY001"), qPrintable(line));
+        QVERIFY2(!line.contains(basicToken), qPrintable(line));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestRestClient)

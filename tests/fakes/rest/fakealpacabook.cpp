@@ -63,8 +63,10 @@ FakeAlpacaBook::FakeAlpacaBook()
         makeAsset(u"BTC/USD"_s, u"Bitcoin / US Dollar"_s, u"CRYPTO"_s, true, u"crypto"_s),
     };
     m_lastPrices = {
-        {u"AAPL"_s, Decimal::parse(u"187.31").value()}, {u"MSFT"_s, Decimal::parse(u"404.21").value()},
-        {u"SPY"_s, Decimal::parse(u"512.5").value()},   {u"BRK.A"_s, Decimal(620000)},
+        {u"AAPL"_s, Decimal::parse(u"187.31").value()},
+        {u"MSFT"_s, Decimal::parse(u"404.21").value()},
+        {u"SPY"_s, Decimal::parse(u"512.5").value()},
+        {u"BRK.A"_s, Decimal(620000)},
         {u"BTC/USD"_s, Decimal(65000)},
     };
 }
@@ -78,7 +80,8 @@ Timestamp FakeAlpacaBook::stamp() const
     return Timestamp::fromNanos(ms * 1'000'000 + extra);
 }
 
-FakeAlpacaBook::Reply FakeAlpacaBook::error(int status, qint64 code, const QString &message, QJsonObject extra)
+FakeAlpacaBook::Reply FakeAlpacaBook::error(int status, qint64 code, const QString &message,
+                                            QJsonObject extra)
 {
     extra.insert(u"code"_s, code);
     extra.insert(u"message"_s, message);
@@ -268,8 +271,8 @@ FakeAlpacaBook::Reply FakeAlpacaBook::allPositions() const
     return ok(QJsonObject{{u"as_of"_s, stamp().toString()}, {u"positions"_s, byAccount}});
 }
 
-std::optional<FakeAlpacaBook::Reply> FakeAlpacaBook::checkOrder(const AccountState &account,
-                                                                const OrderRequest &r, const Asset *&asset) const
+std::optional<FakeAlpacaBook::Reply>
+FakeAlpacaBook::checkOrder(const AccountState &account, const OrderRequest &r, const Asset *&asset) const
 {
     if (r.side == OrderSide::Unknown)
         return error(422, kValidation, u"invalid side"_s);
@@ -408,8 +411,8 @@ FakeAlpacaBook::Reply FakeAlpacaBook::orders(const QString &accountId, const QUr
     const auto it = m_accounts.constFind(accountId);
     if (it == m_accounts.cend())
         return error(401, 40110000, u"request is not authorized"_s);
-    const QString status = query.queryItemValue(u"status"_s).isEmpty() ? u"open"_s
-                                                                         : query.queryItemValue(u"status"_s);
+    const QString status =
+        query.queryItemValue(u"status"_s).isEmpty() ? u"open"_s : query.queryItemValue(u"status"_s);
     if (status != u"open" && status != u"closed" && status != u"all")
         return error(422, kValidation, u"invalid status"_s);
     int limit = 50;
@@ -419,8 +422,8 @@ FakeAlpacaBook::Reply FakeAlpacaBook::orders(const QString &accountId, const QUr
         if (!okLimit || limit < 1 || limit > 500)
             return error(422, kValidation, u"limit must be between 1 and 500"_s);
     }
-    const QStringList symbols = query.queryItemValue(u"symbols"_s, QUrl::FullyDecoded)
-                                    .split(u',', Qt::SkipEmptyParts);
+    const QStringList symbols =
+        query.queryItemValue(u"symbols"_s, QUrl::FullyDecoded).split(u',', Qt::SkipEmptyParts);
     QList<Order> matched;
     for (const Order &o : it->orders) {
         const bool open = !isTerminal(o.status);

@@ -75,8 +75,8 @@ private:
         Timestamp createdAt;
         Decimal cash;
         QMap<QString, Holding> holdings; // by symbol
-        QList<Order> orders;              // oldest first
-        QSet<QString> clientOrderIds;     // never released, even after cancel
+        QList<Order> orders;             // oldest first
+        QSet<QString> clientOrderIds;    // never released, even after cancel
         QList<Transfer> transfers;
     };
 

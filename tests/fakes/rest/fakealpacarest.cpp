@@ -20,14 +20,22 @@ constexpr int kRateLimit = 200;
 QByteArray methodName(QHttpServerRequest::Method m)
 {
     switch (m) {
-    case QHttpServerRequest::Method::Get: return QByteArrayLiteral("GET");
-    case QHttpServerRequest::Method::Post: return QByteArrayLiteral("POST");
-    case QHttpServerRequest::Method::Put: return QByteArrayLiteral("PUT");
-    case QHttpServerRequest::Method::Patch: return QByteArrayLiteral("PATCH");
-    case QHttpServerRequest::Method::Delete: return QByteArrayLiteral("DELETE");
-    case QHttpServerRequest::Method::Head: return QByteArrayLiteral("HEAD");
-    case QHttpServerRequest::Method::Options: return QByteArrayLiteral("OPTIONS");
-    default: return QByteArrayLiteral("OTHER");
+    case QHttpServerRequest::Method::Get:
+        return QByteArrayLiteral("GET");
+    case QHttpServerRequest::Method::Post:
+        return QByteArrayLiteral("POST");
+    case QHttpServerRequest::Method::Put:
+        return QByteArrayLiteral("PUT");
+    case QHttpServerRequest::Method::Patch:
+        return QByteArrayLiteral("PATCH");
+    case QHttpServerRequest::Method::Delete:
+        return QByteArrayLiteral("DELETE");
+    case QHttpServerRequest::Method::Head:
+        return QByteArrayLiteral("HEAD");
+    case QHttpServerRequest::Method::Options:
+        return QByteArrayLiteral("OPTIONS");
+    default:
+        return QByteArrayLiteral("OTHER");
     }
 }
 
@@ -117,12 +125,11 @@ std::optional<FakeFault> FakeAlpacaRest::takeFault(const QByteArray &method, con
 bool FakeAlpacaRest::authorized(const QHttpServerRequest &request, bool brokerApi) const
 {
     if (brokerApi) {
-        const QByteArray expected =
-            "Basic " + (m_broker.keyId + u':' + m_broker.secret).toUtf8().toBase64();
+        const QByteArray expected = "Basic " + (m_broker.keyId + u':' + m_broker.secret).toUtf8().toBase64();
         return request.value(QByteArrayLiteral("Authorization")) == expected;
     }
-    return request.value(QByteArrayLiteral("APCA-API-KEY-ID")) == m_trading.keyId.toUtf8()
-        && request.value(QByteArrayLiteral("APCA-API-SECRET-KEY")) == m_trading.secret.toUtf8();
+    return request.value(QByteArrayLiteral("APCA-API-KEY-ID")) == m_trading.keyId.toUtf8() &&
+           request.value(QByteArrayLiteral("APCA-API-SECRET-KEY")) == m_trading.secret.toUtf8();
 }
 
 void FakeAlpacaRest::dispatch(const QHttpServerRequest &request, QHttpServerResponder &&responder)
@@ -182,10 +189,11 @@ void FakeAlpacaRest::dispatch(const QHttpServerRequest &request, QHttpServerResp
 void FakeAlpacaRest::write(const Reply &reply, QHttpServerResponder &&responder, const FakeFault *fault)
 {
     const auto status = QHttpServerResponse::StatusCode(reply.status);
-    QHttpServerResponse response = reply.body.isUndefined()
-                                       ? QHttpServerResponse(status)
-                                       : (reply.body.isArray() ? QHttpServerResponse(reply.body.toArray(), status)
-                                                               : QHttpServerResponse(reply.body.toObject(), status));
+    QHttpServerResponse response =
+        reply.body.isUndefined()
+            ? QHttpServerResponse(status)
+            : (reply.body.isArray() ? QHttpServerResponse(reply.body.toArray(), status)
+                                    : QHttpServerResponse(reply.body.toObject(), status));
     const qint64 now = QDateTime::currentSecsSinceEpoch();
     const qint64 windowEnd = now - now % 60 + 60;
     m_rateLimitRemaining = m_rateLimitRemaining > 0 ? m_rateLimitRemaining - 1 : kRateLimit;
@@ -210,8 +218,8 @@ void FakeAlpacaRest::scheduleTransfer(const QString &accountId, const Reply &cre
                        [this, accountId, transferId] { m_book.completeTransfer(accountId, transferId); });
 }
 
-FakeAlpacaRest::Reply FakeAlpacaRest::route(const QByteArray &method, const QString &path, const QUrlQuery &query,
-                                            const QByteArray &rawBody)
+FakeAlpacaRest::Reply FakeAlpacaRest::route(const QByteArray &method, const QString &path,
+                                            const QUrlQuery &query, const QByteArray &rawBody)
 {
     QJsonObject body;
     if (method == "POST" || method == "PATCH") {

@@ -65,7 +65,8 @@ public:
     void clearFaults() { m_faults.clear(); }
 
     [[nodiscard]] const QList<RecordedRequest> &requests() const { return m_requests; }
-    [[nodiscard]] QList<RecordedRequest> requests(const QByteArray &method, const QString &pathContains) const;
+    [[nodiscard]] QList<RecordedRequest> requests(const QByteArray &method,
+                                                  const QString &pathContains) const;
     void clearRequests() { m_requests.clear(); }
 
 private:
@@ -75,9 +76,11 @@ private:
     [[nodiscard]] std::optional<FakeFault> takeFault(const QByteArray &method, const QString &path);
     [[nodiscard]] Reply route(const QByteArray &method, const QString &path, const QUrlQuery &query,
                               const QByteArray &body);
-    [[nodiscard]] Reply routeTrading(const QByteArray &method, const QString &accountId, const QStringList &rest,
-                                     const QUrlQuery &query, const QJsonObject &body);
-    [[nodiscard]] Reply routeAssets(const QByteArray &method, const QStringList &rest, const QUrlQuery &query);
+    [[nodiscard]] Reply routeTrading(const QByteArray &method, const QString &accountId,
+                                     const QStringList &rest, const QUrlQuery &query,
+                                     const QJsonObject &body);
+    [[nodiscard]] Reply routeAssets(const QByteArray &method, const QStringList &rest,
+                                    const QUrlQuery &query);
     [[nodiscard]] bool authorized(const QHttpServerRequest &request, bool brokerApi) const;
     void write(const Reply &reply, QHttpServerResponder &&responder, const FakeFault *fault = nullptr);
     void scheduleTransfer(const QString &accountId, const Reply &created);

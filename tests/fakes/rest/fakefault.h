@@ -17,9 +17,9 @@ struct FakeFault
     };
     Kind kind = Kind::Respond;
     int status = 500;
-    QJsonValue body;            // null: {"code": …, "message": …}; may be an array or any JSON
-    QByteArray rawBody;         // non-empty: sent as text/html instead of `body` (a proxy's error page)
-    int retryAfterSeconds = -1; // ≥ 0: Retry-After header
+    QJsonValue body;                // null: {"code": …, "message": …}; may be an array or any JSON
+    QByteArray rawBody;             // non-empty: sent as text/html instead of `body` (a proxy's error page)
+    int retryAfterSeconds = -1;     // ≥ 0: Retry-After header
     int rateLimitResetSeconds = -1; // ≥ 0: X-RateLimit-Reset = now + this
     int delayMs = 0;
     QString pathContains;

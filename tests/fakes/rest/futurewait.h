@@ -6,8 +6,7 @@
 namespace clera::fake {
 
 // Spins the event loop (like QTRY_*) until the future finishes; false on timeout.
-template<typename T>
-[[nodiscard]] bool waitFor(const QFuture<T> &future, int timeoutMs = 10'000)
+template <typename T> [[nodiscard]] bool waitFor(const QFuture<T> &future, int timeoutMs = 10'000)
 {
     return QTest::qWaitFor([&future] { return future.isFinished(); }, timeoutMs);
 }
