@@ -231,12 +231,16 @@ void AlpacaStream::onTextMessage(const QString &text)
         qCWarning(lcMarketData).noquote() << "malformed stream message:" << problem;
 
     QList<Tick> batch;
+    QStringList firstTrades;
     for (const StreamMessage &m : frame.messages) {
         switch (m.kind) {
         case StreamMessage::Kind::Trade:
             if (!m_wanted.contains(m.symbol))
                 break;
-            m_traded.insert(m.symbol);
+            if (!m_traded.contains(m.symbol)) {
+                m_traded.insert(m.symbol);
+                firstTrades.append(m.symbol);
+            }
             m_lastPrice.insert(m.symbol, m.price);
             batch.append(Tick{m.symbol, m.price, m.time});
             break;
@@ -264,6 +268,9 @@ void AlpacaStream::onTextMessage(const QString &text)
         m_note = u"ignored a malformed message"_s;
         updateLiveStatus();
     }
+    // Quotes only stood in until the first trade; they are the bulk of the traffic.
+    if (m_options.quotes && m_phase == Phase::Authenticated)
+        dropQuotes(firstTrades);
     if (!batch.isEmpty())
         Q_EMIT ticks(batch);
 }
@@ -332,8 +339,24 @@ void AlpacaStream::sendSubscription(bool subscribe, const QStringList &symbols)
         return;
     for (qsizetype i = 0; i < symbols.size(); i += m_options.batchSize) {
         const QStringList batch = symbols.mid(i, m_options.batchSize);
+        QStringList quotes;
+        if (m_options.quotes) {
+            for (const QString &s : batch) {
+                if (!subscribe || !m_traded.contains(s))
+                    quotes.append(s);
+            }
+        }
+        m_socket->sendTextMessage(QString::fromUtf8(streamSubscriptionMessage(subscribe, batch, quotes)));
+    }
+}
+
+void AlpacaStream::dropQuotes(const QStringList &symbols)
+{
+    if (!m_socket || symbols.isEmpty())
+        return;
+    for (qsizetype i = 0; i < symbols.size(); i += m_options.batchSize) {
         m_socket->sendTextMessage(
-            QString::fromUtf8(streamSubscriptionMessage(subscribe, batch, m_options.quotes)));
+            QString::fromUtf8(streamSubscriptionMessage(false, {}, symbols.mid(i, m_options.batchSize))));
     }
 }
 

@@ -83,6 +83,7 @@ private:
     void handleControl(const StreamMessage &m);
     void handleError(int code, const QString &text);
     void sendSubscription(bool subscribe, const QStringList &symbols);
+    void dropQuotes(const QStringList &symbols);
     void closeSocket();
     void retryLater(const QString &reason);
     void fail(const QString &reason);

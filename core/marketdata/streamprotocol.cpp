@@ -150,12 +150,13 @@ QByteArray streamAuthMessage(const QString &key, const QString &secret)
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
 }
 
-QByteArray streamSubscriptionMessage(bool subscribe, const QStringList &symbols, bool withQuotes)
+QByteArray streamSubscriptionMessage(bool subscribe, const QStringList &trades, const QStringList &quotes)
 {
-    QJsonObject o{{"action"_L1, subscribe ? u"subscribe"_s : u"unsubscribe"_s},
-                  {"trades"_L1, toJsonArray(symbols)}};
-    if (withQuotes)
-        o.insert("quotes"_L1, toJsonArray(symbols));
+    QJsonObject o{{"action"_L1, subscribe ? u"subscribe"_s : u"unsubscribe"_s}};
+    if (!trades.isEmpty())
+        o.insert("trades"_L1, toJsonArray(trades));
+    if (!quotes.isEmpty())
+        o.insert("quotes"_L1, toJsonArray(quotes));
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
 }
 

@@ -40,9 +40,9 @@ struct StreamFrame
 [[nodiscard]] StreamFrame parseStreamFrame(const QByteArray &text);
 
 [[nodiscard]] QByteArray streamAuthMessage(const QString &key, const QString &secret);
-// {"action":"subscribe"|"unsubscribe","trades":[…]} plus "quotes" when withQuotes.
-[[nodiscard]] QByteArray streamSubscriptionMessage(bool subscribe, const QStringList &symbols,
-                                                   bool withQuotes);
+// {"action":"subscribe"|"unsubscribe","trades":[…],"quotes":[…]}; an empty list is left out.
+[[nodiscard]] QByteArray streamSubscriptionMessage(bool subscribe, const QStringList &trades,
+                                                   const QStringList &quotes);
 
 // A one-line explanation of a documented stream error code ("auth failed", …), empty when unknown.
 [[nodiscard]] QString streamErrorDescription(int code);

@@ -428,12 +428,24 @@ private Q_SLOTS:
         QCOMPARE(stream->lastPrice(u"AAPL"_s), dec(u"100.155"_s));
         m_fake->publishTrades({{u"AAPL"_s, dec(u"100.12"_s), t}});
         QTRY_COMPARE(rec.batches.size(), 2);
-        m_fake->publishQuote(u"AAPL"_s, dec(u"101"_s), dec(u"101.2"_s), t);
-        m_fake->publishQuote(u"MSFT"_s, dec(u"0"_s), dec(u"402"_s), t); // one-sided: no midpoint
+        // Quotes for a traded symbol are dropped upstream, and ignored if still in flight.
+        QTRY_COMPARE(m_fake->subscribedQuotes(), QStringList{u"MSFT"_s});
+        QCOMPARE(m_fake->subscribedTrades(), kAaplMsft);
+        m_fake->publishRaw(
+            u"[{\"T\":\"q\",\"S\":\"AAPL\",\"bp\":101,\"ap\":101.2,\"t\":\"2026-01-06T15:01:02Z\"},"
+            "{\"T\":\"q\",\"S\":\"MSFT\",\"bp\":0,\"ap\":402,\"t\":\"2026-01-06T15:01:02Z\"}]"_s);
         m_fake->publishTrades({{u"MSFT"_s, dec(u"401"_s), t}});
         QTRY_COMPARE(rec.batches.size(), 3);
         QCOMPARE(render(rec.batches.last()), QStringList{u"MSFT=401"_s});
         QCOMPARE(stream->lastPrice(u"AAPL"_s), dec(u"100.12"_s));
+        QTRY_COMPARE(m_fake->subscribedQuotes(), QStringList{});
+
+        // After a reconnect only symbols that never traded get quotes again.
+        stream->subscribe({u"TSLA"_s});
+        m_fake->dropAll();
+        QTRY_COMPARE(stream->connectAttempts(), 2);
+        QTRY_COMPARE(m_fake->subscribedTrades(), (QStringList{u"AAPL"_s, u"MSFT"_s, u"TSLA"_s}));
+        QTRY_COMPARE(m_fake->subscribedQuotes(), QStringList{u"TSLA"_s});
     }
 
     void malformedFramesAreIgnored()
