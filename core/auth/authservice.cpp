@@ -61,7 +61,8 @@ std::optional<AuthError> AuthService::rateLimited(RateLimiter &limiter, const QS
     const auto wait = consume ? limiter.tryAcquire(key) : limiter.retryAfter(key);
     if (!wait)
         return std::nullopt;
-    return AuthError(AuthError::Kind::RateLimited, u"too many attempts; try again later"_s, ceilSeconds(*wait));
+    return AuthError(AuthError::Kind::RateLimited, u"too many attempts; try again later"_s,
+                     ceilSeconds(*wait));
 }
 
 void AuthService::audit(const QString &actor, const QString &action, const QString &subject,
@@ -100,7 +101,8 @@ void AuthService::recordSignInFailure(const QString &accountKey, const ClientInf
 }
 
 Expected<AuthSession, StoreError> AuthService::startSession(const UserRecord &user, const QString &familyId,
-                                                            const ClientInfo &client, const QString &replacing)
+                                                            const ClientInfo &client,
+                                                            const QString &replacing)
 {
     const QDateTime at = now();
     const QString token = OpaqueToken::generate();
@@ -118,7 +120,8 @@ Expected<AuthSession, StoreError> AuthService::startSession(const UserRecord &us
         if (!marked)
             return unexpected(marked.error());
         if (!*marked)
-            return unexpected(StoreError{StoreError::Kind::Conflict, u"the session was rotated concurrently"_s});
+            return unexpected(
+                StoreError{StoreError::Kind::Conflict, u"the session was rotated concurrently"_s});
     }
     if (auto created = m_sessions.create(s); !created)
         return unexpected(created.error());
@@ -143,27 +146,31 @@ Expected<Done, StoreError> AuthService::issueEmailToken(const UserRecord &user, 
     auto stored = m_db.transaction([&]() -> Expected<Done, StoreError> {
         if (auto old = m_emailTokens.invalidateAll(user.id, purpose, at); !old)
             return unexpected(old.error());
-        return m_emailTokens.create(
-            {newId(), user.id, purpose, OpaqueToken::hashOf(token), at, at.addSecs(ttl.count()), std::nullopt});
+        return m_emailTokens.create({newId(), user.id, purpose, OpaqueToken::hashOf(token), at,
+                                     at.addSecs(ttl.count()), std::nullopt});
     });
     if (!stored)
         return stored;
-    const QString link = m_policy.linkBase + (verify ? u"/verify-email?token="_s : u"/reset-password?token="_s) + token;
+    const QString link =
+        m_policy.linkBase + (verify ? u"/verify-email?token="_s : u"/reset-password?token="_s) + token;
     MailMessage mail;
     mail.to = user.email;
     if (verify) {
         mail.subject = u"Confirm your email address for Clera"_s;
-        mail.body = u"Welcome to Clera.\n\nConfirm your email address by opening this link:\n\n%1\n\n"
-                    "or by entering this code: %2\n\nIt expires in %3. If you did not sign up, ignore this mail.\n"_s
-                        .arg(link, token, describeTtl(ttl));
+        mail.body =
+            u"Welcome to Clera.\n\nConfirm your email address by opening this link:\n\n%1\n\n"
+            "or by entering this code: %2\n\nIt expires in %3. If you did not sign up, ignore this mail.\n"_s
+                .arg(link, token, describeTtl(ttl));
     } else {
         mail.subject = u"Reset your Clera password"_s;
-        mail.body = u"Someone asked to reset the password of your Clera account.\n\nChoose a new password here:\n\n"
-                    "%1\n\nor with this code: %2\n\nIt expires in %3 and works once. If it was not you, ignore "
-                    "this mail: your password stays as it is.\n"_s.arg(link, token, describeTtl(ttl));
+        mail.body =
+            u"Someone asked to reset the password of your Clera account.\n\nChoose a new password here:\n\n"
+            "%1\n\nor with this code: %2\n\nIt expires in %3 and works once. If it was not you, ignore "
+            "this mail: your password stays as it is.\n"_s.arg(link, token, describeTtl(ttl));
     }
     if (auto sent = m_mailer.send(mail); !sent)
-        return unexpected(StoreError{StoreError::Kind::Unavailable, u"mail not sent: "_s + sent.error().message});
+        return unexpected(
+            StoreError{StoreError::Kind::Unavailable, u"mail not sent: "_s + sent.error().message});
     return Done{};
 }
 
@@ -199,10 +206,11 @@ Expected<Done, AuthError> AuthService::signUp(const QString &email, const QStrin
     if (!created) {
         audit(kAnonymous, u"auth.sign_up"_s, QString(), client, u"denied"_s,
               QJsonObject{{u"email"_s, UserRepository::emailKey(email)}, {u"reason"_s, u"email_taken"_s}});
-        MailMessage notice{email.trimmed(), u"Someone tried to sign up to Clera with your address"_s,
-                           u"Someone, maybe you, tried to create a Clera account with this address, which already "
-                           "has one.\n\nIf it was you, sign in, or reset your password if you forgot it. If not, you "
-                           "can ignore this mail.\n"_s};
+        MailMessage notice{
+            email.trimmed(), u"Someone tried to sign up to Clera with your address"_s,
+            u"Someone, maybe you, tried to create a Clera account with this address, which already "
+            "has one.\n\nIf it was you, sign in, or reset your password if you forgot it. If not, you "
+            "can ignore this mail.\n"_s};
         if (auto sent = m_mailer.send(notice); !sent)
             qCWarning(lcAuth) << "cannot send a sign-up notice:" << sent.error().message;
         return Done{};
@@ -219,7 +227,8 @@ Expected<AuthSession, AuthError> AuthService::signIn(const QString &email, const
 {
     const QString accountKey = UserRepository::emailKey(email);
     const QJsonObject details{{u"email"_s, accountKey}};
-    for (auto [limiter, key] : {std::pair{&m_signInByAccount, accountKey}, std::pair{&m_signInByAddress, client.ip}}) {
+    for (auto [limiter, key] :
+         {std::pair{&m_signInByAccount, accountKey}, std::pair{&m_signInByAddress, client.ip}}) {
         if (auto limited = rateLimited(*limiter, key, false)) {
             audit(kAnonymous, u"auth.sign_in"_s, QString(), client, u"denied"_s,
                   QJsonObject{{u"email"_s, accountKey}, {u"reason"_s, u"rate_limited"_s}});
@@ -270,7 +279,8 @@ Expected<AuthSession, AuthError> AuthService::refresh(const QString &refreshToke
     if (!found)
         return unexpected(AuthError(found.error()));
     if (!found->has_value()) {
-        audit(kAnonymous, u"auth.refresh"_s, QString(), client, u"denied"_s, {{u"reason"_s, u"unknown_token"_s}});
+        audit(kAnonymous, u"auth.refresh"_s, QString(), client, u"denied"_s,
+              {{u"reason"_s, u"unknown_token"_s}});
         return unexpected(invalid);
     }
     const SessionRecord old = **found;
@@ -300,7 +310,8 @@ Expected<AuthSession, AuthError> AuthService::refresh(const QString &refreshToke
         auto s = startSession(**user, old.familyId, client, old.id);
         if (!s)
             return s;
-        if (auto logged = auditInTransaction(old.userId, u"auth.refresh"_s, client, {{u"family_id"_s, old.familyId}});
+        if (auto logged =
+                auditInTransaction(old.userId, u"auth.refresh"_s, client, {{u"family_id"_s, old.familyId}});
             !logged)
             return unexpected(logged.error());
         return s;
@@ -342,7 +353,8 @@ Expected<int, AuthError> AuthService::signOutEverywhere(const QString &userId, c
 }
 
 Expected<AuthSession, AuthError> AuthService::changePassword(const QString &userId, const QString &current,
-                                                             const QString &replacement, const ClientInfo &client)
+                                                             const QString &replacement,
+                                                             const ClientInfo &client)
 {
     const auto found = m_users.findById(userId);
     if (!found)
@@ -376,7 +388,8 @@ Expected<AuthSession, AuthError> AuthService::changePassword(const QString &user
         auto s = startSession(user, newId(), client);
         if (!s)
             return s;
-        if (auto logged = auditInTransaction(userId, u"auth.password_change"_s, client, {{u"revoked"_s, *revoked}});
+        if (auto logged =
+                auditInTransaction(userId, u"auth.password_change"_s, client, {{u"revoked"_s, *revoked}});
             !logged)
             return unexpected(logged.error());
         return s;
@@ -386,7 +399,8 @@ Expected<AuthSession, AuthError> AuthService::changePassword(const QString &user
     return std::move(session).value();
 }
 
-Expected<Done, AuthError> AuthService::requestEmailVerification(const QString &userId, const ClientInfo &client)
+Expected<Done, AuthError> AuthService::requestEmailVerification(const QString &userId,
+                                                                const ClientInfo &client)
 {
     const auto found = m_users.findById(userId);
     if (!found)
@@ -441,7 +455,8 @@ Expected<Done, AuthError> AuthService::requestPasswordReset(const QString &email
 {
     const QString accountKey = UserRepository::emailKey(email);
     // Both limits count unknown addresses too, so being limited says nothing about an account.
-    for (auto [limiter, key] : {std::pair{&m_resetByAccount, accountKey}, std::pair{&m_resetByAddress, client.ip}}) {
+    for (auto [limiter, key] :
+         {std::pair{&m_resetByAccount, accountKey}, std::pair{&m_resetByAddress, client.ip}}) {
         if (auto limited = rateLimited(*limiter, key, true)) {
             audit(kAnonymous, u"auth.password_reset_request"_s, QString(), client, u"denied"_s,
                   {{u"email"_s, accountKey}, {u"reason"_s, u"rate_limited"_s}});
@@ -455,13 +470,15 @@ Expected<Done, AuthError> AuthService::requestPasswordReset(const QString &email
         return unexpected(AuthError(found.error()));
     if (!found->has_value() || (*found)->disabled) {
         audit(kAnonymous, u"auth.password_reset_request"_s, QString(), client, u"denied"_s,
-              {{u"email"_s, accountKey}, {u"reason"_s, found->has_value() ? u"disabled"_s : u"unknown_email"_s}});
+              {{u"email"_s, accountKey},
+               {u"reason"_s, found->has_value() ? u"disabled"_s : u"unknown_email"_s}});
         return Done{};
     }
     const UserRecord &user = **found;
     if (auto mailed = issueEmailToken(user, EmailTokenPurpose::ResetPassword); !mailed) {
         qCWarning(lcAuth) << "reset mail failed:" << mailed.error().message;
-        audit(kAnonymous, u"auth.password_reset_request"_s, user.id, client, u"error"_s, {{u"email"_s, accountKey}});
+        audit(kAnonymous, u"auth.password_reset_request"_s, user.id, client, u"error"_s,
+              {{u"email"_s, accountKey}});
         return Done{};
     }
     audit(kAnonymous, u"auth.password_reset_request"_s, user.id, client, u"ok"_s, {{u"email"_s, accountKey}});
@@ -509,7 +526,8 @@ Expected<Done, AuthError> AuthService::completePasswordReset(const QString &toke
             return unexpected(revoked.error());
         if (auto old = m_emailTokens.invalidateAll(record.userId, EmailTokenPurpose::ResetPassword, at); !old)
             return unexpected(old.error());
-        if (auto logged = auditInTransaction(record.userId, u"auth.password_reset"_s, client, {{u"revoked"_s, *revoked}});
+        if (auto logged = auditInTransaction(record.userId, u"auth.password_reset"_s, client,
+                                             {{u"revoked"_s, *revoked}});
             !logged)
             return unexpected(logged.error());
         return true;

@@ -75,38 +75,46 @@ public:
                                                    const ClientInfo &client);
     [[nodiscard]] Expected<AuthSession, AuthError> signIn(const QString &email, const QString &password,
                                                           const ClientInfo &client);
-    [[nodiscard]] Expected<AuthSession, AuthError> refresh(const QString &refreshToken, const ClientInfo &client);
+    [[nodiscard]] Expected<AuthSession, AuthError> refresh(const QString &refreshToken,
+                                                           const ClientInfo &client);
     // Ends the device's session family. Unknown tokens are fine (idempotent).
     [[nodiscard]] Expected<Done, AuthError> signOut(const QString &refreshToken, const ClientInfo &client);
     // Revokes every session of the user; returns how many were active.
     [[nodiscard]] Expected<int, AuthError> signOutEverywhere(const QString &userId, const ClientInfo &client);
     // Revokes every session and returns a fresh one for the caller.
-    [[nodiscard]] Expected<AuthSession, AuthError> changePassword(const QString &userId, const QString &current,
+    [[nodiscard]] Expected<AuthSession, AuthError> changePassword(const QString &userId,
+                                                                  const QString &current,
                                                                   const QString &replacement,
                                                                   const ClientInfo &client);
 
-    [[nodiscard]] Expected<Done, AuthError> requestEmailVerification(const QString &userId, const ClientInfo &client);
+    [[nodiscard]] Expected<Done, AuthError> requestEmailVerification(const QString &userId,
+                                                                     const ClientInfo &client);
     [[nodiscard]] Expected<Done, AuthError> verifyEmail(const QString &token, const ClientInfo &client);
     // Always succeeds (unless rate-limited): "if the address has an account, a mail was sent".
-    [[nodiscard]] Expected<Done, AuthError> requestPasswordReset(const QString &email, const ClientInfo &client);
+    [[nodiscard]] Expected<Done, AuthError> requestPasswordReset(const QString &email,
+                                                                 const ClientInfo &client);
     // Sets the password, marks the email verified and revokes every session.
-    [[nodiscard]] Expected<Done, AuthError> completePasswordReset(const QString &token, const QString &password,
-                                                                  const ClientInfo &client);
+    [[nodiscard]] Expected<Done, AuthError>
+    completePasswordReset(const QString &token, const QString &password, const ClientInfo &client);
 
     [[nodiscard]] Expected<TokenClaims, JwtError> verifyAccessToken(QStringView token) const;
     [[nodiscard]] const AuthPolicy &policy() const { return m_policy; }
 
 private:
     [[nodiscard]] QDateTime now() const;
-    [[nodiscard]] std::optional<AuthError> rateLimited(RateLimiter &limiter, const QString &key, bool consume);
+    [[nodiscard]] std::optional<AuthError> rateLimited(RateLimiter &limiter, const QString &key,
+                                                       bool consume);
     void audit(const QString &actor, const QString &action, const QString &subject, const ClientInfo &client,
                const QString &result, QJsonObject details = {});
     [[nodiscard]] Expected<Done, StoreError> auditInTransaction(const QString &actor, const QString &action,
-                                                                const ClientInfo &client, QJsonObject details = {});
-    [[nodiscard]] Expected<AuthSession, StoreError> startSession(const UserRecord &user, const QString &familyId,
+                                                                const ClientInfo &client,
+                                                                QJsonObject details = {});
+    [[nodiscard]] Expected<AuthSession, StoreError> startSession(const UserRecord &user,
+                                                                 const QString &familyId,
                                                                  const ClientInfo &client,
                                                                  const QString &replacing = {});
-    [[nodiscard]] Expected<Done, StoreError> issueEmailToken(const UserRecord &user, EmailTokenPurpose purpose);
+    [[nodiscard]] Expected<Done, StoreError> issueEmailToken(const UserRecord &user,
+                                                             EmailTokenPurpose purpose);
     void recordSignInFailure(const QString &accountKey, const ClientInfo &client);
     [[nodiscard]] const QString &dummyHash();
 

@@ -15,7 +15,8 @@ QString OpaqueToken::generate()
     Q_UNUSED(ready);
     QByteArray bytes(kBytes, Qt::Uninitialized);
     randombytes_buf(bytes.data(), size_t(bytes.size()));
-    return QString::fromLatin1(bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+    return QString::fromLatin1(
+        bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
 }
 
 QString OpaqueToken::hashOf(QStringView token)

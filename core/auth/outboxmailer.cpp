@@ -29,7 +29,9 @@ QString encodeHeader(const QString &value)
 
 } // namespace
 
-OutboxMailer::OutboxMailer(QString folder, QString from) : m_folder(std::move(folder)), m_from(std::move(from)) {}
+OutboxMailer::OutboxMailer(QString folder, QString from)
+    : m_folder(std::move(folder)), m_from(std::move(from))
+{}
 
 QString OutboxMailer::describe() const
 {
@@ -51,18 +53,21 @@ Expected<std::monostate, MailError> OutboxMailer::send(const MailMessage &messag
     const QString name = now.toString(u"yyyyMMdd-HHmmss-zzz"_s) + u'-' + id.left(8) + u".eml"_s;
     QFile file(dir.filePath(name));
     if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly, QFile::ReadOwner | QFile::WriteOwner))
-        return unexpected(MailError{u"cannot write into the outbox %1: %2"_s.arg(m_folder, file.errorString())});
+        return unexpected(
+            MailError{u"cannot write into the outbox %1: %2"_s.arg(m_folder, file.errorString())});
     QString body = message.body;
     body.replace(u"\r\n"_s, u"\n"_s).replace(u'\n', u"\r\n"_s);
-    const QString text = u"From: "_s + m_from + u"\r\nTo: "_s + message.to + u"\r\nSubject: "_s +
-                         encodeHeader(message.subject) + u"\r\nDate: "_s +
-                         QLocale::c().toString(now, u"ddd, dd MMM yyyy HH:mm:ss +0000"_s) +
-                         u"\r\nMessage-ID: <"_s + id + u"@clera.invalid>\r\nMIME-Version: 1.0\r\n"
-                         "Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"_s +
-                         body + u"\r\n"_s;
+    const QString text =
+        u"From: "_s + m_from + u"\r\nTo: "_s + message.to + u"\r\nSubject: "_s +
+        encodeHeader(message.subject) + u"\r\nDate: "_s +
+        QLocale::c().toString(now, u"ddd, dd MMM yyyy HH:mm:ss +0000"_s) + u"\r\nMessage-ID: <"_s + id +
+        u"@clera.invalid>\r\nMIME-Version: 1.0\r\n"
+        "Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"_s +
+        body + u"\r\n"_s;
     const QByteArray bytes = text.toUtf8();
     if (file.write(bytes) != bytes.size() || !file.flush())
-        return unexpected(MailError{u"cannot write into the outbox %1: %2"_s.arg(m_folder, file.errorString())});
+        return unexpected(
+            MailError{u"cannot write into the outbox %1: %2"_s.arg(m_folder, file.errorString())});
     return std::monostate{};
 }
 

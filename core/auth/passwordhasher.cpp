@@ -14,14 +14,16 @@ Expected<PasswordHasher, PasswordHashError> PasswordHasher::create(PasswordCost 
         return unexpected(PasswordHashError{PasswordHashError::Kind::BelowMinimum,
                                             u"Argon2id cost below the minimum (m = 19 MiB, t = 2)"_s});
     if (cost.opsLimit > crypto_pwhash_OPSLIMIT_MAX || cost.memLimitBytes > crypto_pwhash_MEMLIMIT_MAX)
-        return unexpected(PasswordHashError{PasswordHashError::Kind::Unavailable, u"Argon2id cost too high"_s});
+        return unexpected(
+            PasswordHashError{PasswordHashError::Kind::Unavailable, u"Argon2id cost too high"_s});
     return PasswordHasher(cost);
 }
 
 Expected<QString, PasswordHashError> PasswordHasher::hash(const QString &password) const
 {
     if (!ensureSodium())
-        return unexpected(PasswordHashError{PasswordHashError::Kind::Unavailable, u"libsodium cannot start"_s});
+        return unexpected(
+            PasswordHashError{PasswordHashError::Kind::Unavailable, u"libsodium cannot start"_s});
     QByteArray utf8 = password.toUtf8();
     char out[crypto_pwhash_STRBYTES];
     const int rc = crypto_pwhash_str_alg(out, utf8.constData(), static_cast<unsigned long long>(utf8.size()),

@@ -24,7 +24,8 @@ std::optional<QString> SignUpRules::checkPassword(const QString &password, const
         return u"the password must be at least %1 characters long"_s.arg(kMinPasswordLength);
     if (codePoints.size() > kMaxPasswordLength)
         return u"the password must be at most %1 characters long"_s.arg(kMaxPasswordLength);
-    if (std::all_of(codePoints.begin(), codePoints.end(), [&](char32_t c) { return c == codePoints.first(); }))
+    if (std::all_of(codePoints.begin(), codePoints.end(),
+                    [&](char32_t c) { return c == codePoints.first(); }))
         return u"the password must not be one character repeated"_s;
     if (!email.isEmpty() && password.trimmed().compare(email.trimmed(), Qt::CaseInsensitive) == 0)
         return u"the password must not be the email address"_s;

@@ -17,7 +17,8 @@ public:
     static constexpr int kMaxEmailLength = 254;
 
     [[nodiscard]] static std::optional<QString> checkEmail(const QString &email);
-    [[nodiscard]] static std::optional<QString> checkPassword(const QString &password, const QString &email = {});
+    [[nodiscard]] static std::optional<QString> checkPassword(const QString &password,
+                                                              const QString &email = {});
 };
 
 } // namespace clera

@@ -13,7 +13,8 @@ namespace clera {
 Expected<qint64, StoreError> AuditLog::append(const AuditEntry &e)
 {
     if (e.actor.isEmpty() || e.action.isEmpty() || e.result.isEmpty())
-        return unexpected(StoreError{StoreError::Kind::Invalid, u"an audit entry needs actor, action and result"_s});
+        return unexpected(
+            StoreError{StoreError::Kind::Invalid, u"an audit entry needs actor, action and result"_s});
     const QDateTime at = e.at.isValid() ? e.at : QDateTime::currentDateTimeUtc();
     auto q = m_db.exec(u"INSERT INTO audit_log (at, actor, action, subject, ip, result, details) "
                        "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id"_s,
@@ -43,9 +44,9 @@ Expected<QList<AuditEntry>, StoreError> AuditLog::query(const AuditFilter &f) co
     if (f.beforeId > 0)
         add(u"id < ?"_s, f.beforeId);
     binds.append(qBound(1, f.limit, 1000));
-    const QString sql = u"SELECT id, at, actor, action, subject, ip, result, details FROM audit_log%1 "
-                        "ORDER BY id DESC LIMIT ?"_s.arg(where.isEmpty() ? QString()
-                                                                         : u" WHERE "_s + where.join(u" AND "_s));
+    const QString sql =
+        u"SELECT id, at, actor, action, subject, ip, result, details FROM audit_log%1 "
+        "ORDER BY id DESC LIMIT ?"_s.arg(where.isEmpty() ? QString() : u" WHERE "_s + where.join(u" AND "_s));
     auto q = m_db.exec(sql, binds);
     if (!q)
         return unexpected(q.error());

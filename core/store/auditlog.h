@@ -22,7 +22,7 @@ struct AuditEntry
     QString action;  // e.g. "auth.sign_in"
     QString subject; // the user or object acted upon
     QString ip;
-    QString result;  // "ok" | "denied" | "error"
+    QString result; // "ok" | "denied" | "error"
     QJsonObject details;
 };
 

@@ -3,9 +3,11 @@
 #include <QAtomicInteger>
 #include <QDateTime>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QLoggingCategory>
 #include <QSqlError>
+#include <QThread>
 
 using namespace Qt::StringLiterals;
 
@@ -68,7 +70,8 @@ Expected<Done, StoreError> Database::connect(const DatabaseUrl &url)
 {
     if (m_engine == Engine::Sqlite) {
         if (!QSqlDatabase::isDriverAvailable(u"QSQLITE"_s))
-            return failure(StoreError::Kind::Unavailable, u"the Qt SQLite driver (QSQLITE) is not installed"_s);
+            return failure(StoreError::Kind::Unavailable,
+                           u"the Qt SQLite driver (QSQLITE) is not installed"_s);
         const QFileInfo file(url.path);
         if (!QDir().mkpath(file.absolutePath()))
             return failure(StoreError::Kind::Unavailable, u"cannot create the folder of %1"_s.arg(url.path));
@@ -91,13 +94,25 @@ Expected<Done, StoreError> Database::connect(const DatabaseUrl &url)
     if (!m_db.open())
         return failure(StoreError::Kind::Unavailable,
                        u"cannot open %1: %2"_s.arg(m_description, m_db.lastError().text()));
+    if (m_engine == Engine::Sqlite)
+        QFile::setPermissions(url.path, QFile::ReadOwner | QFile::WriteOwner);
     const QStringList setup = m_engine == Engine::Sqlite
                                   ? QStringList{u"PRAGMA foreign_keys = ON"_s, u"PRAGMA journal_mode = WAL"_s,
                                                 u"PRAGMA synchronous = NORMAL"_s}
                                   : QStringList{u"SET client_min_messages = warning"_s};
     for (const QString &statement : setup) {
         QSqlQuery q(m_db);
-        if (!q.exec(statement))
+        // Switching a new SQLite file to WAL needs an exclusive lock, and SQLite reports BUSY at once
+        // (without its busy handler) while another connection creates the same file; the race lasts
+        // only for that first creation, so wait it out here, bounded like the busy timeout.
+        bool ok = q.exec(statement);
+        for (int attempt = 0;
+             !ok && m_engine == Engine::Sqlite && attempt < 250 && q.lastError().nativeErrorCode() == u"5";
+             ++attempt) {
+            QThread::msleep(20);
+            ok = q.exec(statement);
+        }
+        if (!ok)
             return failure(StoreError::Kind::Unavailable,
                            u"cannot configure %1: %2"_s.arg(m_description, q.lastError().text()));
     }
@@ -205,8 +220,24 @@ Expected<int, StoreError> Database::schemaVersion() const
 
 Expected<Done, StoreError> Database::migrate(const QList<Migration> &migrations)
 {
-    if (auto created = exec(u"CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY NOT NULL, "
-                            "name TEXT NOT NULL, applied_at TEXT NOT NULL)"_s);
+    if (m_engine != Engine::Postgres)
+        return migrateLocked(migrations);
+    // CREATE TABLE IF NOT EXISTS is not safe against a concurrent twin on PostgreSQL: serialize whole
+    // migration runs of every process on this database with a session advisory lock.
+    constexpr qint64 kMigrationLock = 0x636c657261; // "clera"
+    if (auto locked = exec(u"SELECT pg_advisory_lock(%1)"_s.arg(kMigrationLock)); !locked)
+        return failure(StoreError::Kind::Migration, locked.error().message);
+    auto result = migrateLocked(migrations);
+    if (auto unlocked = exec(u"SELECT pg_advisory_unlock(%1)"_s.arg(kMigrationLock)); !unlocked)
+        qCWarning(lcDatabase) << "cannot release the migration lock:" << unlocked.error().message;
+    return result;
+}
+
+Expected<Done, StoreError> Database::migrateLocked(const QList<Migration> &migrations)
+{
+    if (auto created =
+            exec(u"CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY NOT NULL, "
+                 "name TEXT NOT NULL, applied_at TEXT NOT NULL)"_s);
         !created)
         return failure(StoreError::Kind::Migration, created.error().message);
     const auto applied = appliedVersions();
@@ -232,11 +263,13 @@ Expected<Done, StoreError> Database::applyStep(const Migration &step)
     const QString bigId = m_engine == Engine::Sqlite ? u"INTEGER PRIMARY KEY AUTOINCREMENT"_s
                                                      : u"BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"_s;
     auto result = transaction([&]() -> Expected<bool, StoreError> {
-        if (m_engine == Engine::Postgres) {
-            // Two servers starting together: the second waits here, then sees the step applied.
-            if (auto locked = exec(u"LOCK TABLE schema_migrations IN EXCLUSIVE MODE"_s); !locked)
-                return unexpected(locked.error());
-        }
+        // Two processes starting together: the second waits here for the first's commit, then sees the
+        // step applied. SQLite takes its write lock with the first writing statement, so write first.
+        const QString lock = m_engine == Engine::Postgres
+                                 ? u"LOCK TABLE schema_migrations IN EXCLUSIVE MODE"_s
+                                 : u"DELETE FROM schema_migrations WHERE 1 = 0"_s;
+        if (auto locked = exec(lock); !locked)
+            return unexpected(locked.error());
         auto already = exec(u"SELECT 1 FROM schema_migrations WHERE version = ?"_s, {step.version});
         if (!already)
             return unexpected(already.error());
@@ -250,15 +283,17 @@ Expected<Done, StoreError> Database::applyStep(const Migration &step)
             if (!q.exec(statement))
                 return unexpected(errorOf(q, u"migration %1"_s.arg(step.version)));
         }
-        if (auto recorded = exec(u"INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)"_s,
-                                 {step.version, step.name, nowText()});
+        if (auto recorded =
+                exec(u"INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)"_s,
+                     {step.version, step.name, nowText()});
             !recorded)
             return unexpected(recorded.error());
         return true;
     });
     if (!result)
-        return failure(StoreError::Kind::Migration,
-                       u"migration %1 (%2) failed: %3"_s.arg(step.version).arg(step.name, result.error().message));
+        return failure(
+            StoreError::Kind::Migration,
+            u"migration %1 (%2) failed: %3"_s.arg(step.version).arg(step.name, result.error().message));
     if (*result)
         qCInfo(lcDatabase) << "applied migration" << step.version << step.name;
     return Done{};

@@ -14,10 +14,8 @@
 
 namespace clera {
 
-template<typename>
-struct ExpectedTraits;
-template<typename T, typename E>
-struct ExpectedTraits<Expected<T, E>>
+template <typename> struct ExpectedTraits;
+template <typename T, typename E> struct ExpectedTraits<Expected<T, E>>
 {
     using Value = T;
     using Error = E;
@@ -49,15 +47,15 @@ public:
     [[nodiscard]] Expected<Done, StoreError> migrate(const QList<Migration> &migrations);
 
     // Prepares and runs `sql` with positional `?` bindings.
-    [[nodiscard]] Expected<QSqlQuery, StoreError> exec(const QString &sql, const QVariantList &binds = {}) const;
+    [[nodiscard]] Expected<QSqlQuery, StoreError> exec(const QString &sql,
+                                                       const QVariantList &binds = {}) const;
     // A failed query as a typed error (unique/foreign-key violations become Conflict).
     [[nodiscard]] StoreError errorOf(const QSqlQuery &query, const QString &what) const;
 
     // Runs `fn` (returning Expected<T, E>, with E constructible from StoreError) in a transaction:
     // committed when it returns a value, rolled back when it returns an error or throws. Nested calls
     // use savepoints, so an inner failure undoes only the inner work.
-    template<typename F>
-    auto transaction(F &&fn) -> std::invoke_result_t<F &>
+    template <typename F> auto transaction(F &&fn) -> std::invoke_result_t<F &>
     {
         using R = std::invoke_result_t<F &>;
         using E = typename ExpectedTraits<R>::Error;
@@ -90,6 +88,7 @@ private:
     [[nodiscard]] Expected<Done, StoreError> begin();
     [[nodiscard]] Expected<Done, StoreError> commit();
     void rollback();
+    [[nodiscard]] Expected<Done, StoreError> migrateLocked(const QList<Migration> &migrations);
     [[nodiscard]] Expected<Done, StoreError> applyStep(const Migration &step);
 
     Engine m_engine;

@@ -16,8 +16,8 @@ Unexpected<StoreError> invalid(const QString &message)
 
 bool looksLikeKeywordString(const QString &text)
 {
-    static const QStringList keywords = {u"host"_s, u"hostaddr"_s, u"port"_s, u"dbname"_s, u"user"_s,
-                                         u"password"_s, u"sslmode"_s, u"service"_s};
+    static const QStringList keywords = {u"host"_s, u"hostaddr"_s, u"port"_s,    u"dbname"_s,
+                                         u"user"_s, u"password"_s, u"sslmode"_s, u"service"_s};
     const QString first = text.section(u'=', 0, 0).trimmed();
     return text.contains(u'=') && keywords.contains(first);
 }

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "core/store/storeerror.h"
 #include "core/domain/expected.h"
+#include "core/store/storeerror.h"
 
 #include <QString>
 #include <QStringList>

@@ -16,17 +16,18 @@ QString toString(EmailTokenPurpose purpose)
 
 Expected<Done, StoreError> EmailTokenRepository::create(const EmailTokenRecord &t)
 {
-    auto q = m_db.exec(u"INSERT INTO email_tokens (id, user_id, purpose, token_hash, created_at, expires_at, used_at) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?)"_s,
-                       {t.id, t.userId, toString(t.purpose), t.tokenHash, toStoreTime(t.createdAt),
-                        toStoreTime(t.expiresAt), bindStoreTime(t.usedAt)});
+    auto q = m_db.exec(
+        u"INSERT INTO email_tokens (id, user_id, purpose, token_hash, created_at, expires_at, used_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)"_s,
+        {t.id, t.userId, toString(t.purpose), t.tokenHash, toStoreTime(t.createdAt), toStoreTime(t.expiresAt),
+         bindStoreTime(t.usedAt)});
     if (!q)
         return unexpected(q.error());
     return Done{};
 }
 
-Expected<std::optional<EmailTokenRecord>, StoreError> EmailTokenRepository::findByHash(const QString &hash,
-                                                                                       EmailTokenPurpose purpose) const
+Expected<std::optional<EmailTokenRecord>, StoreError>
+EmailTokenRepository::findByHash(const QString &hash, EmailTokenPurpose purpose) const
 {
     auto q = m_db.exec(u"SELECT id, user_id, token_hash, created_at, expires_at, used_at FROM email_tokens "
                        "WHERE token_hash = ? AND purpose = ?"_s,
@@ -55,11 +56,12 @@ Expected<bool, StoreError> EmailTokenRepository::consume(const QString &id, cons
     return q->numRowsAffected() == 1;
 }
 
-Expected<int, StoreError> EmailTokenRepository::invalidateAll(const QString &userId, EmailTokenPurpose purpose,
-                                                              const QDateTime &at)
+Expected<int, StoreError> EmailTokenRepository::invalidateAll(const QString &userId,
+                                                              EmailTokenPurpose purpose, const QDateTime &at)
 {
-    auto q = m_db.exec(u"UPDATE email_tokens SET used_at = ? WHERE user_id = ? AND purpose = ? AND used_at IS NULL"_s,
-                       {toStoreTime(at), userId, toString(purpose)});
+    auto q = m_db.exec(
+        u"UPDATE email_tokens SET used_at = ? WHERE user_id = ? AND purpose = ? AND used_at IS NULL"_s,
+        {toStoreTime(at), userId, toString(purpose)});
     if (!q)
         return unexpected(q.error());
     return q->numRowsAffected();

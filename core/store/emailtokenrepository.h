@@ -34,8 +34,8 @@ public:
     explicit EmailTokenRepository(Database &db) : m_db(db) {}
 
     [[nodiscard]] Expected<Done, StoreError> create(const EmailTokenRecord &token);
-    [[nodiscard]] Expected<std::optional<EmailTokenRecord>, StoreError> findByHash(const QString &hash,
-                                                                                   EmailTokenPurpose purpose) const;
+    [[nodiscard]] Expected<std::optional<EmailTokenRecord>, StoreError>
+    findByHash(const QString &hash, EmailTokenPurpose purpose) const;
     // Marks the token used if it was not; false when it already was (single use, race-free).
     [[nodiscard]] Expected<bool, StoreError> consume(const QString &id, const QDateTime &at);
     // Marks every unused token of the user for `purpose` used (a newer one supersedes them).

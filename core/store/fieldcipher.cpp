@@ -57,8 +57,8 @@ Expected<FieldCipher, CipherError> FieldCipher::fromKey(const QByteArray &key)
 
 Expected<FieldCipher, CipherError> FieldCipher::fromBase64Key(const QString &text)
 {
-    auto decoded = QByteArray::fromBase64Encoding(text.trimmed().toLatin1(),
-                                                  QByteArray::Base64Encoding | QByteArray::AbortOnBase64DecodingErrors);
+    auto decoded = QByteArray::fromBase64Encoding(
+        text.trimmed().toLatin1(), QByteArray::Base64Encoding | QByteArray::AbortOnBase64DecodingErrors);
     if (!decoded)
         return fail(CipherError::Kind::BadKey, u"the data key is not valid base64"_s);
     auto result = fromKey(*decoded);
@@ -108,11 +108,11 @@ Expected<QString, CipherError> FieldCipher::decrypt(const QString &stored, const
         return fail(CipherError::Kind::NoKey, u"no data key"_s);
     if (!stored.startsWith(kPrefix))
         return fail(CipherError::Kind::Unsupported, u"unknown encrypted value format"_s);
-    const auto decoded = QByteArray::fromBase64Encoding(stored.mid(kPrefix.size()).toLatin1(),
-                                                        QByteArray::Base64Encoding |
-                                                            QByteArray::AbortOnBase64DecodingErrors);
-    constexpr qsizetype overhead = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES +
-                                   crypto_aead_xchacha20poly1305_ietf_ABYTES;
+    const auto decoded =
+        QByteArray::fromBase64Encoding(stored.mid(kPrefix.size()).toLatin1(),
+                                       QByteArray::Base64Encoding | QByteArray::AbortOnBase64DecodingErrors);
+    constexpr qsizetype overhead =
+        crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + crypto_aead_xchacha20poly1305_ietf_ABYTES;
     if (!decoded || decoded.decoded.size() < overhead)
         return fail(CipherError::Kind::Malformed, u"malformed encrypted value"_s);
     const QByteArray ad = context.toUtf8();
@@ -121,9 +121,9 @@ Expected<QString, CipherError> FieldCipher::decrypt(const QString &stored, const
     const size_t cipherSize = size_t(decoded.decoded.size()) - crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
     QByteArray clear(decoded.decoded.size() - overhead, Qt::Uninitialized);
     unsigned long long clearSize = 0;
-    if (crypto_aead_xchacha20poly1305_ietf_decrypt(reinterpret_cast<unsigned char *>(clear.data()), &clearSize,
-                                                   nullptr, cipher, cipherSize, bytes(ad), size_t(ad.size()),
-                                                   nonce, bytes(m_key)) != 0)
+    if (crypto_aead_xchacha20poly1305_ietf_decrypt(reinterpret_cast<unsigned char *>(clear.data()),
+                                                   &clearSize, nullptr, cipher, cipherSize, bytes(ad),
+                                                   size_t(ad.size()), nonce, bytes(m_key)) != 0)
         return fail(CipherError::Kind::Decrypt, u"the value does not decrypt with this key"_s);
     return QString::fromUtf8(clear.constData(), qsizetype(clearSize));
 }

@@ -39,7 +39,8 @@ public:
     FieldCipher &operator=(const FieldCipher &other);
 
     [[nodiscard]] QString encrypt(const QString &clearText, const QString &context = {}) const;
-    [[nodiscard]] Expected<QString, CipherError> decrypt(const QString &stored, const QString &context = {}) const;
+    [[nodiscard]] Expected<QString, CipherError> decrypt(const QString &stored,
+                                                         const QString &context = {}) const;
 
 private:
     explicit FieldCipher(const QByteArray &key);

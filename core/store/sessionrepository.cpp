@@ -59,23 +59,23 @@ Expected<std::optional<SessionRecord>, StoreError> SessionRepository::findById(c
     return findOne(u"id"_s, id);
 }
 
-Expected<std::optional<SessionRecord>, StoreError> SessionRepository::findByTokenHash(const QString &hash) const
+Expected<std::optional<SessionRecord>, StoreError>
+SessionRepository::findByTokenHash(const QString &hash) const
 {
     return findOne(u"token_hash"_s, hash);
 }
 
-Expected<QList<SessionRecord>, StoreError> SessionRepository::listForUser(const QString &userId, bool activeOnly,
-                                                                          const QDateTime &now) const
+Expected<QList<SessionRecord>, StoreError>
+SessionRepository::listForUser(const QString &userId, bool activeOnly, const QDateTime &now) const
 {
-    const QString filter = activeOnly
-                               ? u" AND revoked_at IS NULL AND replaced_by IS NULL AND expires_at > ?"_s
-                               : QString();
+    const QString filter =
+        activeOnly ? u" AND revoked_at IS NULL AND replaced_by IS NULL AND expires_at > ?"_s : QString();
     QVariantList binds{userId};
     if (activeOnly)
         binds.append(toStoreTime(now));
-    auto q = m_db.exec(u"SELECT %1 FROM sessions WHERE user_id = ?%2 ORDER BY created_at DESC, id"_s.arg(kColumns,
-                                                                                                       filter),
-                       binds);
+    auto q = m_db.exec(
+        u"SELECT %1 FROM sessions WHERE user_id = ?%2 ORDER BY created_at DESC, id"_s.arg(kColumns, filter),
+        binds);
     if (!q)
         return unexpected(q.error());
     QList<SessionRecord> sessions;
@@ -98,8 +98,9 @@ Expected<bool, StoreError> SessionRepository::markReplaced(const QString &id, co
 Expected<int, StoreError> SessionRepository::revokeWhere(const QString &column, const QString &value,
                                                          const QDateTime &at)
 {
-    auto q = m_db.exec(u"UPDATE sessions SET revoked_at = ? WHERE %1 = ? AND revoked_at IS NULL"_s.arg(column),
-                       {toStoreTime(at), value});
+    auto q =
+        m_db.exec(u"UPDATE sessions SET revoked_at = ? WHERE %1 = ? AND revoked_at IS NULL"_s.arg(column),
+                  {toStoreTime(at), value});
     if (!q)
         return unexpected(q.error());
     return q->numRowsAffected();

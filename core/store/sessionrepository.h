@@ -41,10 +41,11 @@ public:
 
     [[nodiscard]] Expected<Done, StoreError> create(const SessionRecord &session);
     [[nodiscard]] Expected<std::optional<SessionRecord>, StoreError> findById(const QString &id) const;
-    [[nodiscard]] Expected<std::optional<SessionRecord>, StoreError> findByTokenHash(const QString &hash) const;
+    [[nodiscard]] Expected<std::optional<SessionRecord>, StoreError>
+    findByTokenHash(const QString &hash) const;
     // Sessions of a user, newest first; only those active at `now` when `activeOnly`.
-    [[nodiscard]] Expected<QList<SessionRecord>, StoreError> listForUser(const QString &userId, bool activeOnly,
-                                                                         const QDateTime &now) const;
+    [[nodiscard]] Expected<QList<SessionRecord>, StoreError>
+    listForUser(const QString &userId, bool activeOnly, const QDateTime &now) const;
 
     // Marks `id` replaced by `replacementId` (and revoked) only if it is still neither replaced nor
     // revoked; false when another request rotated or revoked it first.

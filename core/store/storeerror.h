@@ -17,8 +17,8 @@ struct StoreError
         Migration,   // schema cannot be brought to this program's version
         Conflict,    // a unique or foreign-key constraint refused the write
         NotFound,
-        Invalid,     // bad argument or settings
-        Query        // any other database error
+        Invalid, // bad argument or settings
+        Query    // any other database error
     };
     Kind kind = Kind::Query;
     QString message;

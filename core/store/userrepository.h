@@ -15,8 +15,8 @@ class Database;
 
 struct UserRecord
 {
-    QString id; // UUID
-    QString email; // as the user typed it (trimmed)
+    QString id;           // UUID
+    QString email;        // as the user typed it (trimmed)
     QString passwordHash; // Argon2id encoded string
     std::optional<QDateTime> emailVerifiedAt;
     QString role = QStringLiteral("user"); // "user" | "operator"

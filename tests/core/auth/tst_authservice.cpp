@@ -56,8 +56,9 @@ private:
 
     AuthService &makeService(const AuthPolicy &policy = {})
     {
-        m_auth = std::make_unique<AuthService>(*m_db, Jwt(QByteArray(32, 'k')), PasswordHasherTestAccess::cheap(),
-                                               m_mailer, policy, [this] { return m_now; });
+        m_auth =
+            std::make_unique<AuthService>(*m_db, Jwt(QByteArray(32, 'k')), PasswordHasherTestAccess::cheap(),
+                                          m_mailer, policy, [this] { return m_now; });
         return *m_auth;
     }
 
@@ -129,8 +130,10 @@ private Q_SLOTS:
 
     void signUpValidates()
     {
-        QCOMPARE(m_auth->signUp(u"not-an-email"_s, kPassword, kClient).error().kind, AuthError::Kind::InvalidInput);
-        QCOMPARE(m_auth->signUp(u"a@example.com"_s, u"short"_s, kClient).error().kind, AuthError::Kind::InvalidInput);
+        QCOMPARE(m_auth->signUp(u"not-an-email"_s, kPassword, kClient).error().kind,
+                 AuthError::Kind::InvalidInput);
+        QCOMPARE(m_auth->signUp(u"a@example.com"_s, u"short"_s, kClient).error().kind,
+                 AuthError::Kind::InvalidInput);
         QCOMPARE(UserRepository(*m_db).count().valueOr(-1), 0);
     }
 
@@ -186,7 +189,8 @@ private Q_SLOTS:
         }));
 
         QCOMPARE(m_auth->refresh(u"garbage"_s, kClient).error().kind, AuthError::Kind::InvalidToken);
-        QCOMPARE(m_auth->refresh(OpaqueToken::generate(), kClient).error().kind, AuthError::Kind::InvalidToken);
+        QCOMPARE(m_auth->refresh(OpaqueToken::generate(), kClient).error().kind,
+                 AuthError::Kind::InvalidToken);
     }
 
     void tokensExpire()
@@ -211,7 +215,8 @@ private Q_SLOTS:
         QVERIFY(aRotated);
         QVERIFY(m_auth->signOut(aRotated->refreshToken, kClient));
         QVERIFY(m_auth->signOut(aRotated->refreshToken, kClient));
-        QCOMPARE(m_auth->refresh(aRotated->refreshToken, kClient).error().kind, AuthError::Kind::InvalidToken);
+        QCOMPARE(m_auth->refresh(aRotated->refreshToken, kClient).error().kind,
+                 AuthError::Kind::InvalidToken);
         const auto bRotated = m_auth->refresh(b->refreshToken, kClient);
         QVERIFY(bRotated);
         QCOMPARE(m_auth->signOutEverywhere(user.id, kClient).valueOr(-1), 2);
@@ -250,7 +255,8 @@ private Q_SLOTS:
         QVERIFY(m_auth->requestPasswordReset(u"HAL@example.com"_s, kClient));
         const QString token = m_mailer.lastToken(u"hal@example.com"_s);
         QVERIFY(!token.isEmpty());
-        QCOMPARE(m_auth->completePasswordReset(token, u"short"_s, kClient).error().kind, AuthError::Kind::InvalidInput);
+        QCOMPARE(m_auth->completePasswordReset(token, u"short"_s, kClient).error().kind,
+                 AuthError::Kind::InvalidInput);
         QVERIFY(m_auth->completePasswordReset(token, u"a brand new passphrase"_s, kClient));
         QCOMPARE(m_auth->completePasswordReset(token, u"yet another passphrase"_s, kClient).error().kind,
                  AuthError::Kind::InvalidToken);
@@ -274,7 +280,9 @@ private Q_SLOTS:
         const UserRecord user = signedUp(u"ivy@example.com"_s);
         const auto session = m_auth->signIn(u"ivy@example.com"_s, kPassword, kClient);
         QVERIFY(session);
-        QCOMPARE(m_auth->changePassword(user.id, u"not my password"_s, u"new passphrase!!"_s, kClient).error().kind,
+        QCOMPARE(m_auth->changePassword(user.id, u"not my password"_s, u"new passphrase!!"_s, kClient)
+                     .error()
+                     .kind,
                  AuthError::Kind::InvalidCredentials);
         QCOMPARE(m_auth->changePassword(user.id, kPassword, u"tiny"_s, kClient).error().kind,
                  AuthError::Kind::InvalidInput);
@@ -299,8 +307,9 @@ private Q_SLOTS:
         signedUp(u"jo@example.com"_s);
         for (const QString &email : {u"jo@example.com"_s, u"ghost@example.com"_s}) {
             for (int i = 0; i < 3; ++i)
-                QCOMPARE(m_auth->signIn(email, u"wrong password!"_s, {u"10.0.0.%1"_s.arg(i), {}}).error().kind,
-                         AuthError::Kind::InvalidCredentials);
+                QCOMPARE(
+                    m_auth->signIn(email, u"wrong password!"_s, {u"10.0.0.%1"_s.arg(i), {}}).error().kind,
+                    AuthError::Kind::InvalidCredentials);
             // Limited even with the right password, and the same for an address without an account.
             const auto limited = m_auth->signIn(email, kPassword, {u"10.0.1.1"_s, {}});
             QCOMPARE(limited.error().kind, AuthError::Kind::RateLimited);
@@ -311,7 +320,8 @@ private Q_SLOTS:
         QVERIFY(m_auth->signIn(u"jo@example.com"_s, kPassword, {u"10.0.1.1"_s, {}}));
 
         for (int i = 0; i < 5; ++i)
-            QVERIFY(!m_auth->signIn(u"user%1@example.com"_s.arg(i), u"wrong password!"_s, {u"10.9.9.9"_s, {}}));
+            QVERIFY(
+                !m_auth->signIn(u"user%1@example.com"_s.arg(i), u"wrong password!"_s, {u"10.9.9.9"_s, {}}));
         QCOMPARE(m_auth->signIn(u"jo@example.com"_s, kPassword, {u"10.9.9.9"_s, {}}).error().kind,
                  AuthError::Kind::RateLimited);
         QVERIFY(m_auth->signIn(u"jo@example.com"_s, kPassword, {u"10.9.9.8"_s, {}}));
@@ -352,8 +362,9 @@ private Q_SLOTS:
     void outdatedHashesAreUpgradedAtSignIn()
     {
         const UserRecord user = signedUp(u"max@example.com"_s);
-        m_auth = std::make_unique<AuthService>(*m_db, Jwt(QByteArray(32, 'k')), PasswordHasherTestAccess::cheap(2),
-                                               m_mailer, AuthPolicy{}, [this] { return m_now; });
+        m_auth =
+            std::make_unique<AuthService>(*m_db, Jwt(QByteArray(32, 'k')), PasswordHasherTestAccess::cheap(2),
+                                          m_mailer, AuthPolicy{}, [this] { return m_now; });
         QVERIFY(m_auth->signIn(u"max@example.com"_s, kPassword, kClient));
         const QString upgraded = (*UserRepository(*m_db).findById(user.id))->passwordHash;
         QVERIFY(upgraded != user.passwordHash);
@@ -391,8 +402,9 @@ private Q_SLOTS:
         for (const AuditEntry &e : *all) {
             const QString row = e.actor + e.action + e.subject +
                                 QString::fromUtf8(QJsonDocument(e.details).toJson(QJsonDocument::Compact));
-            for (const QString &secret : {kPassword, u"the next passphrase"_s, u"a wrong password"_s,
-                                          session->refreshToken, rotated->refreshToken, reset, session->accessToken})
+            for (const QString &secret :
+                 {kPassword, u"the next passphrase"_s, u"a wrong password"_s, session->refreshToken,
+                  rotated->refreshToken, reset, session->accessToken})
                 QVERIFY2(!row.contains(secret), qPrintable(e.action));
         }
         QCOMPARE(audit(u"auth.sign_up"_s).first().subject, user.id);

@@ -19,7 +19,8 @@ private Q_SLOTS:
         const QString folder = dir.filePath(u"outbox"_s);
         OutboxMailer mailer(folder);
         QVERIFY(mailer.describe().contains(u"outbox"_s));
-        QVERIFY(mailer.send({u"zoë@example.com"_s, u"Confirm — your address"_s, u"Line one\nLine two: token123"_s}));
+        QVERIFY(mailer.send(
+            {u"zoë@example.com"_s, u"Confirm — your address"_s, u"Line one\nLine two: token123"_s}));
         QVERIFY(mailer.send({u"b@example.com"_s, u"Second"_s, u"x"_s}));
         const QStringList files = QDir(folder).entryList({u"*.eml"_s}, QDir::Files, QDir::Name);
         QCOMPARE(files.size(), 2);

@@ -53,7 +53,8 @@ public:
             m_url.path = m_dir->filePath(QStringLiteral("store.sqlite"));
             return {};
         }
-        const QString admin = QProcessEnvironment::systemEnvironment().value(QStringLiteral("CLERA_TEST_PG_URL"));
+        const QString admin =
+            QProcessEnvironment::systemEnvironment().value(QStringLiteral("CLERA_TEST_PG_URL"));
         if (admin.isEmpty()) {
             m_admin = {};
             m_admin.engine = clera::DatabaseUrl::Engine::Postgres;
@@ -121,11 +122,11 @@ private:
 
 // In a test class with `ScratchDatabase m_scratch`: creates the store for the current engine row, or
 // skips the PostgreSQL row when no server is configured.
-#define CLERA_SCRATCH_INIT(scratch)                                                                     \
-    do {                                                                                               \
-        QFETCH_GLOBAL(QString, engine);                                                                \
-        if (engine == QStringLiteral("postgresql") && !ScratchDatabase::postgresConfigured())          \
-            QSKIP(qPrintable(ScratchDatabase::skipReason()));                                          \
-        const QString scratchError = (scratch).create(engine);                                         \
-        QVERIFY2(scratchError.isEmpty(), qPrintable(scratchError));                                    \
+#define CLERA_SCRATCH_INIT(scratch)                                                                          \
+    do {                                                                                                     \
+        QFETCH_GLOBAL(QString, engine);                                                                      \
+        if (engine == QStringLiteral("postgresql") && !ScratchDatabase::postgresConfigured())                \
+            QSKIP(qPrintable(ScratchDatabase::skipReason()));                                                \
+        const QString scratchError = (scratch).create(engine);                                               \
+        QVERIFY2(scratchError.isEmpty(), qPrintable(scratchError));                                          \
     } while (false)

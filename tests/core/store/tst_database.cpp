@@ -1,7 +1,10 @@
 #include "core/store/database.h"
 #include "core/store/scratchdatabase.h"
 
+#include <QFile>
 #include <QTest>
+
+#include <future>
 
 #include <stdexcept>
 
@@ -42,8 +45,9 @@ private:
 
     Expected<Done, StoreError> insertUser(Database &db, const QString &id, const QString &email)
     {
-        auto q = db.exec(u"INSERT INTO users (id, email, email_key, password_hash, created_at) VALUES (?, ?, ?, ?, ?)"_s,
-                         {id, email, email.toLower(), u"x"_s, u"2026-01-01T00:00:00.000Z"_s});
+        auto q = db.exec(
+            u"INSERT INTO users (id, email, email_key, password_hash, created_at) VALUES (?, ?, ?, ?, ?)"_s,
+            {id, email, email.toLower(), u"x"_s, u"2026-01-01T00:00:00.000Z"_s});
         if (!q)
             return unexpected(q.error());
         return Done{};
@@ -206,8 +210,9 @@ private Q_SLOTS:
     {
         auto db = openStore();
         QVERIFY(db);
-        auto q = db->exec(u"INSERT INTO sessions (id, user_id, family_id, token_hash, created_at, expires_at) "
-                          "VALUES ('s', 'nobody', 'f', 'h', 't', 't')"_s);
+        auto q =
+            db->exec(u"INSERT INTO sessions (id, user_id, family_id, token_hash, created_at, expires_at) "
+                     "VALUES ('s', 'nobody', 'f', 'h', 't', 't')"_s);
         QVERIFY(!q);
         QCOMPARE(q.error().kind, StoreError::Kind::Conflict);
     }
@@ -216,10 +221,36 @@ private Q_SLOTS:
     {
         auto db = openStore();
         QVERIFY(db);
-        QVERIFY(db->exec(u"INSERT INTO audit_log (at, actor, action, result) VALUES ('t', 'a', 'x', 'ok')"_s));
+        QVERIFY(
+            db->exec(u"INSERT INTO audit_log (at, actor, action, result) VALUES ('t', 'a', 'x', 'ok')"_s));
         QVERIFY(!db->exec(u"UPDATE audit_log SET result = 'denied'"_s));
         QVERIFY(!db->exec(u"DELETE FROM audit_log"_s));
         QCOMPARE(count(*db, u"audit_log"_s), 1);
+    }
+
+    void concurrentStartsMigrateOnce()
+    {
+        const DatabaseUrl url = m_scratch.url();
+        const auto openIn = [url] {
+            auto db = Database::open(url);
+            return db ? QString() : db.error().message;
+        };
+        auto a = std::async(std::launch::async, openIn);
+        auto b = std::async(std::launch::async, openIn);
+        QCOMPARE(a.get(), QString());
+        QCOMPARE(b.get(), QString());
+        auto db = openStore();
+        QVERIFY(db);
+        QCOMPARE(count(*db, u"schema_migrations"_s), qint64(storeMigrations().size()));
+    }
+
+    void sqliteFileIsPrivate()
+    {
+        QFETCH_GLOBAL(QString, engine);
+        if (engine != u"sqlite")
+            QSKIP("SQLite only");
+        QVERIFY(openStore());
+        QCOMPARE(QFile::permissions(m_scratch.url().path) & 0x7077, QFile::ReadOwner | QFile::WriteOwner);
     }
 
     void separateInstancesHaveSeparateConnections()

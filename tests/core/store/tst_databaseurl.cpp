@@ -26,15 +26,17 @@ private Q_SLOTS:
                               << QString() << -1 << QString() << QString() << QString() << QStringList();
         QTest::addRow("sqlite url") << u"sqlite:///tmp/x.sqlite"_s << false << u"/tmp/x.sqlite"_s << QString()
                                     << -1 << QString() << QString() << QString() << QStringList();
-        QTest::addRow("url") << u"postgresql://clera:s%40cret@db.internal:5433/clera?sslmode=require"_s << true
-                             << QString() << u"db.internal"_s << 5433 << u"clera"_s << u"s@cret"_s << u"clera"_s
-                             << QStringList{u"sslmode=require"_s};
-        QTest::addRow("postgres scheme") << u"postgres://localhost/app"_s << true << QString() << u"localhost"_s
-                                         << -1 << QString() << QString() << u"app"_s << QStringList();
-        QTest::addRow("keywords") << u"host=/run/postgresql port=5432 dbname=clera user=me password='a b\\'c' "
-                                     "connect_timeout=5"_s
-                                  << true << QString() << u"/run/postgresql"_s << 5432 << u"me"_s << u"a b'c"_s
-                                  << u"clera"_s << QStringList{u"connect_timeout=5"_s};
+        QTest::addRow("url") << u"postgresql://clera:s%40cret@db.internal:5433/clera?sslmode=require"_s
+                             << true << QString() << u"db.internal"_s << 5433 << u"clera"_s << u"s@cret"_s
+                             << u"clera"_s << QStringList{u"sslmode=require"_s};
+        QTest::addRow("postgres scheme")
+            << u"postgres://localhost/app"_s << true << QString() << u"localhost"_s << -1 << QString()
+            << QString() << u"app"_s << QStringList();
+        QTest::addRow("keywords")
+            << u"host=/run/postgresql port=5432 dbname=clera user=me password='a b\\'c' "
+               "connect_timeout=5"_s
+            << true << QString() << u"/run/postgresql"_s << 5432 << u"me"_s << u"a b'c"_s << u"clera"_s
+            << QStringList{u"connect_timeout=5"_s};
     }
 
     void parses()

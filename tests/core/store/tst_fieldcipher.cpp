@@ -42,7 +42,8 @@ private Q_SLOTS:
         QVERIFY((*db)->exec(u"CREATE TABLE secrets (v TEXT)"_s));
         const auto cipher = FieldCipher::fromBase64Key(FieldCipher::generateBase64Key());
         QVERIFY(cipher);
-        QVERIFY((*db)->exec(u"INSERT INTO secrets (v) VALUES (?)"_s, {cipher->encrypt(u"021000021-99887766"_s)}));
+        QVERIFY(
+            (*db)->exec(u"INSERT INTO secrets (v) VALUES (?)"_s, {cipher->encrypt(u"021000021-99887766"_s)}));
         auto q = (*db)->exec(u"SELECT v FROM secrets"_s);
         QVERIFY(q && q->next());
         const QString raw = q->value(0).toString();

@@ -15,8 +15,7 @@ namespace {
 
 const QDateTime kNow = QDateTime(QDate(2026, 3, 1), QTime(12, 0), Qt::UTC);
 
-template<typename T>
-qsizetype sizeOf(const Expected<QList<T>, StoreError> &list)
+template <typename T> qsizetype sizeOf(const Expected<QList<T>, StoreError> &list)
 {
     return list ? list->size() : -1;
 }
@@ -132,7 +131,8 @@ private Q_SLOTS:
         const SessionRecord second = makeSession(u.id, family, u"hash-2"_s);
         QVERIFY(sessions.create(first));
         QVERIFY(sessions.create(second));
-        QCOMPARE(sessions.create(makeSession(u.id, family, u"hash-1"_s)).error().kind, StoreError::Kind::Conflict);
+        QCOMPARE(sessions.create(makeSession(u.id, family, u"hash-1"_s)).error().kind,
+                 StoreError::Kind::Conflict);
 
         auto found = sessions.findByTokenHash(u"hash-1"_s);
         QVERIFY(found && found->has_value());
@@ -179,7 +179,9 @@ private Q_SLOTS:
         QVERIFY(!(*found)->usedAt);
         QCOMPARE(tokens.consume(t.id, kNow).valueOr(false), true);
         QCOMPARE(tokens.consume(t.id, kNow).valueOr(true), false);
-        QCOMPARE((*tokens.findByHash(u"th-1"_s, EmailTokenPurpose::ResetPassword))->usedAt.value_or(QDateTime()), kNow);
+        QCOMPARE(
+            (*tokens.findByHash(u"th-1"_s, EmailTokenPurpose::ResetPassword))->usedAt.value_or(QDateTime()),
+            kNow);
 
         t.id = newId();
         t.tokenHash = u"th-2"_s;
