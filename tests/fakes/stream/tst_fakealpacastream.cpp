@@ -1,5 +1,7 @@
 #include "fakes/stream/fakealpacastream.h"
 
+#include <QProcess>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTest>
 #include <QtWebSockets/QWebSocket>
@@ -193,6 +195,38 @@ private Q_SLOTS:
         QTRY_VERIFY(fake.tradesPublished() >= 20);
         fake.setTradeRate(0);
         QVERIFY(c.next().startsWith(u"[{\"T\":\"t\""_s));
+    }
+
+    void standaloneProgramStreamsTrades()
+    {
+        QProcess program;
+        program.start(
+            QString::fromUtf8(FAKE_ALPACA_STREAM_PROGRAM),
+            {u"--port"_s, u"0"_s, u"--rate"_s, u"100"_s, u"--key"_s, u"k"_s, u"--secret"_s, u"s"_s});
+        QVERIFY(program.waitForStarted(5000));
+        QTRY_VERIFY(program.canReadLine());
+        const QString banner = QString::fromUtf8(program.readLine());
+        const auto match = QRegularExpression(u"listening on (ws://\\S+)"_s).match(banner);
+        QVERIFY2(match.hasMatch(), qPrintable(banner));
+        {
+            RawClient c(QUrl(match.captured(1)));
+            QCOMPARE(c.next(), kConnected);
+            c.send(u"{\"action\":\"auth\",\"key\":\"k\",\"secret\":\"s\"}"_s);
+            QCOMPARE(c.next(), kAuthenticated);
+            c.send(u"{\"action\":\"subscribe\",\"trades\":[\"FAKEPACA\"]}"_s);
+            QVERIFY(c.next().startsWith(u"[{\"T\":\"subscription\""_s));
+            QVERIFY(c.next().startsWith(u"[{\"T\":\"t\",\"S\":\"FAKEPACA\""_s));
+        }
+        program.terminate();
+        QVERIFY(program.waitForFinished(5000));
+    }
+
+    void standaloneProgramRejectsBadFlags()
+    {
+        QProcess program;
+        program.start(QString::fromUtf8(FAKE_ALPACA_STREAM_PROGRAM), {u"--port"_s, u"x"_s});
+        QVERIFY(program.waitForFinished(5000));
+        QCOMPARE(program.exitCode(), 2);
     }
 };
 
