@@ -90,7 +90,7 @@ void AlpacaRestBroker::send(const std::shared_ptr<Submission> &s)
     post.idempotent = false;
     m_rest->send(post).then(this, [this, s](const RestResult &result) {
         if (result) {
-            s->finish(decodeOne<Order>(result, u"order submission"_s));
+            placed(s, decodeOne<Order>(result, u"order submission"_s));
             return;
         }
         const BrokerError error = brokerErrorFrom(result.error());
@@ -109,6 +109,18 @@ void AlpacaRestBroker::send(const std::shared_ptr<Submission> &s)
     });
 }
 
+void AlpacaRestBroker::placed(const std::shared_ptr<Submission> &s, const BrokerResult<Order> &result)
+{
+    s->finish(result);
+    if (!result)
+        return;
+    Q_EMIT orderUpdated(s->accountId, *result);
+    if (result->status == OrderStatus::Filled || result->status == OrderStatus::PartiallyFilled) {
+        Q_EMIT positionsChanged(s->accountId);
+        Q_EMIT accountChanged(s->accountId);
+    }
+}
+
 void AlpacaRestBroker::lookUp(const std::shared_ptr<Submission> &s, const BrokerError &cause)
 {
     orderByClientOrderId(s->accountId, s->request.clientOrderId)
@@ -116,7 +128,7 @@ void AlpacaRestBroker::lookUp(const std::shared_ptr<Submission> &s, const Broker
             if (found) {
                 qCInfo(lcAlpaca).noquote()
                     << "order" << s->request.clientOrderId << "was placed as" << found->id;
-                s->finish(found);
+                placed(s, found);
                 return;
             }
             const bool absent = found.error().kind == BrokerError::Kind::NotFound;

@@ -110,6 +110,9 @@ private:
     struct Submission;
     void send(const std::shared_ptr<Submission> &submission);
     void lookUp(const std::shared_ptr<Submission> &submission, const BrokerError &cause);
+    // Finishes the submission; a placed order is announced (orderUpdated, and on a fill the
+    // account's positions and balances changed).
+    void placed(const std::shared_ptr<Submission> &submission, const BrokerResult<Order> &result);
 
     RestClient *m_rest = nullptr;
     int m_maxOrderResends = 2;

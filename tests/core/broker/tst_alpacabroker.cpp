@@ -4,6 +4,7 @@
 
 #include <QJsonArray>
 #include <QRegularExpression>
+#include <QSignalSpy>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -55,6 +56,7 @@ private Q_SLOTS:
 
     void accountsFetchEachTradingAccount();
     void accountAfterMarketBuyIsExact();
+    void fakeCreatesMinimalAccount();
     void positionsAndAllPositions();
     void orderWireBody();
     void limitOrderListCancel();
@@ -134,14 +136,44 @@ void TestAlpacaBroker::accountsFetchEachTradingAccount()
 void TestAlpacaBroker::accountAfterMarketBuyIsExact()
 {
     auto b = broker();
+    QSignalSpy orderUpdated(b.get(), &Broker::orderUpdated);
+    QSignalSpy positionsChanged(b.get(), &Broker::positionsChanged);
+    QSignalSpy accountChanged(b.get(), &Broker::accountChanged);
     const auto placed = take(b->submitOrder(m_alice, market(u"AAPL"_s, Decimal(2))));
     QVERIFY(placed.hasValue());
     QCOMPARE(placed->status, OrderStatus::Filled);
+    QCOMPARE(orderUpdated.size(), 1);
+    QCOMPARE(orderUpdated.at(0).at(0).toString(), m_alice);
+    QCOMPARE(orderUpdated.at(0).at(1).value<Order>().id, placed->id);
+    QCOMPARE(positionsChanged.size(), 1);
+    QCOMPARE(accountChanged.size(), 1);
     QCOMPARE(placed->filledAvgPrice, dec("187.31"));
     const auto account = take(b->account(m_alice));
     QVERIFY(account.hasValue());
     QCOMPARE(account->cash, dec("625.38"));
     QCOMPARE(account->equity, Decimal(1000));
+}
+
+void TestAlpacaBroker::fakeCreatesMinimalAccount()
+{
+    auto b = broker();
+    const QJsonObject body{
+        {u"contact"_s, QJsonObject{{u"email_address"_s, u"pat.lee@example.org"_s}}},
+        {u"identity"_s, QJsonObject{{u"given_name"_s, u"Pat"_s}, {u"family_name"_s, u"Lee"_s}}}};
+    const RestResult created =
+        take(b->rest().send(RestRequest::post(u"/v1/accounts"_s, QJsonDocument(body))));
+    QVERIFY(created.hasValue());
+    QCOMPARE(created->json.object().value(u"status"), QJsonValue(u"ACTIVE"_s));
+    const auto accounts = take(b->accounts());
+    QVERIFY(accounts.hasValue());
+    QCOMPARE(accounts->size(), 3);
+    QCOMPARE(accounts->at(2).id, created->json.object().value(u"id").toString());
+    QCOMPARE(accounts->at(2).cash, Decimal());
+
+    const RestResult again = take(b->rest().send(RestRequest::post(u"/v1/accounts"_s, QJsonDocument(body))));
+    QVERIFY(!again.hasValue());
+    QCOMPARE(brokerErrorFrom(again.error()).kind, BrokerError::Kind::Conflict);
+    QCOMPARE(again.error().code, 40910000);
 }
 
 void TestAlpacaBroker::positionsAndAllPositions()
