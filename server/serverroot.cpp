@@ -13,6 +13,8 @@
 #include "serverlog.h"
 #include "websockethub.h"
 
+#include <QUrl>
+
 #include <QDir>
 #include <QHostAddress>
 
@@ -55,6 +57,7 @@ struct ServerSettings
     int ticksPerSecond = 20;
     std::chrono::milliseconds minUpdateInterval{2000};
     std::chrono::milliseconds recalculationInterval{30000};
+    QStringList allowedOrigins;
 
     static Expected<ServerSettings, QString> from(const Config &config)
     {
@@ -98,6 +101,13 @@ struct ServerSettings
         if (!recalculation)
             return unexpected(recalculation.error());
         s.recalculationInterval = *recalculation;
+        for (const QString &origin : config.value(u"WEBSOCKET_ALLOWED_ORIGINS"_s).split(u',', Qt::SkipEmptyParts)) {
+            const QUrl url(origin.trimmed(), QUrl::StrictMode);
+            if (!url.isValid() || url.scheme().isEmpty() || url.host().isEmpty() || url.path().size() > 0)
+                return unexpected(u"WEBSOCKET_ALLOWED_ORIGINS must list origins like https://app.example.com "
+                                  u"(got '%1')"_s.arg(origin.trimmed()));
+            s.allowedOrigins.append(origin.trimmed());
+        }
         const auto ttl = config.integer(u"CLERA_TOKEN_TTL"_s, 1, 366LL * 24 * 3600);
         if (!ttl)
             return unexpected(ttl.error());
@@ -169,7 +179,8 @@ Expected<std::monostate, ServerRoot::StartError> ServerRoot::start(Options optio
                                      {settings->minUpdateInterval, settings->recalculationInterval}, this);
     m_tracker->trackAll();
 
-    m_hub = new WebSocketHub(m_jwt.get(), m_broker, m_directory.get(), m_tracker, this);
+    m_hub = new WebSocketHub(m_jwt.get(), m_broker, m_directory.get(), m_tracker,
+                             WebSocketHub::Options{settings->allowedOrigins, 10'000}, this);
     RestApi::Services services;
     services.catalog = m_catalog.get();
     services.broker = m_broker;
@@ -211,7 +222,7 @@ QStringList ServerRoot::banner() const
                      "print a token with: clera-server token demo-alice"_s);
     lines.append(u"REST http://%1:%2"_s.arg(apiHost).arg(restPort()));
     lines.append(
-        u"WebSocket ws://%1:%2/ws/portfolio/{account_id}?token=…"_s.arg(wsHost).arg(webSocketPort()));
+        u"WebSocket ws://%1:%2/ws/portfolio/{account_id}?token=… and ws://%1:%2/ws"_s.arg(wsHost).arg(webSocketPort()));
     return lines;
 }
 

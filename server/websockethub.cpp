@@ -1,18 +1,21 @@
 #include "websockethub.h"
 
-#include "core/auth/jwt.h"
 #include "core/broker/broker.h"
 #include "core/realtime/portfoliotracker.h"
 #include "core/store/accountdirectory.h"
 #include "serverlog.h"
 
+#include <QDateTime>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QPointer>
 #include <QRegularExpression>
-#include <QTimer>
 #include <QUrlQuery>
 #include <QWebSocket>
+#include <QWebSocketCorsAuthenticator>
+
+#include <memory>
 
 using namespace Qt::StringLiterals;
 
@@ -25,9 +28,12 @@ QString compact(const QJsonObject &object)
     return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
 }
 
-QString errorMessage(const QString &message)
+QString errorMessage(const QString &message, const QString &accountId = {})
 {
-    return compact(QJsonObject{{u"type"_s, u"error"_s}, {u"message"_s, message}});
+    QJsonObject o{{u"type"_s, u"error"_s}, {u"message"_s, message}};
+    if (!accountId.isEmpty())
+        o.insert(u"account_id"_s, accountId);
+    return compact(o);
 }
 
 // The token from ?token=…, else from an Authorization: Bearer header.
@@ -45,16 +51,28 @@ QString tokenOf(const QWebSocket *socket)
 } // namespace
 
 WebSocketHub::WebSocketHub(const Jwt *jwt, Broker *broker, AccountDirectory *directory,
-                           PortfolioTracker *tracker, QObject *parent)
+                           PortfolioTracker *tracker, Options options, QObject *parent)
     : QObject(parent), m_jwt(jwt), m_broker(broker), m_directory(directory), m_tracker(tracker),
-      m_server(u"clera-server"_s, QWebSocketServer::NonSecureMode)
+      m_options(std::move(options)), m_server(u"clera-server"_s, QWebSocketServer::NonSecureMode)
 {
     m_server.setHandshakeTimeout(std::chrono::seconds(10));
     connect(&m_server, &QWebSocketServer::newConnection, this, &WebSocketHub::onNewConnection);
     connect(&m_server, &QWebSocketServer::acceptError, this, [](QAbstractSocket::SocketError error) {
         qCWarning(lcServer) << "WebSocket accept error" << error;
     });
+    // Browsers send Origin; when origins are configured, a page from elsewhere cannot connect.
+    connect(&m_server, &QWebSocketServer::originAuthenticationRequired, this,
+            [this](QWebSocketCorsAuthenticator *authenticator) {
+                const QString origin = authenticator->origin();
+                if (!m_options.allowedOrigins.isEmpty() && !origin.isEmpty()
+                    && !m_options.allowedOrigins.contains(origin)) {
+                    qCInfo(lcServer) << "WebSocket handshake refused for origin" << origin;
+                    authenticator->setAllowed(false);
+                }
+            });
     connect(m_tracker, &PortfolioTracker::portfolioUpdated, this, &WebSocketHub::onPortfolioUpdated);
+    m_flush.setSingleShot(true);
+    connect(&m_flush, &QTimer::timeout, this, &WebSocketHub::flush);
 }
 
 WebSocketHub::~WebSocketHub()
@@ -74,84 +92,217 @@ Expected<quint16, QString> WebSocketHub::listen(const QHostAddress &address, qui
 void WebSocketHub::shutdown()
 {
     m_server.close();
-    const QList<QWebSocket *> sockets = findChildren<QWebSocket *>(Qt::FindDirectChildrenOnly);
+    const QList<QWebSocket *> sockets = m_clients.keys();
     for (QWebSocket *socket : sockets) {
         socket->disconnect(this);
         socket->close(QWebSocketProtocol::CloseCodeGoingAway, u"server shutting down"_s);
     }
-    const bool hadClients = !m_accountOf.isEmpty();
+    const bool hadClients = m_authenticated > 0;
+    m_clients.clear();
     m_watchers.clear();
-    m_accountOf.clear();
+    m_dirty.clear();
+    m_authenticated = 0;
     if (hadClients)
         Q_EMIT connectionCountChanged(0);
 }
 
 void WebSocketHub::onNewConnection()
 {
+    static const QRegularExpression singlePath(u"^/ws/portfolio/([A-Za-z0-9._-]{1,128})/?$"_s);
     while (QWebSocket *socket = m_server.nextPendingConnection()) {
         socket->setParent(this);
         socket->setMaxAllowedIncomingMessageSize(kMaxMessageBytes);
         socket->setMaxAllowedIncomingFrameSize(kMaxMessageBytes);
         connect(socket, &QWebSocket::disconnected, this, [this, socket] { onDisconnected(socket); });
-        authorize(socket);
+        connect(socket, &QWebSocket::textMessageReceived, this,
+                [this, socket](const QString &message) { onTextMessage(socket, message); });
+        connect(socket, &QWebSocket::binaryMessageReceived, this, [socket](const QByteArray &) {
+            socket->sendTextMessage(errorMessage(u"binary messages are not supported"_s));
+        });
+        Client &client = m_clients[socket];
+
+        const QString path = socket->requestUrl().path();
+        const QString token = tokenOf(socket);
+        if (path == u"/ws" || path == u"/ws/") {
+            client.multi = true;
+            if (!token.isEmpty()) {
+                authenticate(socket, token);
+            } else {
+                QTimer::singleShot(m_options.authTimeoutMs, socket, [this, socket] {
+                    const auto it = m_clients.constFind(socket);
+                    if (it != m_clients.cend() && !it->authenticated)
+                        reject(socket, QWebSocketProtocol::CloseCodePolicyViolated, u"authentication timeout"_s);
+                });
+            }
+            continue;
+        }
+        const auto match = singlePath.match(path);
+        if (!match.hasMatch()) {
+            reject(socket, QWebSocketProtocol::CloseCodePolicyViolated,
+                   u"unknown path; use /ws/portfolio/{account_id}?token=<JWT> or /ws"_s);
+            continue;
+        }
+        if (token.isEmpty()) {
+            reject(socket, QWebSocketProtocol::CloseCodePolicyViolated, u"missing token"_s);
+            continue;
+        }
+        authenticate(socket, token);
+        if (!m_clients.value(socket).authenticated)
+            continue;
+        const QPointer<QWebSocket> guard(socket);
+        watch(socket, match.captured(1), [this, guard](Watch outcome, const QString &reason) {
+            if (guard && outcome != Watch::Ok)
+                reject(guard,
+                       outcome == Watch::Internal ? QWebSocketProtocol::CloseCodeBadOperation
+                                                  : QWebSocketProtocol::CloseCodePolicyViolated,
+                       reason);
+        });
     }
 }
 
-void WebSocketHub::authorize(QWebSocket *socket)
+void WebSocketHub::authenticate(QWebSocket *socket, const QString &token)
 {
-    static const QRegularExpression pathPattern(u"^/ws/portfolio/([A-Za-z0-9._-]{1,128})/?$"_s);
-    const auto match = pathPattern.match(socket->requestUrl().path());
-    if (!match.hasMatch()) {
-        reject(socket, QWebSocketProtocol::CloseCodePolicyViolated,
-               u"unknown path; use /ws/portfolio/{account_id}?token=<JWT>"_s);
-        return;
-    }
-    const QString accountId = match.captured(1);
-    const QString token = tokenOf(socket);
-    if (token.isEmpty()) {
-        reject(socket, QWebSocketProtocol::CloseCodePolicyViolated, u"missing token"_s);
-        return;
-    }
     const auto claims = m_jwt->verify(token);
     if (!claims) {
-        reject(socket, QWebSocketProtocol::CloseCodePolicyViolated,
-               u"invalid token: "_s + claims.error().message);
+        reject(socket, QWebSocketProtocol::CloseCodePolicyViolated, u"invalid token: "_s + claims.error().message);
         return;
     }
-    if (claims->role == Role::User) {
+    Client &client = m_clients[socket];
+    client.authenticated = true;
+    client.claims = *claims;
+    ++m_authenticated;
+    Q_EMIT connectionCountChanged(m_authenticated);
+    closeWhenExpired(socket, claims->expiresAt);
+    if (client.multi)
+        socket->sendTextMessage(compact(QJsonObject{{u"type"_s, u"authenticated"_s},
+                                                    {u"user"_s, claims->subject},
+                                                    {u"role"_s, toString(claims->role)}}));
+}
+
+void WebSocketHub::watch(QWebSocket *socket, const QString &accountId,
+                         std::function<void(Watch, const QString &)> done)
+{
+    const Client &client = m_clients[socket];
+    if (client.accounts.contains(accountId))
+        return done(Watch::Ok, {});
+    if (client.accounts.size() >= kMaxAccountsPerClient)
+        return done(Watch::Refused, u"at most %1 accounts per connection"_s.arg(kMaxAccountsPerClient));
+    if (client.claims.role != Role::Operator) {
         const auto owner = m_directory->ownerOf(accountId);
         if (!owner) {
             qCWarning(lcServer) << "account directory failed:" << owner.error();
-            reject(socket, QWebSocketProtocol::CloseCodeBadOperation, u"internal error"_s);
-            return;
+            return done(Watch::Internal, u"internal error"_s);
         }
-        if (*owner != claims->subject) {
-            reject(socket, QWebSocketProtocol::CloseCodePolicyViolated,
-                   u"not allowed to watch this account"_s);
-            return;
-        }
+        if (*owner != client.claims.subject)
+            return done(Watch::Refused, u"not allowed to watch this account"_s);
     }
-    checkAccount(socket, accountId, claims->expiresAt);
-}
-
-void WebSocketHub::checkAccount(QWebSocket *socket, const QString &accountId, qint64 expiresAt)
-{
-    QPointer<QWebSocket> guard(socket);
-    m_broker->account(accountId).then(this, [this, guard, accountId, expiresAt](const BrokerResult<Account> &account) {
-        if (!guard || guard->state() != QAbstractSocket::ConnectedState)
+    const QPointer<QWebSocket> guard(socket);
+    m_broker->account(accountId).then(this, [this, guard, accountId, done](const BrokerResult<Account> &account) {
+        if (!guard || guard->state() != QAbstractSocket::ConnectedState || !m_clients.contains(guard))
             return;
         if (!account) {
-            if (account.error().kind == BrokerError::Kind::NotFound) {
-                reject(guard, QWebSocketProtocol::CloseCodePolicyViolated, u"unknown account"_s);
-            } else {
-                qCWarning(lcServer) << "cannot check account" << accountId << account.error().message;
-                reject(guard, QWebSocketProtocol::CloseCodeBadOperation, u"internal error"_s);
-            }
+            if (account.error().kind == BrokerError::Kind::NotFound)
+                return done(Watch::Refused, u"unknown account"_s);
+            qCWarning(lcServer) << "cannot check account" << accountId << account.error().message;
+            return done(Watch::Internal, u"internal error"_s);
+        }
+        Client &client = m_clients[guard];
+        if (!client.accounts.contains(accountId)) {
+            client.accounts.insert(accountId);
+            m_watchers[accountId].append(guard);
+        }
+        qCInfo(lcServer) << "WebSocket client watching account" << accountId;
+        if (const auto latest = m_tracker->latest(accountId))
+            queue(guard, accountId, compact(latest->toJson()));
+        m_tracker->track(accountId);
+        done(Watch::Ok, {});
+    });
+}
+
+void WebSocketHub::unwatch(QWebSocket *socket, const QString &accountId)
+{
+    Client &client = m_clients[socket];
+    if (!client.accounts.remove(accountId))
+        return;
+    client.pending.remove(accountId);
+    auto watchers = m_watchers.find(accountId);
+    if (watchers != m_watchers.end()) {
+        watchers->removeOne(socket);
+        if (watchers->isEmpty())
+            m_watchers.erase(watchers);
+    }
+}
+
+void WebSocketHub::subscribeMany(QWebSocket *socket, const QStringList &accountIds)
+{
+    const QPointer<QWebSocket> guard(socket);
+    for (const QString &accountId : accountIds) {
+        watch(socket, accountId, [guard, accountId](Watch outcome, const QString &reason) {
+            if (!guard)
+                return;
+            guard->sendTextMessage(outcome == Watch::Ok
+                                       ? compact(QJsonObject{{u"type"_s, u"subscribed"_s}, {u"account_id"_s, accountId}})
+                                       : errorMessage(reason, accountId));
+        });
+    }
+}
+
+void WebSocketHub::onTextMessage(QWebSocket *socket, const QString &message)
+{
+    const auto it = m_clients.find(socket);
+    if (it == m_clients.end())
+        return;
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(message.toUtf8(), &error);
+    if (error.error != QJsonParseError::NoError || !doc.isObject()) {
+        socket->sendTextMessage(errorMessage(u"message must be a JSON object"_s));
+        return;
+    }
+    const QJsonObject object = doc.object();
+    const QString type = object.value(u"type"_s).toString();
+    if (type == u"heartbeat") {
+        socket->sendTextMessage(compact(
+            QJsonObject{{u"type"_s, u"heartbeat_ack"_s}, {u"timestamp"_s, Timestamp::now().toString()}}));
+        return;
+    }
+    if (!it->multi) {
+        socket->sendTextMessage(errorMessage(u"unknown message type '%1'"_s.arg(type.left(64))));
+        return;
+    }
+    if (type == u"auth") {
+        if (it->authenticated)
+            socket->sendTextMessage(errorMessage(u"already authenticated"_s));
+        else
+            authenticate(socket, object.value(u"token"_s).toString());
+        return;
+    }
+    if (!it->authenticated) {
+        socket->sendTextMessage(errorMessage(u"authenticate first: {\"type\":\"auth\",\"token\":…}"_s));
+        return;
+    }
+    if (type == u"subscribe" || type == u"unsubscribe") {
+        const QJsonValue ids = object.value(u"account_ids"_s);
+        QStringList accountIds;
+        bool valid = ids.isArray() && ids.toArray().size() <= kMaxAccountsPerClient;
+        for (const QJsonValue &id : ids.toArray()) {
+            valid = valid && id.isString() && !id.toString().isEmpty() && id.toString().size() <= 128;
+            accountIds.append(id.toString());
+        }
+        if (!valid) {
+            socket->sendTextMessage(errorMessage(u"account_ids must be an array of account ids"_s));
             return;
         }
-        admit(guard, accountId);
-        closeWhenExpired(guard, expiresAt);
-    });
+        if (type == u"subscribe") {
+            subscribeMany(socket, accountIds);
+        } else {
+            for (const QString &id : std::as_const(accountIds))
+                unwatch(socket, id);
+            socket->sendTextMessage(compact(QJsonObject{{u"type"_s, u"unsubscribed"_s},
+                                                        {u"account_ids"_s, QJsonArray::fromStringList(accountIds)}}));
+        }
+        return;
+    }
+    socket->sendTextMessage(errorMessage(u"unknown message type '%1'"_s.arg(type.left(64))));
 }
 
 void WebSocketHub::closeWhenExpired(QWebSocket *socket, qint64 expiresAt)
@@ -169,63 +320,27 @@ void WebSocketHub::closeWhenExpired(QWebSocket *socket, qint64 expiresAt)
 
 void WebSocketHub::reject(QWebSocket *socket, QWebSocketProtocol::CloseCode code, const QString &reason)
 {
-    qCInfo(lcServer).noquote() << u"WebSocket client from %1 rejected (%2): %3"_s
+    qCInfo(lcServer).noquote() << u"WebSocket client from %1 closed (%2): %3"_s
                                       .arg(socket->peerAddress().toString())
                                       .arg(int(code))
                                       .arg(reason);
     socket->close(code, reason.left(120));
 }
 
-void WebSocketHub::admit(QWebSocket *socket, const QString &accountId)
-{
-    m_watchers[accountId].append(socket);
-    m_accountOf.insert(socket, accountId);
-    connect(socket, &QWebSocket::textMessageReceived, this,
-            [this, socket](const QString &message) { onTextMessage(socket, message); });
-    connect(socket, &QWebSocket::binaryMessageReceived, this, [socket](const QByteArray &) {
-        socket->sendTextMessage(errorMessage(u"binary messages are not supported"_s));
-    });
-    qCInfo(lcServer) << "WebSocket client watching account" << accountId << "(" << connectionCount()
-                     << "connections )";
-    Q_EMIT connectionCountChanged(connectionCount());
-
-    if (const auto latest = m_tracker->latest(accountId))
-        socket->sendTextMessage(compact(latest->toJson()));
-    m_tracker->track(accountId);
-}
-
-void WebSocketHub::onTextMessage(QWebSocket *socket, const QString &message)
-{
-    QJsonParseError error;
-    const QJsonDocument doc = QJsonDocument::fromJson(message.toUtf8(), &error);
-    if (error.error != QJsonParseError::NoError || !doc.isObject()) {
-        socket->sendTextMessage(errorMessage(u"message must be a JSON object"_s));
-        return;
-    }
-    const QString type = doc.object().value(u"type"_s).toString();
-    if (type == u"heartbeat") {
-        socket->sendTextMessage(compact(
-            QJsonObject{{u"type"_s, u"heartbeat_ack"_s}, {u"timestamp"_s, Timestamp::now().toString()}}));
-        return;
-    }
-    socket->sendTextMessage(errorMessage(u"unknown message type '%1'"_s.arg(type.left(64))));
-}
-
 void WebSocketHub::onDisconnected(QWebSocket *socket)
 {
-    const auto it = m_accountOf.constFind(socket);
-    if (it != m_accountOf.cend()) {
-        const QString accountId = *it;
-        m_accountOf.erase(it);
-        auto watchers = m_watchers.find(accountId);
-        if (watchers != m_watchers.end()) {
-            watchers->removeOne(socket);
-            if (watchers->isEmpty())
-                m_watchers.erase(watchers);
+    const auto it = m_clients.find(socket);
+    if (it != m_clients.end()) {
+        const QSet<QString> accounts = it->accounts;
+        for (const QString &accountId : accounts)
+            unwatch(socket, accountId);
+        const bool counted = it->authenticated;
+        m_clients.erase(it);
+        m_dirty.remove(socket);
+        if (counted) {
+            --m_authenticated;
+            Q_EMIT connectionCountChanged(m_authenticated);
         }
-        qCInfo(lcServer) << "WebSocket client left account" << accountId << "(" << connectionCount()
-                         << "connections )";
-        Q_EMIT connectionCountChanged(connectionCount());
     }
     socket->deleteLater();
 }
@@ -237,7 +352,55 @@ void WebSocketHub::onPortfolioUpdated(const PortfolioUpdate &update)
         return;
     const QString text = compact(update.toJson());
     for (QWebSocket *socket : *it)
-        socket->sendTextMessage(text);
+        queue(socket, update.accountId, text);
+}
+
+void WebSocketHub::queue(QWebSocket *socket, const QString &accountId, const QString &text)
+{
+    m_clients[socket].pending.insert(accountId, text);
+    m_dirty.insert(socket);
+    if (!m_flush.isActive())
+        m_flush.start(0);
+}
+
+void WebSocketHub::flush()
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const QList<QWebSocket *> dirty = m_dirty.values();
+    for (QWebSocket *socket : dirty) {
+        const auto it = m_clients.find(socket);
+        if (it == m_clients.end() || socket->state() != QAbstractSocket::ConnectedState) {
+            m_dirty.remove(socket);
+            continue;
+        }
+        Client &client = *it;
+        if (socket->bytesToWrite() > kMaxBufferedBytes) {
+            // Keep only the latest value per account until the client catches up, or give up on it.
+            if (client.slowSinceMs < 0)
+                client.slowSinceMs = now;
+            else if (now - client.slowSinceMs > kSlowClientCloseMs)
+                reject(socket, QWebSocketProtocol::CloseCodePolicyViolated, u"client too slow"_s);
+            continue;
+        }
+        client.slowSinceMs = -1;
+        if (client.pending.size() == 1) {
+            socket->sendTextMessage(client.pending.cbegin().value());
+        } else {
+            QString batch = u"{\"type\":\"portfolio_updates\",\"updates\":["_s;
+            bool first = true;
+            for (const QString &text : std::as_const(client.pending)) {
+                if (!first)
+                    batch += u',';
+                batch += text;
+                first = false;
+            }
+            socket->sendTextMessage(batch + u"]}"_s);
+        }
+        client.pending.clear();
+        m_dirty.remove(socket);
+    }
+    if (!m_dirty.isEmpty()) // slow clients: look again soon
+        m_flush.start(100);
 }
 
 } // namespace clera

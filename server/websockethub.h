@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/auth/jwt.h"
 #include "core/domain/expected.h"
 #include "core/realtime/portfolioupdate.h"
 
@@ -7,8 +8,13 @@
 #include <QHostAddress>
 #include <QList>
 #include <QObject>
+#include <QSet>
+#include <QStringList>
+#include <QTimer>
 #include <QWebSocketProtocol>
 #include <QWebSocketServer>
+
+#include <functional>
 
 class QWebSocket;
 
@@ -16,28 +22,42 @@ namespace clera {
 
 class AccountDirectory;
 class Broker;
-class Jwt;
 class PortfolioTracker;
-struct TokenClaims;
 
-// Live portfolio values over WebSocket: ws://host:port/ws/portfolio/{account_id}?token=<JWT>.
-// A user may watch the accounts the directory says they own, an operator any account the broker
-// knows. Clients are indexed by account, so an update is serialised once and costs O(watchers).
+// Live portfolio values over WebSocket.
+// - ws://host:port/ws/portfolio/{account_id}?token=<JWT>: one account (the original clients' URL).
+// - ws://host:port/ws: several accounts on one connection (operators). The token comes in the URL,
+//   an Authorization header, or a first message {"type":"auth","token":…}; then
+//   {"type":"subscribe"|"unsubscribe","account_ids":[…]}.
+// A user may watch the accounts the directory says they own, an operator any account the broker knows.
+// Updates are serialised once per account and coalesced per client: one write per flush carrying the
+// latest value of each changed account. A client whose unsent data exceeds kMaxBufferedBytes gets no
+// more writes (its pending values keep only the latest per account) and is closed with 1008 when it
+// stays that slow for kSlowClientCloseMs, so it never slows the others.
 class WebSocketHub : public QObject
 {
     Q_OBJECT
 public:
     static constexpr qint64 kMaxMessageBytes = 64 * 1024;
+    static constexpr qint64 kMaxBufferedBytes = 1024 * 1024;
+    static constexpr qint64 kSlowClientCloseMs = 10'000;
+    static constexpr int kMaxAccountsPerClient = 1000;
     static constexpr QStringView kPathPrefix = u"/ws/portfolio/";
 
+    struct Options
+    {
+        QStringList allowedOrigins;   // empty: any (non-browser clients send no Origin)
+        int authTimeoutMs = 10'000;   // /ws without a token in the handshake
+    };
+
     WebSocketHub(const Jwt *jwt, Broker *broker, AccountDirectory *directory, PortfolioTracker *tracker,
-                 QObject *parent = nullptr);
+                 Options options, QObject *parent = nullptr);
     ~WebSocketHub() override;
 
     [[nodiscard]] Expected<quint16, QString> listen(const QHostAddress &address, quint16 port);
     [[nodiscard]] quint16 port() const { return m_server.serverPort(); }
-    // Authorised clients currently connected.
-    [[nodiscard]] int connectionCount() const { return int(m_accountOf.size()); }
+    // Authenticated clients currently connected.
+    [[nodiscard]] int connectionCount() const { return m_authenticated; }
     [[nodiscard]] int watcherCount(const QString &accountId) const
     {
         return int(m_watchers.value(accountId).size());
@@ -49,24 +69,44 @@ Q_SIGNALS:
     void connectionCountChanged(int count);
 
 private:
+    enum class Watch { Ok, Refused, Internal };
+    struct Client
+    {
+        bool multi = false; // /ws
+        bool authenticated = false;
+        TokenClaims claims;
+        QSet<QString> accounts;
+        QHash<QString, QString> pending; // account → latest serialised update not yet written
+        qint64 slowSinceMs = -1;
+    };
+
     void onNewConnection();
-    void authorize(QWebSocket *socket);
-    void checkAccount(QWebSocket *socket, const QString &accountId, qint64 expiresAt);
-    // Closes the connection with 1008 when its token expires.
-    void closeWhenExpired(QWebSocket *socket, qint64 expiresAt);
-    void admit(QWebSocket *socket, const QString &accountId);
-    void reject(QWebSocket *socket, QWebSocketProtocol::CloseCode code, const QString &reason);
     void onTextMessage(QWebSocket *socket, const QString &message);
     void onDisconnected(QWebSocket *socket);
     void onPortfolioUpdated(const clera::PortfolioUpdate &update);
+
+    void authenticate(QWebSocket *socket, const QString &token);
+    // Checks that the client may watch the account, then adds it; `done` reports the outcome.
+    void watch(QWebSocket *socket, const QString &accountId, std::function<void(Watch, const QString &)> done);
+    void unwatch(QWebSocket *socket, const QString &accountId);
+    void subscribeMany(QWebSocket *socket, const QStringList &accountIds);
+    // Closes the connection with 1008 when its token expires.
+    void closeWhenExpired(QWebSocket *socket, qint64 expiresAt);
+    void reject(QWebSocket *socket, QWebSocketProtocol::CloseCode code, const QString &reason);
+    void queue(QWebSocket *socket, const QString &accountId, const QString &text);
+    void flush();
 
     const Jwt *m_jwt;
     Broker *m_broker;
     AccountDirectory *m_directory;
     PortfolioTracker *m_tracker;
+    Options m_options;
     QWebSocketServer m_server;
+    QHash<QWebSocket *, Client> m_clients;
     QHash<QString, QList<QWebSocket *>> m_watchers; // account → its clients
-    QHash<QWebSocket *, QString> m_accountOf;       // authorised client → account
+    QSet<QWebSocket *> m_dirty;                     // clients with pending updates
+    QTimer m_flush;
+    int m_authenticated = 0;
 };
 
 } // namespace clera

@@ -27,6 +27,10 @@ const QList<Config::Setting> &Config::settings()
         {u"WEBSOCKET_HOST"_s, u"ws-host"_s, u"address"_s, u"Address the WebSocket server listens on"_s, u"0.0.0.0"_s,
          Server},
         {u"WEBSOCKET_PORT"_s, u"ws-port"_s, u"port"_s, u"WebSocket port (0 picks a free port)"_s, u"8001"_s, Server},
+        {u"WEBSOCKET_ALLOWED_ORIGINS"_s, u"ws-allowed-origins"_s, u"origins"_s,
+         u"Comma-separated browser origins allowed to open a WebSocket (empty: any; clients that send no "
+         u"Origin are not affected)"_s,
+         {}, Server},
         {u"CLERA_JWT_SECRET"_s, {}, u"secret"_s,
          u"HS256 key for access tokens (environment or config file only); if unset, one is generated into "
          u"<data dir>/jwt-secret (mode 0600)"_s,

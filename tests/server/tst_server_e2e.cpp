@@ -5,6 +5,7 @@
 #include "server/demoseeder.h"
 #include "server/serverroot.h"
 #include "server/websockethub.h"
+#include "serverfixture.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -23,74 +24,12 @@ using namespace clera;
 
 namespace {
 
-// SimBroker futures are finished when returned.
-template <typename T> T ready(const QFuture<BrokerResult<T>> &future)
-{
-    if (!future.isFinished() || !future.result())
-        qFatal("broker call failed");
-    return *future.result();
-}
-
-Expected<Config, QString> configFor(const QString &dataDir, QStringList extra = {})
-{
-    QCommandLineParser parser;
-    Config::addOptions(parser, Config::Server);
-    QStringList args{u"tst_server_e2e"_s,
-                     u"--data-dir"_s,
-                     dataDir,
-                     u"--api-host"_s,
-                     u"127.0.0.1"_s,
-                     u"--api-port"_s,
-                     u"0"_s,
-                     u"--ws-host"_s,
-                     u"127.0.0.1"_s,
-                     u"--ws-port"_s,
-                     u"0"_s,
-                     u"--min-update-interval"_s,
-                     u"0"_s,
-                     u"--recalculation-interval"_s,
-                     u"0"_s};
-    args += extra;
-    if (!parser.parse(args))
-        return unexpected(parser.errorText());
-    return Config::resolve(parser, Config::Server, QProcessEnvironment());
-}
-
 struct HttpResult
 {
     int status = 0;
     QByteArray contentType;
     QHash<QByteArray, QByteArray> headers;
     QJsonDocument body;
-};
-
-class WsClient : public QObject
-{
-public:
-    WsClient()
-    {
-        connect(&socket, &QWebSocket::textMessageReceived, this, [this](const QString &text) {
-            messages.append(QJsonDocument::fromJson(text.toUtf8()).object());
-        });
-    }
-    ~WsClient() override { socket.abort(); }
-
-    [[nodiscard]] bool open(const QUrl &url)
-    {
-        QSignalSpy connected(&socket, &QWebSocket::connected);
-        socket.open(url);
-        return connected.wait(5000);
-    }
-    [[nodiscard]] QJsonObject last() const { return messages.isEmpty() ? QJsonObject() : messages.last(); }
-    [[nodiscard]] int count(const QString &type) const
-    {
-        return int(std::count_if(messages.cbegin(), messages.cend(), [&type](const QJsonObject &m) {
-            return m.value(u"type"_s).toString() == type;
-        }));
-    }
-
-    QWebSocket socket;
-    QList<QJsonObject> messages;
 };
 
 } // namespace
@@ -140,8 +79,8 @@ private:
     // cash + Σ qty × last price, straight from the broker and the feed.
     [[nodiscard]] Decimal expectedValue(const QString &accountId) const
     {
-        Decimal total = ready(m_root->broker()->account(accountId)).cash;
-        const QList<Position> positions = ready(m_root->broker()->positions(accountId));
+        Decimal total = test::ready(m_root->broker()->account(accountId)).cash;
+        const QList<Position> positions = test::ready(m_root->broker()->positions(accountId));
         for (const Position &p : positions) {
             const auto price = m_root->feed()->lastPrice(p.symbol);
             if (!price)
@@ -164,7 +103,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
-        const auto config = configFor(m_dir.path());
+        const auto config = test::configFor(m_dir.path());
         QVERIFY2(config, qPrintable(config ? QString() : config.error()));
         m_root = std::make_unique<ServerRoot>(*config);
         const auto started = m_root->start({true, false});
@@ -185,11 +124,11 @@ private Q_SLOTS:
                  QStringList{m_alice});
         QCOMPARE(m_root->directory()->accountsOf(u"demo-bob"_s).valueOr(QStringList()), QStringList{m_bob});
         QCOMPARE(m_root->directory()->userRole(u"demo-operator"_s).valueOr(QString()), u"operator"_s);
-        const QList<Position> positions = ready(m_root->broker()->positions(m_alice));
+        const QList<Position> positions = test::ready(m_root->broker()->positions(m_alice));
         QCOMPARE(positions.size(), DemoSeeder::users().first().holdings.size());
-        const Order order = ready(m_root->broker()->orderByClientOrderId(m_alice, u"demo-alice-AAPL"_s));
+        const Order order = test::ready(m_root->broker()->orderByClientOrderId(m_alice, u"demo-alice-AAPL"_s));
         QCOMPARE(order.status, OrderStatus::Filled);
-        const Account account = ready(m_root->broker()->account(m_alice));
+        const Account account = test::ready(m_root->broker()->account(m_alice));
         QVERIFY(account.cash < Decimal(25000));
         QVERIFY(account.cash.isPositive());
     }
@@ -205,7 +144,7 @@ private Q_SLOTS:
 
     void firstMessageIsLastKnownValueThenLiveUpdates()
     {
-        WsClient client;
+        test::WsClient client;
         QVERIFY(client.open(wsUrl(m_alice, token(u"demo-alice"_s, Role::User))));
         QTRY_VERIFY(!client.messages.isEmpty());
         const QJsonObject first = client.messages.first();
@@ -230,7 +169,7 @@ private Q_SLOTS:
 
     void connectionClosesWhenTheTokenExpires()
     {
-        WsClient client;
+        test::WsClient client;
         const QString shortLived = m_root->jwt().issue(u"demo-alice"_s, Role::User, std::chrono::seconds(2));
         QVERIFY(client.open(wsUrl(m_alice, shortLived)));
         QTRY_VERIFY(!client.messages.isEmpty()); // admitted and served while valid
@@ -241,7 +180,7 @@ private Q_SLOTS:
 
     void otherUsersAccountIsRefused()
     {
-        WsClient client;
+        test::WsClient client;
         QVERIFY(client.open(wsUrl(m_bob, token(u"demo-alice"_s, Role::User))));
         QTRY_COMPARE(client.socket.state(), QAbstractSocket::UnconnectedState);
         QCOMPARE(client.socket.closeCode(), QWebSocketProtocol::CloseCodePolicyViolated);
@@ -273,7 +212,7 @@ private Q_SLOTS:
             token = this->token(u"demo-operator"_s, Role::Operator);
         else if (token == u"user")
             token = this->token(u"demo-alice"_s, Role::User);
-        WsClient client;
+        test::WsClient client;
         QVERIFY(client.open(wsUrl(accountId.isEmpty() ? m_alice : accountId, token)));
         QTRY_COMPARE(client.socket.state(), QAbstractSocket::UnconnectedState);
         QCOMPARE(client.socket.closeCode(), QWebSocketProtocol::CloseCodePolicyViolated);
@@ -283,7 +222,7 @@ private Q_SLOTS:
 
     void unknownPathIsRefused()
     {
-        WsClient client;
+        test::WsClient client;
         QVERIFY(client.open(QUrl(u"ws://127.0.0.1:%1/ws/other?token=x"_s.arg(m_root->webSocketPort()))));
         QTRY_COMPARE(client.socket.state(), QAbstractSocket::UnconnectedState);
         QCOMPARE(client.socket.closeCode(), QWebSocketProtocol::CloseCodePolicyViolated);
@@ -311,7 +250,7 @@ private Q_SLOTS:
 
     void heartbeatAndBadMessages()
     {
-        WsClient client;
+        test::WsClient client;
         QVERIFY(client.open(wsUrl(m_alice, token(u"demo-alice"_s, Role::User))));
         QTRY_VERIFY(!client.messages.isEmpty());
         client.socket.sendTextMessage(u"{\"type\":\"heartbeat\"}"_s);
@@ -330,7 +269,7 @@ private Q_SLOTS:
 
     void oversizedMessageCloses1009()
     {
-        WsClient client;
+        test::WsClient client;
         QVERIFY(client.open(wsUrl(m_alice, token(u"demo-alice"_s, Role::User))));
         QTRY_VERIFY(!client.messages.isEmpty());
         client.socket.sendTextMessage(QString(int(WebSocketHub::kMaxMessageBytes) + 1, u'x'));
@@ -340,7 +279,7 @@ private Q_SLOTS:
 
     void health()
     {
-        WsClient client;
+        test::WsClient client;
         QVERIFY(client.open(wsUrl(m_alice, token(u"demo-alice"_s, Role::User))));
         QTRY_COMPARE(m_root->hub()->connectionCount(), 1);
         const HttpResult r = http(u"/health"_s);
@@ -395,7 +334,7 @@ private Q_SLOTS:
         QCOMPARE(a.value(u"id"_s).toString(), m_alice);
         QVERIFY(!a.value(u"account_number"_s).toString().isEmpty());
         QCOMPARE(a.value(u"status"_s).toString(), u"ACTIVE"_s);
-        QCOMPARE(a.value(u"cash"_s).toString(), ready(m_root->broker()->account(m_alice)).cash.toString());
+        QCOMPARE(a.value(u"cash"_s).toString(), test::ready(m_root->broker()->account(m_alice)).cash.toString());
         QCOMPARE(a.value(u"total_value"_s).toString(), expectedValue(m_alice).toString());
         QVERIFY(a.contains(u"today_return"_s));
 
@@ -441,7 +380,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
-        const auto config = configFor(dir.path());
+        const auto config = test::configFor(dir.path());
         QVERIFY(config);
         QStringList firstAccounts;
         QString firstToken;
@@ -466,7 +405,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
         {
-            const auto config = configFor(dir.path(), {u"--ws-port"_s, QString::number(m_root->restPort())});
+            const auto config = test::configFor(dir.path(), {u"--ws-port"_s, QString::number(m_root->restPort())});
             QVERIFY(config);
             ServerRoot root(*config);
             const auto started = root.start({false, false});
@@ -475,7 +414,7 @@ private Q_SLOTS:
             QVERIFY(started.error().message.contains(QString::number(m_root->restPort())));
         }
         {
-            const auto config = configFor(dir.path(), {u"--api-port"_s, u"abc"_s});
+            const auto config = test::configFor(dir.path(), {u"--api-port"_s, u"abc"_s});
             QVERIFY(config);
             ServerRoot root(*config);
             const auto started = root.start({false, false});
@@ -484,7 +423,7 @@ private Q_SLOTS:
             QVERIFY(started.error().message.contains(u"CLERA_API_PORT"_s));
         }
         {
-            auto config = configFor(dir.path());
+            auto config = test::configFor(dir.path());
             QVERIFY(config);
             config->set(u"CLERA_JWT_SECRET"_s, u"short"_s, u"environment"_s);
             ServerRoot root(*config);
