@@ -231,8 +231,8 @@ private Q_SLOTS:
     void operatorWatchesAnyAccount()
     {
         const QString op = token(u"demo-operator"_s, Role::Operator);
-        WsClient alice;
-        WsClient bob;
+        test::WsClient alice;
+        test::WsClient bob;
         QVERIFY(alice.open(wsUrl(m_alice, op)));
         QVERIFY(bob.open(wsUrl(m_bob, op)));
         QTRY_VERIFY(!alice.messages.isEmpty());
