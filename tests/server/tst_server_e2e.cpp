@@ -389,14 +389,14 @@ private Q_SLOTS:
             ServerRoot root(*config);
             QVERIFY(root.start({true, false}));
             firstAccounts = root.demoAccounts();
-            firstPositions = ready(root.broker()->positions(firstAccounts.first()));
+            firstPositions = test::ready(root.broker()->positions(firstAccounts.first()));
             firstToken = root.jwt().issue(u"demo-alice"_s, Role::User, std::chrono::minutes(5));
         }
         ServerRoot root(*config);
         QVERIFY(root.start({true, false}));
         QCOMPARE(root.demoAccounts(), firstAccounts);
-        QCOMPARE(ready(root.broker()->accounts()).size(), 2);
-        QCOMPARE(ready(root.broker()->positions(firstAccounts.first())), firstPositions);
+        QCOMPARE(test::ready(root.broker()->accounts()).size(), 2);
+        QCOMPARE(test::ready(root.broker()->positions(firstAccounts.first())), firstPositions);
         QVERIFY(root.jwt().verify(firstToken));
     }
 
