@@ -95,8 +95,9 @@ void AlpacaRestBroker::send(const std::shared_ptr<Submission> &s)
         }
         const BrokerError error = brokerErrorFrom(result.error());
         if (result.error().isAmbiguous()) {
-            qCWarning(lcAlpaca).noquote() << "order" << s->request.clientOrderId << "submission ambiguous ("
-                                          << result.error().toString() << "), looking it up";
+            qCWarning(lcAlpaca).noquote()
+                << "order" << s->request.clientOrderId
+                << u"submission ambiguous (" + result.error().toString() + u"), looking it up";
             lookUp(s, error);
             return;
         }

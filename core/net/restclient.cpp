@@ -174,7 +174,7 @@ void RestClient::finished(const std::shared_ptr<Call> &call, QNetworkReply *repl
 
     const auto delay = m_options.retry.delayBefore(call->attempt + 1, *error, call->request.idempotent);
     if (delay) {
-        qCInfo(lcNet).noquote() << where << "failed (" << error->toString() << "), retry" << call->attempt + 1
+        qCInfo(lcNet).noquote() << where + u" failed (" + error->toString() + u"), retry" << call->attempt + 1
                                 << "in" << delay->count() << "ms";
         QTimer::singleShot(*delay, this, [this, call] { attempt(call); });
         return;

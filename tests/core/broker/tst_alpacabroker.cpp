@@ -67,6 +67,8 @@ private Q_SLOTS:
     void droppedResponseGivesExactlyOneOrder();
     void serverErrorLooksUpThenResendsWithSameId();
     void lookUpAcceptsArray();
+    void lookUpFailingLeavesStateUnknown();
+    void fakeTimestampsVaryInPrecision();
     void transferCompletesAndAddsCash();
     void assetsActiveUsEquity();
     void malformedAnswerIsDecodeError();
@@ -374,6 +376,38 @@ void TestAlpacaBroker::serverErrorLooksUpThenResendsWithSameId()
     QCOMPARE(failed.error().kind, BrokerError::Kind::Unavailable);
     QCOMPARE(m_fake->requests("POST", u"/orders"_s).size(), 3);
     QCOMPARE(m_fake->book().orderCount(m_alice), 1);
+}
+
+void TestAlpacaBroker::lookUpFailingLeavesStateUnknown()
+{
+    m_fake->injectFault(FakeFault::respond(503).on("POST", u"/orders"_s));
+    m_fake->injectFault(FakeFault::respond(503, 10).on("GET", u"by_client_order_id"_s));
+    auto b = broker();
+    const auto result = take(b->submitOrder(m_alice, market(u"AAPL"_s, Decimal(1))));
+    QVERIFY(!result.hasValue());
+    QCOMPARE(result.error().kind, BrokerError::Kind::Unavailable);
+    QVERIFY2(result.error().message.contains(u"order state unknown"), qPrintable(result.error().message));
+    // No blind resend while the look-up cannot tell whether the order exists.
+    QCOMPARE(m_fake->requests("POST", u"/orders"_s).size(), 1);
+    QCOMPARE(m_fake->requests("GET", u"by_client_order_id"_s).size(), 4);
+}
+
+void TestAlpacaBroker::fakeTimestampsVaryInPrecision()
+{
+    auto b = broker();
+    for (int i = 0; i < 3; ++i)
+        QVERIFY(take(b->submitOrder(m_alice, limit(u"AAPL"_s, Decimal(1), Decimal(100)))).hasValue());
+    const RestResult raw =
+        take(b->rest().send(RestRequest::get(u"/v1/trading/accounts/"_s + m_alice + u"/orders")));
+    QVERIFY(raw.hasValue());
+    QSet<qsizetype> widths;
+    for (const QJsonValue &order : raw->json.array()) {
+        const QString created = order.toObject().value(u"created_at").toString();
+        const qsizetype dot = created.indexOf(u'.');
+        widths.insert(dot < 0 ? 0 : created.size() - dot - 2); // digits between '.' and 'Z'
+        QVERIFY(order.toObject().value(u"qty").isString());
+    }
+    QVERIFY2(widths.size() >= 2, "the fake should emit timestamps of different precision");
 }
 
 void TestAlpacaBroker::lookUpAcceptsArray()
