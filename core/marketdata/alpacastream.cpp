@@ -86,6 +86,15 @@ AlpacaStream::~AlpacaStream()
     closeSocket();
 }
 
+QUrl AlpacaStream::feedUrl(const QString &feed, bool sandbox)
+{
+    QUrl url;
+    url.setScheme(u"wss"_s);
+    url.setHost(sandbox ? u"stream.data.sandbox.alpaca.markets"_s : u"stream.data.alpaca.markets"_s);
+    url.setPath(u"/v2/"_s + feed);
+    return url;
+}
+
 QString AlpacaStream::name() const
 {
     return u"alpaca"_s;

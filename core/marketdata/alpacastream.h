@@ -41,6 +41,9 @@ public:
     };
 
     explicit AlpacaStream(Options options, QObject *parent = nullptr);
+
+    // wss://stream.data[.sandbox].alpaca.markets/v2/<feed>, feed one of iex, sip, delayed_sip, test.
+    [[nodiscard]] static QUrl feedUrl(const QString &feed, bool sandbox = false);
     ~AlpacaStream() override;
 
     [[nodiscard]] QString name() const override;

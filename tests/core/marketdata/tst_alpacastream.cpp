@@ -495,6 +495,14 @@ private Q_SLOTS:
         QCOMPARE(parsed.problems.size(), problems);
     }
 
+    void feedUrls()
+    {
+        QCOMPARE(AlpacaStream::feedUrl(u"iex"_s), QUrl(u"wss://stream.data.alpaca.markets/v2/iex"_s));
+        QCOMPARE(AlpacaStream::feedUrl(u"sip"_s, true),
+                 QUrl(u"wss://stream.data.sandbox.alpaca.markets/v2/sip"_s));
+        QCOMPARE(AlpacaStream::feedUrl(u"test"_s), QUrl(u"wss://stream.data.alpaca.markets/v2/test"_s));
+    }
+
     void previousCloseIsUnknownUntilSet()
     {
         AlpacaStream stream(fastOptions(*m_fake));
