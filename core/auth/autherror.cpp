@@ -26,6 +26,10 @@ QString AuthError::code() const
         return u"invalid_token"_s;
     case Kind::RateLimited:
         return u"rate_limited"_s;
+    case Kind::Forbidden:
+        return u"forbidden"_s;
+    case Kind::NotFound:
+        return u"not_found"_s;
     case Kind::Internal:
         break;
     }

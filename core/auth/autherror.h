@@ -18,6 +18,8 @@ struct AuthError
         AccountDisabled,    // only after the right password
         InvalidToken,       // refresh, verification or reset token unknown, used, revoked or expired
         RateLimited,        // retryAfter says when to try again
+        Forbidden,          // the caller lacks the role for an operator action
+        NotFound,           // an operator action names an unknown user
         Internal            // the store or the mailer failed; details are in the logs
     };
 

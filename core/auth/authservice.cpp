@@ -540,6 +540,93 @@ Expected<Done, AuthError> AuthService::completePasswordReset(const QString &toke
     return Done{};
 }
 
+Expected<UserRecord, AuthError> AuthService::operatorTarget(const QString &operatorId, const QString &userId,
+                                                            const QString &action, const ClientInfo &client)
+{
+    const auto actor = m_users.findById(operatorId);
+    if (!actor)
+        return unexpected(AuthError(actor.error()));
+    if (!actor->has_value() || (*actor)->disabled || (*actor)->role != toString(Role::Operator)) {
+        audit(operatorId.isEmpty() ? kAnonymous : operatorId, action, userId, client, u"denied"_s,
+              {{u"reason"_s, u"not_operator"_s}});
+        return unexpected(AuthError(AuthError::Kind::Forbidden, u"this action needs the operator role"_s));
+    }
+    const auto target = m_users.findById(userId);
+    if (!target)
+        return unexpected(AuthError(target.error()));
+    if (!target->has_value())
+        return unexpected(AuthError(AuthError::Kind::NotFound, u"no such user"_s));
+    return **target;
+}
+
+Expected<Done, AuthError> AuthService::setUserDisabled(const QString &operatorId, const QString &userId,
+                                                       bool disabled, const ClientInfo &client)
+{
+    const QString action = disabled ? u"admin.user_disable"_s : u"admin.user_enable"_s;
+    const auto target = operatorTarget(operatorId, userId, action, client);
+    if (!target)
+        return unexpected(target.error());
+    auto done = m_db.transaction([&]() -> Expected<Done, StoreError> {
+        if (auto set = m_users.setDisabled(userId, disabled); !set)
+            return set;
+        int revoked = 0;
+        if (disabled) {
+            const auto ended = m_sessions.revokeAllForUser(userId, now());
+            if (!ended)
+                return unexpected(ended.error());
+            revoked = *ended;
+        }
+        auto appended = m_audit.append(
+            {0, now(), operatorId, action, userId, client.ip, u"ok"_s, QJsonObject{{u"revoked"_s, revoked}}});
+        if (!appended)
+            return unexpected(appended.error());
+        return Done{};
+    });
+    if (!done)
+        return unexpected(AuthError(done.error()));
+    return Done{};
+}
+
+Expected<Done, AuthError> AuthService::setUserRole(const QString &operatorId, const QString &userId,
+                                                   Role role, const ClientInfo &client)
+{
+    const auto target = operatorTarget(operatorId, userId, u"admin.user_role"_s, client);
+    if (!target)
+        return unexpected(target.error());
+    auto done = m_db.transaction([&]() -> Expected<Done, StoreError> {
+        if (auto set = m_users.setRole(userId, toString(role)); !set)
+            return set;
+        auto appended =
+            m_audit.append({0, now(), operatorId, u"admin.user_role"_s, userId, client.ip, u"ok"_s,
+                            QJsonObject{{u"from"_s, target->role}, {u"to"_s, toString(role)}}});
+        if (!appended)
+            return unexpected(appended.error());
+        return Done{};
+    });
+    if (!done)
+        return unexpected(AuthError(done.error()));
+    return Done{};
+}
+
+Expected<int, AuthError> AuthService::purgeExpired(std::chrono::seconds retention)
+{
+    const QDateTime before = now().addSecs(-retention.count());
+    auto purged = m_db.transaction([&]() -> Expected<int, StoreError> {
+        const auto sessions = m_sessions.purgeExpired(before);
+        if (!sessions)
+            return sessions;
+        const auto tokens = m_emailTokens.purgeExpired(before);
+        if (!tokens)
+            return tokens;
+        return *sessions + *tokens;
+    });
+    if (!purged)
+        return unexpected(AuthError(purged.error()));
+    if (*purged > 0)
+        audit(u"system"_s, u"auth.purge_expired"_s, QString(), {}, u"ok"_s, {{u"rows"_s, *purged}});
+    return *purged;
+}
+
 Expected<TokenClaims, JwtError> AuthService::verifyAccessToken(QStringView token) const
 {
     return m_jwt.verify(token, now().toSecsSinceEpoch());

@@ -97,6 +97,15 @@ public:
     [[nodiscard]] Expected<Done, AuthError>
     completePasswordReset(const QString &token, const QString &password, const ClientInfo &client);
 
+    // Operator actions, audited with the operator as actor; `operatorId` must have the operator role.
+    // Disabling a user also revokes every session.
+    [[nodiscard]] Expected<Done, AuthError> setUserDisabled(const QString &operatorId, const QString &userId,
+                                                            bool disabled, const ClientInfo &client);
+    [[nodiscard]] Expected<Done, AuthError> setUserRole(const QString &operatorId, const QString &userId,
+                                                        Role role, const ClientInfo &client);
+    // Deletes sessions and mail tokens that expired more than `retention` ago; returns how many rows.
+    [[nodiscard]] Expected<int, AuthError> purgeExpired(std::chrono::seconds retention);
+
     [[nodiscard]] Expected<TokenClaims, JwtError> verifyAccessToken(QStringView token) const;
     [[nodiscard]] const AuthPolicy &policy() const { return m_policy; }
 
@@ -117,6 +126,9 @@ private:
                                                              EmailTokenPurpose purpose);
     void recordSignInFailure(const QString &accountKey, const ClientInfo &client);
     [[nodiscard]] const QString &dummyHash();
+    [[nodiscard]] Expected<UserRecord, AuthError> operatorTarget(const QString &operatorId,
+                                                                 const QString &userId, const QString &action,
+                                                                 const ClientInfo &client);
 
     Database &m_db;
     Jwt m_jwt;

@@ -67,4 +67,12 @@ Expected<int, StoreError> EmailTokenRepository::invalidateAll(const QString &use
     return q->numRowsAffected();
 }
 
+Expected<int, StoreError> EmailTokenRepository::purgeExpired(const QDateTime &before)
+{
+    auto q = m_db.exec(u"DELETE FROM email_tokens WHERE expires_at < ?"_s, {toStoreTime(before)});
+    if (!q)
+        return unexpected(q.error());
+    return q->numRowsAffected();
+}
+
 } // namespace clera

@@ -42,6 +42,9 @@ public:
     [[nodiscard]] Expected<int, StoreError> invalidateAll(const QString &userId, EmailTokenPurpose purpose,
                                                           const QDateTime &at);
 
+    // Deletes tokens that expired before `before`; returns how many.
+    [[nodiscard]] Expected<int, StoreError> purgeExpired(const QDateTime &before);
+
 private:
     Database &m_db;
 };

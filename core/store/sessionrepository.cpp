@@ -106,6 +106,14 @@ Expected<int, StoreError> SessionRepository::revokeWhere(const QString &column, 
     return q->numRowsAffected();
 }
 
+Expected<int, StoreError> SessionRepository::purgeExpired(const QDateTime &before)
+{
+    auto q = m_db.exec(u"DELETE FROM sessions WHERE expires_at < ?"_s, {toStoreTime(before)});
+    if (!q)
+        return unexpected(q.error());
+    return q->numRowsAffected();
+}
+
 Expected<int, StoreError> SessionRepository::revoke(const QString &id, const QDateTime &at)
 {
     return revokeWhere(u"id"_s, id, at);

@@ -56,6 +56,9 @@ public:
     [[nodiscard]] Expected<int, StoreError> revokeFamily(const QString &familyId, const QDateTime &at);
     [[nodiscard]] Expected<int, StoreError> revokeAllForUser(const QString &userId, const QDateTime &at);
 
+    // Deletes sessions that expired before `before`; returns how many.
+    [[nodiscard]] Expected<int, StoreError> purgeExpired(const QDateTime &before);
+
 private:
     [[nodiscard]] Expected<std::optional<SessionRecord>, StoreError> findOne(const QString &column,
                                                                              const QString &value) const;

@@ -385,6 +385,56 @@ private Q_SLOTS:
         QVERIFY(m_auth->refresh(session->refreshToken, kClient));
     }
 
+    void operatorActionsNeedTheRoleAndAreAudited()
+    {
+        const UserRecord ops = signedUp(u"ops@example.com"_s);
+        const UserRecord user = signedUp(u"pat@example.com"_s);
+        const auto session = m_auth->signIn(u"pat@example.com"_s, kPassword, kClient);
+        QVERIFY(session);
+        QCOMPARE(m_auth->setUserDisabled(user.id, ops.id, true, kClient).error().kind,
+                 AuthError::Kind::Forbidden);
+        QCOMPARE(m_auth->setUserRole(ops.id, ops.id, Role::Operator, kClient).error().kind,
+                 AuthError::Kind::Forbidden);
+        QVERIFY(UserRepository(*m_db).setRole(ops.id, u"operator"_s));
+        QCOMPARE(m_auth->setUserDisabled(ops.id, u"nobody"_s, true, kClient).error().kind,
+                 AuthError::Kind::NotFound);
+
+        QVERIFY(m_auth->setUserDisabled(ops.id, user.id, true, kClient));
+        QCOMPARE(m_auth->refresh(session->refreshToken, kClient).error().kind, AuthError::Kind::InvalidToken);
+        QCOMPARE(m_auth->signIn(u"pat@example.com"_s, kPassword, kClient).error().kind,
+                 AuthError::Kind::AccountDisabled);
+        QVERIFY(m_auth->setUserDisabled(ops.id, user.id, false, kClient));
+        QVERIFY(m_auth->setUserRole(ops.id, user.id, Role::Operator, kClient));
+        const auto signedIn = m_auth->signIn(u"pat@example.com"_s, kPassword, kClient);
+        QVERIFY(signedIn);
+        QVERIFY(signedIn->role == Role::Operator);
+        QVERIFY(m_auth->verifyAccessToken(signedIn->accessToken)->role == Role::Operator);
+
+        const auto disable = audit(u"admin.user_disable"_s);
+        QCOMPARE(disable.size(), 2);
+        QCOMPARE(disable.first().actor, ops.id);
+        QCOMPARE(disable.first().subject, user.id);
+        QCOMPARE(disable.first().result, u"ok"_s);
+        QCOMPARE(disable.first().details.value(u"revoked"_s).toInt(), 1);
+        QCOMPARE(disable.last().result, u"denied"_s);
+        QCOMPARE(disable.last().actor, user.id);
+        QCOMPARE(audit(u"admin.user_enable"_s).size(), 1);
+        QCOMPARE(audit(u"admin.user_role"_s).first().details.value(u"to"_s).toString(), u"operator"_s);
+    }
+
+    void expiredRowsArePurged()
+    {
+        signedUp(u"quinn@example.com"_s);
+        QVERIFY(m_auth->signIn(u"quinn@example.com"_s, kPassword, kClient));
+        QCOMPARE(m_auth->purgeExpired(std::chrono::hours(24)).valueOr(-1), 0);
+        advance(32 * 24 * 3600);
+        const auto fresh = m_auth->signIn(u"quinn@example.com"_s, kPassword, kClient);
+        QVERIFY(fresh);
+        QCOMPARE(m_auth->purgeExpired(std::chrono::hours(24)).valueOr(-1), 2);
+        QVERIFY(m_auth->refresh(fresh->refreshToken, kClient));
+        QCOMPARE(audit(u"auth.purge_expired"_s).size(), 1);
+    }
+
     void auditNeverHoldsSecrets()
     {
         const UserRecord user = signedUp(u"oda@example.com"_s);
