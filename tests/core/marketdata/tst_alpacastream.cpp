@@ -188,6 +188,26 @@ private Q_SLOTS:
         QCOMPARE(stream->lastPrice(u"TSLA"_s), std::nullopt);
     }
 
+    void generatedStreamArrivesWholeInFrameBatches()
+    {
+        const QStringList symbols{u"AAPL"_s, u"AMD"_s, u"MSFT"_s, u"NVDA"_s, u"TSLA"_s};
+        auto stream = liveStream(symbols);
+        Recorder rec(*stream);
+        m_fake->setTradeRate(4000); // 200 trades per 50 ms frame
+        QTRY_VERIFY(m_fake->tradesPublished() >= 1000);
+        m_fake->setTradeRate(0);
+        const auto received = [&rec] {
+            qsizetype n = 0;
+            for (const auto &b : std::as_const(rec.batches))
+                n += b.size();
+            return n;
+        };
+        QTRY_COMPARE(received(), m_fake->tradesPublished());
+        QCOMPARE(rec.batches.size(), m_fake->tradesPublished() / 200);
+        for (const QString &s : symbols)
+            QVERIFY(stream->lastPrice(s).has_value());
+    }
+
     void unsubscribeStopsTheSymbol()
     {
         auto stream = liveStream(kAaplMsft);
