@@ -19,7 +19,8 @@ struct StreamMessage;
 // Alpaca's market-data WebSocket (wss://stream.data.alpaca.markets/v2/iex): authenticates, keeps the
 // subscribed set (trades, and quotes for a midpoint until a symbol's first trade) across reconnects,
 // reconnects with exponential backoff and jitter, and closes a connection that goes silent.
-// Non-retryable errors (402, 408, 409, 410, 411) stop it with status Disconnected and the reason.
+// Non-retryable errors (402, 408, 409, 410, 411, or the upgrade refused with HTTP 4xx other than 429)
+// stop it with status Disconnected and the reason; start() tries again.
 class AlpacaStream : public MarketFeed
 {
     Q_OBJECT
@@ -41,10 +42,10 @@ public:
     };
 
     explicit AlpacaStream(Options options, QObject *parent = nullptr);
+    ~AlpacaStream() override;
 
     // wss://stream.data[.sandbox].alpaca.markets/v2/<feed>, feed one of iex, sip, delayed_sip, test.
     [[nodiscard]] static QUrl feedUrl(const QString &feed, bool sandbox = false);
-    ~AlpacaStream() override;
 
     [[nodiscard]] QString name() const override;
     void subscribe(const QStringList &symbols) override;
