@@ -91,11 +91,18 @@ Expected<Done, StoreError> Database::connect(const DatabaseUrl &url)
         m_db.setDatabaseName(url.database);
         m_db.setConnectOptions(url.options.join(u';'));
     }
+    if (auto opened = openConnection(); !opened)
+        return opened;
+    if (m_engine == Engine::Sqlite)
+        QFile::setPermissions(url.path, QFile::ReadOwner | QFile::WriteOwner);
+    return Done{};
+}
+
+Expected<Done, StoreError> Database::openConnection() const
+{
     if (!m_db.open())
         return failure(StoreError::Kind::Unavailable,
                        u"cannot open %1: %2"_s.arg(m_description, m_db.lastError().text()));
-    if (m_engine == Engine::Sqlite)
-        QFile::setPermissions(url.path, QFile::ReadOwner | QFile::WriteOwner);
     const QStringList setup = m_engine == Engine::Sqlite
                                   ? QStringList{u"PRAGMA foreign_keys = ON"_s, u"PRAGMA journal_mode = WAL"_s,
                                                 u"PRAGMA synchronous = NORMAL"_s}
@@ -126,6 +133,24 @@ bool Database::ping() const
 }
 
 Expected<QSqlQuery, StoreError> Database::exec(const QString &sql, const QVariantList &binds) const
+{
+    auto result = execOnce(sql, binds);
+    if (result || m_engine != Engine::Postgres || m_depth > 0 || ping())
+        return result;
+    // The server dropped the connection (restart, fail-over, idle kill): reconnect. Reads are run
+    // again; a write may or may not have been applied, so its caller gets the error.
+    qCWarning(lcDatabase) << "lost the connection to" << m_description << "- reconnecting";
+    m_db.close();
+    if (auto reopened = openConnection(); !reopened)
+        return unexpected(reopened.error());
+    if (!sql.trimmed().startsWith(u"SELECT"_s, Qt::CaseInsensitive))
+        return unexpected(
+            StoreError{StoreError::Kind::Unavailable,
+                       u"the database connection was lost during a write; it was reconnected"_s});
+    return execOnce(sql, binds);
+}
+
+Expected<QSqlQuery, StoreError> Database::execOnce(const QString &sql, const QVariantList &binds) const
 {
     QSqlQuery q(m_db);
     if (binds.isEmpty()) {

@@ -46,7 +46,8 @@ public:
     // Applies pending steps; idempotent. Called by open().
     [[nodiscard]] Expected<Done, StoreError> migrate(const QList<Migration> &migrations);
 
-    // Prepares and runs `sql` with positional `?` bindings.
+    // Prepares and runs `sql` with positional `?` bindings. On PostgreSQL, outside a transaction, a lost
+    // connection is reopened and a SELECT retried once.
     [[nodiscard]] Expected<QSqlQuery, StoreError> exec(const QString &sql,
                                                        const QVariantList &binds = {}) const;
     // A failed query as a typed error (unique/foreign-key violations become Conflict).
@@ -85,6 +86,9 @@ private:
     Database(Engine engine, QString connectionName, QString description);
 
     [[nodiscard]] Expected<Done, StoreError> connect(const DatabaseUrl &url);
+    [[nodiscard]] Expected<Done, StoreError> openConnection() const;
+    [[nodiscard]] Expected<QSqlQuery, StoreError> execOnce(const QString &sql,
+                                                           const QVariantList &binds) const;
     [[nodiscard]] Expected<Done, StoreError> begin();
     [[nodiscard]] Expected<Done, StoreError> commit();
     void rollback();
@@ -94,7 +98,8 @@ private:
     Engine m_engine;
     QString m_connectionName;
     QString m_description;
-    QSqlDatabase m_db;
+    // A handle; reopening it after a lost connection does not change the store's observable state.
+    mutable QSqlDatabase m_db;
     int m_depth = 0;
 };
 

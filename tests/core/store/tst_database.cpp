@@ -253,6 +253,30 @@ private Q_SLOTS:
         QCOMPARE(QFile::permissions(m_scratch.url().path) & 0x7077, QFile::ReadOwner | QFile::WriteOwner);
     }
 
+    void reconnectsAfterTheServerDropsTheConnection()
+    {
+        QFETCH_GLOBAL(QString, engine);
+        if (engine != u"postgresql")
+            QSKIP("PostgreSQL only");
+        auto db = openStore();
+        auto killer = openStore();
+        QVERIFY(db && killer);
+        const auto killOther = [&] {
+            auto pid = db->exec(u"SELECT pg_backend_pid()"_s);
+            QVERIFY(pid && pid->next());
+            auto killed = killer->exec(u"SELECT pg_terminate_backend(?)"_s, {pid->value(0).toInt()});
+            QVERIFY(killed && killed->next() && killed->value(0).toBool());
+        };
+        killOther();
+        QCOMPARE(count(*db, u"users"_s), 0);
+        killOther();
+        const auto write = insertUser(*db, u"u1"_s, u"a@example.com"_s);
+        QVERIFY(!write);
+        QCOMPARE(write.error().kind, StoreError::Kind::Unavailable);
+        QVERIFY(insertUser(*db, u"u1"_s, u"a@example.com"_s));
+        QCOMPARE(count(*db, u"users"_s), 1);
+    }
+
     void separateInstancesHaveSeparateConnections()
     {
         auto a = openStore();
