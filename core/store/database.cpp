@@ -156,16 +156,26 @@ Expected<QSqlQuery, StoreError> Database::execOnce(const QString &sql, const QVa
     if (binds.isEmpty()) {
         // PostgreSQL cannot PREPARE DDL, LOCK or SAVEPOINT statements.
         if (!q.exec(sql))
-            return unexpected(errorOf(q, u"query"_s));
+            return unexpected(failed(q, u"query"_s));
         return q;
     }
     if (!q.prepare(sql))
-        return unexpected(errorOf(q, u"prepare"_s));
+        return unexpected(failed(q, u"prepare"_s));
     for (const QVariant &value : binds)
         q.addBindValue(value);
     if (!q.exec())
-        return unexpected(errorOf(q, u"query"_s));
+        return unexpected(failed(q, u"query"_s));
     return q;
+}
+
+// PostgreSQL refuses to DEALLOCATE a prepared statement inside an aborted transaction, so a failed
+// query is kept until the transaction has been rolled back, and freed then.
+StoreError Database::failed(const QSqlQuery &query, const QString &what) const
+{
+    StoreError error = errorOf(query, what);
+    if (m_engine == Engine::Postgres && m_depth > 0)
+        m_failedInTransaction.push_back(query);
+    return error;
 }
 
 StoreError Database::errorOf(const QSqlQuery &query, const QString &what) const
@@ -222,6 +232,7 @@ void Database::rollback()
     } else {
         (void)exec(u"RELEASE SAVEPOINT sp%1"_s.arg(m_depth));
     }
+    m_failedInTransaction.clear();
 }
 
 Expected<QList<int>, StoreError> Database::appliedVersions() const
@@ -295,18 +306,21 @@ Expected<Done, StoreError> Database::applyStep(const Migration &step)
                                  : u"DELETE FROM schema_migrations WHERE 1 = 0"_s;
         if (auto locked = exec(lock); !locked)
             return unexpected(locked.error());
-        auto already = exec(u"SELECT 1 FROM schema_migrations WHERE version = ?"_s, {step.version});
-        if (!already)
-            return unexpected(already.error());
-        if (already->next())
-            return false;
+        {
+            // Scoped: a prepared statement still alive when a later step fails could not be freed.
+            auto already = exec(u"SELECT 1 FROM schema_migrations WHERE version = ?"_s, {step.version});
+            if (!already)
+                return unexpected(already.error());
+            if (already->next())
+                return false;
+        }
         QStringList statements = step.statements;
         statements += m_engine == Engine::Sqlite ? step.sqliteOnly : step.postgresOnly;
         for (QString statement : std::as_const(statements)) {
             statement.replace(u"{{bigid}}"_s, bigId);
             QSqlQuery q(m_db);
             if (!q.exec(statement))
-                return unexpected(errorOf(q, u"migration %1"_s.arg(step.version)));
+                return unexpected(failed(q, u"migration %1"_s.arg(step.version)));
         }
         if (auto recorded =
                 exec(u"INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)"_s,

@@ -11,6 +11,7 @@
 
 #include <memory>
 #include <type_traits>
+#include <vector>
 
 namespace clera {
 
@@ -89,6 +90,7 @@ private:
     [[nodiscard]] Expected<Done, StoreError> openConnection() const;
     [[nodiscard]] Expected<QSqlQuery, StoreError> execOnce(const QString &sql,
                                                            const QVariantList &binds) const;
+    [[nodiscard]] StoreError failed(const QSqlQuery &query, const QString &what) const;
     [[nodiscard]] Expected<Done, StoreError> begin();
     [[nodiscard]] Expected<Done, StoreError> commit();
     void rollback();
@@ -101,6 +103,7 @@ private:
     // A handle; reopening it after a lost connection does not change the store's observable state.
     mutable QSqlDatabase m_db;
     int m_depth = 0;
+    mutable std::vector<QSqlQuery> m_failedInTransaction;
 };
 
 } // namespace clera
