@@ -1,5 +1,7 @@
 #include "approot.h"
 
+#include "core/config/backendselection.h"
+
 #include "portfoliomodel.h"
 #include "positionsmodel.h"
 #include "positionsproxymodel.h"
@@ -22,10 +24,14 @@ namespace clera {
 
 Expected<AppRoot::Options, QString> AppRoot::optionsFrom(const Config &config)
 {
-    if (config.value(u"CLERA_BROKER"_s) != u"sim"_s)
-        return unexpected(u"CLERA_BROKER=%1 is not supported by the desktop app yet; use sim"_s.arg(config.value(u"CLERA_BROKER"_s)));
-    if (config.value(u"CLERA_FEED"_s) != u"sim"_s)
-        return unexpected(u"CLERA_FEED=%1 is not supported by the desktop app yet; use sim"_s.arg(config.value(u"CLERA_FEED"_s)));
+    const auto backend = BackendSelection::from(config);
+    if (!backend)
+        return unexpected(backend.error());
+    // The desktop's Alpaca (Trading API, keychain) mode is not built yet: say so instead of pretending.
+    if (backend->broker != BackendSelection::BrokerKind::Sim || backend->feed != BackendSelection::FeedKind::Sim)
+        return unexpected(u"the desktop app runs the simulated broker and market only so far (%1 selected); "
+                          u"unset CLERA_BROKER/CLERA_FEED and the Alpaca keys, or use clera-server"_s
+                              .arg(backend->describe()));
     Options o;
     const auto dataDir = config.dataDir();
     if (!dataDir)

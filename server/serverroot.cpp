@@ -1,7 +1,11 @@
 #include "serverroot.h"
 
 #include "core/auth/jwt.h"
+#include "core/broker/alpacabroker.h"
+#include "core/broker/alpacatrading.h"
 #include "core/broker/simbroker.h"
+#include "core/config/backendselection.h"
+#include "core/marketdata/alpacastream.h"
 #include "core/marketdata/assetcatalog.h"
 #include "core/marketdata/simfeed.h"
 #include "core/realtime/portfoliotracker.h"
@@ -59,14 +63,15 @@ struct ServerSettings
     std::chrono::milliseconds recalculationInterval{30000};
     QStringList allowedOrigins;
 
+    BackendSelection backend;
+
     static Expected<ServerSettings, QString> from(const Config &config)
     {
-        if (config.value(u"CLERA_BROKER"_s) != u"sim")
-            return unexpected(
-                u"CLERA_BROKER must be 'sim' (got '%1')"_s.arg(config.value(u"CLERA_BROKER"_s)));
-        if (config.value(u"CLERA_FEED"_s) != u"sim")
-            return unexpected(u"CLERA_FEED must be 'sim' (got '%1')"_s.arg(config.value(u"CLERA_FEED"_s)));
         ServerSettings s;
+        const auto backend = BackendSelection::from(config);
+        if (!backend)
+            return unexpected(backend.error());
+        s.backend = *backend;
         const auto apiHost = hostAddress(config, u"CLERA_API_HOST"_s);
         if (!apiHost)
             return unexpected(apiHost.error());
@@ -154,21 +159,56 @@ Expected<std::monostate, ServerRoot::StartError> ServerRoot::start(Options optio
         return fail(Kind::Runtime, u"cannot load the asset catalog: "_s + catalog.error());
     m_catalog = std::make_unique<AssetCatalog>(std::move(*catalog));
 
-    SimFeed::Options feedOptions;
-    feedOptions.seed = settings->seed;
-    feedOptions.ticksPerSecond = settings->ticksPerSecond;
-    m_feed = new SimFeed(*m_catalog, feedOptions, this);
+    const BackendSelection &backend = settings->backend;
+    m_backend = backend.describe();
+    if (options.demo && backend.broker != BackendSelection::BrokerKind::Sim)
+        return fail(Kind::Setting, u"--demo needs the simulated broker (CLERA_BROKER=sim)"_s);
+    if (backend.feed == BackendSelection::FeedKind::Sim) {
+        SimFeed::Options feedOptions;
+        feedOptions.seed = settings->seed;
+        feedOptions.ticksPerSecond = settings->ticksPerSecond;
+        m_simFeed = new SimFeed(*m_catalog, feedOptions, this);
+        m_feed = m_simFeed;
+    } else {
+        AlpacaStream::Options streamOptions;
+        streamOptions.url = backend.streamUrl;
+        streamOptions.keyId = backend.streamKey;
+        streamOptions.secret = backend.streamSecret;
+        m_alpacaStream = new AlpacaStream(streamOptions, this);
+        m_feed = m_alpacaStream;
+    }
     m_registry = new SymbolRegistry(m_feed, this);
-    m_broker = new SimBroker(m_feed, *m_catalog, m_registry,
-                             QDir(m_dataDir).filePath(kBrokerDatabase.toString()), this);
-    if (auto opened = m_broker->open(); !opened)
-        return fail(Kind::Runtime, u"cannot open the simulated broker: "_s + opened.error());
+    switch (backend.broker) {
+    case BackendSelection::BrokerKind::Sim:
+        m_simBroker = new SimBroker(m_feed, *m_catalog, m_registry,
+                                    QDir(m_dataDir).filePath(kBrokerDatabase.toString()), this);
+        m_broker = m_simBroker;
+        if (auto opened = m_simBroker->open(); !opened)
+            return fail(Kind::Runtime, u"cannot open the simulated broker: "_s + opened.error());
+        break;
+    case BackendSelection::BrokerKind::Alpaca: {
+        AlpacaOptions alpaca;
+        alpaca.baseUrl = backend.brokerApiUrl;
+        alpaca.keyId = backend.brokerKey;
+        alpaca.secret = backend.brokerSecret;
+        m_broker = new AlpacaBroker(alpaca, this);
+        break;
+    }
+    case BackendSelection::BrokerKind::AlpacaTrading: {
+        AlpacaOptions alpaca;
+        alpaca.baseUrl = backend.tradingApiUrl;
+        alpaca.keyId = backend.tradingKey;
+        alpaca.secret = backend.tradingSecret;
+        m_broker = new AlpacaTrading(alpaca, this);
+        break;
+    }
+    }
     m_directory = std::make_unique<AccountDirectory>(QDir(m_dataDir).filePath(kDirectoryDatabase.toString()));
     if (auto opened = m_directory->open(); !opened)
         return fail(Kind::Runtime, u"cannot open the account directory: "_s + opened.error());
 
     if (options.demo) {
-        DemoSeeder seeder(m_broker, m_directory.get());
+        DemoSeeder seeder(m_simBroker, m_directory.get());
         const auto seeded = seeder.seed();
         if (!seeded)
             return fail(Kind::Runtime, u"cannot seed the demo data: "_s + seeded.error());
@@ -189,7 +229,8 @@ Expected<std::monostate, ServerRoot::StartError> ServerRoot::start(Options optio
     services.tracker = m_tracker;
     services.hub = m_hub;
     services.jwt = m_jwt.get();
-    services.brokerAvailable = [broker = m_broker] { return broker->isOpen(); };
+    if (m_simBroker)
+        services.brokerAvailable = [broker = m_simBroker] { return broker->isOpen(); };
     services.version = QStringLiteral(CLERA_VERSION);
     m_rest = new RestApi(std::move(services), this);
 
@@ -198,8 +239,12 @@ Expected<std::monostate, ServerRoot::StartError> ServerRoot::start(Options optio
     if (auto listening = m_hub->listen(settings->wsHost, settings->wsPort); !listening)
         return fail(Kind::Bind, listening.error());
 
-    if (options.startFeed)
-        m_feed->start();
+    if (options.startFeed) {
+        if (m_simFeed)
+            m_simFeed->start();
+        if (m_alpacaStream)
+            m_alpacaStream->start();
+    }
     return std::monostate{};
 }
 
@@ -209,7 +254,7 @@ QStringList ServerRoot::banner() const
     const QString wsHost = m_config.value(u"WEBSOCKET_HOST"_s);
     QStringList lines{
         u"clera-server %1"_s.arg(QStringLiteral(CLERA_VERSION)),
-        u"Mode: broker %1, feed %2"_s.arg(m_config.value(u"CLERA_BROKER"_s), m_config.value(u"CLERA_FEED"_s)),
+        u"Mode: "_s + m_backend,
         u"Data folder: %1"_s.arg(m_dataDir),
     };
     if (m_secretFile.isEmpty())

@@ -12,6 +12,9 @@
 namespace clera {
 
 class AccountDirectory;
+class AlpacaStream;
+class Broker;
+class MarketFeed;
 class AssetCatalog;
 class Jwt;
 class PortfolioTracker;
@@ -59,8 +62,10 @@ public:
     [[nodiscard]] const QStringList &demoAccounts() const { return m_demoAccounts; }
 
     [[nodiscard]] const AssetCatalog &catalog() const { return *m_catalog; }
-    [[nodiscard]] SimFeed *feed() const { return m_feed; }
-    [[nodiscard]] SimBroker *broker() const { return m_broker; }
+    [[nodiscard]] MarketFeed *feed() const { return m_feed; }
+    [[nodiscard]] SimFeed *simFeed() const { return m_simFeed; }       // null unless CLERA_FEED=sim
+    [[nodiscard]] Broker *broker() const { return m_broker; }
+    [[nodiscard]] SimBroker *simBroker() const { return m_simBroker; } // null unless CLERA_BROKER=sim
     [[nodiscard]] SymbolRegistry *registry() const { return m_registry; }
     [[nodiscard]] AccountDirectory *directory() const { return m_directory.get(); }
     [[nodiscard]] PortfolioTracker *tracker() const { return m_tracker; }
@@ -77,9 +82,13 @@ private:
     std::unique_ptr<AssetCatalog> m_catalog;
     std::unique_ptr<Jwt> m_jwt;
     std::unique_ptr<AccountDirectory> m_directory;
-    SimFeed *m_feed = nullptr;
+    QString m_backend; // what the mode line of the banner says
+    MarketFeed *m_feed = nullptr;
+    SimFeed *m_simFeed = nullptr;
+    AlpacaStream *m_alpacaStream = nullptr;
     SymbolRegistry *m_registry = nullptr;
-    SimBroker *m_broker = nullptr;
+    Broker *m_broker = nullptr;
+    SimBroker *m_simBroker = nullptr;
     PortfolioTracker *m_tracker = nullptr;
     WebSocketHub *m_hub = nullptr;
     RestApi *m_rest = nullptr;

@@ -113,7 +113,7 @@ private Q_SLOTS:
         QCOMPARE(m_root->demoAccounts().size(), 2);
         m_alice = m_root->demoAccounts().at(0);
         m_bob = m_root->demoAccounts().at(1);
-        m_root->feed()->stop();
+        m_root->simFeed()->stop();
     }
 
     void cleanupTestCase() { m_root.reset(); }
@@ -157,7 +157,7 @@ private Q_SLOTS:
 
         QSet<QString> seen{first.value(u"raw_value"_s).toString()};
         for (int i = 0; i < 30; ++i) {
-            m_root->feed()->step();
+            m_root->simFeed()->step();
             const QString expected = expectedValue(m_alice).toString();
             QTRY_COMPARE(client.last().value(u"raw_value"_s).toString(), expected);
             seen.insert(expected);
@@ -242,7 +242,7 @@ private Q_SLOTS:
         QCOMPARE(bob.messages.first().value(u"raw_value"_s).toString(), expectedValue(m_bob).toString());
         QTRY_COMPARE(m_root->hub()->connectionCount(), 2);
         for (int i = 0; i < 10; ++i) {
-            m_root->feed()->step();
+            m_root->simFeed()->step();
             QTRY_COMPARE(bob.last().value(u"raw_value"_s).toString(), expectedValue(m_bob).toString());
         }
         QCOMPARE(alice.socket.state(), QAbstractSocket::ConnectedState);
@@ -301,9 +301,9 @@ private Q_SLOTS:
         QVERIFY(o.value(u"uptime_seconds"_s).isDouble());
         QVERIFY(!o.value(u"version"_s).toString().isEmpty());
 
-        m_root->feed()->start();
+        m_root->simFeed()->start();
         QCOMPARE(http(u"/health"_s).body.object().value(u"status"_s).toString(), u"ok"_s);
-        m_root->feed()->stop();
+        m_root->simFeed()->stop();
     }
 
     void assets()

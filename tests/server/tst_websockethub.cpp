@@ -69,7 +69,7 @@ private Q_SLOTS:
         QVERIFY2(started, qPrintable(started ? QString() : started.error().message));
         m_alice = m_root->demoAccounts().at(0);
         m_bob = m_root->demoAccounts().at(1);
-        m_root->feed()->stop();
+        m_root->simFeed()->stop();
     }
 
     void cleanupTestCase() { m_root.reset(); }
@@ -101,7 +101,7 @@ private Q_SLOTS:
         for (int attempt = 0; attempt < 20 && !batched; ++attempt) {
             client.messages.clear();
             for (int i = 0; i < 5; ++i) // several steps in one event-loop turn
-                m_root->feed()->step();
+                m_root->simFeed()->step();
             QTRY_VERIFY(!client.messages.isEmpty());
             QTest::qWait(20);
             for (const QJsonObject &m : std::as_const(client.messages)) {

@@ -1,3 +1,4 @@
+#include "core/config/backendselection.h"
 #include "core/config/config.h"
 
 #include <QFile>
@@ -51,6 +52,8 @@ private Q_SLOTS:
     void secretsAreNotAcceptedOnTheCommandLine();
     void secretsAreNotDescribed();
     void existingDataDirKeepsItsPermissions();
+    void backendSelection_data();
+    void backendSelection();
     void dataDirIsCreatedPrivate();
 };
 
@@ -232,6 +235,59 @@ void TestConfig::existingDataDirKeepsItsPermissions()
     QVERIFY(c);
     QVERIFY(c->dataDir());
     QCOMPARE(QFile::permissions(dir.path()) & shared, shared);
+}
+
+void TestConfig::backendSelection_data()
+{
+    QTest::addColumn<QStringList>("env"); // NAME=value pairs
+    QTest::addColumn<QString>("described"); // or "error: <start of message>"
+    QTest::addRow("nothing: the simulation") << QStringList{} << u"broker sim, feed sim"_s;
+    QTest::addRow("broker keys: Broker API sandbox and its data host")
+        << QStringList{u"BROKER_API_KEY=k"_s, u"BROKER_SECRET_KEY=s"_s}
+        << u"broker alpaca (https://broker-api.sandbox.alpaca.markets), feed alpaca "
+           u"(wss://stream.data.sandbox.alpaca.markets/v2/iex)"_s;
+    QTest::addRow("trading keys: live data host, simulated broker unless asked")
+        << QStringList{u"APCA_API_KEY_ID=k"_s, u"APCA_API_SECRET=s"_s}
+        << u"broker sim, feed alpaca (wss://stream.data.alpaca.markets/v2/iex)"_s;
+    QTest::addRow("trading api explicitly, production")
+        << QStringList{u"CLERA_BROKER=alpaca-trading"_s, u"APCA_API_KEY_ID=k"_s, u"APCA_API_SECRET=s"_s,
+                       u"ALPACA_SANDBOX=false"_s, u"ALPACA_DATA_FEED=sip"_s}
+        << u"broker alpaca-trading (https://api.alpaca.markets), feed alpaca (wss://stream.data.alpaca.markets/v2/sip)"_s;
+    QTest::addRow("urls overridden (a local fake)")
+        << QStringList{u"BROKER_API_KEY=k"_s, u"BROKER_SECRET_KEY=s"_s, u"ALPACA_BROKER_API_URL=http://127.0.0.1:9000"_s,
+                       u"ALPACA_DATA_STREAM_URL=ws://127.0.0.1:9001/v2/test"_s}
+        << u"broker alpaca (http://127.0.0.1:9000), feed alpaca (ws://127.0.0.1:9001/v2/test)"_s;
+    QTest::addRow("keys but the simulation asked for")
+        << QStringList{u"CLERA_BROKER=sim"_s, u"CLERA_FEED=sim"_s, u"BROKER_API_KEY=k"_s, u"BROKER_SECRET_KEY=s"_s}
+        << u"broker sim, feed sim"_s;
+    QTest::addRow("alpaca without keys") << QStringList{u"CLERA_BROKER=alpaca"_s}
+                                         << u"error: CLERA_BROKER=alpaca needs BROKER_API_KEY"_s;
+    QTest::addRow("feed without keys") << QStringList{u"CLERA_FEED=alpaca"_s} << u"error: CLERA_FEED=alpaca needs"_s;
+    QTest::addRow("unknown broker") << QStringList{u"CLERA_BROKER=ibkr"_s} << u"error: CLERA_BROKER must be"_s;
+    QTest::addRow("bad sandbox flag") << QStringList{u"ALPACA_SANDBOX=maybe"_s} << u"error: ALPACA_SANDBOX must be"_s;
+    QTest::addRow("bad url") << QStringList{u"ALPACA_TRADING_API_URL=ftp://x"_s}
+                             << u"error: ALPACA_TRADING_API_URL must be"_s;
+    QTest::addRow("bad data feed") << QStringList{u"ALPACA_DATA_FEED=otc"_s} << u"error: ALPACA_DATA_FEED must be"_s;
+}
+
+void TestConfig::backendSelection()
+{
+    QFETCH(QStringList, env);
+    QFETCH(QString, described);
+    QProcessEnvironment e;
+    for (const QString &pair : std::as_const(env))
+        e.insert(pair.section(u'=', 0, 0), pair.section(u'=', 1));
+    const auto config = resolve({}, e);
+    QVERIFY(config);
+    const auto selection = BackendSelection::from(*config);
+    if (described.startsWith(u"error: "_s)) {
+        QVERIFY(!selection);
+        QVERIFY2(selection.error().startsWith(described.mid(7)), qPrintable(selection.error()));
+        return;
+    }
+    QVERIFY2(selection, qPrintable(selection ? QString() : selection.error()));
+    QCOMPARE(selection->describe(), described);
+    QVERIFY(!selection->describe().contains(u"=s"_s)); // never the secret
 }
 
 QTEST_GUILESS_MAIN(TestConfig)

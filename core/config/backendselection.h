@@ -1,0 +1,35 @@
+#pragma once
+
+#include "core/config/config.h"
+
+#include <QUrl>
+
+namespace clera {
+
+// Which broker and market feed the settings select, and where and how to reach Alpaca. CLERA_BROKER /
+// CLERA_FEED choose explicitly; when unset, Broker API keys select the Broker API, any Alpaca keys
+// select the Alpaca stream, and nothing selects the simulation. Plain data: the composition roots
+// build the clients from it.
+struct BackendSelection
+{
+    enum class BrokerKind { Sim, Alpaca, AlpacaTrading };
+    enum class FeedKind { Sim, Alpaca };
+
+    BrokerKind broker = BrokerKind::Sim;
+    FeedKind feed = FeedKind::Sim;
+    bool sandbox = true;
+    QUrl brokerApiUrl;  // Broker API (alpaca)
+    QUrl tradingApiUrl; // Trading API (alpaca-trading)
+    QUrl streamUrl;     // market-data WebSocket, feed path included
+    QString brokerKey, brokerSecret;   // BROKER_API_KEY / BROKER_SECRET_KEY
+    QString tradingKey, tradingSecret; // APCA_API_KEY_ID / APCA_API_SECRET
+    QString streamKey, streamSecret;   // whichever pair the stream uses
+
+    [[nodiscard]] static Expected<BackendSelection, QString> from(const Config &config);
+    [[nodiscard]] static QString name(BrokerKind kind);
+    [[nodiscard]] static QString name(FeedKind kind);
+    // "broker alpaca (https://…), feed alpaca (wss://…)": no keys.
+    [[nodiscard]] QString describe() const;
+};
+
+} // namespace clera

@@ -1,0 +1,138 @@
+#include "core/auth/jwt.h"
+#include "core/marketdata/marketfeed.h"
+#include "fakes/rest/fakealpacarest.h"
+#include "fakes/stream/fakealpacastream.h"
+#include "serverfixture.h"
+#include "server/serverroot.h"
+
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using namespace clera;
+using namespace clera::fake;
+
+namespace {
+
+Decimal dec(const char *text)
+{
+    return *Decimal::parse(QString::fromLatin1(text));
+}
+
+} // namespace
+
+// clera-server on Alpaca's Broker API and market-data stream, both played by the local fakes: the
+// account is valued from streamed trades, and keeps being valued after the stream drops.
+class TestServerAlpaca : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    FakeAlpacaRest m_rest;
+    std::unique_ptr<FakeAlpacaStream> m_stream;
+    std::unique_ptr<ServerRoot> m_root;
+    QString m_account;
+    Decimal m_cash;
+
+    [[nodiscard]] QUrl watchUrl() const
+    {
+        const QString token = m_root->jwt().issue(u"ops"_s, Role::Operator, std::chrono::minutes(5));
+        QUrl url(u"ws://127.0.0.1:%1/ws/portfolio/%2"_s.arg(m_root->webSocketPort()).arg(m_account));
+        url.setQuery(u"token="_s + QString::fromLatin1(QUrl::toPercentEncoding(token)));
+        return url;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        QVERIFY(m_rest.listen() != 0);
+        const auto credentials = m_rest.brokerCredentials();
+        FakeAlpacaStream::Options streamOptions;
+        streamOptions.keyId = credentials.keyId;
+        streamOptions.secret = credentials.secret;
+        m_stream = std::make_unique<FakeAlpacaStream>(streamOptions);
+        QVERIFY(m_stream->listen());
+
+        // An account at the fake broker holding two symbols bought at the fake's prices.
+        m_account = m_rest.seedAccount(dec("10000"));
+        m_rest.book().setLastPrice(u"AAPL"_s, dec("200"));
+        m_rest.book().setLastPrice(u"MSFT"_s, dec("400"));
+        for (const auto &[symbol, qty] : {std::pair{u"AAPL"_s, u"3"_s}, std::pair{u"MSFT"_s, u"1.5"_s}}) {
+            const auto reply = m_rest.book().submitOrder(
+                m_account, QJsonObject{{u"symbol"_s, symbol}, {u"qty"_s, qty}, {u"side"_s, u"buy"_s},
+                                       {u"type"_s, u"market"_s}, {u"time_in_force"_s, u"day"_s}});
+            QCOMPARE(reply.status, 200);
+        }
+        m_cash = m_rest.book().cash(m_account).value();
+        QCOMPARE(m_cash, dec("8800")); // 10000 − 3 × 200 − 1.5 × 400
+
+        auto config = test::configFor(m_dir.path(), {u"--broker"_s, u"alpaca"_s, u"--feed"_s, u"alpaca"_s,
+                                                     u"--alpaca-broker-api-url"_s, m_rest.baseUrl().toString(),
+                                                     u"--alpaca-data-stream-url"_s, m_stream->url().toString()});
+        QVERIFY2(config, qPrintable(config ? QString() : config.error()));
+        config->set(u"BROKER_API_KEY"_s, credentials.keyId, u"environment"_s);
+        config->set(u"BROKER_SECRET_KEY"_s, credentials.secret, u"environment"_s);
+        m_root = std::make_unique<ServerRoot>(*config);
+        const auto started = m_root->start({false, true});
+        QVERIFY2(started, qPrintable(started ? QString() : started.error().message));
+        QVERIFY(m_root->banner().join(u'\n').contains(u"broker alpaca (http://127.0.0.1"_s));
+        QVERIFY(!m_root->banner().join(u'\n').contains(credentials.secret));
+    }
+
+    void cleanupTestCase()
+    {
+        m_root.reset();
+        m_stream.reset();
+    }
+
+    void heldSymbolsAreSubscribedOnce()
+    {
+        QTRY_COMPARE_WITH_TIMEOUT(m_stream->subscribedTrades(), (QStringList{u"AAPL"_s, u"MSFT"_s}), 10000);
+        QCOMPARE(m_stream->authenticatedCount(), 1);
+        QCOMPARE(m_root->feed()->name(), u"alpaca"_s);
+    }
+
+    void valueFollowsStreamedTrades()
+    {
+        test::WsClient client;
+        QVERIFY(client.open(watchUrl()));
+        QTRY_COMPARE_WITH_TIMEOUT(m_stream->subscribedTrades().size(), 2, 10000);
+        m_stream->publishTrades({{u"AAPL"_s, dec("201.37"), Timestamp::now()}, {u"MSFT"_s, dec("399.5"), Timestamp::now()}});
+        const Decimal expected = m_cash + dec("3") * dec("201.37") + dec("1.5") * dec("399.5");
+        QTRY_COMPARE_WITH_TIMEOUT(client.last().value(u"raw_value"_s).toString(), expected.toString(), 5000);
+        // Today's return against the broker's own previous close (lastday_price) of each position.
+        auto future = m_root->broker()->positions(m_account);
+        QTRY_VERIFY(future.isFinished());
+        QVERIFY(future.result());
+        Decimal today;
+        for (const Position &p : *future.result()) {
+            QVERIFY(p.lastdayPrice);
+            today += p.qty * ((p.symbol == u"AAPL" ? dec("201.37") : dec("399.5")) - *p.lastdayPrice);
+        }
+        QCOMPARE(client.last().value(u"raw_return"_s).toString(), today.toString());
+    }
+
+    void valuationSurvivesAStreamDrop()
+    {
+        test::WsClient client;
+        QVERIFY(client.open(watchUrl()));
+        QTRY_VERIFY(!client.messages.isEmpty());
+        QSignalSpy statuses(m_root->feed(), &MarketFeed::statusChanged);
+        m_stream->dropAll();
+        QTRY_VERIFY(!statuses.isEmpty()); // the drop was noticed …
+        QVERIFY(statuses.first().first().value<MarketFeed::Status>() != MarketFeed::Status::Live);
+        QTRY_COMPARE_WITH_TIMEOUT(m_root->feed()->status(), MarketFeed::Status::Live, 10000); // … and healed
+        QTRY_COMPARE_WITH_TIMEOUT(m_stream->authenticatedCount(), 1, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_stream->subscribedTrades().size(), 2, 10000); // resubscribed
+        m_stream->publishTrades({{u"AAPL"_s, dec("190"), Timestamp::now()}});
+        const Decimal expected = m_cash + dec("3") * dec("190") + dec("1.5") * dec("399.5");
+        QTRY_COMPARE_WITH_TIMEOUT(client.last().value(u"raw_value"_s).toString(), expected.toString(), 5000);
+        QCOMPARE(client.socket.state(), QAbstractSocket::ConnectedState); // the client never noticed
+    }
+};
+
+QTEST_GUILESS_MAIN(TestServerAlpaca)
+#include "tst_server_alpaca.moc"
