@@ -627,6 +627,20 @@ Expected<int, AuthError> AuthService::purgeExpired(std::chrono::seconds retentio
     return *purged;
 }
 
+Expected<AuthenticatedUser, AuthError> AuthService::authenticate(QStringView accessToken)
+{
+    const auto claims = verifyAccessToken(accessToken);
+    if (!claims)
+        return unexpected(AuthError(AuthError::Kind::InvalidToken, claims.error().message));
+    const auto user = m_users.findById(claims->subject);
+    if (!user)
+        return unexpected(AuthError(user.error()));
+    if (!user->has_value() || (*user)->disabled)
+        return unexpected(AuthError(AuthError::Kind::InvalidToken, kInvalidSession));
+    return AuthenticatedUser{(*user)->id, roleFromString((*user)->role).value_or(Role::User),
+                             (*user)->emailVerifiedAt.has_value()};
+}
+
 Expected<TokenClaims, JwtError> AuthService::verifyAccessToken(QStringView token) const
 {
     return m_jwt.verify(token, now().toSecsSinceEpoch());

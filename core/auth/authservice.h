@@ -59,6 +59,14 @@ struct AuthSession
     QString sessionId;
 };
 
+// Who an access token belongs to, as the store sees them now.
+struct AuthenticatedUser
+{
+    QString userId;
+    Role role = Role::User;
+    bool emailVerified = false;
+};
+
 // Accounts and sessions: sign-up, sign-in, rotating refresh tokens (reuse of a rotated or revoked
 // token revokes its whole family), sign-out (one device or everywhere), password change and reset,
 // email verification. Answers never reveal whether an address has an account; every security-relevant
@@ -106,6 +114,9 @@ public:
     // Deletes sessions and mail tokens that expired more than `retention` ago; returns how many rows.
     [[nodiscard]] Expected<int, AuthError> purgeExpired(std::chrono::seconds retention);
 
+    // Verifies the token and that its user still exists and is not disabled; the role comes from the
+    // store, so a demotion or a disabled account takes effect before the token expires.
+    [[nodiscard]] Expected<AuthenticatedUser, AuthError> authenticate(QStringView accessToken);
     [[nodiscard]] Expected<TokenClaims, JwtError> verifyAccessToken(QStringView token) const;
     [[nodiscard]] const AuthPolicy &policy() const { return m_policy; }
 

@@ -422,6 +422,36 @@ private Q_SLOTS:
         QCOMPARE(audit(u"admin.user_role"_s).first().details.value(u"to"_s).toString(), u"operator"_s);
     }
 
+    void authenticateFollowsTheStore()
+    {
+        const UserRecord ops = signedUp(u"rae@example.com"_s);
+        QVERIFY(UserRepository(*m_db).setRole(ops.id, u"operator"_s));
+        const UserRecord user = signedUp(u"sam@example.com"_s);
+        const auto session = m_auth->signIn(u"sam@example.com"_s, kPassword, kClient);
+        QVERIFY(session);
+        const auto who = m_auth->authenticate(session->accessToken);
+        QVERIFY(who);
+        QCOMPARE(who->userId, user.id);
+        QVERIFY(who->role == Role::User);
+        QVERIFY(!who->emailVerified);
+
+        QVERIFY(m_auth->setUserRole(ops.id, user.id, Role::Operator, kClient));
+        QVERIFY(m_auth->authenticate(session->accessToken)->role == Role::Operator);
+        QVERIFY(m_auth->setUserDisabled(ops.id, user.id, true, kClient));
+        QCOMPARE(m_auth->authenticate(session->accessToken).error().kind, AuthError::Kind::InvalidToken);
+
+        QCOMPARE(m_auth->authenticate(u"not.a.token"_s).error().kind, AuthError::Kind::InvalidToken);
+        const QString foreign =
+            Jwt(QByteArray(32, 'x'))
+                .issue(ops.id, Role::Operator, std::chrono::minutes(5), m_now.toSecsSinceEpoch());
+        QCOMPARE(m_auth->authenticate(foreign).error().kind, AuthError::Kind::InvalidToken);
+        advance(16 * 60);
+        const auto opsSession = m_auth->signIn(u"rae@example.com"_s, kPassword, kClient);
+        QVERIFY(opsSession);
+        advance(16 * 60);
+        QCOMPARE(m_auth->authenticate(opsSession->accessToken).error().kind, AuthError::Kind::InvalidToken);
+    }
+
     void expiredRowsArePurged()
     {
         signedUp(u"quinn@example.com"_s);
