@@ -1,3 +1,4 @@
+#include "core/store/accountdirectory.h"
 #include "core/store/database.h"
 #include "core/store/scratchdatabase.h"
 
@@ -275,6 +276,26 @@ private Q_SLOTS:
         QCOMPARE(write.error().kind, StoreError::Kind::Unavailable);
         QVERIFY(insertUser(*db, u"u1"_s, u"a@example.com"_s));
         QCOMPARE(count(*db, u"users"_s), 1);
+    }
+
+    // The server's AccountDirectory file (clera.sqlite) has its own `users` table: the store must live in
+    // another file, and opening the wrong one fails cleanly and leaves its data intact.
+    void accountDirectoryFileIsRefusedIntact()
+    {
+        QFETCH_GLOBAL(QString, engine);
+        if (engine != u"sqlite")
+            QSKIP("SQLite only");
+        {
+            AccountDirectory directory(m_scratch.url().path);
+            QVERIFY(directory.open());
+            QVERIFY(directory.setUserRole(u"alice"_s, u"user"_s));
+        }
+        auto db = Database::open(m_scratch.url());
+        QVERIFY(!db);
+        QCOMPARE(db.error().kind, StoreError::Kind::Migration);
+        AccountDirectory directory(m_scratch.url().path);
+        QVERIFY(directory.open());
+        QCOMPARE(directory.userRole(u"alice"_s).valueOr(QString()), u"user"_s);
     }
 
     void separateInstancesHaveSeparateConnections()
