@@ -74,9 +74,9 @@ FakeAlpacaRest::FakeAlpacaRest(QObject *parent) : QObject(parent)
 
 FakeAlpacaRest::~FakeAlpacaRest() = default;
 
-quint16 FakeAlpacaRest::listen()
+quint16 FakeAlpacaRest::listen(quint16 port)
 {
-    m_port = m_server.listen(QHostAddress::LocalHost, 0);
+    m_port = m_server.listen(QHostAddress::LocalHost, port);
     return m_port;
 }
 

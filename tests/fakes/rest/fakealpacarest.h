@@ -44,8 +44,8 @@ public:
     explicit FakeAlpacaRest(QObject *parent = nullptr);
     ~FakeAlpacaRest() override;
 
-    // 127.0.0.1 on a free port; 0 when it cannot listen.
-    [[nodiscard]] quint16 listen();
+    // 127.0.0.1 on `port` (0: a free one); returns the bound port, 0 when it cannot listen.
+    [[nodiscard]] quint16 listen(quint16 port = 0);
     [[nodiscard]] QUrl baseUrl() const;
 
     [[nodiscard]] const Credentials &brokerCredentials() const { return m_broker; }
