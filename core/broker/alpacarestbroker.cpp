@@ -57,17 +57,23 @@ BrokerError AlpacaRestBroker::decodeFailure(const QString &what, const DecodeErr
 
 QFuture<BrokerResult<Account>> AlpacaRestBroker::account(const QString &accountId)
 {
+    if (auto foreign = foreignAccount(accountId))
+        return ready<Account>(unexpected(*foreign));
     return fetchObject<Account>(RestRequest::get(tradingPath(accountId) + u"/account"), u"account"_s);
 }
 
 QFuture<BrokerResult<QList<Position>>> AlpacaRestBroker::positions(const QString &accountId)
 {
+    if (auto foreign = foreignAccount(accountId))
+        return ready<QList<Position>>(unexpected(*foreign));
     return fetchList<Position>(RestRequest::get(tradingPath(accountId) + u"/positions"), u"positions"_s);
 }
 
 QFuture<BrokerResult<Order>> AlpacaRestBroker::submitOrder(const QString &accountId,
                                                            const OrderRequest &request)
 {
+    if (auto foreign = foreignAccount(accountId))
+        return ready<Order>(unexpected(*foreign));
     auto s = std::make_shared<Submission>();
     s->accountId = accountId;
     s->request = request;
@@ -150,6 +156,8 @@ void AlpacaRestBroker::lookUp(const std::shared_ptr<Submission> &s, const Broker
 QFuture<BrokerResult<QList<Order>>> AlpacaRestBroker::orders(const QString &accountId,
                                                              const OrderQuery &query)
 {
+    if (auto foreign = foreignAccount(accountId))
+        return ready<QList<Order>>(unexpected(*foreign));
     QUrlQuery q;
     q.addQueryItem(u"status"_s, query.status == OrderQuery::Status::Open     ? u"open"_s
                                 : query.status == OrderQuery::Status::Closed ? u"closed"_s
@@ -163,6 +171,8 @@ QFuture<BrokerResult<QList<Order>>> AlpacaRestBroker::orders(const QString &acco
 
 QFuture<BrokerResult<Order>> AlpacaRestBroker::order(const QString &accountId, const QString &orderId)
 {
+    if (auto foreign = foreignAccount(accountId))
+        return ready<Order>(unexpected(*foreign));
     return fetchObject<Order>(
         RestRequest::get(tradingPath(accountId) + u"/orders/" + RestRequest::segment(orderId)), u"order"_s);
 }
@@ -170,6 +180,8 @@ QFuture<BrokerResult<Order>> AlpacaRestBroker::order(const QString &accountId, c
 QFuture<BrokerResult<Order>> AlpacaRestBroker::orderByClientOrderId(const QString &accountId,
                                                                     const QString &clientOrderId)
 {
+    if (auto foreign = foreignAccount(accountId))
+        return ready<Order>(unexpected(*foreign));
     QUrlQuery q;
     q.addQueryItem(u"client_order_id"_s, QString::fromLatin1(QUrl::toPercentEncoding(clientOrderId)));
     const RestRequest get = RestRequest::get(tradingPath(accountId) + u"/orders:by_client_order_id", q);
@@ -192,6 +204,8 @@ QFuture<BrokerResult<Order>> AlpacaRestBroker::orderByClientOrderId(const QStrin
 
 QFuture<BrokerResult<Done>> AlpacaRestBroker::cancelOrder(const QString &accountId, const QString &orderId)
 {
+    if (auto foreign = foreignAccount(accountId))
+        return ready<Done>(unexpected(*foreign));
     const RestRequest del =
         RestRequest::del(tradingPath(accountId) + u"/orders/" + RestRequest::segment(orderId));
     return m_rest->send(del).then(this, [](const RestResult &r) -> BrokerResult<Done> {

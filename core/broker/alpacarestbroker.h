@@ -63,6 +63,12 @@ protected:
     [[nodiscard]] virtual QString tradingPath(const QString &accountId) const = 0;
     // "/v1/assets" or "/v2/assets".
     [[nodiscard]] virtual QString assetsPath() const = 0;
+    // An error when `accountId` cannot be served by this connection (checked before any request).
+    [[nodiscard]] virtual std::optional<BrokerError> foreignAccount(const QString &accountId) const
+    {
+        Q_UNUSED(accountId);
+        return std::nullopt;
+    }
 
     template <typename T>
     [[nodiscard]] QFuture<BrokerResult<T>> fetchObject(const RestRequest &request, const QString &what)

@@ -42,6 +42,23 @@ QString AlpacaTrading::assetsPath() const
     return u"/v2/assets"_s;
 }
 
+std::optional<BrokerError> AlpacaTrading::foreignAccount(const QString &accountId) const
+{
+    if (accountId.isEmpty() || m_accountId.isEmpty() || accountId == m_accountId)
+        return std::nullopt;
+    return BrokerError{BrokerError::Kind::NotFound,
+                       u"account %1 is not the account of these Trading API keys"_s.arg(accountId), 0, 0};
+}
+
+QFuture<BrokerResult<Account>> AlpacaTrading::account(const QString &accountId)
+{
+    return AlpacaRestBroker::account(accountId).then(this, [this](const BrokerResult<Account> &a) {
+        if (a)
+            m_accountId = a->id;
+        return a;
+    });
+}
+
 QFuture<BrokerResult<QList<Account>>> AlpacaTrading::accounts()
 {
     return account({}).then(this, [](const BrokerResult<Account> &a) -> BrokerResult<QList<Account>> {

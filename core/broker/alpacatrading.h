@@ -5,8 +5,9 @@
 namespace clera {
 
 // Alpaca's Trading API: the key owner's own account (APCA-API-KEY-ID / APCA-API-SECRET-KEY headers),
-// paths under /v2 without an account id. The account id arguments of the Broker interface are not sent;
-// accounts() returns the one account. Transfers need the Broker API and fail with InvalidRequest.
+// paths under /v2 without an account id. accounts() returns the one account; once its id is known, a
+// call naming another account fails with NotFound instead of answering with the own account (an empty
+// id means the own account). Transfers need the Broker API and fail with InvalidRequest.
 class AlpacaTrading : public AlpacaRestBroker
 {
     Q_OBJECT
@@ -18,6 +19,7 @@ public:
 
     [[nodiscard]] QString name() const override;
     [[nodiscard]] QFuture<BrokerResult<QList<Account>>> accounts() override;
+    [[nodiscard]] QFuture<BrokerResult<Account>> account(const QString &accountId) override;
     [[nodiscard]] QFuture<BrokerResult<QHash<QString, QList<Position>>>> allPositions() override;
     [[nodiscard]] QFuture<BrokerResult<QList<Transfer>>> transfers(const QString &accountId) override;
     [[nodiscard]] QFuture<BrokerResult<Transfer>> createTransfer(const QString &accountId,
@@ -26,6 +28,10 @@ public:
 protected:
     [[nodiscard]] QString tradingPath(const QString &accountId) const override;
     [[nodiscard]] QString assetsPath() const override;
+    [[nodiscard]] std::optional<BrokerError> foreignAccount(const QString &accountId) const override;
+
+private:
+    QString m_accountId; // learnt from the first successful account()
 };
 
 } // namespace clera

@@ -49,6 +49,7 @@ private Q_SLOTS:
     void droppedResponseGivesExactlyOneOrder();
     void generatedIdDuplicateMeansOurOrder();
     void transfersNeedBrokerApi();
+    void otherAccountIdsRejected();
     void assetsUnderV2();
     void wrongKeysUnauthorized();
 
@@ -172,6 +173,21 @@ void TestAlpacaTrading::generatedIdDuplicateMeansOurOrder()
     QCOMPARE(lost.error().kind, BrokerError::Kind::DuplicateClientOrderId);
     QCOMPARE(m_fake->requests("GET", u"orders:by_client_order_id"_s).size(), 1);
     QCOMPARE(m_fake->book().orderCount(m_own), 0);
+}
+
+void TestAlpacaTrading::otherAccountIdsRejected()
+{
+    auto t = trading();
+    QVERIFY(take(t->accounts()).hasValue());
+    m_fake->clearRequests();
+    const QString other = u"7a1c2e44-9b0f-4d1e-8c55-1f0e2d3c4b5a"_s;
+    QCOMPARE(take(t->positions(other)).error().kind, BrokerError::Kind::NotFound);
+    QCOMPARE(take(t->account(other)).error().kind, BrokerError::Kind::NotFound);
+    QCOMPARE(take(t->submitOrder(other, market(u"AAPL"_s, Decimal(1)))).error().kind,
+             BrokerError::Kind::NotFound);
+    QVERIFY(m_fake->requests().isEmpty());
+    QVERIFY(take(t->positions(m_own)).hasValue());
+    QVERIFY(take(t->positions(QString())).hasValue());
 }
 
 void TestAlpacaTrading::transfersNeedBrokerApi()
