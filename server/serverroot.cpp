@@ -5,7 +5,9 @@
 #include "core/broker/alpacatrading.h"
 #include "core/broker/simbroker.h"
 #include "core/config/backendselection.h"
+#include "core/marketdata/alpacamarketdata.h"
 #include "core/marketdata/alpacastream.h"
+#include "core/marketdata/previouscloseloader.h"
 #include "core/marketdata/assetcatalog.h"
 #include "core/marketdata/simfeed.h"
 #include "core/realtime/portfoliotracker.h"
@@ -178,6 +180,17 @@ Expected<std::monostate, ServerRoot::StartError> ServerRoot::start(Options optio
         m_feed = m_alpacaStream;
     }
     m_registry = new SymbolRegistry(m_feed, this);
+    if (m_alpacaStream) {
+        AlpacaMarketData::Options dataOptions;
+        dataOptions.baseUrl = backend.dataApiUrl;
+        dataOptions.auth = backend.dataBasicAuth ? RestClient::Auth::Basic : RestClient::Auth::ApcaHeaders;
+        dataOptions.keyId = backend.streamKey;
+        dataOptions.secret = backend.streamSecret;
+        dataOptions.feed = backend.dataFeed;
+        auto *data = new AlpacaMarketData(dataOptions, this);
+        new PreviousCloseLoader(m_registry, m_alpacaStream, data, std::chrono::hours(1), std::chrono::seconds(30),
+                                this);
+    }
     switch (backend.broker) {
     case BackendSelection::BrokerKind::Sim:
         m_simBroker = new SimBroker(m_feed, *m_catalog, m_registry,

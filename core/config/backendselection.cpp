@@ -96,6 +96,7 @@ Expected<BackendSelection, QString> BackendSelection::from(const Config &config)
     const QString dataFeed = config.value(u"ALPACA_DATA_FEED"_s).isEmpty() ? u"iex"_s : config.value(u"ALPACA_DATA_FEED"_s);
     if (dataFeed != u"iex" && dataFeed != u"sip")
         return unexpected(u"ALPACA_DATA_FEED must be iex or sip (got '%1')"_s.arg(dataFeed));
+    s.dataFeed = dataFeed;
     const QString streamHost = s.sandbox && brokerKeysOnly ? u"wss://stream.data.sandbox.alpaca.markets"_s
                                                            : u"wss://stream.data.alpaca.markets"_s;
     const auto streamUrl = urlSetting(config, u"ALPACA_DATA_STREAM_URL"_s, streamHost + u"/v2/"_s + dataFeed,
@@ -103,6 +104,14 @@ Expected<BackendSelection, QString> BackendSelection::from(const Config &config)
     if (!streamUrl)
         return unexpected(streamUrl.error());
     s.streamUrl = *streamUrl;
+    const auto dataUrl = urlSetting(config, u"ALPACA_DATA_API_URL"_s,
+                                    s.sandbox && brokerKeysOnly ? u"https://data.sandbox.alpaca.markets"_s
+                                                                : u"https://data.alpaca.markets"_s,
+                                    {u"https"_s, u"http"_s});
+    if (!dataUrl)
+        return unexpected(dataUrl.error());
+    s.dataApiUrl = *dataUrl;
+    s.dataBasicAuth = brokerKeysOnly;
     if (s.feed == FeedKind::Alpaca && (s.streamKey.isEmpty() || s.streamSecret.isEmpty()))
         return unexpected(u"CLERA_FEED=alpaca needs APCA_API_KEY_ID/APCA_API_SECRET or BROKER_API_KEY/BROKER_SECRET_KEY"_s);
     return s;

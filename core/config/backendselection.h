@@ -21,6 +21,9 @@ struct BackendSelection
     QUrl brokerApiUrl;  // Broker API (alpaca)
     QUrl tradingApiUrl; // Trading API (alpaca-trading)
     QUrl streamUrl;     // market-data WebSocket, feed path included
+    QUrl dataApiUrl;    // market-data REST (snapshots for previous closes)
+    QString dataFeed = QStringLiteral("iex");
+    bool dataBasicAuth = false; // Broker API sandbox keys authenticate to market data with HTTP Basic
     QString brokerKey, brokerSecret;   // BROKER_API_KEY / BROKER_SECRET_KEY
     QString tradingKey, tradingSecret; // APCA_API_KEY_ID / APCA_API_SECRET
     QString streamKey, streamSecret;   // whichever pair the stream uses

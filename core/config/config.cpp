@@ -39,6 +39,8 @@ const QList<Config::Setting> &Config::settings()
         {u"ALPACA_DATA_STREAM_URL"_s, u"alpaca-data-stream-url"_s, u"url"_s,
          u"Market-data WebSocket URL including the feed path (default: Alpaca's stream host + /v2/<feed>)"_s, {},
          Both},
+        {u"ALPACA_DATA_API_URL"_s, u"alpaca-data-api-url"_s, u"url"_s,
+         u"Market-data REST base URL, for previous closes (default: Alpaca's data host)"_s, {}, Both},
         {u"ALPACA_DATA_FEED"_s, u"alpaca-data-feed"_s, u"iex|sip"_s, u"Market-data feed of the stream"_s, u"iex"_s,
          Both},
         {u"CLERA_SIM_SEED"_s, u"sim-seed"_s, u"n"_s, u"Seed of the simulated market (same seed, same prices)"_s,

@@ -1,5 +1,6 @@
 #include "core/auth/jwt.h"
 #include "core/marketdata/marketfeed.h"
+#include "fakes/data/fakealpacadata.h"
 #include "fakes/rest/fakealpacarest.h"
 #include "fakes/stream/fakealpacastream.h"
 #include "serverfixture.h"
@@ -31,6 +32,7 @@ class TestServerAlpaca : public QObject
 private:
     QTemporaryDir m_dir;
     FakeAlpacaRest m_rest;
+    FakeAlpacaData m_data;
     std::unique_ptr<FakeAlpacaStream> m_stream;
     std::unique_ptr<ServerRoot> m_root;
     QString m_account;
@@ -55,6 +57,10 @@ private Q_SLOTS:
         streamOptions.secret = credentials.secret;
         m_stream = std::make_unique<FakeAlpacaStream>(streamOptions);
         QVERIFY(m_stream->listen());
+        QVERIFY(m_data.listen() != 0);
+        m_data.setCredentials(credentials.keyId, credentials.secret); // Broker sandbox keys: HTTP Basic
+        m_data.setSnapshot(u"AAPL"_s, dec("200.5"), dec("195"));
+        m_data.setSnapshot(u"MSFT"_s, dec("401"), dec("390"));
 
         // An account at the fake broker holding two symbols bought at the fake's prices.
         m_account = m_rest.seedAccount(dec("10000"));
@@ -71,7 +77,8 @@ private Q_SLOTS:
 
         auto config = test::configFor(m_dir.path(), {u"--broker"_s, u"alpaca"_s, u"--feed"_s, u"alpaca"_s,
                                                      u"--alpaca-broker-api-url"_s, m_rest.baseUrl().toString(),
-                                                     u"--alpaca-data-stream-url"_s, m_stream->url().toString()});
+                                                     u"--alpaca-data-stream-url"_s, m_stream->url().toString(),
+                                                     u"--alpaca-data-api-url"_s, m_data.baseUrl().toString()});
         QVERIFY2(config, qPrintable(config ? QString() : config.error()));
         config->set(u"BROKER_API_KEY"_s, credentials.keyId, u"environment"_s);
         config->set(u"BROKER_SECRET_KEY"_s, credentials.secret, u"environment"_s);
@@ -103,16 +110,10 @@ private Q_SLOTS:
         m_stream->publishTrades({{u"AAPL"_s, dec("201.37"), Timestamp::now()}, {u"MSFT"_s, dec("399.5"), Timestamp::now()}});
         const Decimal expected = m_cash + dec("3") * dec("201.37") + dec("1.5") * dec("399.5");
         QTRY_COMPARE_WITH_TIMEOUT(client.last().value(u"raw_value"_s).toString(), expected.toString(), 5000);
-        // Today's return against the broker's own previous close (lastday_price) of each position.
-        auto future = m_root->broker()->positions(m_account);
-        QTRY_VERIFY(future.isFinished());
-        QVERIFY(future.result());
-        Decimal today;
-        for (const Position &p : *future.result()) {
-            QVERIFY(p.lastdayPrice);
-            today += p.qty * ((p.symbol == u"AAPL" ? dec("201.37") : dec("399.5")) - *p.lastdayPrice);
-        }
-        QCOMPARE(client.last().value(u"raw_return"_s).toString(), today.toString());
+        // Today's return against the previous session's close from the market-data snapshots.
+        const Decimal today = dec("3") * (dec("201.37") - dec("195")) + dec("1.5") * (dec("399.5") - dec("390"));
+        QTRY_COMPARE(client.last().value(u"raw_return"_s).toString(), today.toString());
+        QVERIFY(m_data.snapshotRequests() >= 1);
     }
 
     void valuationSurvivesAStreamDrop()
