@@ -5,9 +5,8 @@
 #include "core/broker/alpacatrading.h"
 #include "core/broker/simbroker.h"
 #include "core/config/backendselection.h"
-#include "core/marketdata/alpacamarketdata.h"
+#include "core/marketdata/alpacasetup.h"
 #include "core/marketdata/alpacastream.h"
-#include "core/marketdata/previouscloseloader.h"
 #include "core/marketdata/assetcatalog.h"
 #include "core/marketdata/simfeed.h"
 #include "core/realtime/portfoliotracker.h"
@@ -172,25 +171,12 @@ Expected<std::monostate, ServerRoot::StartError> ServerRoot::start(Options optio
         m_simFeed = new SimFeed(*m_catalog, feedOptions, this);
         m_feed = m_simFeed;
     } else {
-        AlpacaStream::Options streamOptions;
-        streamOptions.url = backend.streamUrl;
-        streamOptions.keyId = backend.streamKey;
-        streamOptions.secret = backend.streamSecret;
-        m_alpacaStream = new AlpacaStream(streamOptions, this);
+        m_alpacaStream = makeAlpacaStream(backend, this);
         m_feed = m_alpacaStream;
     }
     m_registry = new SymbolRegistry(m_feed, this);
-    if (m_alpacaStream) {
-        AlpacaMarketData::Options dataOptions;
-        dataOptions.baseUrl = backend.dataApiUrl;
-        dataOptions.auth = backend.dataBasicAuth ? RestClient::Auth::Basic : RestClient::Auth::ApcaHeaders;
-        dataOptions.keyId = backend.streamKey;
-        dataOptions.secret = backend.streamSecret;
-        dataOptions.feed = backend.dataFeed;
-        auto *data = new AlpacaMarketData(dataOptions, this);
-        new PreviousCloseLoader(m_registry, m_alpacaStream, data, std::chrono::hours(1), std::chrono::seconds(30),
-                                this);
-    }
+    if (m_alpacaStream)
+        loadPreviousCloses(backend, m_registry, m_alpacaStream, this);
     switch (backend.broker) {
     case BackendSelection::BrokerKind::Sim:
         m_simBroker = new SimBroker(m_feed, *m_catalog, m_registry,
