@@ -1,12 +1,13 @@
 #include "approot.h"
 
-#include "core/config/backendselection.h"
-
 #include "portfoliomodel.h"
 #include "positionsmodel.h"
 #include "positionsproxymodel.h"
 
+#include "core/broker/alpacatrading.h"
 #include "core/broker/simbroker.h"
+#include "core/marketdata/alpacasetup.h"
+#include "core/marketdata/alpacastream.h"
 #include "core/config/config.h"
 #include "core/marketdata/simfeed.h"
 #include "core/realtime/portfoliotracker.h"
@@ -24,15 +25,17 @@ namespace clera {
 
 Expected<AppRoot::Options, QString> AppRoot::optionsFrom(const Config &config)
 {
-    const auto backend = BackendSelection::from(config);
+    const auto backend = BackendSelection::from(config, Config::App);
     if (!backend)
         return unexpected(backend.error());
-    // The desktop's Alpaca (Trading API, keychain) mode is not built yet: say so instead of pretending.
-    if (backend->broker != BackendSelection::BrokerKind::Sim || backend->feed != BackendSelection::FeedKind::Sim)
-        return unexpected(u"the desktop app runs the simulated broker and market only so far (%1 selected); "
-                          u"unset CLERA_BROKER/CLERA_FEED and the Alpaca keys, or use clera-server"_s
-                              .arg(backend->describe()));
+    if (backend->broker == BackendSelection::BrokerKind::Alpaca)
+        return unexpected(u"the desktop app trades your own account (CLERA_BROKER=alpaca-trading with "
+                          u"APCA_API_KEY_ID/APCA_API_SECRET); the Broker API is for clera-server"_s);
+    if (backend->broker == BackendSelection::BrokerKind::AlpacaTrading && backend->feed == BackendSelection::FeedKind::Sim)
+        return unexpected(u"an Alpaca account is valued with Alpaca's market data: CLERA_FEED=sim would show "
+                          u"simulated prices for real holdings"_s);
     Options o;
+    o.backend = *backend;
     const auto dataDir = config.dataDir();
     if (!dataDir)
         return unexpected(dataDir.error());
@@ -81,24 +84,55 @@ Expected<Done, QString> AppRoot::start()
         return unexpected(u"cannot load the asset catalog: "_s + catalog.error());
     m_catalog = std::move(*catalog);
 
-    m_feed = std::make_unique<SimFeed>(
-        *m_catalog, SimFeed::Options{m_options.seed, m_options.ticksPerSecond, m_options.stepIntervalMs});
+    const BackendSelection &backend = m_options.backend;
+    if (backend.feed == BackendSelection::FeedKind::Sim) {
+        auto feed = std::make_unique<SimFeed>(
+            *m_catalog, SimFeed::Options{m_options.seed, m_options.ticksPerSecond, m_options.stepIntervalMs});
+        m_simFeed = feed.get();
+        m_feed = std::move(feed);
+    } else {
+        m_alpacaStream = makeAlpacaStream(backend, nullptr);
+        m_feed.reset(m_alpacaStream);
+    }
     m_registry = std::make_unique<SymbolRegistry>(m_feed.get());
-    m_broker = std::make_unique<SimBroker>(m_feed.get(), *m_catalog, m_registry.get(), databasePath());
-    if (auto opened = m_broker->open(); !opened)
-        return unexpected(u"cannot open the paper broker database %1: %2"_s.arg(databasePath(), opened.error()));
+    if (m_alpacaStream)
+        loadPreviousCloses(backend, m_registry.get(), m_alpacaStream, this);
+
+    QString mode, notice;
+    if (backend.broker == BackendSelection::BrokerKind::Sim) {
+        auto broker = std::make_unique<SimBroker>(m_feed.get(), *m_catalog, m_registry.get(), databasePath());
+        if (auto opened = broker->open(); !opened)
+            return unexpected(u"cannot open the paper broker database %1: %2"_s.arg(databasePath(), opened.error()));
+        m_simBroker = broker.get();
+        m_broker = std::move(broker);
+        mode = m_simFeed ? u"Paper trading · Simulated market"_s : u"Paper trading · Alpaca market data"_s;
+        notice = m_simFeed ? u"Paper account — simulated market, not real money"_s
+                           : u"Paper account — real prices, not real money"_s;
+    } else {
+        AlpacaOptions alpaca;
+        alpaca.baseUrl = backend.tradingApiUrl;
+        alpaca.keyId = backend.tradingKey;
+        alpaca.secret = backend.tradingSecret;
+        m_broker = std::make_unique<AlpacaTrading>(alpaca);
+        mode = backend.sandbox ? u"Alpaca paper trading"_s : u"Alpaca live trading"_s;
+        notice = backend.sandbox ? u"Alpaca paper account — not real money"_s
+                                 : u"Live account — real money"_s;
+    }
     m_tracker = std::make_unique<PortfolioTracker>(
         m_broker.get(), m_feed.get(), m_registry.get(),
         PortfolioTracker::Options{m_options.minUpdateInterval, m_options.recalculationInterval});
 
-    m_portfolio = std::make_unique<PortfolioModel>(m_tracker.get(), m_feed.get(), u"Paper trading · Simulated market"_s,
-                                                   u"Paper account — simulated market, not real money"_s);
+    m_portfolio = std::make_unique<PortfolioModel>(m_tracker.get(), m_feed.get(), mode, notice);
     m_positions = std::make_unique<PositionsModel>(m_tracker.get(), m_feed.get(), &*m_catalog);
     m_positions->setRefreshInterval(m_options.positionsRefreshMs);
     m_sortedPositions = std::make_unique<PositionsProxyModel>(m_positions.get());
 
-    if (m_options.startFeed)
-        m_feed->start();
+    if (m_options.startFeed) {
+        if (m_simFeed)
+            m_simFeed->start();
+        if (m_alpacaStream)
+            m_alpacaStream->start();
+    }
     setUpAccount();
     return Done{};
 }
@@ -110,11 +144,18 @@ void AppRoot::setUpAccount()
             fail(u"cannot read the paper account: "_s + accounts.error().message);
             return;
         }
+        if (!m_simBroker) { // the user's own Alpaca account: shown as it is, never traded for them
+            if (accounts->isEmpty())
+                fail(u"Alpaca returned no trading account for these keys"_s);
+            else
+                show(accounts->constFirst());
+            return;
+        }
         if (!accounts->isEmpty()) {
             buyStarterPortfolio(accounts->constFirst());
             return;
         }
-        const auto created = m_broker->createAccount(Decimal(kStartingCash), u"Paper account"_s);
+        const auto created = m_simBroker->createAccount(Decimal(kStartingCash), u"Paper account"_s);
         if (!created) {
             fail(u"cannot open the paper account: "_s + created.error().message);
             return;

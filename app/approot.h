@@ -2,6 +2,7 @@
 
 #include "core/domain/decimal.h"
 #include "core/broker/brokererror.h"
+#include "core/config/backendselection.h"
 #include "core/marketdata/assetcatalog.h"
 
 #include <QObject>
@@ -18,14 +19,18 @@ class PortfolioModel;
 class PortfolioTracker;
 class PositionsModel;
 class PositionsProxyModel;
+class AlpacaStream;
+class Broker;
+class MarketFeed;
 class SimBroker;
 class SimFeed;
 class SymbolRegistry;
 struct Account;
 
-// Composition root of the embedded backend: the simulated market and paper broker in-process, the
-// live portfolio tracker over them, and the view models QML binds to. On the first run it opens a
-// paper account and buys a small starter portfolio with real market orders.
+// Composition root of the embedded backend and the view models QML binds to. By default the simulated
+// market and paper broker run in-process (on the first run a paper account is opened and a small
+// starter portfolio bought with real market orders); with Trading API keys it is the user's own Alpaca
+// account (paper or live) valued from Alpaca's market-data stream.
 class AppRoot : public QObject
 {
     Q_OBJECT
@@ -40,6 +45,7 @@ public:
         std::chrono::milliseconds recalculationInterval{30000};
         int positionsRefreshMs = 250;
         bool startFeed = true; // tests drive the feed with step() instead
+        BackendSelection backend;
     };
     struct StarterOrder
     {
@@ -64,8 +70,10 @@ public:
     [[nodiscard]] PortfolioModel *portfolio() const { return m_portfolio.get(); }
     [[nodiscard]] PositionsModel *positions() const { return m_positions.get(); }
     [[nodiscard]] PositionsProxyModel *sortedPositions() const { return m_sortedPositions.get(); }
-    [[nodiscard]] SimFeed *feed() const { return m_feed.get(); }
-    [[nodiscard]] SimBroker *broker() const { return m_broker.get(); }
+    [[nodiscard]] MarketFeed *feed() const { return m_feed.get(); }
+    [[nodiscard]] SimFeed *simFeed() const { return m_simFeed; }       // null unless simulated
+    [[nodiscard]] Broker *broker() const { return m_broker.get(); }
+    [[nodiscard]] SimBroker *simBroker() const { return m_simBroker; } // null unless the paper broker
     [[nodiscard]] PortfolioTracker *tracker() const { return m_tracker.get(); }
     [[nodiscard]] QString accountId() const { return m_accountId; }
     [[nodiscard]] QString databasePath() const;
@@ -83,9 +91,12 @@ private:
     Options m_options;
     // Declared in dependency order so they are destroyed users first.
     std::optional<AssetCatalog> m_catalog;
-    std::unique_ptr<SimFeed> m_feed;
+    std::unique_ptr<MarketFeed> m_feed;
+    SimFeed *m_simFeed = nullptr;
+    AlpacaStream *m_alpacaStream = nullptr;
     std::unique_ptr<SymbolRegistry> m_registry;
-    std::unique_ptr<SimBroker> m_broker;
+    std::unique_ptr<Broker> m_broker;
+    SimBroker *m_simBroker = nullptr;
     std::unique_ptr<PortfolioTracker> m_tracker;
     std::unique_ptr<PortfolioModel> m_portfolio;
     std::unique_ptr<PositionsModel> m_positions;

@@ -33,7 +33,7 @@ QString BackendSelection::name(FeedKind kind)
     return kind == FeedKind::Alpaca ? u"alpaca"_s : u"sim"_s;
 }
 
-Expected<BackendSelection, QString> BackendSelection::from(const Config &config)
+Expected<BackendSelection, QString> BackendSelection::from(const Config &config, Config::Scope scope)
 {
     BackendSelection s;
     s.brokerKey = config.value(u"BROKER_API_KEY"_s);
@@ -47,7 +47,9 @@ Expected<BackendSelection, QString> BackendSelection::from(const Config &config)
     s.sandbox = sandbox != u"false";
 
     const QString broker = config.value(u"CLERA_BROKER"_s);
-    if (broker.isEmpty())
+    if (broker.isEmpty() && scope == Config::App)
+        s.broker = s.tradingKey.isEmpty() ? BrokerKind::Sim : BrokerKind::AlpacaTrading;
+    else if (broker.isEmpty())
         s.broker = s.brokerKey.isEmpty() ? BrokerKind::Sim : BrokerKind::Alpaca;
     else if (broker == u"sim")
         s.broker = BrokerKind::Sim;

@@ -7,8 +7,8 @@
 namespace clera {
 
 // Which broker and market feed the settings select, and where and how to reach Alpaca. CLERA_BROKER /
-// CLERA_FEED choose explicitly; when unset, Broker API keys select the Broker API, any Alpaca keys
-// select the Alpaca stream, and nothing selects the simulation. Plain data: the composition roots
+// CLERA_FEED choose explicitly; when unset, keys select Alpaca (see from()), any Alpaca keys select the
+// Alpaca stream, and nothing selects the simulation. Plain data: the composition roots
 // build the clients from it.
 struct BackendSelection
 {
@@ -28,7 +28,10 @@ struct BackendSelection
     QString tradingKey, tradingSecret; // APCA_API_KEY_ID / APCA_API_SECRET
     QString streamKey, streamSecret;   // whichever pair the stream uses
 
-    [[nodiscard]] static Expected<BackendSelection, QString> from(const Config &config);
+    // `scope` decides what keys select when CLERA_BROKER is unset: on the server Broker API keys select
+    // alpaca; in the desktop app (one own account) Trading API keys select alpaca-trading.
+    [[nodiscard]] static Expected<BackendSelection, QString> from(const Config &config,
+                                                                  Config::Scope scope = Config::Server);
     [[nodiscard]] static QString name(BrokerKind kind);
     [[nodiscard]] static QString name(FeedKind kind);
     // "broker alpaca (https://…), feed alpaca (wss://…)": no keys.

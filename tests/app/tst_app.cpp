@@ -149,7 +149,7 @@ private Q_SLOTS:
         QCOMPARE(root->portfolio()->totalValue(), formatUsd(before));
 
         for (int i = 0; i < 8; ++i)
-            root->feed()->step();
+            root->simFeed()->step();
         const auto after = expectedTotal(*root);
         QVERIFY(after);
         QVERIFY2(*after != before, "eight feed steps over seven holdings should move the total");
@@ -216,7 +216,7 @@ private Q_SLOTS:
         QSignalSpy changed(model, &QAbstractItemModel::dataChanged);
         QSignalSpy reset(model, &QAbstractItemModel::modelReset);
         for (int i = 0; i < 4; ++i)
-            root->feed()->step();
+            root->simFeed()->step();
         QTRY_VERIFY(changed.count() > 0);
         QCOMPARE(reset.count(), 0);
         for (const QList<QVariant> &args : std::as_const(changed))
@@ -295,7 +295,7 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitForWindowExposed(window));
         QCOMPARE(window->size(), QSize(1280, 800));
         for (int i = 0; i < 3; ++i)
-            root->feed()->step();
+            root->simFeed()->step();
         QTest::qWait(100); // let a refresh render; nothing to wait on in the scene graph itself
 
         const QImage image = window->grabWindow();
