@@ -1,4 +1,6 @@
 #include "approot.h"
+#include "desktopsecrets.h"
+#include "keychainsecretstore.h"
 #include "mainwindowloader.h"
 #include "portfoliomodel.h"
 #include "qmlplugins.h"
@@ -10,9 +12,11 @@
 #include <QQmlApplicationEngine>
 #include <QQuickStyle>
 #include <QQuickWindow>
+#include <QTextStream>
 #include <QTimer>
 
 #include <cstdio>
+#include <memory>
 
 using namespace Qt::StringLiterals;
 
@@ -66,7 +70,8 @@ void useOffscreenWithoutDisplay(int argc, char **argv)
     for (int i = 1; i < argc; ++i) {
         const QByteArrayView arg(argv[i]);
         if (arg == "-h" || arg == "--help" || arg == "--help-all" || arg == "-v" || arg == "--version"
-            || arg == "--screenshot" || arg.startsWith("--screenshot=")) {
+            || arg == "--screenshot" || arg.startsWith("--screenshot=") || arg == "--set-alpaca-keys"
+            || arg == "--forget-alpaca-keys") {
             qputenv("QT_QPA_PLATFORM", "offscreen");
             return;
         }
@@ -95,6 +100,11 @@ int main(int argc, char *argv[])
                                         u"Save a PNG of the window once the portfolio is shown, then exit"_s,
                                         u"file"_s);
     parser.addOption(screenshot);
+    const QCommandLineOption setKeys(u"set-alpaca-keys"_s,
+                                     u"Read an Alpaca Trading API key id and secret (two lines on standard input) "
+                                     u"into the OS keychain, then exit. With them, clera shows your Alpaca account"_s);
+    const QCommandLineOption forgetKeys(u"forget-alpaca-keys"_s, u"Remove the Alpaca keys from the OS keychain, then exit"_s);
+    parser.addOptions({setKeys, forgetKeys});
     clera::Config::addOptions(parser, clera::Config::App);
     parser.process(app);
 
@@ -103,26 +113,64 @@ int main(int argc, char *argv[])
         fatal(config.error());
         return 1;
     }
-    const auto options = clera::AppRoot::optionsFrom(*config);
-    if (!options) {
-        fatal(options.error());
-        return 1;
+    clera::KeychainSecretStore keychain(clera::DesktopSecrets::kService.toString());
+    if (parser.isSet(setKeys) || parser.isSet(forgetKeys)) {
+        QFuture<clera::SecretStore::WriteResult> done;
+        if (parser.isSet(setKeys)) {
+            QTextStream in(stdin);
+            const QString keyId = in.readLine().trimmed();
+            const QString secret = in.readLine().trimmed();
+            if (keyId.isEmpty() || secret.isEmpty()) {
+                fatal(u"expected the key id and the secret on two lines of standard input"_s);
+                return 2;
+            }
+            done = clera::DesktopSecrets::storeAlpacaKeys(keychain, keyId, secret);
+        } else {
+            done = clera::DesktopSecrets::forgetAlpacaKeys(keychain);
+        }
+        done.then(&app, [](const clera::SecretStore::WriteResult &r) {
+            if (!r)
+                fatal(r.error());
+            else
+                std::printf("clera: done\n");
+            QCoreApplication::exit(r ? 0 : 1);
+        });
+        return app.exec();
     }
 
-    clera::AppRoot root(*options);
-    if (const auto started = root.start(); !started) {
-        fatal(started.error());
-        return 1;
-    }
-
-    QQmlApplicationEngine engine;
-    QString error;
-    QQuickWindow *window = clera::MainWindowLoader::load(engine, root, &error);
-    if (!window) {
-        fatal(error);
-        return 1;
-    }
-    if (parser.isSet(screenshot))
-        scheduleScreenshot(app, window, root.portfolio(), parser.value(screenshot));
-    return app.exec();
+    // Keys in the keychain (unless the environment sets them) select the user's own Alpaca account.
+    std::unique_ptr<clera::AppRoot> root;
+    std::unique_ptr<QQmlApplicationEngine> engine;
+    auto keychainWarning = std::make_shared<QString>();
+    clera::DesktopSecrets::withStoredKeys(keychain, *config, keychainWarning.get())
+        .then(&app, [&, keychainWarning](const clera::Config &resolved) {
+            if (!keychainWarning->isEmpty())
+                fatal(u"cannot read the keychain (%1); running the simulation"_s.arg(*keychainWarning));
+            const auto options = clera::AppRoot::optionsFrom(resolved);
+            if (!options) {
+                fatal(options.error());
+                QCoreApplication::exit(1);
+                return;
+            }
+            root = std::make_unique<clera::AppRoot>(*options);
+            if (const auto started = root->start(); !started) {
+                fatal(started.error());
+                QCoreApplication::exit(1);
+                return;
+            }
+            engine = std::make_unique<QQmlApplicationEngine>();
+            QString error;
+            QQuickWindow *window = clera::MainWindowLoader::load(*engine, *root, &error);
+            if (!window) {
+                fatal(error);
+                QCoreApplication::exit(1);
+                return;
+            }
+            if (parser.isSet(screenshot))
+                scheduleScreenshot(app, window, root->portfolio(), parser.value(screenshot));
+        });
+    const int rc = app.exec();
+    engine.reset(); // the QML engine before the models it binds to
+    root.reset();
+    return rc;
 }
