@@ -85,9 +85,10 @@ QString FieldCipher::generateBase64Key()
     return text;
 }
 
-QString FieldCipher::encrypt(const QString &clearText, const QString &context) const
+Expected<QString, CipherError> FieldCipher::encrypt(const QString &clearText, const QString &context) const
 {
-    Q_ASSERT(m_key.size() == kKeyBytes);
+    if (m_key.size() != kKeyBytes)
+        return fail(CipherError::Kind::NoKey, u"no data key"_s);
     const QByteArray message = clearText.toUtf8();
     const QByteArray ad = context.toUtf8();
     QByteArray out(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + message.size() +

@@ -38,7 +38,8 @@ public:
     FieldCipher(const FieldCipher &other);
     FieldCipher &operator=(const FieldCipher &other);
 
-    [[nodiscard]] QString encrypt(const QString &clearText, const QString &context = {}) const;
+    // Fails with NoKey on a cipher without a valid key, rather than encrypting under garbage.
+    [[nodiscard]] Expected<QString, CipherError> encrypt(const QString &clearText, const QString &context = {}) const;
     [[nodiscard]] Expected<QString, CipherError> decrypt(const QString &stored,
                                                          const QString &context = {}) const;
 
