@@ -100,7 +100,7 @@ Expected<QString, CipherError> FieldCipher::encrypt(const QString &clearText, co
     crypto_aead_xchacha20poly1305_ietf_encrypt(nonce + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, &written,
                                                bytes(message), size_t(message.size()), bytes(ad),
                                                size_t(ad.size()), nullptr, nonce, bytes(m_key));
-    return kPrefix + QString::fromLatin1(out.toBase64());
+    return QString(kPrefix + QString::fromLatin1(out.toBase64()));
 }
 
 Expected<QString, CipherError> FieldCipher::decrypt(const QString &stored, const QString &context) const
