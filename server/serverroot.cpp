@@ -190,7 +190,9 @@ Expected<std::monostate, ServerRoot::StartError> ServerRoot::start(Options optio
         alpaca.baseUrl = backend.brokerApiUrl;
         alpaca.keyId = backend.brokerKey;
         alpaca.secret = backend.brokerSecret;
-        m_broker = new AlpacaBroker(alpaca, this);
+        auto *broker = new AlpacaBroker(alpaca, this);
+        broker->startEvents();
+        m_broker = broker;
         break;
     }
     case BackendSelection::BrokerKind::AlpacaTrading: {

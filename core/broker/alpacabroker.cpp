@@ -32,8 +32,56 @@ QUrl AlpacaBroker::productionUrl()
 }
 
 AlpacaBroker::AlpacaBroker(const AlpacaOptions &options, QObject *parent)
-    : AlpacaRestBroker(options, RestClient::Auth::Basic, parent)
+    : AlpacaRestBroker(options, RestClient::Auth::Basic, parent), m_eventOptions(options)
 {}
+
+AlpacaBroker::~AlpacaBroker() = default;
+
+void AlpacaBroker::startEvents(const QUrl &eventsUrl)
+{
+    if (m_tradeEvents)
+        return;
+    AlpacaEventStream::Options trades;
+    trades.baseUrl = eventsUrl.isEmpty() ? m_eventOptions.baseUrl : eventsUrl;
+    trades.keyId = m_eventOptions.keyId;
+    trades.secret = m_eventOptions.secret;
+    trades.path = u"/v2/events/trades"_s; // v2: event_id is a ULID, resumed with since_id
+    trades.idField = u"event_id"_s;
+    trades.sinceParameter = u"since_id"_s;
+    m_tradeEvents = std::make_unique<AlpacaEventStream>(trades);
+    connect(m_tradeEvents.get(), &AlpacaEventStream::event, this, &AlpacaBroker::onTradeEvent);
+    m_tradeEvents->start();
+
+    AlpacaEventStream::Options transfers = trades;
+    transfers.path = u"/v1/events/transfers/status"_s; // v1: int event_id, resumed with since_id too
+    m_transferEvents = std::make_unique<AlpacaEventStream>(transfers);
+    connect(m_transferEvents.get(), &AlpacaEventStream::event, this, &AlpacaBroker::onTransferEvent);
+    m_transferEvents->start();
+}
+
+void AlpacaBroker::onTradeEvent(const QJsonObject &event)
+{
+    const QString accountId = event.value(u"account_id"_s).toString();
+    if (accountId.isEmpty())
+        return;
+    const auto order = Order::fromJson(event.value(u"order"_s).toObject(), u"event.order"_s);
+    if (order)
+        Q_EMIT orderUpdated(accountId, *order);
+    else
+        qCWarning(lcAlpaca).noquote() << u"trade event with an undecodable order: "_s + order.error().toString();
+    const QString kind = event.value(u"event"_s).toString();
+    if (kind == u"fill" || kind == u"partial_fill" || kind == u"trade_bust" || kind == u"trade_correct") {
+        Q_EMIT positionsChanged(accountId);
+        Q_EMIT accountChanged(accountId);
+    }
+}
+
+void AlpacaBroker::onTransferEvent(const QJsonObject &event)
+{
+    const QString accountId = event.value(u"account_id"_s).toString();
+    if (!accountId.isEmpty() && isTerminal(transferStatusFromWire(event.value(u"status_to"_s).toString())))
+        Q_EMIT accountChanged(accountId);
+}
 
 QString AlpacaBroker::name() const
 {

@@ -1,6 +1,9 @@
 #pragma once
 
+#include "core/broker/alpacaeventstream.h"
 #include "core/broker/alpacarestbroker.h"
+
+#include <memory>
 
 namespace clera {
 
@@ -14,6 +17,14 @@ public:
     [[nodiscard]] static QUrl productionUrl();
 
     explicit AlpacaBroker(const AlpacaOptions &options, QObject *parent = nullptr);
+    ~AlpacaBroker() override;
+
+    // Follows the trade and transfer event streams (SSE) and turns their events into this broker's
+    // orderUpdated / positionsChanged / accountChanged signals, so fills and settled transfers reach
+    // the live valuation at once instead of at the next recalculation.
+    // `eventsUrl` overrides the host of the event streams (the Broker API host by default).
+    void startEvents(const QUrl &eventsUrl = {});
+    [[nodiscard]] AlpacaEventStream *tradeEvents() const { return m_tradeEvents.get(); }
 
     [[nodiscard]] QString name() const override;
     [[nodiscard]] QFuture<BrokerResult<QList<Account>>> accounts() override;
@@ -25,6 +36,14 @@ public:
 protected:
     [[nodiscard]] QString tradingPath(const QString &accountId) const override;
     [[nodiscard]] QString assetsPath() const override;
+
+private:
+    void onTradeEvent(const QJsonObject &event);
+    void onTransferEvent(const QJsonObject &event);
+
+    AlpacaOptions m_eventOptions;
+    std::unique_ptr<AlpacaEventStream> m_tradeEvents;
+    std::unique_ptr<AlpacaEventStream> m_transferEvents;
 };
 
 } // namespace clera
