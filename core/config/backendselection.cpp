@@ -21,9 +21,12 @@ Expected<QUrl, QString> urlSetting(const Config &config, const QString &name, co
 QString BackendSelection::name(BrokerKind kind)
 {
     switch (kind) {
-    case BrokerKind::Sim: return u"sim"_s;
-    case BrokerKind::Alpaca: return u"alpaca"_s;
-    case BrokerKind::AlpacaTrading: return u"alpaca-trading"_s;
+    case BrokerKind::Sim:
+        return u"sim"_s;
+    case BrokerKind::Alpaca:
+        return u"alpaca"_s;
+    case BrokerKind::AlpacaTrading:
+        return u"alpaca-trading"_s;
     }
     return u"sim"_s;
 }
@@ -83,9 +86,10 @@ Expected<BackendSelection, QString> BackendSelection::from(const Config &config,
     if (!brokerUrl)
         return unexpected(brokerUrl.error());
     s.brokerApiUrl = *brokerUrl;
-    const auto tradingUrl = urlSetting(config, u"ALPACA_TRADING_API_URL"_s,
-                                       s.sandbox ? u"https://paper-api.alpaca.markets"_s : u"https://api.alpaca.markets"_s,
-                                       {u"https"_s, u"http"_s});
+    const auto tradingUrl =
+        urlSetting(config, u"ALPACA_TRADING_API_URL"_s,
+                   s.sandbox ? u"https://paper-api.alpaca.markets"_s : u"https://api.alpaca.markets"_s,
+                   {u"https"_s, u"http"_s});
     if (!tradingUrl)
         return unexpected(tradingUrl.error());
     s.tradingApiUrl = *tradingUrl;
@@ -95,7 +99,8 @@ Expected<BackendSelection, QString> BackendSelection::from(const Config &config,
     const bool brokerKeysOnly = s.tradingKey.isEmpty();
     s.streamKey = brokerKeysOnly ? s.brokerKey : s.tradingKey;
     s.streamSecret = brokerKeysOnly ? s.brokerSecret : s.tradingSecret;
-    const QString dataFeed = config.value(u"ALPACA_DATA_FEED"_s).isEmpty() ? u"iex"_s : config.value(u"ALPACA_DATA_FEED"_s);
+    const QString dataFeed =
+        config.value(u"ALPACA_DATA_FEED"_s).isEmpty() ? u"iex"_s : config.value(u"ALPACA_DATA_FEED"_s);
     if (dataFeed != u"iex" && dataFeed != u"sip")
         return unexpected(u"ALPACA_DATA_FEED must be iex or sip (got '%1')"_s.arg(dataFeed));
     s.dataFeed = dataFeed;
@@ -114,8 +119,15 @@ Expected<BackendSelection, QString> BackendSelection::from(const Config &config,
         return unexpected(dataUrl.error());
     s.dataApiUrl = *dataUrl;
     s.dataBasicAuth = brokerKeysOnly;
+    const auto stale = config.seconds(u"ALPACA_STREAM_STALE_TIMEOUT"_s);
+    if (!stale)
+        return unexpected(stale.error());
+    if (*stale < std::chrono::seconds(1))
+        return unexpected(u"ALPACA_STREAM_STALE_TIMEOUT must be at least 1 second"_s);
+    s.streamStaleAfter = *stale;
     if (s.feed == FeedKind::Alpaca && (s.streamKey.isEmpty() || s.streamSecret.isEmpty()))
-        return unexpected(u"CLERA_FEED=alpaca needs APCA_API_KEY_ID/APCA_API_SECRET or BROKER_API_KEY/BROKER_SECRET_KEY"_s);
+        return unexpected(
+            u"CLERA_FEED=alpaca needs APCA_API_KEY_ID/APCA_API_SECRET or BROKER_API_KEY/BROKER_SECRET_KEY"_s);
     return s;
 }
 

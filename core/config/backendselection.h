@@ -4,6 +4,8 @@
 
 #include <QUrl>
 
+#include <chrono>
+
 namespace clera {
 
 // Which broker and market feed the settings select, and where and how to reach Alpaca. CLERA_BROKER /
@@ -23,6 +25,7 @@ struct BackendSelection
     QUrl streamUrl;     // market-data WebSocket, feed path included
     QUrl dataApiUrl;    // market-data REST (snapshots for previous closes)
     QString dataFeed = QStringLiteral("iex");
+    std::chrono::milliseconds streamStaleAfter{30000}; // ALPACA_STREAM_STALE_TIMEOUT
     bool dataBasicAuth = false; // Broker API sandbox keys authenticate to market data with HTTP Basic
     QString brokerKey, brokerSecret;   // BROKER_API_KEY / BROKER_SECRET_KEY
     QString tradingKey, tradingSecret; // APCA_API_KEY_ID / APCA_API_SECRET

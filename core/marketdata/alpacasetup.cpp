@@ -6,6 +6,8 @@
 
 #include "core/config/backendselection.h"
 
+#include <algorithm>
+
 namespace clera {
 
 AlpacaStream *makeAlpacaStream(const BackendSelection &selection, QObject *parent)
@@ -14,6 +16,9 @@ AlpacaStream *makeAlpacaStream(const BackendSelection &selection, QObject *paren
     options.url = selection.streamUrl;
     options.keyId = selection.streamKey;
     options.secret = selection.streamSecret;
+    options.staleAfterMs = int(selection.streamStaleAfter.count());
+    // A quiet but healthy stream must answer a ping well before it counts as silent.
+    options.pingIntervalMs = std::min(options.pingIntervalMs, options.staleAfterMs / 3);
     return new AlpacaStream(options, parent);
 }
 

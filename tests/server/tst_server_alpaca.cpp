@@ -3,8 +3,8 @@
 #include "fakes/data/fakealpacadata.h"
 #include "fakes/rest/fakealpacarest.h"
 #include "fakes/stream/fakealpacastream.h"
-#include "serverfixture.h"
 #include "server/serverroot.h"
+#include "serverfixture.h"
 
 #include <QJsonObject>
 #include <QTemporaryDir>
@@ -67,18 +67,23 @@ private Q_SLOTS:
         m_rest.book().setLastPrice(u"AAPL"_s, dec("200"));
         m_rest.book().setLastPrice(u"MSFT"_s, dec("400"));
         for (const auto &[symbol, qty] : {std::pair{u"AAPL"_s, u"3"_s}, std::pair{u"MSFT"_s, u"1.5"_s}}) {
-            const auto reply = m_rest.book().submitOrder(
-                m_account, QJsonObject{{u"symbol"_s, symbol}, {u"qty"_s, qty}, {u"side"_s, u"buy"_s},
-                                       {u"type"_s, u"market"_s}, {u"time_in_force"_s, u"day"_s}});
+            const auto reply =
+                m_rest.book().submitOrder(m_account, QJsonObject{{u"symbol"_s, symbol},
+                                                                 {u"qty"_s, qty},
+                                                                 {u"side"_s, u"buy"_s},
+                                                                 {u"type"_s, u"market"_s},
+                                                                 {u"time_in_force"_s, u"day"_s}});
             QCOMPARE(reply.status, 200);
         }
         m_cash = m_rest.book().cash(m_account).value();
         QCOMPARE(m_cash, dec("8800")); // 10000 − 3 × 200 − 1.5 × 400
 
-        auto config = test::configFor(m_dir.path(), {u"--broker"_s, u"alpaca"_s, u"--feed"_s, u"alpaca"_s,
-                                                     u"--alpaca-broker-api-url"_s, m_rest.baseUrl().toString(),
-                                                     u"--alpaca-data-stream-url"_s, m_stream->url().toString(),
-                                                     u"--alpaca-data-api-url"_s, m_data.baseUrl().toString()});
+        auto config = test::configFor(
+            m_dir.path(),
+            {u"--broker"_s, u"alpaca"_s, u"--feed"_s, u"alpaca"_s, u"--alpaca-broker-api-url"_s,
+             m_rest.baseUrl().toString(), u"--alpaca-data-stream-url"_s, m_stream->url().toString(),
+             u"--alpaca-data-api-url"_s, m_data.baseUrl().toString(), u"--alpaca-stream-stale-timeout"_s,
+             u"1.5"_s, u"--recalculation-interval"_s, u"1"_s});
         QVERIFY2(config, qPrintable(config ? QString() : config.error()));
         config->set(u"BROKER_API_KEY"_s, credentials.keyId, u"environment"_s);
         config->set(u"BROKER_SECRET_KEY"_s, credentials.secret, u"environment"_s);
@@ -107,11 +112,13 @@ private Q_SLOTS:
         test::WsClient client;
         QVERIFY(client.open(watchUrl()));
         QTRY_COMPARE_WITH_TIMEOUT(m_stream->subscribedTrades().size(), 2, 10000);
-        m_stream->publishTrades({{u"AAPL"_s, dec("201.37"), Timestamp::now()}, {u"MSFT"_s, dec("399.5"), Timestamp::now()}});
+        m_stream->publishTrades(
+            {{u"AAPL"_s, dec("201.37"), Timestamp::now()}, {u"MSFT"_s, dec("399.5"), Timestamp::now()}});
         const Decimal expected = m_cash + dec("3") * dec("201.37") + dec("1.5") * dec("399.5");
         QTRY_COMPARE_WITH_TIMEOUT(client.last().value(u"raw_value"_s).toString(), expected.toString(), 5000);
         // Today's return against the previous session's close from the market-data snapshots.
-        const Decimal today = dec("3") * (dec("201.37") - dec("195")) + dec("1.5") * (dec("399.5") - dec("390"));
+        const Decimal today =
+            dec("3") * (dec("201.37") - dec("195")) + dec("1.5") * (dec("399.5") - dec("390"));
         QTRY_COMPARE(client.last().value(u"raw_return"_s).toString(), today.toString());
         QVERIFY(m_data.snapshotRequests() >= 1);
     }
@@ -132,6 +139,60 @@ private Q_SLOTS:
         const Decimal expected = m_cash + dec("3") * dec("190") + dec("1.5") * dec("399.5");
         QTRY_COMPARE_WITH_TIMEOUT(client.last().value(u"raw_value"_s).toString(), expected.toString(), 5000);
         QCOMPARE(client.socket.state(), QAbstractSocket::ConnectedState); // the client never noticed
+    }
+
+    void valuationSurvivesASilentStream()
+    {
+        test::WsClient client;
+        QVERIFY(client.open(watchUrl()));
+        QTRY_VERIFY(!client.messages.isEmpty());
+        QTRY_COMPARE_WITH_TIMEOUT(m_root->feed()->status(), MarketFeed::Status::Live, 10000);
+        const int connections = m_stream->connectionCount();
+        // The connection stays open but nothing flows either way, pings included (alpaca-py #740).
+        m_stream->setSilent(true);
+        m_stream->publishTrades({{u"AAPL"_s, dec("1"), Timestamp::now()}}); // lost in the silence
+        // After ALPACA_STREAM_STALE_TIMEOUT (1.5 s here) the server gives up on it and reconnects.
+        QTRY_VERIFY_WITH_TIMEOUT(m_stream->connectionCount() > connections, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_root->feed()->status(), MarketFeed::Status::Live, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_stream->subscribedTrades().size(), 2, 10000);
+        m_stream->setSilent(false);
+        QVERIFY(client.last().value(u"raw_value"_s).toString() !=
+                (m_cash + dec("3") + dec("1.5") * dec("399.5")).toString());
+        m_stream->publishTrades({{u"MSFT"_s, dec("402.25"), Timestamp::now()}});
+        const Decimal expected = m_cash + dec("3") * dec("190") + dec("1.5") * dec("402.25");
+        QTRY_COMPARE_WITH_TIMEOUT(client.last().value(u"raw_value"_s).toString(), expected.toString(), 5000);
+        QCOMPARE(client.socket.state(), QAbstractSocket::ConnectedState);
+    }
+
+    void valuationSurvivesA429Storm()
+    {
+        test::WsClient client;
+        QVERIFY(client.open(watchUrl()));
+        QTRY_VERIFY(!client.messages.isEmpty());
+        // Every Broker API call now answers 429 with Retry-After: the periodic reloads (every second
+        // here) fail, but prices keep flowing from the stream.
+        const qsizetype before = m_rest.requests().size();
+        m_rest.injectFault(FakeFault::rateLimited(1, 100000));
+        QTRY_VERIFY_WITH_TIMEOUT(m_rest.requests().size() >= before + 3, 10000);
+        m_stream->publishTrades({{u"AAPL"_s, dec("205"), Timestamp::now()}});
+        QTRY_COMPARE_WITH_TIMEOUT(client.last().value(u"raw_value"_s).toString(),
+                                  (m_cash + dec("3") * dec("205") + dec("1.5") * dec("402.25")).toString(),
+                                  5000);
+
+        // Meanwhile the account buys one more AAPL at the broker; once the storm ends, the next reload
+        // brings the new cash and quantity in, valued at the streamed price.
+        const auto reply = m_rest.book().submitOrder(m_account, QJsonObject{{u"symbol"_s, u"AAPL"_s},
+                                                                            {u"qty"_s, u"1"_s},
+                                                                            {u"side"_s, u"buy"_s},
+                                                                            {u"type"_s, u"market"_s},
+                                                                            {u"time_in_force"_s, u"day"_s}});
+        QCOMPARE(reply.status, 200);
+        const Decimal cash = m_rest.book().cash(m_account).value();
+        QCOMPARE(cash, m_cash - dec("200"));
+        m_rest.clearFaults();
+        const Decimal expected = cash + dec("4") * dec("205") + dec("1.5") * dec("402.25");
+        QTRY_COMPARE_WITH_TIMEOUT(client.last().value(u"raw_value"_s).toString(), expected.toString(), 15000);
+        QCOMPARE(client.socket.state(), QAbstractSocket::ConnectedState);
     }
 };
 
