@@ -102,6 +102,21 @@ QString FakeAlpacaBook::createAccount(Decimal cash, const QString &email)
     return id;
 }
 
+void FakeAlpacaBook::seedHolding(const QString &accountId, const QString &symbol, Decimal qty,
+                                 Decimal costBasis)
+{
+    const auto it = m_accounts.find(accountId);
+    if (it == m_accounts.end())
+        return;
+    Holding &h = it->holdings[symbol];
+    if (h.assetId.isEmpty()) {
+        const Asset *asset = findAsset(symbol);
+        h.assetId = asset ? asset->id : newId();
+    }
+    h.qty = h.qty + qty;
+    h.costBasis = h.costBasis + costBasis;
+}
+
 bool FakeAlpacaBook::hasAccount(const QString &accountId) const
 {
     return m_accounts.contains(accountId);

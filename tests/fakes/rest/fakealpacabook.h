@@ -37,6 +37,9 @@ public:
     [[nodiscard]] int orderCount(const QString &accountId) const;
     [[nodiscard]] QList<Order> ordersOf(const QString &accountId) const;
     void setLastPrice(const QString &symbol, Decimal price);
+    // A holding that appears without an order (a transfer in, or a benchmark's book): any symbol,
+    // known to the asset list or not; adds to an existing holding.
+    void seedHolding(const QString &accountId, const QString &symbol, Decimal qty, Decimal costBasis);
     [[nodiscard]] Decimal lastPrice(const QString &symbol) const;
     // QUEUED → COMPLETE: cash moves.
     void completeTransfer(const QString &accountId, const QString &transferId);
