@@ -405,7 +405,8 @@ FakeAlpacaBook::Reply FakeAlpacaBook::submitOrder(const QString &accountId, cons
     it->orders.append(o);
     if (m_orderObserver) {
         const bool filled = o.status == OrderStatus::Filled;
-        m_orderObserver({accountId, filled ? u"fill"_s : u"new"_s, o, filled ? o.filledAvgPrice : std::nullopt,
+        m_orderObserver({accountId, filled ? u"fill"_s : u"new"_s, o,
+                         filled ? o.filledAvgPrice : std::nullopt,
                          filled ? std::optional<Decimal>(o.filledQty) : std::nullopt,
                          filled ? std::optional<Decimal>(it->holdings.value(o.symbol).qty) : std::nullopt});
     }

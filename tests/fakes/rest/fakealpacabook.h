@@ -53,7 +53,10 @@ public:
         std::optional<Decimal> qty;
         std::optional<Decimal> positionQty;
     };
-    void setOrderObserver(std::function<void(const OrderEvent &)> observer) { m_orderObserver = std::move(observer); }
+    void setOrderObserver(std::function<void(const OrderEvent &)> observer)
+    {
+        m_orderObserver = std::move(observer);
+    }
 
     // Endpoints.
     [[nodiscard]] Reply createAccount(const QJsonObject &body);
