@@ -61,19 +61,10 @@ void AlpacaBroker::startEvents(const QUrl &eventsUrl)
 
 void AlpacaBroker::onTradeEvent(const QJsonObject &event)
 {
-    const QString accountId = event.value(u"account_id"_s).toString();
-    if (accountId.isEmpty())
+    const auto update = TradeUpdate::fromJson(event, u"event"_s);
+    if (!update || update->accountId.isEmpty())
         return;
-    const auto order = Order::fromJson(event.value(u"order"_s).toObject(), u"event.order"_s);
-    if (order)
-        Q_EMIT orderUpdated(accountId, *order);
-    else
-        qCWarning(lcAlpaca).noquote() << u"trade event with an undecodable order: "_s + order.error().toString();
-    const QString kind = event.value(u"event"_s).toString();
-    if (kind == u"fill" || kind == u"partial_fill" || kind == u"trade_bust" || kind == u"trade_correct") {
-        Q_EMIT positionsChanged(accountId);
-        Q_EMIT accountChanged(accountId);
-    }
+    announceTradeUpdate(update->accountId, *update);
 }
 
 void AlpacaBroker::onTransferEvent(const QJsonObject &event)

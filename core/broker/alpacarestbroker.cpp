@@ -229,4 +229,16 @@ QFuture<BrokerResult<Asset>> AlpacaRestBroker::asset(const QString &symbolOrId)
                               u"asset"_s);
 }
 
+void AlpacaRestBroker::announceTradeUpdate(const QString &accountId, const TradeUpdate &update)
+{
+    if (update.order)
+        Q_EMIT orderUpdated(accountId, *update.order);
+    else
+        qCWarning(lcAlpaca).noquote() << u"trade event with an undecodable order: "_s + update.problem;
+    if (update.movesPositions()) {
+        Q_EMIT positionsChanged(accountId);
+        Q_EMIT accountChanged(accountId);
+    }
+}
+
 } // namespace clera

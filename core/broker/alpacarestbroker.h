@@ -2,6 +2,7 @@
 
 #include "core/broker/alpacaerror.h"
 #include "core/broker/broker.h"
+#include "core/broker/tradeupdate.h"
 #include "core/net/restclient.h"
 
 #include <QLoggingCategory>
@@ -103,6 +104,10 @@ protected:
             return unexpected(decodeFailure(what, decoded.error(), r->status));
         return std::move(decoded).value();
     }
+
+    // A trade event from either stream (Trading API WebSocket, Broker API SSE): orderUpdated when its
+    // order decoded; positionsChanged and accountChanged when it moved shares or cash.
+    void announceTradeUpdate(const QString &accountId, const TradeUpdate &update);
 
     [[nodiscard]] static QJsonValue jsonOf(const QJsonDocument &doc);
     // Logs and returns a Decode error: upstream sent something we must not trust.

@@ -24,8 +24,50 @@ QUrl AlpacaTrading::liveUrl()
 }
 
 AlpacaTrading::AlpacaTrading(const AlpacaOptions &options, QObject *parent)
-    : AlpacaRestBroker(options, RestClient::Auth::ApcaHeaders, parent)
+    : AlpacaRestBroker(options, RestClient::Auth::ApcaHeaders, parent), m_keyId(options.keyId),
+      m_secret(options.secret)
 {}
+
+AlpacaTrading::~AlpacaTrading() = default;
+
+void AlpacaTrading::startTradeUpdates(const QUrl &streamUrl, AlpacaTradeUpdates::Options tuning)
+{
+    if (m_tradeUpdates)
+        return;
+    tuning.url = streamUrl;
+    tuning.keyId = m_keyId;
+    tuning.secret = m_secret;
+    m_tradeUpdates = std::make_unique<AlpacaTradeUpdates>(std::move(tuning));
+    connect(m_tradeUpdates.get(), &AlpacaTradeUpdates::tradeUpdate, this, &AlpacaTrading::onTradeUpdate);
+    connect(m_tradeUpdates.get(), &AlpacaTradeUpdates::reconnected, this, &AlpacaTrading::onReconnected);
+    m_tradeUpdates->start();
+}
+
+void AlpacaTrading::onTradeUpdate(const TradeUpdate &update)
+{
+    withOwnAccountId([this, update](const QString &id) { announceTradeUpdate(id, update); });
+}
+
+void AlpacaTrading::onReconnected()
+{
+    withOwnAccountId([this](const QString &id) {
+        Q_EMIT positionsChanged(id);
+        Q_EMIT accountChanged(id);
+    });
+}
+
+void AlpacaTrading::withOwnAccountId(std::function<void(const QString &)> then)
+{
+    if (!m_accountId.isEmpty())
+        return then(m_accountId);
+    account({}).then(this, [then = std::move(then)](const BrokerResult<Account> &a) {
+        if (a)
+            then(a->id);
+        else
+            qCWarning(lcAlpaca).noquote()
+                << "trade updates: cannot learn the own account id:" << a.error().message;
+    });
+}
 
 QString AlpacaTrading::name() const
 {

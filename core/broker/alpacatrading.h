@@ -1,6 +1,10 @@
 #pragma once
 
 #include "core/broker/alpacarestbroker.h"
+#include "core/broker/alpacatradeupdates.h"
+
+#include <functional>
+#include <memory>
 
 namespace clera {
 
@@ -16,6 +20,15 @@ public:
     [[nodiscard]] static QUrl liveUrl();
 
     explicit AlpacaTrading(const AlpacaOptions &options, QObject *parent = nullptr);
+    ~AlpacaTrading() override;
+
+    // Opt-in: follows the trade_updates WebSocket at `streamUrl` (AlpacaTradeUpdates::paperUrl() or
+    // liveUrl()) with these keys. Every update becomes orderUpdated; fills also positionsChanged and
+    // accountChanged; after a reconnect positionsChanged and accountChanged ask the owner to reload,
+    // since the stream does not replay what it missed. `tuning` sets backoff and timeouts (its url and
+    // keys are ignored). Calling it again does nothing.
+    void startTradeUpdates(const QUrl &streamUrl, AlpacaTradeUpdates::Options tuning = {});
+    [[nodiscard]] AlpacaTradeUpdates *tradeUpdates() const { return m_tradeUpdates.get(); }
 
     [[nodiscard]] QString name() const override;
     [[nodiscard]] QFuture<BrokerResult<QList<Account>>> accounts() override;
@@ -31,7 +44,15 @@ protected:
     [[nodiscard]] std::optional<BrokerError> foreignAccount(const QString &accountId) const override;
 
 private:
+    void onTradeUpdate(const TradeUpdate &update);
+    void onReconnected();
+    // Runs `then` with the own account's id, asking for the account first if it is not known yet.
+    void withOwnAccountId(std::function<void(const QString &)> then);
+
     QString m_accountId; // learnt from the first successful account()
+    QString m_keyId;
+    QString m_secret;
+    std::unique_ptr<AlpacaTradeUpdates> m_tradeUpdates;
 };
 
 } // namespace clera

@@ -418,6 +418,13 @@ FakeAlpacaBook::Reply FakeAlpacaBook::submitOrder(const QString &accountId, cons
         fill(*it, o, lastPrice(o.symbol));
     it->clientOrderIds.insert(o.clientOrderId);
     it->orders.append(o);
+    if (m_orderObserver) {
+        const bool filled = o.status == OrderStatus::Filled;
+        m_orderObserver({accountId, filled ? u"fill"_s : u"new"_s, o,
+                         filled ? o.filledAvgPrice : std::nullopt,
+                         filled ? std::optional<Decimal>(o.filledQty) : std::nullopt,
+                         filled ? std::optional<Decimal>(it->holdings.value(o.symbol).qty) : std::nullopt});
+    }
     return ok(o.toJson());
 }
 
@@ -494,6 +501,8 @@ FakeAlpacaBook::Reply FakeAlpacaBook::cancelOrder(const QString &accountId, cons
         o.status = OrderStatus::Canceled;
         o.canceledAt = stamp();
         o.updatedAt = o.canceledAt;
+        if (m_orderObserver)
+            m_orderObserver({accountId, u"canceled"_s, o, std::nullopt, std::nullopt, std::nullopt});
         return {204, QJsonValue(QJsonValue::Undefined)};
     }
     return error(404, kNotFound, u"order not found"_s);

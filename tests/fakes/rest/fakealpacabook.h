@@ -14,6 +14,8 @@
 #include <QSet>
 #include <QUrlQuery>
 
+#include <functional>
+
 namespace clera::fake {
 
 // Alpaca's state and rules as the fake REST server serves them: accounts with cash, positions, orders,
@@ -43,6 +45,21 @@ public:
     [[nodiscard]] Decimal lastPrice(const QString &symbol) const;
     // QUEUED → COMPLETE: cash moves.
     void completeTransfer(const QString &accountId, const QString &transferId);
+    // Told after an order is accepted ("new"), filled ("fill", with the fill's price and qty and the
+    // position after it) or canceled ("canceled"); feeds FakeTradeUpdates.
+    struct OrderEvent
+    {
+        QString accountId;
+        QString event;
+        Order order;
+        std::optional<Decimal> price;
+        std::optional<Decimal> qty;
+        std::optional<Decimal> positionQty;
+    };
+    void setOrderObserver(std::function<void(const OrderEvent &)> observer)
+    {
+        m_orderObserver = std::move(observer);
+    }
 
     // Endpoints.
     [[nodiscard]] Reply createAccount(const QJsonObject &body);
@@ -96,6 +113,7 @@ private:
     QList<Asset> m_assets;
     QHash<QString, Decimal> m_lastPrices;
     mutable std::int64_t m_stampSeq = 0;
+    std::function<void(const OrderEvent &)> m_orderObserver;
 };
 
 } // namespace clera::fake
