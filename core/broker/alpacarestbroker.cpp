@@ -229,7 +229,6 @@ QFuture<BrokerResult<Asset>> AlpacaRestBroker::asset(const QString &symbolOrId)
                               u"asset"_s);
 }
 
-
 namespace {
 
 constexpr int kMaxActivityPages = 1000;
@@ -300,7 +299,8 @@ void AlpacaRestBroker::fetchActivityPage(const std::shared_ptr<ActivityPages> &p
             // A server that ignores page_token would send the same page forever.
             if (next == pages->query.pageToken || pages->pages >= kMaxActivityPages)
                 return pages->finish(unexpected(decodeFailure(
-                    u"activities"_s, {u"page_token"_s, u"the next page did not move past %1"_s.arg(next)}, 200)));
+                    u"activities"_s, {u"page_token"_s, u"the next page did not move past %1"_s.arg(next)},
+                    200)));
             pages->query.pageToken = next;
             fetchActivityPage(pages);
         });
@@ -314,8 +314,8 @@ QFuture<BrokerResult<MarketClock>> AlpacaRestBroker::clock()
 QFuture<BrokerResult<QList<CalendarDay>>> AlpacaRestBroker::calendar(const QDate &start, const QDate &end)
 {
     if (start.isValid() && end.isValid() && start > end)
-        return ready<QList<CalendarDay>>(unexpected(
-            refused({QueryError::Kind::InvalidValue, u"start"_s, u"is after end"_s})));
+        return ready<QList<CalendarDay>>(
+            unexpected(refused({QueryError::Kind::InvalidValue, u"start"_s, u"is after end"_s})));
     QUrlQuery q;
     if (start.isValid())
         q.addQueryItem(u"start"_s, start.toString(Qt::ISODate));

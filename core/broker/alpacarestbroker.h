@@ -64,8 +64,8 @@ public:
 
     // Account data. Not on the Broker interface yet (SimBroker has no history to serve).
     // A query Alpaca would refuse fails with InvalidRequest before any request is sent.
-    [[nodiscard]] QFuture<BrokerResult<PortfolioHistory>> portfolioHistory(const QString &accountId,
-                                                                           const PortfolioHistoryQuery &query);
+    [[nodiscard]] QFuture<BrokerResult<PortfolioHistory>>
+    portfolioHistory(const QString &accountId, const PortfolioHistoryQuery &query);
     // Every activity matching `query`, page after page (page_token = the last id) from
     // query.pageToken on, until a page comes back empty or shorter than query.pageSize.
     [[nodiscard]] QFuture<BrokerResult<QList<Activity>>> activities(const QString &accountId,
