@@ -2,6 +2,8 @@
 
 #include <QMetaType>
 
+#include <limits>
+
 using namespace Qt::StringLiterals;
 
 namespace clera {
@@ -49,7 +51,7 @@ Expected<Timestamp, DecodeError> epochAt(const QJsonValue &v, const QString &pat
         return unexpected(DecodeError{path, u"must not be negative"_s});
     // Seconds until the year 33658; anything larger is milliseconds.
     const qint64 ms = double(n) > kMillisThreshold ? n : n * 1000;
-    if (ms > 9'000'000'000'000'000LL / 1'000'000)
+    if (ms > std::numeric_limits<std::int64_t>::max() / 1'000'000)
         return unexpected(DecodeError{path, u"is out of range"_s});
     return Timestamp::fromNanos(ms * 1'000'000);
 }
