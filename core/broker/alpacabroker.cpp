@@ -89,6 +89,28 @@ QString AlpacaBroker::assetsPath() const
     return u"/v1/assets"_s;
 }
 
+QString AlpacaBroker::activitiesPath() const
+{
+    return u"/v1/accounts/activities"_s;
+}
+
+QString AlpacaBroker::clockPath() const
+{
+    return u"/v1/clock"_s;
+}
+
+QString AlpacaBroker::calendarPath() const
+{
+    return u"/v1/calendar"_s;
+}
+
+// An empty id leaves account_id out: the activities of every account.
+void AlpacaBroker::scopeActivities(QUrlQuery &query, const QString &accountId) const
+{
+    if (!accountId.isEmpty())
+        query.addQueryItem(u"account_id"_s, accountId);
+}
+
 QFuture<BrokerResult<QList<Account>>> AlpacaBroker::accounts()
 {
     struct Gather

@@ -36,6 +36,10 @@ public:
 protected:
     [[nodiscard]] QString tradingPath(const QString &accountId) const override;
     [[nodiscard]] QString assetsPath() const override;
+    [[nodiscard]] QString activitiesPath() const override;
+    [[nodiscard]] QString clockPath() const override;
+    [[nodiscard]] QString calendarPath() const override;
+    void scopeActivities(QUrlQuery &query, const QString &accountId) const override;
 
 private:
     void onTradeEvent(const QJsonObject &event);

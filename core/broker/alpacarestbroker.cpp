@@ -241,4 +241,99 @@ void AlpacaRestBroker::announceTradeUpdate(const QString &accountId, const Trade
     }
 }
 
+namespace {
+
+constexpr int kMaxActivityPages = 1000;
+
+BrokerError refused(const QueryError &error)
+{
+    return {BrokerError::Kind::InvalidRequest, error.toString(), 0, 0};
+}
+
+} // namespace
+
+QFuture<BrokerResult<PortfolioHistory>> AlpacaRestBroker::portfolioHistory(const QString &accountId,
+                                                                           const PortfolioHistoryQuery &query)
+{
+    if (auto foreign = foreignAccount(accountId))
+        return ready<PortfolioHistory>(unexpected(*foreign));
+    const auto q = query.toUrlQuery();
+    if (!q)
+        return ready<PortfolioHistory>(unexpected(refused(q.error())));
+    return fetchObject<PortfolioHistory>(
+        RestRequest::get(tradingPath(accountId) + u"/account/portfolio/history", *q), u"portfolio history"_s);
+}
+
+struct AlpacaRestBroker::ActivityPages
+{
+    QString accountId;
+    ActivityQuery query;
+    QList<Activity> activities;
+    int pages = 0;
+    QPromise<BrokerResult<QList<Activity>>> promise;
+
+    void finish(BrokerResult<QList<Activity>> result)
+    {
+        promise.addResult(std::move(result));
+        promise.finish();
+    }
+};
+
+QFuture<BrokerResult<QList<Activity>>> AlpacaRestBroker::activities(const QString &accountId,
+                                                                    const ActivityQuery &query)
+{
+    if (auto foreign = foreignAccount(accountId))
+        return ready<QList<Activity>>(unexpected(*foreign));
+    if (const auto q = query.toUrlQuery(); !q)
+        return ready<QList<Activity>>(unexpected(refused(q.error())));
+    auto pages = std::make_shared<ActivityPages>();
+    pages->accountId = accountId;
+    pages->query = query;
+    pages->promise.start();
+    QFuture<BrokerResult<QList<Activity>>> future = pages->promise.future();
+    fetchActivityPage(pages);
+    return future;
+}
+
+void AlpacaRestBroker::fetchActivityPage(const std::shared_ptr<ActivityPages> &pages)
+{
+    QUrlQuery q = pages->query.toUrlQuery().value();
+    scopeActivities(q, pages->accountId);
+    ++pages->pages;
+    fetchList<Activity>(RestRequest::get(activitiesPath(), q), u"activities"_s)
+        .then(this, [this, pages](const BrokerResult<QList<Activity>> &page) {
+            if (!page)
+                return pages->finish(unexpected(page.error()));
+            pages->activities.append(*page);
+            if (page->isEmpty() || page->size() < pages->query.pageSize)
+                return pages->finish(pages->activities);
+            const QString next = page->constLast().id;
+            // A server that ignores page_token would send the same page forever.
+            if (next == pages->query.pageToken || pages->pages >= kMaxActivityPages)
+                return pages->finish(unexpected(decodeFailure(
+                    u"activities"_s, {u"page_token"_s, u"the next page did not move past %1"_s.arg(next)},
+                    200)));
+            pages->query.pageToken = next;
+            fetchActivityPage(pages);
+        });
+}
+
+QFuture<BrokerResult<MarketClock>> AlpacaRestBroker::clock()
+{
+    return fetchObject<MarketClock>(RestRequest::get(clockPath()), u"clock"_s);
+}
+
+QFuture<BrokerResult<QList<CalendarDay>>> AlpacaRestBroker::calendar(const QDate &start, const QDate &end)
+{
+    if (start.isValid() && end.isValid() && start > end)
+        return ready<QList<CalendarDay>>(
+            unexpected(refused({QueryError::Kind::InvalidValue, u"start"_s, u"is after end"_s})));
+    QUrlQuery q;
+    if (start.isValid())
+        q.addQueryItem(u"start"_s, start.toString(Qt::ISODate));
+    if (end.isValid())
+        q.addQueryItem(u"end"_s, end.toString(Qt::ISODate));
+    return fetchList<CalendarDay>(RestRequest::get(calendarPath(), q), u"calendar"_s);
+}
+
 } // namespace clera

@@ -3,6 +3,12 @@
 #include "core/broker/alpacaerror.h"
 #include "core/broker/broker.h"
 #include "core/broker/tradeupdate.h"
+#include "core/domain/activity.h"
+#include "core/domain/activityquery.h"
+#include "core/domain/calendarday.h"
+#include "core/domain/marketclock.h"
+#include "core/domain/portfoliohistory.h"
+#include "core/domain/portfoliohistoryquery.h"
 #include "core/net/restclient.h"
 
 #include <QLoggingCategory>
@@ -57,6 +63,18 @@ public:
     [[nodiscard]] QFuture<BrokerResult<QList<Asset>>> assets() override;
     [[nodiscard]] QFuture<BrokerResult<Asset>> asset(const QString &symbolOrId) override;
 
+    // Account data. Not on the Broker interface yet (SimBroker has no history to serve).
+    // A query Alpaca would refuse fails with InvalidRequest before any request is sent.
+    [[nodiscard]] QFuture<BrokerResult<PortfolioHistory>>
+    portfolioHistory(const QString &accountId, const PortfolioHistoryQuery &query);
+    // Every activity matching `query`, page after page (page_token = the last id) from
+    // query.pageToken on, until a page comes back empty or shorter than query.pageSize.
+    [[nodiscard]] QFuture<BrokerResult<QList<Activity>>> activities(const QString &accountId,
+                                                                    const ActivityQuery &query);
+    [[nodiscard]] QFuture<BrokerResult<MarketClock>> clock();
+    // Trading days from `start` to `end`, both inclusive; an invalid date leaves that bound to Alpaca.
+    [[nodiscard]] QFuture<BrokerResult<QList<CalendarDay>>> calendar(const QDate &start, const QDate &end);
+
 protected:
     AlpacaRestBroker(const AlpacaOptions &options, RestClient::Auth auth, QObject *parent);
 
@@ -64,6 +82,17 @@ protected:
     [[nodiscard]] virtual QString tradingPath(const QString &accountId) const = 0;
     // "/v1/assets" or "/v2/assets".
     [[nodiscard]] virtual QString assetsPath() const = 0;
+    // "/v1/accounts/activities" or "/v2/account/activities".
+    [[nodiscard]] virtual QString activitiesPath() const = 0;
+    // Names the account in an activities query where the path does not (Broker API: account_id).
+    virtual void scopeActivities(QUrlQuery &query, const QString &accountId) const
+    {
+        Q_UNUSED(query);
+        Q_UNUSED(accountId);
+    }
+    // "/v1/clock" or "/v2/clock"; "/v1/calendar" or "/v2/calendar".
+    [[nodiscard]] virtual QString clockPath() const = 0;
+    [[nodiscard]] virtual QString calendarPath() const = 0;
     // An error when `accountId` cannot be served by this connection (checked before any request).
     [[nodiscard]] virtual std::optional<BrokerError> foreignAccount(const QString &accountId) const
     {
@@ -118,6 +147,9 @@ protected:
     }
 
 private:
+    struct ActivityPages;
+    void fetchActivityPage(const std::shared_ptr<ActivityPages> &pages);
+
     struct Submission;
     void send(const std::shared_ptr<Submission> &submission);
     void lookUp(const std::shared_ptr<Submission> &submission, const BrokerError &cause);

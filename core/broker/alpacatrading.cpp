@@ -84,6 +84,21 @@ QString AlpacaTrading::assetsPath() const
     return u"/v2/assets"_s;
 }
 
+QString AlpacaTrading::activitiesPath() const
+{
+    return u"/v2/account/activities"_s;
+}
+
+QString AlpacaTrading::clockPath() const
+{
+    return u"/v2/clock"_s;
+}
+
+QString AlpacaTrading::calendarPath() const
+{
+    return u"/v2/calendar"_s;
+}
+
 std::optional<BrokerError> AlpacaTrading::foreignAccount(const QString &accountId) const
 {
     if (accountId.isEmpty() || m_accountId.isEmpty() || accountId == m_accountId)

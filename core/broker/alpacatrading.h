@@ -41,6 +41,9 @@ public:
 protected:
     [[nodiscard]] QString tradingPath(const QString &accountId) const override;
     [[nodiscard]] QString assetsPath() const override;
+    [[nodiscard]] QString activitiesPath() const override;
+    [[nodiscard]] QString clockPath() const override;
+    [[nodiscard]] QString calendarPath() const override;
     [[nodiscard]] std::optional<BrokerError> foreignAccount(const QString &accountId) const override;
 
 private:

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "fakeaccountdata.h"
 #include "fakealpacabook.h"
 #include "fakefault.h"
 
@@ -54,6 +55,8 @@ public:
     void setTradingCredentials(const Credentials &c) { m_trading = c; }
 
     [[nodiscard]] FakeAlpacaBook &book() { return m_book; }
+    // Portfolio history, activities, clock and calendar over the book.
+    [[nodiscard]] FakeAccountData &accountData() { return m_accountData; }
     // A funded ACTIVE account; the first one seeded is also the Trading API's own account.
     QString seedAccount(Decimal cash);
     void setTradingAccountId(const QString &id) { m_tradingAccountId = id; }
@@ -88,6 +91,7 @@ private:
     QHttpServer m_server;
     quint16 m_port = 0;
     FakeAlpacaBook m_book;
+    FakeAccountData m_accountData{m_book};
     Credentials m_broker{QStringLiteral("PKBROKERKEY0001"), QStringLiteral("broker-secret-0001")};
     Credentials m_trading{QStringLiteral("PKTRADINGKEY001"), QStringLiteral("trading-secret-0001")};
     QString m_tradingAccountId;
