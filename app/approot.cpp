@@ -6,12 +6,12 @@
 
 #include "core/broker/alpacatrading.h"
 #include "core/broker/simbroker.h"
+#include "core/config/config.h"
 #include "core/marketdata/alpacasetup.h"
 #include "core/marketdata/alpacastream.h"
-#include "core/config/config.h"
 #include "core/marketdata/simfeed.h"
-#include "core/realtime/portfoliotracker.h"
 #include "core/marketdata/symbolregistry.h"
+#include "core/realtime/portfoliotracker.h"
 
 #include <QDir>
 #include <QLoggingCategory>
@@ -31,7 +31,8 @@ Expected<AppRoot::Options, QString> AppRoot::optionsFrom(const Config &config)
     if (backend->broker == BackendSelection::BrokerKind::Alpaca)
         return unexpected(u"the desktop app trades your own account (CLERA_BROKER=alpaca-trading with "
                           u"APCA_API_KEY_ID/APCA_API_SECRET); the Broker API is for clera-server"_s);
-    if (backend->broker == BackendSelection::BrokerKind::AlpacaTrading && backend->feed == BackendSelection::FeedKind::Sim)
+    if (backend->broker == BackendSelection::BrokerKind::AlpacaTrading &&
+        backend->feed == BackendSelection::FeedKind::Sim)
         return unexpected(u"an Alpaca account is valued with Alpaca's market data: CLERA_FEED=sim would show "
                           u"simulated prices for real holdings"_s);
     Options o;
@@ -102,7 +103,8 @@ Expected<Done, QString> AppRoot::start()
     if (backend.broker == BackendSelection::BrokerKind::Sim) {
         auto broker = std::make_unique<SimBroker>(m_feed.get(), *m_catalog, m_registry.get(), databasePath());
         if (auto opened = broker->open(); !opened)
-            return unexpected(u"cannot open the paper broker database %1: %2"_s.arg(databasePath(), opened.error()));
+            return unexpected(
+                u"cannot open the paper broker database %1: %2"_s.arg(databasePath(), opened.error()));
         m_simBroker = broker.get();
         m_broker = std::move(broker);
         mode = m_simFeed ? u"Paper trading · Simulated market"_s : u"Paper trading · Alpaca market data"_s;
@@ -113,10 +115,14 @@ Expected<Done, QString> AppRoot::start()
         alpaca.baseUrl = backend.tradingApiUrl;
         alpaca.keyId = backend.tradingKey;
         alpaca.secret = backend.tradingSecret;
-        m_broker = std::make_unique<AlpacaTrading>(alpaca);
+        auto trading = std::make_unique<AlpacaTrading>(alpaca);
+        // Fills, cancels and transfers made elsewhere (Alpaca's site, another app) reach the view at once.
+        if (m_options.startFeed)
+            trading->startTradeUpdates(backend.tradingStreamUrl);
+        m_broker = std::move(trading);
         mode = backend.sandbox ? u"Alpaca paper trading"_s : u"Alpaca live trading"_s;
-        notice = backend.sandbox ? u"Alpaca paper account — not real money"_s
-                                 : u"Live account — real money"_s;
+        notice =
+            backend.sandbox ? u"Alpaca paper account — not real money"_s : u"Live account — real money"_s;
     }
     m_tracker = std::make_unique<PortfolioTracker>(
         m_broker.get(), m_feed.get(), m_registry.get(),
@@ -190,10 +196,12 @@ void AppRoot::buyStarterPortfolio(const Account &account)
             request.clientOrderId = u"starter-"_s + starter.symbol;
             if (sent.contains(request.clientOrderId))
                 continue;
-            m_broker->submitOrder(account.id, request).then(this, [symbol = starter.symbol](const BrokerResult<Order> &order) {
-                if (!order && order.error().kind != BrokerError::Kind::DuplicateClientOrderId)
-                    qCWarning(lcApp) << "starter order for" << symbol << "failed:" << order.error().message;
-            });
+            m_broker->submitOrder(account.id, request)
+                .then(this, [symbol = starter.symbol](const BrokerResult<Order> &order) {
+                    if (!order && order.error().kind != BrokerError::Kind::DuplicateClientOrderId)
+                        qCWarning(lcApp)
+                            << "starter order for" << symbol << "failed:" << order.error().message;
+                });
         }
         show(account);
     });

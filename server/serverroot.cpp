@@ -9,8 +9,8 @@
 #include "core/marketdata/alpacastream.h"
 #include "core/marketdata/assetcatalog.h"
 #include "core/marketdata/simfeed.h"
-#include "core/realtime/portfoliotracker.h"
 #include "core/marketdata/symbolregistry.h"
+#include "core/realtime/portfoliotracker.h"
 #include "core/store/accountdirectory.h"
 #include "demoseeder.h"
 #include "jwtsecret.h"
@@ -107,7 +107,8 @@ struct ServerSettings
         if (!recalculation)
             return unexpected(recalculation.error());
         s.recalculationInterval = *recalculation;
-        for (const QString &origin : config.value(u"WEBSOCKET_ALLOWED_ORIGINS"_s).split(u',', Qt::SkipEmptyParts)) {
+        for (const QString &origin :
+             config.value(u"WEBSOCKET_ALLOWED_ORIGINS"_s).split(u',', Qt::SkipEmptyParts)) {
             const QUrl url(origin.trimmed(), QUrl::StrictMode);
             if (!url.isValid() || url.scheme().isEmpty() || url.host().isEmpty() || url.path().size() > 0)
                 return unexpected(u"WEBSOCKET_ALLOWED_ORIGINS must list origins like https://app.example.com "
@@ -200,7 +201,10 @@ Expected<std::monostate, ServerRoot::StartError> ServerRoot::start(Options optio
         alpaca.baseUrl = backend.tradingApiUrl;
         alpaca.keyId = backend.tradingKey;
         alpaca.secret = backend.tradingSecret;
-        m_broker = new AlpacaTrading(alpaca, this);
+        auto *trading = new AlpacaTrading(alpaca, this);
+        if (options.startFeed)
+            trading->startTradeUpdates(backend.tradingStreamUrl);
+        m_broker = trading;
         break;
     }
     }
@@ -268,7 +272,8 @@ QStringList ServerRoot::banner() const
                      "print a token with: clera-server token demo-alice"_s);
     lines.append(u"REST http://%1:%2"_s.arg(apiHost).arg(restPort()));
     lines.append(
-        u"WebSocket ws://%1:%2/ws/portfolio/{account_id}?token=… and ws://%1:%2/ws"_s.arg(wsHost).arg(webSocketPort()));
+        u"WebSocket ws://%1:%2/ws/portfolio/{account_id}?token=… and ws://%1:%2/ws"_s.arg(wsHost).arg(
+            webSocketPort()));
     return lines;
 }
 

@@ -93,6 +93,13 @@ Expected<BackendSelection, QString> BackendSelection::from(const Config &config,
     if (!tradingUrl)
         return unexpected(tradingUrl.error());
     s.tradingApiUrl = *tradingUrl;
+    const auto tradingStream = urlSetting(config, u"ALPACA_TRADING_STREAM_URL"_s,
+                                          s.sandbox ? u"wss://paper-api.alpaca.markets/stream"_s
+                                                    : u"wss://api.alpaca.markets/stream"_s,
+                                          {u"wss"_s, u"ws"_s});
+    if (!tradingStream)
+        return unexpected(tradingStream.error());
+    s.tradingStreamUrl = *tradingStream;
 
     // The stream takes the Trading API keys when there are some, else the Broker API keys (whose
     // sandbox has its own data host).

@@ -22,6 +22,7 @@ struct BackendSelection
     bool sandbox = true;
     QUrl brokerApiUrl;  // Broker API (alpaca)
     QUrl tradingApiUrl; // Trading API (alpaca-trading)
+    QUrl tradingStreamUrl; // its trade_updates WebSocket
     QUrl streamUrl;     // market-data WebSocket, feed path included
     QUrl dataApiUrl;    // market-data REST (snapshots for previous closes)
     QString dataFeed = QStringLiteral("iex");

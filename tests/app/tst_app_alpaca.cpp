@@ -4,6 +4,7 @@
 #include "core/config/config.h"
 #include "fakes/data/fakealpacadata.h"
 #include "fakes/rest/fakealpacarest.h"
+#include "fakes/rest/faketradeupdates.h"
 #include "fakes/stream/fakealpacastream.h"
 
 #include <QJsonObject>
@@ -35,6 +36,7 @@ private:
     FakeAlpacaRest m_rest;
     FakeAlpacaData m_data;
     std::unique_ptr<FakeAlpacaStream> m_stream;
+    std::unique_ptr<FakeTradeUpdates> m_updates;
     QString m_account;
 
     [[nodiscard]] Expected<AppRoot::Options, QString> options(const QStringList &extraEnv = {}) const
@@ -47,6 +49,7 @@ private:
         env.insert(u"ALPACA_TRADING_API_URL"_s, m_rest.baseUrl().toString());
         env.insert(u"ALPACA_DATA_STREAM_URL"_s, m_stream->url().toString());
         env.insert(u"ALPACA_DATA_API_URL"_s, m_data.baseUrl().toString());
+        env.insert(u"ALPACA_TRADING_STREAM_URL"_s, m_updates->url().toString());
         env.insert(u"MIN_UPDATE_INTERVAL"_s, u"0"_s);
         for (const QString &pair : extraEnv)
             env.insert(pair.section(u'=', 0, 0), pair.section(u'=', 1));
@@ -72,15 +75,19 @@ private Q_SLOTS:
         m_stream = std::make_unique<FakeAlpacaStream>(streamOptions);
         QVERIFY(m_stream->listen());
         QVERIFY(m_data.listen() != 0);
+        m_updates = std::make_unique<FakeTradeUpdates>(m_rest);
+        QVERIFY(m_updates->listen());
         m_data.setCredentials(keys.keyId, keys.secret);
         m_data.setSnapshot(u"AAPL"_s, dec("201"), dec("198"));
 
         m_account = m_rest.seedAccount(dec("5000"));
         m_rest.setTradingAccountId(m_account);
         m_rest.book().setLastPrice(u"AAPL"_s, dec("200"));
-        const auto bought = m_rest.book().submitOrder(
-            m_account, QJsonObject{{u"symbol"_s, u"AAPL"_s}, {u"qty"_s, u"4"_s}, {u"side"_s, u"buy"_s},
-                                   {u"type"_s, u"market"_s}, {u"time_in_force"_s, u"day"_s}});
+        const auto bought = m_rest.book().submitOrder(m_account, QJsonObject{{u"symbol"_s, u"AAPL"_s},
+                                                                             {u"qty"_s, u"4"_s},
+                                                                             {u"side"_s, u"buy"_s},
+                                                                             {u"type"_s, u"market"_s},
+                                                                             {u"time_in_force"_s, u"day"_s}});
         QCOMPARE(bought.status, 200);
     }
 
@@ -93,7 +100,8 @@ private Q_SLOTS:
         const auto simulatedPrices = options({u"CLERA_FEED=sim"_s});
         QVERIFY(!simulatedPrices);
         QVERIFY(simulatedPrices.error().contains(u"simulated prices for real holdings"_s));
-        const auto brokerApi = options({u"CLERA_BROKER=alpaca"_s, u"BROKER_API_KEY=k"_s, u"BROKER_SECRET_KEY=s"_s});
+        const auto brokerApi =
+            options({u"CLERA_BROKER=alpaca"_s, u"BROKER_API_KEY=k"_s, u"BROKER_SECRET_KEY=s"_s});
         QVERIFY(!brokerApi);
     }
 
@@ -114,12 +122,45 @@ private Q_SLOTS:
         QCOMPARE(cash, dec("4200"));
         QTRY_COMPARE_WITH_TIMEOUT(root.portfolio()->lastUpdate().value_or(PortfolioUpdate{}).totalValue,
                                   std::optional<Decimal>(cash + dec("4") * dec("203.25")), 10000);
-        QTRY_COMPARE(root.portfolio()->lastUpdate()->todayReturn, std::optional<Decimal>(dec("4") * (dec("203.25") - dec("198"))));
+        QTRY_COMPARE(root.portfolio()->lastUpdate()->todayReturn,
+                     std::optional<Decimal>(dec("4") * (dec("203.25") - dec("198"))));
         QTRY_COMPARE(root.positions()->rowCount(), 1);
 
         // Never trades for the user: no starter portfolio on Alpaca.
         QCOMPARE(m_rest.book().orderCount(m_account), 1);
         QCOMPARE(m_rest.requests("POST", u"/orders"_s).size(), 0);
+    }
+
+    void fillsMadeElsewhereShowAtOnce()
+    {
+        // A recalculation far away: only the trade_updates stream can tell the app about the fill below
+        // (with ALPACA_TRADING_STREAM_URL pointed at nothing, this test fails).
+        const auto o = options({u"RECALCULATION_INTERVAL=3600"_s});
+        QVERIFY(o);
+        AppRoot root(*o);
+        QVERIFY(root.start());
+        QTRY_COMPARE_WITH_TIMEOUT(root.accountId(), m_account, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_updates->listeningCount(), 1, 10000);
+        QTRY_COMPARE(root.positions()->rowCount(), 1);
+
+        // The user buys MSFT on Alpaca's own site: the fill arrives over trade_updates, the app reloads
+        // the account and subscribes the new symbol.
+        m_rest.book().setLastPrice(u"MSFT"_s, dec("400"));
+        const auto bought = m_rest.book().submitOrder(m_account, QJsonObject{{u"symbol"_s, u"MSFT"_s},
+                                                                             {u"qty"_s, u"2"_s},
+                                                                             {u"side"_s, u"buy"_s},
+                                                                             {u"type"_s, u"market"_s},
+                                                                             {u"time_in_force"_s, u"day"_s}});
+        QCOMPARE(bought.status, 200);
+        QTRY_COMPARE_WITH_TIMEOUT(root.positions()->rowCount(), 2, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_stream->subscribedTrades(), (QStringList{u"AAPL"_s, u"MSFT"_s}), 10000);
+        m_stream->publishTrades(
+            {{u"AAPL"_s, dec("203.25"), Timestamp::now()}, {u"MSFT"_s, dec("401.5"), Timestamp::now()}});
+        const Decimal cash = m_rest.book().cash(m_account).value();
+        QTRY_COMPARE_WITH_TIMEOUT(
+            root.portfolio()->lastUpdate().value_or(PortfolioUpdate{}).totalValue,
+            std::optional<Decimal>(cash + dec("4") * dec("203.25") + dec("2") * dec("401.5")), 10000);
+        QCOMPARE(m_rest.requests("POST", u"/orders"_s).size(), 0); // still never trades for the user
     }
 };
 
