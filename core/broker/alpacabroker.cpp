@@ -141,7 +141,9 @@ QFuture<BrokerResult<QList<Account>>> AlpacaBroker::accounts()
     g->promise.start();
     QFuture<BrokerResult<QList<Account>>> future = g->promise.future();
 
-    rest().send(RestRequest::get(u"/v1/accounts"_s)).then(this, [this, g](const RestResult &r) {
+    // Oldest first (Alpaca's default is newest first), so the order stays put as accounts are added.
+    const RestRequest list = RestRequest::get(u"/v1/accounts"_s, QUrlQuery{{u"sort"_s, u"asc"_s}});
+    rest().send(list).then(this, [this, g](const RestResult &r) {
         auto finish = [g](BrokerResult<QList<Account>> result) {
             g->done = true;
             g->promise.addResult(std::move(result));

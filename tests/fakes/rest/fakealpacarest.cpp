@@ -230,6 +230,8 @@ FakeAlpacaRest::Reply FakeAlpacaRest::route(const QByteArray &method, const QStr
         body = doc.object();
     }
     const QStringList s = path.split(u'/', Qt::SkipEmptyParts);
+    if (auto handled = m_onboarding.route(method, s, query, body))
+        return *handled;
     if (s.value(0) == u"v2") {
         if (s.value(1) == u"assets")
             return routeAssets(method, s.mid(2), query);

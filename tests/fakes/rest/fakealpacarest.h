@@ -2,6 +2,7 @@
 
 #include "fakealpacabook.h"
 #include "fakefault.h"
+#include "fakeonboarding.h"
 
 #include <QHttpServer>
 #include <QJsonDocument>
@@ -54,6 +55,8 @@ public:
     void setTradingCredentials(const Credentials &c) { m_trading = c; }
 
     [[nodiscard]] FakeAlpacaBook &book() { return m_book; }
+    // Account applications, ACH relationships, account status events (see FakeOnboarding).
+    [[nodiscard]] FakeOnboarding &onboarding() { return m_onboarding; }
     // A funded ACTIVE account; the first one seeded is also the Trading API's own account.
     QString seedAccount(Decimal cash);
     void setTradingAccountId(const QString &id) { m_tradingAccountId = id; }
@@ -88,6 +91,7 @@ private:
     QHttpServer m_server;
     quint16 m_port = 0;
     FakeAlpacaBook m_book;
+    FakeOnboarding m_onboarding{m_book};
     Credentials m_broker{QStringLiteral("PKBROKERKEY0001"), QStringLiteral("broker-secret-0001")};
     Credentials m_trading{QStringLiteral("PKTRADINGKEY001"), QStringLiteral("trading-secret-0001")};
     QString m_tradingAccountId;
