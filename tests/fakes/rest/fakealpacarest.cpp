@@ -222,7 +222,8 @@ FakeAlpacaRest::Reply FakeAlpacaRest::route(const QByteArray &method, const QStr
                                             const QUrlQuery &query, const QByteArray &rawBody)
 {
     QJsonObject body;
-    if (method == "POST" || method == "PATCH") {
+    const bool bodyless = rawBody.isEmpty() && path.endsWith(u"/actions/close"); // Alpaca's close has no body
+    if ((method == "POST" || method == "PATCH") && !bodyless) {
         QJsonParseError parseError;
         const QJsonDocument doc = QJsonDocument::fromJson(rawBody, &parseError);
         if (parseError.error != QJsonParseError::NoError || !doc.isObject())
