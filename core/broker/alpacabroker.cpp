@@ -19,6 +19,17 @@ bool skippable(const BrokerError &e)
     return e.kind == BrokerError::Kind::NotFound || e.kind == BrokerError::Kind::Unauthorized;
 }
 
+// A 409 has one documented meaning per endpoint; the UI needs to tell which.
+template <typename T> BrokerResult<T> conflictAs(BrokerResult<T> result, BrokerError::Kind kind)
+{
+    if (!result && result.error().kind == BrokerError::Kind::Conflict) {
+        BrokerError e = result.error();
+        e.kind = kind;
+        return unexpected(std::move(e));
+    }
+    return result;
+}
+
 } // namespace
 
 QUrl AlpacaBroker::sandboxUrl()
@@ -57,6 +68,14 @@ void AlpacaBroker::startEvents(const QUrl &eventsUrl)
     m_transferEvents = std::make_unique<AlpacaEventStream>(transfers);
     connect(m_transferEvents.get(), &AlpacaEventStream::event, this, &AlpacaBroker::onTransferEvent);
     m_transferEvents->start();
+
+    AlpacaEventStream::Options accounts = trades;
+    accounts.path = u"/v1/events/accounts/status"_s; // v1 with event_ulid: resumed with since_ulid
+    accounts.idField = u"event_ulid"_s;
+    accounts.sinceParameter = u"since_ulid"_s;
+    m_accountEvents = std::make_unique<AlpacaEventStream>(accounts);
+    connect(m_accountEvents.get(), &AlpacaEventStream::event, this, &AlpacaBroker::onAccountEvent);
+    m_accountEvents->start();
 }
 
 void AlpacaBroker::onTradeEvent(const QJsonObject &event)
@@ -72,6 +91,16 @@ void AlpacaBroker::onTransferEvent(const QJsonObject &event)
     const QString accountId = event.value(u"account_id"_s).toString();
     if (!accountId.isEmpty() && isTerminal(transferStatusFromWire(event.value(u"status_to"_s).toString())))
         Q_EMIT accountChanged(accountId);
+}
+
+void AlpacaBroker::onAccountEvent(const QJsonObject &event)
+{
+    // Events without status_to report other changes (account_blocked, pattern_day_trader, …).
+    const QString accountId = event.value(u"account_id"_s).toString();
+    const QString statusTo = event.value(u"status_to"_s).toString();
+    if (accountId.isEmpty() || statusTo.isEmpty())
+        return;
+    Q_EMIT accountStatusChanged(accountId, accountStatusFromWire(statusTo));
 }
 
 QString AlpacaBroker::name() const
@@ -124,7 +153,9 @@ QFuture<BrokerResult<QList<Account>>> AlpacaBroker::accounts()
     g->promise.start();
     QFuture<BrokerResult<QList<Account>>> future = g->promise.future();
 
-    rest().send(RestRequest::get(u"/v1/accounts"_s)).then(this, [this, g](const RestResult &r) {
+    // Oldest first (Alpaca's default is newest first), so the order stays put as accounts are added.
+    const RestRequest list = RestRequest::get(u"/v1/accounts"_s, QUrlQuery{{u"sort"_s, u"asc"_s}});
+    rest().send(list).then(this, [this, g](const RestResult &r) {
         auto finish = [g](BrokerResult<QList<Account>> result) {
             g->done = true;
             g->promise.addResult(std::move(result));
@@ -208,6 +239,110 @@ QFuture<BrokerResult<Transfer>> AlpacaBroker::createTransfer(const QString &acco
         RestRequest::post(accountPath(accountId) + u"/transfers", QJsonDocument(request.toJson()));
     post.idempotent = false;
     return fetchObject<Transfer>(post, u"transfer"_s);
+}
+
+QFuture<BrokerResult<Done>> AlpacaBroker::sendExpectingNoContent(const RestRequest &request)
+{
+    return rest().send(request).then(this, [](const RestResult &r) -> BrokerResult<Done> {
+        if (!r)
+            return unexpected(brokerErrorFrom(r.error()));
+        return Done{};
+    });
+}
+
+QFuture<BrokerResult<Done>> AlpacaBroker::cancelTransfer(const QString &accountId, const QString &transferId)
+{
+    return sendExpectingNoContent(
+        RestRequest::del(accountPath(accountId) + u"/transfers/" + RestRequest::segment(transferId)));
+}
+
+QFuture<BrokerResult<BrokerAccount>> AlpacaBroker::createAccount(const AccountApplication &application)
+{
+    // Not retried after an ambiguous failure: Alpaca has no idempotency key for applications, and a
+    // second POST of an application that did arrive answers 409.
+    RestRequest post = RestRequest::post(u"/v1/accounts"_s, QJsonDocument(application.toJson()));
+    post.idempotent = false;
+    return rest().send(post).then(this, [](const RestResult &r) {
+        return conflictAs(decodeOne<BrokerAccount>(r, u"account application"_s),
+                          BrokerError::Kind::EmailAlreadyRegistered);
+    });
+}
+
+QFuture<BrokerResult<BrokerAccount>> AlpacaBroker::brokerAccount(const QString &accountId)
+{
+    return fetchObject<BrokerAccount>(RestRequest::get(accountPath(accountId)), u"broker account"_s);
+}
+
+QFuture<BrokerResult<QList<BrokerAccount>>> AlpacaBroker::brokerAccounts(const BrokerAccountQuery &query)
+{
+    QUrlQuery q;
+    if (!query.query.isEmpty())
+        q.addQueryItem(u"query"_s, QString::fromUtf8(QUrl::toPercentEncoding(query.query)));
+    if (!query.statuses.isEmpty()) {
+        QStringList statuses;
+        for (AccountStatus s : query.statuses)
+            statuses.append(toWire(s));
+        q.addQueryItem(u"status"_s, statuses.join(u','));
+    }
+    if (!query.entities.isEmpty())
+        q.addQueryItem(u"entities"_s, query.entities.join(u','));
+    if (query.createdAfter)
+        q.addQueryItem(u"created_after"_s,
+                       QString::fromLatin1(QUrl::toPercentEncoding(query.createdAfter->toString())));
+    if (query.createdBefore)
+        q.addQueryItem(u"created_before"_s,
+                       QString::fromLatin1(QUrl::toPercentEncoding(query.createdBefore->toString())));
+    q.addQueryItem(u"sort"_s, query.newestFirst ? u"desc"_s : u"asc"_s);
+    return fetchList<BrokerAccount>(RestRequest::get(u"/v1/accounts"_s, q), u"broker accounts"_s);
+}
+
+QFuture<BrokerResult<BrokerAccount>> AlpacaBroker::updateAccount(const QString &accountId,
+                                                                 const QJsonObject &patch)
+{
+    RestRequest request = RestRequest::post(accountPath(accountId), QJsonDocument(patch));
+    request.method = QByteArrayLiteral("PATCH");
+    return fetchObject<BrokerAccount>(request, u"account update"_s);
+}
+
+QFuture<BrokerResult<Done>> AlpacaBroker::closeAccount(const QString &accountId)
+{
+    RestRequest close;
+    close.method = QByteArrayLiteral("POST");
+    close.path = accountPath(accountId) + u"/actions/close";
+    return sendExpectingNoContent(close);
+}
+
+QFuture<BrokerResult<QList<AchRelationship>>>
+AlpacaBroker::achRelationships(const QString &accountId, const QList<AchRelationshipStatus> &statuses)
+{
+    QUrlQuery q;
+    if (!statuses.isEmpty()) {
+        QStringList names;
+        for (AchRelationshipStatus s : statuses)
+            names.append(toWire(s));
+        q.addQueryItem(u"statuses"_s, names.join(u','));
+    }
+    return fetchList<AchRelationship>(RestRequest::get(accountPath(accountId) + u"/ach_relationships", q),
+                                      u"ACH relationships"_s);
+}
+
+QFuture<BrokerResult<AchRelationship>>
+AlpacaBroker::createAchRelationship(const QString &accountId, const AchRelationshipRequest &request)
+{
+    RestRequest post =
+        RestRequest::post(accountPath(accountId) + u"/ach_relationships", QJsonDocument(request.toJson()));
+    post.idempotent = false;
+    return rest().send(post).then(this, [](const RestResult &r) {
+        return conflictAs(decodeOne<AchRelationship>(r, u"ACH relationship"_s),
+                          BrokerError::Kind::AchRelationshipExists);
+    });
+}
+
+QFuture<BrokerResult<Done>> AlpacaBroker::deleteAchRelationship(const QString &accountId,
+                                                                const QString &relationshipId)
+{
+    return sendExpectingNoContent(RestRequest::del(accountPath(accountId) + u"/ach_relationships/" +
+                                                   RestRequest::segment(relationshipId)));
 }
 
 } // namespace clera

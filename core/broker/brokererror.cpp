@@ -12,6 +12,8 @@ QString BrokerError::kindName() const
     case Kind::Forbidden: return u"forbidden"_s;
     case Kind::NotFound: return u"not_found"_s;
     case Kind::Conflict: return u"conflict"_s;
+    case Kind::EmailAlreadyRegistered: return u"email_already_registered"_s;
+    case Kind::AchRelationshipExists: return u"ach_relationship_exists"_s;
     case Kind::DuplicateClientOrderId: return u"duplicate_client_order_id"_s;
     case Kind::InsufficientBuyingPower: return u"insufficient_buying_power"_s;
     case Kind::InsufficientQty: return u"insufficient_qty"_s;

@@ -18,6 +18,8 @@ struct BrokerError
         Forbidden,               // 403 not covered below
         NotFound,
         Conflict,                // 409
+        EmailAlreadyRegistered,  // 409 on an account application: the email has an account already
+        AchRelationshipExists,   // 409 on a new ACH relationship: the account has an active one
         DuplicateClientOrderId,
         InsufficientBuyingPower,
         InsufficientQty,

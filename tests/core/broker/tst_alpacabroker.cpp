@@ -159,13 +159,23 @@ void TestAlpacaBroker::accountAfterMarketBuyIsExact()
 void TestAlpacaBroker::fakeCreatesMinimalAccount()
 {
     auto b = broker();
-    const QJsonObject body{
-        {u"contact"_s, QJsonObject{{u"email_address"_s, u"pat.lee@example.org"_s}}},
-        {u"identity"_s, QJsonObject{{u"given_name"_s, u"Pat"_s}, {u"family_name"_s, u"Lee"_s}}}};
+    // The smallest application Alpaca accepts (reference §3.1); tst_alpacaonboarding covers the rest.
+    const QJsonObject body = QJsonDocument::fromJson(R"({
+        "contact": {"email_address": "pat.lee@example.org", "phone_number": "+14155550142",
+                    "street_address": ["100 Pine St"], "city": "Austin", "state": "TX"},
+        "identity": {"given_name": "Pat", "family_name": "Lee", "date_of_birth": "1988-04-12",
+                     "country_of_tax_residence": "USA", "funding_source": ["savings"]},
+        "disclosures": {"is_control_person": false, "is_affiliated_exchange_or_finra": false,
+                        "is_politically_exposed": false, "immediate_family_exposed": false},
+        "agreements": [{"agreement": "customer_agreement", "signed_at": "2026-01-05T15:04:05Z",
+                        "ip_address": "203.0.113.7"}]})")
+                                 .object();
     const RestResult created =
         take(b->rest().send(RestRequest::post(u"/v1/accounts"_s, QJsonDocument(body))));
     QVERIFY(created.hasValue());
-    QCOMPARE(created->json.object().value(u"status"), QJsonValue(u"ACTIVE"_s));
+    QCOMPARE(created->json.object().value(u"status"), QJsonValue(u"SUBMITTED"_s));
+    const QString id = created->json.object().value(u"id").toString();
+    QTRY_COMPARE(m_fake->onboarding().status(id), u"ACTIVE"_s);
     const auto accounts = take(b->accounts());
     QVERIFY(accounts.hasValue());
     QCOMPARE(accounts->size(), 3);

@@ -125,7 +125,7 @@ private Q_SLOTS:
         QSignalSpy accounts(&broker, &Broker::accountChanged);
         QSignalSpy orders(&broker, &Broker::orderUpdated);
         broker.startEvents(fake.baseUrl());
-        QTRY_COMPARE(fake.clientCount(), 2);
+        QTRY_COMPARE(fake.clientCount(), 3); // trades, transfers, account status
 
         const QString account = u"7a1c2e44-9b0f-4d1e-8c55-1f0e2d3c4b5a"_s;
         const QJsonObject order = QJsonDocument::fromJson(R"({"id":"c0ffee00-1234-4abc-9def-0123456789ab",

@@ -572,6 +572,23 @@ void FakeAlpacaBook::completeTransfer(const QString &accountId, const QString &t
     }
 }
 
+FakeAlpacaBook::Reply FakeAlpacaBook::cancelTransfer(const QString &accountId, const QString &transferId)
+{
+    auto it = m_accounts.find(accountId);
+    if (it == m_accounts.end())
+        return error(401, 40110000, u"request is not authorized"_s);
+    for (Transfer &t : it->transfers) {
+        if (t.id != transferId)
+            continue;
+        if (t.status != TransferStatus::Queued)
+            return error(422, kUnprocessable, u"transfer is not cancelable"_s);
+        t.status = TransferStatus::Canceled;
+        t.updatedAt = stamp();
+        return {204, QJsonValue(QJsonValue::Undefined)};
+    }
+    return error(404, kNotFound, u"transfer not found"_s);
+}
+
 FakeAlpacaBook::Reply FakeAlpacaBook::assets(const QUrlQuery &query) const
 {
     const QString status = query.queryItemValue(u"status"_s).toLower();

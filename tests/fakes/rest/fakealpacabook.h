@@ -75,6 +75,8 @@ public:
     [[nodiscard]] Reply cancelOrder(const QString &accountId, const QString &orderId);
     [[nodiscard]] Reply transfers(const QString &accountId) const;
     [[nodiscard]] Reply createTransfer(const QString &accountId, const QJsonObject &body);
+    // 204 and CANCELED while QUEUED; 422 once it has moved on; 404 unknown.
+    [[nodiscard]] Reply cancelTransfer(const QString &accountId, const QString &transferId);
     [[nodiscard]] Reply assets(const QUrlQuery &query) const;
     [[nodiscard]] Reply asset(const QString &symbolOrId) const;
 

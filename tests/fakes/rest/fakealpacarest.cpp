@@ -222,7 +222,8 @@ FakeAlpacaRest::Reply FakeAlpacaRest::route(const QByteArray &method, const QStr
                                             const QUrlQuery &query, const QByteArray &rawBody)
 {
     QJsonObject body;
-    if (method == "POST" || method == "PATCH") {
+    const bool bodyless = rawBody.isEmpty() && path.endsWith(u"/actions/close"); // Alpaca's close has no body
+    if ((method == "POST" || method == "PATCH") && !bodyless) {
         QJsonParseError parseError;
         const QJsonDocument doc = QJsonDocument::fromJson(rawBody, &parseError);
         if (parseError.error != QJsonParseError::NoError || !doc.isObject())
@@ -230,6 +231,8 @@ FakeAlpacaRest::Reply FakeAlpacaRest::route(const QByteArray &method, const QStr
         body = doc.object();
     }
     const QStringList s = path.split(u'/', Qt::SkipEmptyParts);
+    if (auto handled = m_onboarding.route(method, s, query, body))
+        return *handled;
     if (auto reply = m_accountData.route(method, s, query, m_tradingAccountId))
         return *reply;
     if (s.value(0) == u"v2") {

@@ -3,6 +3,7 @@
 #include "fakeaccountdata.h"
 #include "fakealpacabook.h"
 #include "fakefault.h"
+#include "fakeonboarding.h"
 
 #include <QHttpServer>
 #include <QJsonDocument>
@@ -57,6 +58,8 @@ public:
     [[nodiscard]] FakeAlpacaBook &book() { return m_book; }
     // Portfolio history, activities, clock and calendar over the book.
     [[nodiscard]] FakeAccountData &accountData() { return m_accountData; }
+    // Account applications, ACH relationships, account status events (see FakeOnboarding).
+    [[nodiscard]] FakeOnboarding &onboarding() { return m_onboarding; }
     // A funded ACTIVE account; the first one seeded is also the Trading API's own account.
     QString seedAccount(Decimal cash);
     void setTradingAccountId(const QString &id) { m_tradingAccountId = id; }
@@ -92,6 +95,7 @@ private:
     quint16 m_port = 0;
     FakeAlpacaBook m_book;
     FakeAccountData m_accountData{m_book};
+    FakeOnboarding m_onboarding{m_book};
     Credentials m_broker{QStringLiteral("PKBROKERKEY0001"), QStringLiteral("broker-secret-0001")};
     Credentials m_trading{QStringLiteral("PKTRADINGKEY001"), QStringLiteral("trading-secret-0001")};
     QString m_tradingAccountId;
