@@ -3,8 +3,8 @@
 #include "fakes/data/fakealpacadata.h"
 #include "fakes/rest/fakealpacarest.h"
 #include "fakes/stream/fakealpacastream.h"
-#include "serverfixture.h"
 #include "server/serverroot.h"
+#include "serverfixture.h"
 
 #include <QJsonObject>
 #include <QTemporaryDir>
@@ -36,11 +36,12 @@ private:
     std::unique_ptr<FakeAlpacaStream> m_stream;
     std::unique_ptr<ServerRoot> m_root;
     QString m_account;
+    QString m_operatorId;
     Decimal m_cash;
 
     [[nodiscard]] QUrl watchUrl() const
     {
-        const QString token = m_root->jwt().issue(u"ops"_s, Role::Operator, std::chrono::minutes(5));
+        const QString token = m_root->jwt().issue(m_operatorId, Role::Operator, std::chrono::minutes(5));
         QUrl url(u"ws://127.0.0.1:%1/ws/portfolio/%2"_s.arg(m_root->webSocketPort()).arg(m_account));
         url.setQuery(u"token="_s + QString::fromLatin1(QUrl::toPercentEncoding(token)));
         return url;
@@ -67,24 +68,35 @@ private Q_SLOTS:
         m_rest.book().setLastPrice(u"AAPL"_s, dec("200"));
         m_rest.book().setLastPrice(u"MSFT"_s, dec("400"));
         for (const auto &[symbol, qty] : {std::pair{u"AAPL"_s, u"3"_s}, std::pair{u"MSFT"_s, u"1.5"_s}}) {
-            const auto reply = m_rest.book().submitOrder(
-                m_account, QJsonObject{{u"symbol"_s, symbol}, {u"qty"_s, qty}, {u"side"_s, u"buy"_s},
-                                       {u"type"_s, u"market"_s}, {u"time_in_force"_s, u"day"_s}});
+            const auto reply =
+                m_rest.book().submitOrder(m_account, QJsonObject{{u"symbol"_s, symbol},
+                                                                 {u"qty"_s, qty},
+                                                                 {u"side"_s, u"buy"_s},
+                                                                 {u"type"_s, u"market"_s},
+                                                                 {u"time_in_force"_s, u"day"_s}});
             QCOMPARE(reply.status, 200);
         }
         m_cash = m_rest.book().cash(m_account).value();
         QCOMPARE(m_cash, dec("8800")); // 10000 − 3 × 200 − 1.5 × 400
 
-        auto config = test::configFor(m_dir.path(), {u"--broker"_s, u"alpaca"_s, u"--feed"_s, u"alpaca"_s,
-                                                     u"--alpaca-broker-api-url"_s, m_rest.baseUrl().toString(),
-                                                     u"--alpaca-data-stream-url"_s, m_stream->url().toString(),
-                                                     u"--alpaca-data-api-url"_s, m_data.baseUrl().toString()});
+        auto config =
+            test::configFor(m_dir.path(), {u"--broker"_s, u"alpaca"_s, u"--feed"_s, u"alpaca"_s,
+                                           u"--alpaca-broker-api-url"_s, m_rest.baseUrl().toString(),
+                                           u"--alpaca-data-stream-url"_s, m_stream->url().toString(),
+                                           u"--alpaca-data-api-url"_s, m_data.baseUrl().toString()});
         QVERIFY2(config, qPrintable(config ? QString() : config.error()));
         config->set(u"BROKER_API_KEY"_s, credentials.keyId, u"environment"_s);
         config->set(u"BROKER_SECRET_KEY"_s, credentials.secret, u"environment"_s);
         m_root = std::make_unique<ServerRoot>(*config);
-        const auto started = m_root->start({false, true});
+        ServerRoot::Options options = test::options(false);
+        options.startFeed = true;
+        const auto started = m_root->start(options);
         QVERIFY2(started, qPrintable(started ? QString() : started.error().message));
+        // In broker mode there are no demo users: an operator is a user of the store with that role.
+        const auto op = m_root->users().create(u"ops@example.com"_s, u"$argon2id$unused"_s, u"operator"_s,
+                                               QDateTime::currentDateTimeUtc());
+        QVERIFY(op);
+        m_operatorId = op->id;
         QVERIFY(m_root->banner().join(u'\n').contains(u"broker alpaca (http://127.0.0.1"_s));
         QVERIFY(!m_root->banner().join(u'\n').contains(credentials.secret));
     }
@@ -107,11 +119,13 @@ private Q_SLOTS:
         test::WsClient client;
         QVERIFY(client.open(watchUrl()));
         QTRY_COMPARE_WITH_TIMEOUT(m_stream->subscribedTrades().size(), 2, 10000);
-        m_stream->publishTrades({{u"AAPL"_s, dec("201.37"), Timestamp::now()}, {u"MSFT"_s, dec("399.5"), Timestamp::now()}});
+        m_stream->publishTrades(
+            {{u"AAPL"_s, dec("201.37"), Timestamp::now()}, {u"MSFT"_s, dec("399.5"), Timestamp::now()}});
         const Decimal expected = m_cash + dec("3") * dec("201.37") + dec("1.5") * dec("399.5");
         QTRY_COMPARE_WITH_TIMEOUT(client.last().value(u"raw_value"_s).toString(), expected.toString(), 5000);
         // Today's return against the previous session's close from the market-data snapshots.
-        const Decimal today = dec("3") * (dec("201.37") - dec("195")) + dec("1.5") * (dec("399.5") - dec("390"));
+        const Decimal today =
+            dec("3") * (dec("201.37") - dec("195")) + dec("1.5") * (dec("399.5") - dec("390"));
         QTRY_COMPARE(client.last().value(u"raw_return"_s).toString(), today.toString());
         QVERIFY(m_data.snapshotRequests() >= 1);
     }
