@@ -88,6 +88,7 @@ public:
     [[nodiscard]] QString outboxDir() const { return m_outboxDir; }
     [[nodiscard]] PortfolioTracker *tracker() const { return m_tracker; }
     [[nodiscard]] WebSocketHub *hub() const { return m_hub; }
+    [[nodiscard]] const RestApi *rest() const { return m_rest; }
     [[nodiscard]] const Jwt &jwt() const { return *m_jwt; }
 
 private:
