@@ -11,7 +11,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-
 Expected<Config, QString> resolve(const QStringList &args, const QProcessEnvironment &env,
                                   Config::Scope scope = Config::Server)
 {
@@ -55,6 +54,7 @@ private Q_SLOTS:
     void backendSelection_data();
     void backendSelection();
     void dataDirIsCreatedPrivate();
+    void everySettingIsInTheReadme();
 };
 
 void TestConfig::defaults()
@@ -72,7 +72,8 @@ void TestConfig::defaults()
 void TestConfig::precedence()
 {
     QTemporaryDir dir;
-    const QString file = writeFile(dir, "# comment\nCLERA_API_PORT=7000\nWEBSOCKET_PORT = 7001\nMIN_UPDATE_INTERVAL=\"5\"\n");
+    const QString file =
+        writeFile(dir, "# comment\nCLERA_API_PORT=7000\nWEBSOCKET_PORT = 7001\nMIN_UPDATE_INTERVAL=\"5\"\n");
     QProcessEnvironment env;
     env.insert(u"WEBSOCKET_PORT"_s, u"9001"_s);
     env.insert(u"MIN_UPDATE_INTERVAL"_s, u"3"_s);
@@ -101,7 +102,8 @@ void TestConfig::configFileErrors_data()
     QTest::addColumn<QByteArray>("content");
     QTest::addColumn<QString>("expected");
     QTest::addRow("no equals sign") << QByteArray("CLERA_API_PORT 8000\n") << u":1: expected NAME=value"_s;
-    QTest::addRow("unknown name") << QByteArray("\nCLERA_API_PRT=8000\n") << u":2: unknown setting CLERA_API_PRT"_s;
+    QTest::addRow("unknown name") << QByteArray("\nCLERA_API_PRT=8000\n")
+                                  << u":2: unknown setting CLERA_API_PRT"_s;
     QTest::addRow("empty name") << QByteArray("=8000\n") << u":1: expected NAME=value"_s;
 }
 
@@ -219,15 +221,16 @@ void TestConfig::dataDirIsCreatedPrivate()
     const auto d = c->dataDir();
     QVERIFY(d);
     QCOMPARE(*d, target);
-    QCOMPARE(QFile::permissions(target) & (QFile::ReadGroup | QFile::ReadOther | QFile::WriteGroup | QFile::WriteOther),
+    QCOMPARE(QFile::permissions(target) &
+                 (QFile::ReadGroup | QFile::ReadOther | QFile::WriteGroup | QFile::WriteOther),
              QFile::Permissions());
 }
 
 void TestConfig::existingDataDirKeepsItsPermissions()
 {
     QTemporaryDir dir;
-    const auto shared = QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ReadGroup | QFile::ExeGroup
-                        | QFile::ReadOther | QFile::ExeOther;
+    const auto shared = QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ReadGroup |
+                        QFile::ExeGroup | QFile::ReadOther | QFile::ExeOther;
     QVERIFY(QFile::setPermissions(dir.path(), shared));
     QProcessEnvironment env;
     env.insert(u"CLERA_DATA_DIR"_s, dir.path());
@@ -239,7 +242,7 @@ void TestConfig::existingDataDirKeepsItsPermissions()
 
 void TestConfig::backendSelection_data()
 {
-    QTest::addColumn<QStringList>("env"); // NAME=value pairs
+    QTest::addColumn<QStringList>("env");   // NAME=value pairs
     QTest::addColumn<QString>("described"); // or "error: <start of message>"
     QTest::addRow("nothing: the simulation") << QStringList{} << u"broker sim, feed sim"_s;
     QTest::addRow("broker keys: Broker API sandbox and its data host")
@@ -254,20 +257,26 @@ void TestConfig::backendSelection_data()
                        u"ALPACA_SANDBOX=false"_s, u"ALPACA_DATA_FEED=sip"_s}
         << u"broker alpaca-trading (https://api.alpaca.markets), feed alpaca (wss://stream.data.alpaca.markets/v2/sip)"_s;
     QTest::addRow("urls overridden (a local fake)")
-        << QStringList{u"BROKER_API_KEY=k"_s, u"BROKER_SECRET_KEY=s"_s, u"ALPACA_BROKER_API_URL=http://127.0.0.1:9000"_s,
+        << QStringList{u"BROKER_API_KEY=k"_s, u"BROKER_SECRET_KEY=s"_s,
+                       u"ALPACA_BROKER_API_URL=http://127.0.0.1:9000"_s,
                        u"ALPACA_DATA_STREAM_URL=ws://127.0.0.1:9001/v2/test"_s}
         << u"broker alpaca (http://127.0.0.1:9000), feed alpaca (ws://127.0.0.1:9001/v2/test)"_s;
     QTest::addRow("keys but the simulation asked for")
-        << QStringList{u"CLERA_BROKER=sim"_s, u"CLERA_FEED=sim"_s, u"BROKER_API_KEY=k"_s, u"BROKER_SECRET_KEY=s"_s}
+        << QStringList{u"CLERA_BROKER=sim"_s, u"CLERA_FEED=sim"_s, u"BROKER_API_KEY=k"_s,
+                       u"BROKER_SECRET_KEY=s"_s}
         << u"broker sim, feed sim"_s;
-    QTest::addRow("alpaca without keys") << QStringList{u"CLERA_BROKER=alpaca"_s}
-                                         << u"error: CLERA_BROKER=alpaca needs BROKER_API_KEY"_s;
-    QTest::addRow("feed without keys") << QStringList{u"CLERA_FEED=alpaca"_s} << u"error: CLERA_FEED=alpaca needs"_s;
-    QTest::addRow("unknown broker") << QStringList{u"CLERA_BROKER=ibkr"_s} << u"error: CLERA_BROKER must be"_s;
-    QTest::addRow("bad sandbox flag") << QStringList{u"ALPACA_SANDBOX=maybe"_s} << u"error: ALPACA_SANDBOX must be"_s;
+    QTest::addRow("alpaca without keys")
+        << QStringList{u"CLERA_BROKER=alpaca"_s} << u"error: CLERA_BROKER=alpaca needs BROKER_API_KEY"_s;
+    QTest::addRow("feed without keys")
+        << QStringList{u"CLERA_FEED=alpaca"_s} << u"error: CLERA_FEED=alpaca needs"_s;
+    QTest::addRow("unknown broker") << QStringList{u"CLERA_BROKER=ibkr"_s}
+                                    << u"error: CLERA_BROKER must be"_s;
+    QTest::addRow("bad sandbox flag")
+        << QStringList{u"ALPACA_SANDBOX=maybe"_s} << u"error: ALPACA_SANDBOX must be"_s;
     QTest::addRow("bad url") << QStringList{u"ALPACA_TRADING_API_URL=ftp://x"_s}
                              << u"error: ALPACA_TRADING_API_URL must be"_s;
-    QTest::addRow("bad data feed") << QStringList{u"ALPACA_DATA_FEED=otc"_s} << u"error: ALPACA_DATA_FEED must be"_s;
+    QTest::addRow("bad data feed") << QStringList{u"ALPACA_DATA_FEED=otc"_s}
+                                   << u"error: ALPACA_DATA_FEED must be"_s;
 }
 
 void TestConfig::backendSelection()
@@ -288,6 +297,22 @@ void TestConfig::backendSelection()
     QVERIFY2(selection, qPrintable(selection ? QString() : selection.error()));
     QCOMPARE(selection->describe(), described);
     QVERIFY(!selection->describe().contains(u"=s"_s)); // never the secret
+}
+
+// The README's configuration table lists every setting with its flag, so a new one is documented.
+void TestConfig::everySettingIsInTheReadme()
+{
+    const QString source = qEnvironmentVariable("CLERA_SOURCE_DIR");
+    if (source.isEmpty())
+        QSKIP("CLERA_SOURCE_DIR not set (run through ctest)");
+    QFile readme(source + u"/README.md"_s);
+    QVERIFY(readme.open(QIODevice::ReadOnly));
+    const QString text = QString::fromUtf8(readme.readAll());
+    for (const Config::Setting &s : Config::settings()) {
+        QVERIFY2(text.contains(u'`' + s.name + u'`'), qPrintable(s.name));
+        if (!s.flag.isEmpty())
+            QVERIFY2(text.contains(u"`--"_s + s.flag + u'`'), qPrintable(s.flag));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestConfig)
