@@ -2,7 +2,10 @@
 
 #include "core/auth/jwt.h"
 #include "core/config/config.h"
-#include "core/store/accountdirectory.h"
+#include "core/store/brokerageaccountrepository.h"
+#include "core/store/database.h"
+#include "core/store/userrepository.h"
+#include "demoseeder.h"
 #include "jwtsecret.h"
 #include "serverroot.h"
 
@@ -38,12 +41,47 @@ void err(const QString &line)
 struct Minted
 {
     QString token;
-    QString dataDir;
+    UserRecord user;
+    QStringList accounts;
 };
 
-// A token for `userId` signed with this installation's key. The role is --role, else the user's
-// recorded role, else user.
-Expected<Minted, int> mint(const QCommandLineParser &parser, const Config &config, const QString &userId)
+// The user named on the command line: a user id, a demo name (demo-alice) or an email address.
+Expected<Minted, int> lookUp(const Config &config, const QString &dataDir, const QString &name)
+{
+    auto db = Database::open(ServerRoot::storeLocation(config, dataDir));
+    if (!db) {
+        err(u"cannot open the store: "_s + db.error().message);
+        return unexpected(kExitRuntime);
+    }
+    UserRepository users(**db);
+    const QString email = DemoSeeder::emailOf(name);
+    const auto found = !email.isEmpty()      ? users.findByEmail(email)
+                       : name.contains(u'@') ? users.findByEmail(name)
+                                             : users.findById(name);
+    if (!found) {
+        err(u"cannot look up %1: %2"_s.arg(name, found.error().message));
+        return unexpected(kExitRuntime);
+    }
+    if (!found->has_value()) {
+        err(u"%1 is not a user of this server (give a user id or email address; start once with --demo for "
+            "the demo users)"_s.arg(name));
+        return unexpected(kExitSetting);
+    }
+    if ((*found)->disabled) {
+        err(u"%1 is disabled"_s.arg(name));
+        return unexpected(kExitSetting);
+    }
+    const auto accounts = BrokerageAccountRepository(**db).accountsOf((*found)->id);
+    if (!accounts) {
+        err(u"cannot read the accounts of %1: %2"_s.arg(name, accounts.error().message));
+        return unexpected(kExitRuntime);
+    }
+    return Minted{{}, **found, *accounts};
+}
+
+// A token for the user signed with this installation's key, carrying the user's recorded role (the
+// server checks the role against the store anyway).
+Expected<Minted, int> mint(const QCommandLineParser &parser, const Config &config, const QString &name)
 {
     std::optional<Role> role;
     if (parser.isSet(u"role"_s)) {
@@ -68,16 +106,17 @@ Expected<Minted, int> mint(const QCommandLineParser &parser, const Config &confi
         err(secret.error());
         return unexpected(config.isSet(u"CLERA_JWT_SECRET"_s) ? kExitSetting : kExitRuntime);
     }
-    if (!role) {
-        AccountDirectory directory(QDir(*dataDir).filePath(ServerRoot::kDirectoryDatabase.toString()));
-        const auto known = directory.open() ? directory.userRole(userId) : Expected<QString, QString>();
-        if (known && !known->isEmpty())
-            role = roleFromString(*known);
-        else
-            err(u"note: %1 is not a known user (start once with --demo to seed demo users); issuing a user token"_s
-                    .arg(userId));
+    auto minted = lookUp(config, *dataDir, name);
+    if (!minted)
+        return minted;
+    const Role recorded = roleFromString(minted->user.role).value_or(Role::User);
+    if (role && *role != recorded) {
+        err(u"%1 has the role %2 in the store; roles change through an operator, not --role"_s.arg(
+            name, minted->user.role));
+        return unexpected(kExitSetting);
     }
-    return Minted{Jwt(secret->key).issue(userId, role.value_or(Role::User), std::chrono::seconds(*ttl)), *dataDir};
+    minted->token = Jwt(secret->key).issue(minted->user.id, recorded, std::chrono::seconds(*ttl));
+    return minted;
 }
 
 } // namespace
@@ -110,13 +149,11 @@ int watch(const QCommandLineParser &parser, const Config &config, const QString 
 
     QString accountId = parser.value(u"account"_s);
     if (accountId.isEmpty()) {
-        AccountDirectory directory(QDir(minted->dataDir).filePath(ServerRoot::kDirectoryDatabase.toString()));
-        const auto accounts = directory.open() ? directory.accountsOf(userId) : Expected<QStringList, QString>();
-        if (!accounts || accounts->isEmpty()) {
+        if (minted->accounts.isEmpty()) {
             err(u"%1 owns no account here; pass --account <id> (operators may watch any)"_s.arg(userId));
             return kExitSetting;
         }
-        accountId = accounts->first();
+        accountId = minted->accounts.first();
     }
     QString host = config.value(u"WEBSOCKET_HOST"_s);
     if (host.isEmpty() || host == u"0.0.0.0" || host == u"::")
@@ -147,12 +184,14 @@ int watch(const QCommandLineParser &parser, const Config &config, const QString 
         }
         QCoreApplication::exit(exitCode);
     });
-    QObject::connect(&socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), &socket, [&](QAbstractSocket::SocketError) {
-        err(u"cannot reach the server at %1:%2: %3 (is clera-server running?)"_s.arg(host).arg(*port).arg(
-            socket.errorString()));
-        exitCode = kExitRuntime;
-        QCoreApplication::exit(exitCode);
-    });
+    QObject::connect(
+        &socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), &socket,
+        [&](QAbstractSocket::SocketError) {
+            err(u"cannot reach the server at %1:%2: %3 (is clera-server running?)"_s.arg(host).arg(*port).arg(
+                socket.errorString()));
+            exitCode = kExitRuntime;
+            QCoreApplication::exit(exitCode);
+        });
     socket.open(url);
     const int rc = QCoreApplication::exec();
     return exitCode != 0 ? exitCode : rc;

@@ -1,5 +1,5 @@
-#include "core/config/config.h"
 #include "commands.h"
+#include "core/config/config.h"
 #include "serverroot.h"
 
 #include <QCommandLineParser>
@@ -81,22 +81,24 @@ int main(int argc, char *argv[])
         u"market.\n\n"
         "Commands:\n"
         "  (none)              run the server\n"
-        "  token <user_id>     print an access token (JWT) for a user and exit; the role is the user's\n"
-        "                      recorded role unless --role is given; lifetime CLERA_TOKEN_TTL\n"
-        "  watch <user_id>     connect to the running server's WebSocket as the user and print every\n"
+        "  token <user>        print an access token (JWT) for a user of the store (user id, email or demo\n"
+        "                      name such as demo-alice) and exit; it carries the user's recorded role;\n"
+        "                      lifetime CLERA_TOKEN_TTL\n"
+        "  watch <user>        connect to the running server's WebSocket as the user and print every\n"
         "                      message (--account to pick one, --count to stop after n updates)\n\n"
         "Every setting can also come from the environment or a config file (--config / CLERA_CONFIG)."_s);
     parser.addHelpOption();
     parser.addVersionOption();
     Config::addOptions(parser, Config::Server);
     parser.addOption(QCommandLineOption(
-        u"demo"_s, u"Seed (idempotently) the demo users demo-alice and demo-bob with funded "
-                   "accounts and positions, and the operator demo-operator"_s));
-    parser.addOption(
-        QCommandLineOption(u"role"_s, u"token command: role of the token (user|operator)"_s, u"role"_s));
+        u"demo"_s,
+        u"Seed (idempotently) the demo users demo-alice and demo-bob with funded "
+        "accounts and positions, and the operator demo-operator (password clera-demo-password)"_s));
+    parser.addOption(QCommandLineOption(
+        u"role"_s, u"token command: fail unless the user has this role (user|operator)"_s, u"role"_s));
     parser.addOption(QCommandLineOption(u"account"_s, u"watch command: account to watch"_s, u"id"_s));
-    parser.addOption(
-        QCommandLineOption(u"count"_s, u"watch command: stop after n portfolio updates (0: never)"_s, u"n"_s));
+    parser.addOption(QCommandLineOption(
+        u"count"_s, u"watch command: stop after n portfolio updates (0: never)"_s, u"n"_s));
     parser.addPositionalArgument(u"command"_s, u"Optional command: token <user_id> | watch <user_id>"_s,
                                  u"[token|watch <user_id>]"_s);
 
@@ -128,8 +130,8 @@ int main(int argc, char *argv[])
             return ServerCommands::printToken(parser, *config, positional[1]);
         if (positional.first() == u"watch" && positional.size() == 2 && !positional[1].isEmpty())
             return ServerCommands::watch(parser, *config, positional[1]);
-        err(u"unknown command '%1'; usage: clera-server [options] | clera-server token|watch <user_id>"_s
-                .arg(positional.join(u' ')));
+        err(u"unknown command '%1'; usage: clera-server [options] | clera-server token|watch <user_id>"_s.arg(
+            positional.join(u' ')));
         return kExitSetting;
     }
     if (parser.isSet(u"role"_s) || parser.isSet(u"account"_s) || parser.isSet(u"count"_s)) {
@@ -138,7 +140,9 @@ int main(int argc, char *argv[])
     }
 
     ServerRoot root(*config);
-    const auto started = root.start({parser.isSet(u"demo"_s), true});
+    ServerRoot::Options options;
+    options.demo = parser.isSet(u"demo"_s);
+    const auto started = root.start(options);
     if (!started) {
         err(started.error().message);
         return started.error().exitCode();

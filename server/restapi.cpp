@@ -1,18 +1,21 @@
 #include "restapi.h"
 
+#include "authroutes.h"
+#include "core/auth/authservice.h"
 #include "core/broker/broker.h"
 #include "core/marketdata/assetcatalog.h"
 #include "core/marketdata/marketfeed.h"
 #include "core/realtime/portfoliotracker.h"
-#include "core/store/accountdirectory.h"
+#include "core/store/brokerageaccountrepository.h"
+#include "core/store/database.h"
 #include "jsonresponse.h"
+#include "openapi.h"
 #include "serverlog.h"
 #include "websockethub.h"
 
 #include <QHttpServerRequest>
 #include <QHttpServerResponder>
 #include <QJsonDocument>
-#include <QMetaEnum>
 #include <QUrlQuery>
 
 using namespace Qt::StringLiterals;
@@ -22,24 +25,8 @@ namespace clera {
 namespace {
 
 using Status = QHttpServerResponse::StatusCode;
-using Method = QHttpServerRequest::Method;
 
 constexpr qsizetype kMaxQueryLength = 100;
-
-QHttpServerResponse unauthorized(const QString &message)
-{
-    QHttpServerResponse response = errorResponse(Status::Unauthorized, u"unauthorized"_s, message);
-    response.addHeader(QByteArrayLiteral("WWW-Authenticate"), QByteArrayLiteral("Bearer realm=\"clera\""));
-    return response;
-}
-
-QHttpServerResponse methodNotAllowed(const QHttpServerRequest &request)
-{
-    QHttpServerResponse response = errorResponse(Status::MethodNotAllowed, u"method_not_allowed"_s,
-                                                 u"%1 supports GET only"_s.arg(request.url().path()));
-    response.addHeader(QByteArrayLiteral("Allow"), QByteArrayLiteral("GET"));
-    return response;
-}
 
 QString feedStatusName(MarketFeed::Status status)
 {
@@ -70,11 +57,15 @@ QHttpServerResponse brokerFailure(const BrokerError &error)
 
 } // namespace
 
-RestApi::RestApi(Services services, QObject *parent) : QObject(parent), m_services(std::move(services))
+RestApi::RestApi(Services services, QObject *parent)
+    : QObject(parent), m_services(std::move(services)),
+      m_router(m_server, [auth = m_services.auth](QStringView token) { return auth->authenticate(token); })
 {
     m_uptime.start();
     addRoutes();
 }
+
+RestApi::~RestApi() = default;
 
 Expected<quint16, QString> RestApi::listen(const QHostAddress &address, quint16 port)
 {
@@ -88,40 +79,66 @@ Expected<quint16, QString> RestApi::listen(const QHostAddress &address, quint16 
 
 void RestApi::addRoutes()
 {
-    // Rules match in order: the GET rule first, then a catch-all for other methods on the same path,
-    // because QHttpServer 6.4 answers a known path with a wrong method as 404.
-    m_server.route(u"/health"_s, Method::Get, [this] { return health(); });
-    m_server.route(u"/health"_s, [](const QHttpServerRequest &r) { return methodNotAllowed(r); });
-    m_server.route(u"/api/v1/assets"_s, Method::Get,
-                   [this](const QHttpServerRequest &r) { return assets(r); });
-    m_server.route(u"/api/v1/assets"_s, [](const QHttpServerRequest &r) { return methodNotAllowed(r); });
-    m_server.route(u"/api/v1/accounts"_s, Method::Get,
-                   [this](const QHttpServerRequest &r) { return accounts(r); });
-    m_server.route(u"/api/v1/accounts"_s, [](const QHttpServerRequest &r) { return methodNotAllowed(r); });
-
-    m_server.setMissingHandler([](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-        errorResponse(Status::NotFound, u"not_found"_s, u"no route for %1"_s.arg(request.url().path()))
-            .write(std::move(responder));
-    });
-}
-
-Expected<TokenClaims, QString> RestApi::authenticate(const QHttpServerRequest &request) const
-{
-    const QByteArray header = request.value(QByteArrayLiteral("Authorization"));
-    if (header.isEmpty())
-        return unexpected(u"missing bearer token"_s);
-    if (!header.startsWith("Bearer ") && !header.startsWith("bearer "))
-        return unexpected(u"the Authorization header must be 'Bearer <token>'"_s);
-    const auto claims = m_services.jwt->verify(QString::fromLatin1(header.mid(7).trimmed()));
-    if (!claims)
-        return unexpected(u"invalid token: "_s + claims.error().message);
-    return *claims;
+    const auto ready = [](QHttpServerResponse response) {
+        return QtFuture::makeReadyFuture(std::move(response));
+    };
+    {
+        RouteSpec spec;
+        spec.path = u"/health"_s;
+        spec.operationId = u"health"_s;
+        spec.summary = u"Status of the broker, the feed and the database (200 even when degraded)"_s;
+        spec.tag = u"service"_s;
+        spec.responseSchema = u"Health"_s;
+        m_router.add(spec, [this, ready](const QHttpServerRequest &, const RequestContext &) {
+            return ready(health());
+        });
+    }
+    {
+        RouteSpec spec;
+        spec.path = u"/api/v1/openapi.json"_s;
+        spec.operationId = u"openApi"_s;
+        spec.summary = u"This document"_s;
+        spec.tag = u"service"_s;
+        spec.responseSchema = u"OpenApi"_s;
+        m_router.add(spec, [this, ready](const QHttpServerRequest &, const RequestContext &) {
+            return ready(jsonResponse(openApiDocument(m_router.routes(), m_services.version)));
+        });
+    }
+    m_authRoutes = std::make_unique<AuthRoutes>(*m_services.auth, *m_services.users, *m_services.accounts);
+    m_authRoutes->addTo(m_router);
+    {
+        RouteSpec spec;
+        spec.path = u"/api/v1/assets"_s;
+        spec.operationId = u"assets"_s;
+        spec.summary = u"Tradable assets, ranked by the query q (limit 1-500, default 20)"_s;
+        spec.tag = u"market"_s;
+        spec.bearer = true;
+        spec.responseSchema = u"AssetList"_s;
+        spec.errors = {400};
+        m_router.add(spec, [this, ready](const QHttpServerRequest &r, const RequestContext &) {
+            return ready(assets(r));
+        });
+    }
+    {
+        RouteSpec spec;
+        spec.path = u"/api/v1/accounts"_s;
+        spec.operationId = u"accounts"_s;
+        spec.summary = u"The accounts the token may see (a user's own, every account for an operator), "
+                       "with live values"_s;
+        spec.tag = u"portfolio"_s;
+        spec.bearer = true;
+        spec.responseSchema = u"AccountList"_s;
+        spec.errors = {502};
+        m_router.add(spec,
+                     [this](const QHttpServerRequest &, const RequestContext &c) { return accounts(c); });
+    }
+    m_router.finish();
 }
 
 QHttpServerResponse RestApi::health() const
 {
     const bool brokerOk = !m_services.brokerAvailable || m_services.brokerAvailable();
-    const bool databaseOk = m_services.directory->ping();
+    const bool databaseOk = m_services.database->ping();
     const MarketFeed::Status feedStatus = m_services.feed->status();
     const bool ok = brokerOk && databaseOk && feedStatus == MarketFeed::Status::Live;
     const QJsonObject body{
@@ -146,9 +163,6 @@ QHttpServerResponse RestApi::health() const
 
 QHttpServerResponse RestApi::assets(const QHttpServerRequest &request) const
 {
-    const auto claims = authenticate(request);
-    if (!claims)
-        return unauthorized(claims.error());
     const QUrlQuery query = request.query();
     const QString q = query.queryItemValue(u"q"_s, QUrl::FullyDecoded).trimmed();
     if (q.size() > kMaxQueryLength)
@@ -169,18 +183,15 @@ QHttpServerResponse RestApi::assets(const QHttpServerRequest &request) const
     return jsonResponse(out);
 }
 
-QFuture<QHttpServerResponse> RestApi::accounts(const QHttpServerRequest &request)
+QFuture<QHttpServerResponse> RestApi::accounts(const RequestContext &context)
 {
-    const auto claims = authenticate(request);
-    if (!claims)
-        return QtFuture::makeReadyFuture(unauthorized(claims.error()));
     std::optional<QSet<QString>> visible; // nullopt: every account (operator)
-    if (claims->role == Role::User) {
-        const auto owned = m_services.directory->accountsOf(claims->subject);
+    if (context.user.role == Role::User) {
+        const auto owned = m_services.accounts->accountsOf(context.user.userId);
         if (!owned) {
-            qCWarning(lcServer) << "account directory failed:" << owned.error();
+            qCWarning(lcServer) << "brokerage accounts unavailable:" << owned.error().message;
             return QtFuture::makeReadyFuture(errorResponse(Status::InternalServerError, u"internal_error"_s,
-                                                           u"account directory unavailable"_s));
+                                                           u"account ownership unavailable"_s));
         }
         visible = QSet<QString>(owned->cbegin(), owned->cend());
         if (visible->isEmpty())

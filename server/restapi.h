@@ -1,7 +1,7 @@
 #pragma once
 
-#include "core/auth/jwt.h"
 #include "core/domain/expected.h"
+#include "httprouter.h"
 
 #include <QElapsedTimer>
 #include <QHostAddress>
@@ -9,19 +9,25 @@
 #include <QObject>
 
 #include <functional>
+#include <memory>
 
 namespace clera {
 
-class AccountDirectory;
 class AssetCatalog;
+class AuthRoutes;
+class AuthService;
 class Broker;
+class BrokerageAccountRepository;
+class Database;
 class MarketFeed;
 class PortfolioTracker;
+class UserRepository;
 class WebSocketHub;
 
-// The REST API (QHttpServer): GET /health, GET /api/v1/assets, GET /api/v1/accounts. Routes under
-// /api/v1 need a bearer token. Every answer is JSON; errors are {"error":{"code","message"}} with a
-// matching status (401 with WWW-Authenticate, 404, 405 with Allow, 400, 502).
+// The REST API (QHttpServer): GET /health, GET /api/v1/openapi.json, the account routes of AuthRoutes,
+// GET /api/v1/assets and GET /api/v1/accounts. Bearer tokens are checked against the store, so a
+// disabled user or a demoted operator loses access before the token expires. Every answer is JSON;
+// errors are {"error":{"code","message"}} with a matching status (see HttpRouter for the shared ones).
 class RestApi : public QObject
 {
     Q_OBJECT
@@ -31,10 +37,12 @@ public:
         const AssetCatalog *catalog = nullptr;
         Broker *broker = nullptr;
         MarketFeed *feed = nullptr;
-        AccountDirectory *directory = nullptr;
         PortfolioTracker *tracker = nullptr;
         const WebSocketHub *hub = nullptr;
-        const Jwt *jwt = nullptr;
+        AuthService *auth = nullptr;
+        Database *database = nullptr;
+        UserRepository *users = nullptr;
+        BrokerageAccountRepository *accounts = nullptr;
         std::function<bool()> brokerAvailable;
         QString version;
     };
@@ -43,19 +51,23 @@ public:
     static constexpr int kMaxAssetLimit = 500;
 
     explicit RestApi(Services services, QObject *parent = nullptr);
+    ~RestApi() override;
 
     [[nodiscard]] Expected<quint16, QString> listen(const QHostAddress &address, quint16 port);
     [[nodiscard]] quint16 port() const { return m_port; }
+    // Every route the router registered, in registration order.
+    [[nodiscard]] const QList<RouteSpec> &routes() const { return m_router.routes(); }
 
 private:
     void addRoutes();
-    [[nodiscard]] Expected<TokenClaims, QString> authenticate(const QHttpServerRequest &request) const;
     [[nodiscard]] QHttpServerResponse health() const;
     [[nodiscard]] QHttpServerResponse assets(const QHttpServerRequest &request) const;
-    [[nodiscard]] QFuture<QHttpServerResponse> accounts(const QHttpServerRequest &request);
+    [[nodiscard]] QFuture<QHttpServerResponse> accounts(const RequestContext &context);
 
     Services m_services;
     QHttpServer m_server;
+    HttpRouter m_router;
+    std::unique_ptr<AuthRoutes> m_authRoutes;
     QElapsedTimer m_uptime;
     quint16 m_port = 0;
 };

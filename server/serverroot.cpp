@@ -1,6 +1,8 @@
 #include "serverroot.h"
 
+#include "core/auth/authservice.h"
 #include "core/auth/jwt.h"
+#include "core/auth/outboxmailer.h"
 #include "core/broker/alpacabroker.h"
 #include "core/broker/alpacatrading.h"
 #include "core/broker/simbroker.h"
@@ -11,7 +13,9 @@
 #include "core/marketdata/simfeed.h"
 #include "core/marketdata/symbolregistry.h"
 #include "core/realtime/portfoliotracker.h"
-#include "core/store/accountdirectory.h"
+#include "core/store/brokerageaccountrepository.h"
+#include "core/store/database.h"
+#include "core/store/userrepository.h"
 #include "demoseeder.h"
 #include "jwtsecret.h"
 #include "restapi.h"
@@ -21,6 +25,7 @@
 #include <QUrl>
 
 #include <QDir>
+#include <QFileInfo>
 #include <QHostAddress>
 
 using namespace Qt::StringLiterals;
@@ -63,6 +68,9 @@ struct ServerSettings
     std::chrono::milliseconds minUpdateInterval{2000};
     std::chrono::milliseconds recalculationInterval{30000};
     QStringList allowedOrigins;
+    std::chrono::seconds accessTokenTtl{900};
+    std::chrono::seconds refreshTokenTtl{30 * 24 * 3600};
+    QString publicUrl;
 
     BackendSelection backend;
 
@@ -118,6 +126,33 @@ struct ServerSettings
         const auto ttl = config.integer(u"CLERA_TOKEN_TTL"_s, 1, 366LL * 24 * 3600);
         if (!ttl)
             return unexpected(ttl.error());
+        const auto accessTtl = config.integer(u"CLERA_ACCESS_TOKEN_TTL"_s, 30, 24 * 3600);
+        if (!accessTtl)
+            return unexpected(accessTtl.error());
+        s.accessTokenTtl = std::chrono::seconds(*accessTtl);
+        const auto refreshTtl = config.integer(u"CLERA_REFRESH_TOKEN_TTL"_s, 60, 366LL * 24 * 3600);
+        if (!refreshTtl)
+            return unexpected(refreshTtl.error());
+        s.refreshTokenTtl = std::chrono::seconds(*refreshTtl);
+        s.publicUrl = config.value(u"CLERA_PUBLIC_URL"_s).trimmed();
+        while (s.publicUrl.endsWith(u'/'))
+            s.publicUrl.chop(1);
+        if (s.publicUrl.isEmpty()) {
+            s.publicUrl = u"http://localhost:%1"_s.arg(s.apiPort);
+        } else {
+            const QUrl url(s.publicUrl, QUrl::StrictMode);
+            if (!url.isValid() || (url.scheme() != u"http" && url.scheme() != u"https") ||
+                url.host().isEmpty() || url.hasQuery() || url.hasFragment())
+                return unexpected(u"CLERA_PUBLIC_URL must be an http(s) URL like https://clera.example.com "
+                                  u"(got '%1')"_s.arg(s.publicUrl));
+        }
+        if (config.isSet(u"CLERA_DB_URL"_s)) {
+            if (const auto url = DatabaseUrl::parse(config.value(u"CLERA_DB_URL"_s)); !url)
+                return unexpected(u"CLERA_DB_URL: "_s + url.error().message);
+        }
+        const QString from = config.value(u"CLERA_MAIL_FROM"_s);
+        if (from.isEmpty() || from.contains(u'\r') || from.contains(u'\n') || !from.contains(u'@'))
+            return unexpected(u"CLERA_MAIL_FROM must be a mail address like Clera <no-reply@example.com>"_s);
         return s;
     }
 };
@@ -125,6 +160,12 @@ struct ServerSettings
 } // namespace
 
 ServerRoot::ServerRoot(Config config, QObject *parent) : QObject(parent), m_config(std::move(config)) {}
+
+QString ServerRoot::storeLocation(const Config &config, const QString &dataDir)
+{
+    return config.isSet(u"CLERA_DB_URL"_s) ? config.value(u"CLERA_DB_URL"_s)
+                                           : QDir(dataDir).filePath(kStoreDatabase.toString());
+}
 
 ServerRoot::~ServerRoot()
 {
@@ -155,6 +196,25 @@ Expected<std::monostate, ServerRoot::StartError> ServerRoot::start(Options optio
     m_jwt = std::make_unique<Jwt>(secret->key);
     m_secretFile = secret->file;
     m_secretGenerated = secret->generated;
+
+    auto db = Database::open(storeLocation(m_config, m_dataDir));
+    if (!db)
+        return fail(db.error().kind == StoreError::Kind::Invalid ? Kind::Setting : Kind::Runtime,
+                    u"cannot open the store: "_s + db.error().message);
+    m_db = std::move(db).value();
+    m_legacyDirectory = QFileInfo::exists(QDir(m_dataDir).filePath(kLegacyDirectoryDatabase.toString()));
+    m_outboxDir = m_config.isSet(u"CLERA_MAIL_OUTBOX"_s)
+                      ? QDir(m_config.value(u"CLERA_MAIL_OUTBOX"_s)).absolutePath()
+                      : QDir(m_dataDir).filePath(kOutboxFolder.toString());
+    m_mailer = std::make_unique<OutboxMailer>(m_outboxDir, m_config.value(u"CLERA_MAIL_FROM"_s));
+    m_users = std::make_unique<UserRepository>(*m_db);
+    m_accounts = std::make_unique<BrokerageAccountRepository>(*m_db);
+    AuthPolicy policy;
+    policy.accessTokenTtl = settings->accessTokenTtl;
+    policy.refreshTokenTtl = settings->refreshTokenTtl;
+    policy.linkBase = settings->publicUrl;
+    const PasswordHasher hasher = options.passwordHasher.value_or(PasswordHasher());
+    m_auth = std::make_unique<AuthService>(*m_db, *m_jwt, hasher, *m_mailer, policy);
 
     auto catalog = AssetCatalog::load();
     if (!catalog)
@@ -208,12 +268,8 @@ Expected<std::monostate, ServerRoot::StartError> ServerRoot::start(Options optio
         break;
     }
     }
-    m_directory = std::make_unique<AccountDirectory>(QDir(m_dataDir).filePath(kDirectoryDatabase.toString()));
-    if (auto opened = m_directory->open(); !opened)
-        return fail(Kind::Runtime, u"cannot open the account directory: "_s + opened.error());
-
     if (options.demo) {
-        DemoSeeder seeder(m_simBroker, m_directory.get());
+        DemoSeeder seeder(m_simBroker, *m_users, *m_accounts, hasher);
         const auto seeded = seeder.seed();
         if (!seeded)
             return fail(Kind::Runtime, u"cannot seed the demo data: "_s + seeded.error());
@@ -224,16 +280,19 @@ Expected<std::monostate, ServerRoot::StartError> ServerRoot::start(Options optio
                                      {settings->minUpdateInterval, settings->recalculationInterval}, this);
     m_tracker->trackAll();
 
-    m_hub = new WebSocketHub(m_jwt.get(), m_broker, m_directory.get(), m_tracker,
-                             WebSocketHub::Options{settings->allowedOrigins, 10'000}, this);
+    WebSocketHub::Options hubOptions;
+    hubOptions.allowedOrigins = settings->allowedOrigins;
+    m_hub = new WebSocketHub(m_auth.get(), m_broker, m_accounts.get(), m_tracker, hubOptions, this);
     RestApi::Services services;
     services.catalog = m_catalog.get();
     services.broker = m_broker;
     services.feed = m_feed;
-    services.directory = m_directory.get();
     services.tracker = m_tracker;
     services.hub = m_hub;
-    services.jwt = m_jwt.get();
+    services.auth = m_auth.get();
+    services.database = m_db.get();
+    services.users = m_users.get();
+    services.accounts = m_accounts.get();
     if (m_simBroker)
         services.brokerAvailable = [broker = m_simBroker] { return broker->isOpen(); };
     services.version = QStringLiteral(CLERA_VERSION);
@@ -267,9 +326,18 @@ QStringList ServerRoot::banner() const
     else
         lines.append(u"JWT secret: %1 file %2"_s.arg(
             m_secretGenerated ? u"generated"_s : u"using generated"_s, m_secretFile));
+    lines.append(u"Store: "_s + m_db->describe());
+    lines.append(u"Mail: SMTP is not configured; account mails (verification, password reset) are "
+                 "written to %1"_s.arg(m_outboxDir));
+    if (m_legacyDirectory)
+        lines.append(u"Note: %1 (the account directory of older versions) is no longer read; account "
+                     "ownership lives in the store"_s.arg(
+                         QDir(m_dataDir).filePath(kLegacyDirectoryDatabase.toString())));
     if (!m_demoAccounts.isEmpty())
-        lines.append(u"Demo data: users demo-alice, demo-bob (user) and demo-operator (operator); "
-                     "print a token with: clera-server token demo-alice"_s);
+        lines.append(
+            u"Demo data: users demo-alice (alice@demo.clera.invalid), demo-bob (bob@demo.clera.invalid) "
+            "and the operator demo-operator (operator@demo.clera.invalid), password '%1'; print a "
+            "token with: clera-server token demo-alice"_s.arg(DemoSeeder::kPassword));
     lines.append(u"REST http://%1:%2"_s.arg(apiHost).arg(restPort()));
     lines.append(
         u"WebSocket ws://%1:%2/ws/portfolio/{account_id}?token=… and ws://%1:%2/ws"_s.arg(wsHost).arg(

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/auth/passwordhasher.h"
 #include "core/config/config.h"
 #include "core/domain/expected.h"
 
@@ -11,12 +12,16 @@
 
 namespace clera {
 
-class AccountDirectory;
 class AlpacaStream;
-class Broker;
-class MarketFeed;
 class AssetCatalog;
+class AuthService;
+class Broker;
+class BrokerageAccountRepository;
+class Database;
 class Jwt;
+class MarketFeed;
+class OutboxMailer;
+class UserRepository;
 class PortfolioTracker;
 class RestApi;
 class SimBroker;
@@ -24,9 +29,10 @@ class SimFeed;
 class SymbolRegistry;
 class WebSocketHub;
 
-// The composition root of clera-server: builds the asset catalog, SimFeed, SymbolRegistry, SimBroker
-// (SQLite in the data folder), AccountDirectory and PortfolioTracker from the configuration, seeds
-// the demo data when asked, and serves them over REST and WebSocket.
+// The composition root of clera-server: opens the store (CLERA_DB_URL, else SQLite in the data folder)
+// and builds AuthService (mails into the outbox folder), the asset catalog, the feed, SymbolRegistry,
+// the broker and PortfolioTracker from the configuration, seeds the demo data when asked, and serves
+// them over REST and WebSocket.
 class ServerRoot : public QObject
 {
     Q_OBJECT
@@ -43,10 +49,18 @@ public:
     {
         bool demo = false;
         bool startFeed = true;
+        // Tests pass a cheap hasher; the server uses PasswordHasher's production default.
+        std::optional<PasswordHasher> passwordHasher;
     };
 
     static constexpr QStringView kBrokerDatabase = u"simbroker.sqlite";
-    static constexpr QStringView kDirectoryDatabase = u"clera.sqlite";
+    static constexpr QStringView kStoreDatabase = u"store.sqlite";
+    // The account directory of older versions; no longer read.
+    static constexpr QStringView kLegacyDirectoryDatabase = u"clera.sqlite";
+    static constexpr QStringView kOutboxFolder = u"outbox";
+
+    // Where the store lives: CLERA_DB_URL, else <data dir>/store.sqlite.
+    [[nodiscard]] static QString storeLocation(const Config &config, const QString &dataDir);
 
     explicit ServerRoot(Config config, QObject *parent = nullptr);
     ~ServerRoot() override;
@@ -63,13 +77,18 @@ public:
 
     [[nodiscard]] const AssetCatalog &catalog() const { return *m_catalog; }
     [[nodiscard]] MarketFeed *feed() const { return m_feed; }
-    [[nodiscard]] SimFeed *simFeed() const { return m_simFeed; }       // null unless CLERA_FEED=sim
+    [[nodiscard]] SimFeed *simFeed() const { return m_simFeed; } // null unless CLERA_FEED=sim
     [[nodiscard]] Broker *broker() const { return m_broker; }
     [[nodiscard]] SimBroker *simBroker() const { return m_simBroker; } // null unless CLERA_BROKER=sim
     [[nodiscard]] SymbolRegistry *registry() const { return m_registry; }
-    [[nodiscard]] AccountDirectory *directory() const { return m_directory.get(); }
+    [[nodiscard]] Database &database() const { return *m_db; }
+    [[nodiscard]] AuthService &auth() const { return *m_auth; }
+    [[nodiscard]] UserRepository &users() const { return *m_users; }
+    [[nodiscard]] BrokerageAccountRepository &brokerageAccounts() const { return *m_accounts; }
+    [[nodiscard]] QString outboxDir() const { return m_outboxDir; }
     [[nodiscard]] PortfolioTracker *tracker() const { return m_tracker; }
     [[nodiscard]] WebSocketHub *hub() const { return m_hub; }
+    [[nodiscard]] const RestApi *rest() const { return m_rest; }
     [[nodiscard]] const Jwt &jwt() const { return *m_jwt; }
 
 private:
@@ -81,7 +100,14 @@ private:
 
     std::unique_ptr<AssetCatalog> m_catalog;
     std::unique_ptr<Jwt> m_jwt;
-    std::unique_ptr<AccountDirectory> m_directory;
+    QString m_outboxDir;
+    bool m_legacyDirectory = false;
+    // Declared in dependency order, so they are destroyed in reverse.
+    std::unique_ptr<Database> m_db;
+    std::unique_ptr<OutboxMailer> m_mailer;
+    std::unique_ptr<UserRepository> m_users;
+    std::unique_ptr<BrokerageAccountRepository> m_accounts;
+    std::unique_ptr<AuthService> m_auth;
     QString m_backend; // what the mode line of the banner says
     MarketFeed *m_feed = nullptr;
     SimFeed *m_simFeed = nullptr;

@@ -2,7 +2,7 @@
 
 #include "core/broker/broker.h"
 #include "core/realtime/portfoliotracker.h"
-#include "core/store/accountdirectory.h"
+#include "core/store/brokerageaccountrepository.h"
 #include "serverlog.h"
 
 #include <QDateTime>
@@ -50,9 +50,9 @@ QString tokenOf(const QWebSocket *socket)
 
 } // namespace
 
-WebSocketHub::WebSocketHub(const Jwt *jwt, Broker *broker, AccountDirectory *directory,
+WebSocketHub::WebSocketHub(AuthService *auth, Broker *broker, BrokerageAccountRepository *accounts,
                            PortfolioTracker *tracker, Options options, QObject *parent)
-    : QObject(parent), m_jwt(jwt), m_broker(broker), m_directory(directory), m_tracker(tracker),
+    : QObject(parent), m_auth(auth), m_broker(broker), m_accounts(accounts), m_tracker(tracker),
       m_options(std::move(options)), m_server(u"clera-server"_s, QWebSocketServer::NonSecureMode)
 {
     m_server.setHandshakeTimeout(std::chrono::seconds(10));
@@ -64,8 +64,8 @@ WebSocketHub::WebSocketHub(const Jwt *jwt, Broker *broker, AccountDirectory *dir
     connect(&m_server, &QWebSocketServer::originAuthenticationRequired, this,
             [this](QWebSocketCorsAuthenticator *authenticator) {
                 const QString origin = authenticator->origin();
-                if (!m_options.allowedOrigins.isEmpty() && !origin.isEmpty()
-                    && !m_options.allowedOrigins.contains(origin)) {
+                if (!m_options.allowedOrigins.isEmpty() && !origin.isEmpty() &&
+                    !m_options.allowedOrigins.contains(origin)) {
                     qCInfo(lcServer) << "WebSocket handshake refused for origin" << origin;
                     authenticator->setAllowed(false);
                 }
@@ -73,6 +73,9 @@ WebSocketHub::WebSocketHub(const Jwt *jwt, Broker *broker, AccountDirectory *dir
     connect(m_tracker, &PortfolioTracker::portfolioUpdated, this, &WebSocketHub::onPortfolioUpdated);
     m_flush.setSingleShot(true);
     connect(&m_flush, &QTimer::timeout, this, &WebSocketHub::flush);
+    connect(&m_revalidate, &QTimer::timeout, this, &WebSocketHub::revalidateAll);
+    if (m_options.revalidateIntervalMs > 0)
+        m_revalidate.start(m_options.revalidateIntervalMs);
 }
 
 WebSocketHub::~WebSocketHub()
@@ -131,7 +134,8 @@ void WebSocketHub::onNewConnection()
                 QTimer::singleShot(m_options.authTimeoutMs, socket, [this, socket] {
                     const auto it = m_clients.constFind(socket);
                     if (it != m_clients.cend() && !it->authenticated)
-                        reject(socket, QWebSocketProtocol::CloseCodePolicyViolated, u"authentication timeout"_s);
+                        reject(socket, QWebSocketProtocol::CloseCodePolicyViolated,
+                               u"authentication timeout"_s);
                 });
             }
             continue;
@@ -162,21 +166,59 @@ void WebSocketHub::onNewConnection()
 
 void WebSocketHub::authenticate(QWebSocket *socket, const QString &token)
 {
-    const auto claims = m_jwt->verify(token);
+    const auto claims = m_auth->verifyAccessToken(token);
     if (!claims) {
-        reject(socket, QWebSocketProtocol::CloseCodePolicyViolated, u"invalid token: "_s + claims.error().message);
+        reject(socket, QWebSocketProtocol::CloseCodePolicyViolated,
+               u"invalid token: "_s + claims.error().message);
+        return;
+    }
+    const auto user = m_auth->authenticate(token);
+    if (!user) {
+        if (user.error().kind == AuthError::Kind::InvalidToken)
+            reject(socket, QWebSocketProtocol::CloseCodePolicyViolated,
+                   u"invalid token: "_s + user.error().message);
+        else
+            reject(socket, QWebSocketProtocol::CloseCodeBadOperation, u"internal error"_s);
         return;
     }
     Client &client = m_clients[socket];
     client.authenticated = true;
-    client.claims = *claims;
+    client.token = token;
+    client.user = *user;
     ++m_authenticated;
     Q_EMIT connectionCountChanged(m_authenticated);
     closeWhenExpired(socket, claims->expiresAt);
     if (client.multi)
-        socket->sendTextMessage(compact(QJsonObject{{u"type"_s, u"authenticated"_s},
-                                                    {u"user"_s, claims->subject},
-                                                    {u"role"_s, toString(claims->role)}}));
+        socket->sendTextMessage(compact(QJsonObject{
+            {u"type"_s, u"authenticated"_s}, {u"user"_s, user->userId}, {u"role"_s, toString(user->role)}}));
+}
+
+bool WebSocketHub::revalidate(QWebSocket *socket)
+{
+    const auto it = m_clients.constFind(socket);
+    if (it == m_clients.cend() || !it->authenticated)
+        return false;
+    const auto user = m_auth->authenticate(it->token);
+    if (!user && user.error().kind != AuthError::Kind::InvalidToken)
+        return true; // the store is unreachable: keep the client rather than drop everyone
+    if (!user) {
+        reject(socket, QWebSocketProtocol::CloseCodePolicyViolated, u"access revoked"_s);
+        return false;
+    }
+    if (user->role != it->user.role) {
+        reject(socket, QWebSocketProtocol::CloseCodePolicyViolated, u"role changed; connect again"_s);
+        return false;
+    }
+    return true;
+}
+
+void WebSocketHub::revalidateAll()
+{
+    const QList<QWebSocket *> sockets = m_clients.keys();
+    for (QWebSocket *socket : sockets) {
+        if (m_clients.value(socket).authenticated)
+            (void)revalidate(socket);
+    }
 }
 
 void WebSocketHub::watch(QWebSocket *socket, const QString &accountId,
@@ -187,36 +229,37 @@ void WebSocketHub::watch(QWebSocket *socket, const QString &accountId,
         return done(Watch::Ok, {});
     if (client.accounts.size() >= kMaxAccountsPerClient)
         return done(Watch::Refused, u"at most %1 accounts per connection"_s.arg(kMaxAccountsPerClient));
-    if (client.claims.role != Role::Operator) {
-        const auto owner = m_directory->ownerOf(accountId);
+    if (client.user.role != Role::Operator) {
+        const auto owner = m_accounts->ownerOf(accountId);
         if (!owner) {
-            qCWarning(lcServer) << "account directory failed:" << owner.error();
+            qCWarning(lcServer) << "brokerage accounts unavailable:" << owner.error().message;
             return done(Watch::Internal, u"internal error"_s);
         }
-        if (*owner != client.claims.subject)
+        if (*owner != client.user.userId)
             return done(Watch::Refused, u"not allowed to watch this account"_s);
     }
     const QPointer<QWebSocket> guard(socket);
-    m_broker->account(accountId).then(this, [this, guard, accountId, done](const BrokerResult<Account> &account) {
-        if (!guard || guard->state() != QAbstractSocket::ConnectedState || !m_clients.contains(guard))
-            return;
-        if (!account) {
-            if (account.error().kind == BrokerError::Kind::NotFound)
-                return done(Watch::Refused, u"unknown account"_s);
-            qCWarning(lcServer) << "cannot check account" << accountId << account.error().message;
-            return done(Watch::Internal, u"internal error"_s);
-        }
-        Client &client = m_clients[guard];
-        if (!client.accounts.contains(accountId)) {
-            client.accounts.insert(accountId);
-            m_watchers[accountId].append(guard);
-        }
-        qCInfo(lcServer) << "WebSocket client watching account" << accountId;
-        if (const auto latest = m_tracker->latest(accountId))
-            queue(guard, accountId, compact(latest->toJson()));
-        m_tracker->track(accountId);
-        done(Watch::Ok, {});
-    });
+    m_broker->account(accountId).then(
+        this, [this, guard, accountId, done](const BrokerResult<Account> &account) {
+            if (!guard || guard->state() != QAbstractSocket::ConnectedState || !m_clients.contains(guard))
+                return;
+            if (!account) {
+                if (account.error().kind == BrokerError::Kind::NotFound)
+                    return done(Watch::Refused, u"unknown account"_s);
+                qCWarning(lcServer) << "cannot check account" << accountId << account.error().message;
+                return done(Watch::Internal, u"internal error"_s);
+            }
+            Client &client = m_clients[guard];
+            if (!client.accounts.contains(accountId)) {
+                client.accounts.insert(accountId);
+                m_watchers[accountId].append(guard);
+            }
+            qCInfo(lcServer) << "WebSocket client watching account" << accountId;
+            if (const auto latest = m_tracker->latest(accountId))
+                queue(guard, accountId, compact(latest->toJson()));
+            m_tracker->track(accountId);
+            done(Watch::Ok, {});
+        });
 }
 
 void WebSocketHub::unwatch(QWebSocket *socket, const QString &accountId)
@@ -235,14 +278,17 @@ void WebSocketHub::unwatch(QWebSocket *socket, const QString &accountId)
 
 void WebSocketHub::subscribeMany(QWebSocket *socket, const QStringList &accountIds)
 {
+    // The role and ownership decided below are the store's now, not the token's.
+    if (!revalidate(socket))
+        return;
     const QPointer<QWebSocket> guard(socket);
     for (const QString &accountId : accountIds) {
         watch(socket, accountId, [guard, accountId](Watch outcome, const QString &reason) {
             if (!guard)
                 return;
-            guard->sendTextMessage(outcome == Watch::Ok
-                                       ? compact(QJsonObject{{u"type"_s, u"subscribed"_s}, {u"account_id"_s, accountId}})
-                                       : errorMessage(reason, accountId));
+            guard->sendTextMessage(outcome == Watch::Ok ? compact(QJsonObject{{u"type"_s, u"subscribed"_s},
+                                                                              {u"account_id"_s, accountId}})
+                                                        : errorMessage(reason, accountId));
         });
     }
 }
@@ -297,8 +343,8 @@ void WebSocketHub::onTextMessage(QWebSocket *socket, const QString &message)
         } else {
             for (const QString &id : std::as_const(accountIds))
                 unwatch(socket, id);
-            socket->sendTextMessage(compact(QJsonObject{{u"type"_s, u"unsubscribed"_s},
-                                                        {u"account_ids"_s, QJsonArray::fromStringList(accountIds)}}));
+            socket->sendTextMessage(compact(QJsonObject{
+                {u"type"_s, u"unsubscribed"_s}, {u"account_ids"_s, QJsonArray::fromStringList(accountIds)}}));
         }
         return;
     }

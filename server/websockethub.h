@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/auth/jwt.h"
+#include "core/auth/authservice.h"
 #include "core/domain/expected.h"
 #include "core/realtime/portfolioupdate.h"
 
@@ -20,8 +20,8 @@ class QWebSocket;
 
 namespace clera {
 
-class AccountDirectory;
 class Broker;
+class BrokerageAccountRepository;
 class PortfolioTracker;
 
 // Live portfolio values over WebSocket.
@@ -29,7 +29,10 @@ class PortfolioTracker;
 // - ws://host:port/ws: several accounts on one connection (operators). The token comes in the URL,
 //   an Authorization header, or a first message {"type":"auth","token":…}; then
 //   {"type":"subscribe"|"unsubscribe","account_ids":[…]}.
-// A user may watch the accounts the directory says they own, an operator any account the broker knows.
+// A user may watch the accounts the store says they own, an operator any account the broker knows.
+// Tokens are checked against the store (AuthService::authenticate) on connect and on every subscribe,
+// and every connection again each revalidateIntervalMs: a disabled user or a demoted operator is
+// disconnected (1008) before the token expires.
 // Updates are serialised once per account and coalesced per client: one write per flush carrying the
 // latest value of each changed account. A client whose unsent data exceeds kMaxBufferedBytes gets no
 // more writes (its pending values keep only the latest per account) and is closed with 1008 when it
@@ -46,12 +49,13 @@ public:
 
     struct Options
     {
-        QStringList allowedOrigins;   // empty: any (non-browser clients send no Origin)
-        int authTimeoutMs = 10'000;   // /ws without a token in the handshake
+        QStringList allowedOrigins; // empty: any (non-browser clients send no Origin)
+        int authTimeoutMs = 10'000; // /ws without a token in the handshake
+        int revalidateIntervalMs = 30'000;
     };
 
-    WebSocketHub(const Jwt *jwt, Broker *broker, AccountDirectory *directory, PortfolioTracker *tracker,
-                 Options options, QObject *parent = nullptr);
+    WebSocketHub(AuthService *auth, Broker *broker, BrokerageAccountRepository *accounts,
+                 PortfolioTracker *tracker, Options options, QObject *parent = nullptr);
     ~WebSocketHub() override;
 
     [[nodiscard]] Expected<quint16, QString> listen(const QHostAddress &address, quint16 port);
@@ -74,7 +78,8 @@ private:
     {
         bool multi = false; // /ws
         bool authenticated = false;
-        TokenClaims claims;
+        QString token;
+        AuthenticatedUser user;
         QSet<QString> accounts;
         QHash<QString, QString> pending; // account → latest serialised update not yet written
         qint64 slowSinceMs = -1;
@@ -86,8 +91,13 @@ private:
     void onPortfolioUpdated(const clera::PortfolioUpdate &update);
 
     void authenticate(QWebSocket *socket, const QString &token);
+    // Checks the client's token against the store again; false (and the socket is being closed) when
+    // the user lost access or their role changed.
+    [[nodiscard]] bool revalidate(QWebSocket *socket);
+    void revalidateAll();
     // Checks that the client may watch the account, then adds it; `done` reports the outcome.
-    void watch(QWebSocket *socket, const QString &accountId, std::function<void(Watch, const QString &)> done);
+    void watch(QWebSocket *socket, const QString &accountId,
+               std::function<void(Watch, const QString &)> done);
     void unwatch(QWebSocket *socket, const QString &accountId);
     void subscribeMany(QWebSocket *socket, const QStringList &accountIds);
     // Closes the connection with 1008 when its token expires.
@@ -96,9 +106,9 @@ private:
     void queue(QWebSocket *socket, const QString &accountId, const QString &text);
     void flush();
 
-    const Jwt *m_jwt;
+    AuthService *m_auth;
     Broker *m_broker;
-    AccountDirectory *m_directory;
+    BrokerageAccountRepository *m_accounts;
     PortfolioTracker *m_tracker;
     Options m_options;
     QWebSocketServer m_server;
@@ -106,6 +116,7 @@ private:
     QHash<QString, QList<QWebSocket *>> m_watchers; // account → its clients
     QSet<QWebSocket *> m_dirty;                     // clients with pending updates
     QTimer m_flush;
+    QTimer m_revalidate;
     int m_authenticated = 0;
 };
 

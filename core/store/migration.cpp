@@ -72,6 +72,21 @@ const QList<Migration> &storeMigrations()
                 "FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()"_s,
             },
         },
+        {
+            2,
+            u"brokerage accounts: which user owns which broker account"_s,
+            {
+                u"CREATE TABLE brokerage_accounts ("
+                "id {{bigid}}, "
+                "user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE, "
+                "broker_account_id TEXT NOT NULL UNIQUE, "
+                "broker TEXT NOT NULL, "
+                "created_at TEXT NOT NULL)"_s,
+                u"CREATE INDEX brokerage_accounts_by_user ON brokerage_accounts (user_id, id)"_s,
+            },
+            {},
+            {},
+        },
     };
     return all;
 }

@@ -1,17 +1,30 @@
 #pragma once
 
-// What the server tests share: a configuration for an in-process server on free ports, finished
-// broker futures, and a recording WebSocket client.
+// What the server tests share: a configuration for an in-process server on free ports, start options
+// with a cheap password hasher, tokens for the demo users, finished broker futures, an HTTP client and
+// a recording WebSocket client.
 
+#include "core/auth/jwt.h"
+#include "core/auth/passwordhashertestaccess.h"
 #include "core/broker/broker.h"
 #include "core/config/config.h"
+#include "core/store/databaseurl.h"
+#include "core/store/userrepository.h"
+#include "server/demoseeder.h"
+#include "server/serverroot.h"
 
+#include <QDir>
+#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QWebSocket>
 
 #include <algorithm>
+#include <memory>
 
 namespace clera::test {
 
@@ -49,6 +62,127 @@ inline Expected<Config, QString> configFor(const QString &dataDir, QStringList e
         return unexpected(parser.errorText());
     return Config::resolve(parser, Config::Server, QProcessEnvironment());
 }
+
+// Start options for tests: demo data as asked, the feed stepped by hand, cheap Argon2id.
+inline ServerRoot::Options options(bool demo)
+{
+    ServerRoot::Options o;
+    o.demo = demo;
+    o.startFeed = false;
+    o.passwordHasher = PasswordHasherTestAccess::cheap();
+    return o;
+}
+
+// CLERA_DB_URL text for a scratch store: the SQLite path, or a libpq keyword string.
+inline QString databaseUrlText(const DatabaseUrl &url)
+{
+    if (url.engine == DatabaseUrl::Engine::Sqlite)
+        return url.path;
+    QStringList parts{u"dbname="_s + url.database};
+    if (!url.host.isEmpty())
+        parts.append(u"host="_s + url.host);
+    if (url.port)
+        parts.append(u"port="_s + QString::number(*url.port));
+    if (!url.user.isEmpty())
+        parts.append(u"user="_s + url.user);
+    if (!url.password.isEmpty())
+        parts.append(u"password="_s + url.password);
+    parts += url.options;
+    return parts.join(u' ');
+}
+
+// The store id of a demo user ("demo-alice"); the name itself for anyone else.
+inline QString userId(const ServerRoot &root, const QString &name)
+{
+    const QString email = DemoSeeder::emailOf(name);
+    if (email.isEmpty())
+        return name;
+    const auto user = root.users().findByEmail(email);
+    return user && user->has_value() ? (*user)->id : name;
+}
+
+// An access token for a user (demo name or id) signed with the server's key.
+inline QString tokenFor(const ServerRoot &root, const QString &name, Role role,
+                        std::chrono::seconds ttl = std::chrono::minutes(10),
+                        std::optional<qint64> now = std::nullopt)
+{
+    return root.jwt().issue(userId(root, name), role, ttl, now);
+}
+
+// Tokens ("code: …") of the mails to `to` in the outbox, oldest first; the files are removed, so the
+// next call sees only newer mails.
+inline QStringList takeMailCodes(const QString &outbox, const QString &to)
+{
+    static const QRegularExpression code(u"code: ([A-Za-z0-9_-]{43})"_s);
+    QStringList codes;
+    QDir dir(outbox);
+    const QStringList files = dir.entryList({u"*.eml"_s}, QDir::Files, QDir::Name);
+    for (const QString &name : files) {
+        QFile file(dir.filePath(name));
+        if (!file.open(QIODevice::ReadOnly))
+            continue;
+        const QString text = QString::fromUtf8(file.readAll());
+        if (!text.contains(u"\r\nTo: "_s + to + u"\r\n"_s))
+            continue;
+        file.close();
+        QFile::remove(dir.filePath(name));
+        codes.append(code.match(text).captured(1));
+    }
+    return codes;
+}
+
+struct HttpResult
+{
+    int status = 0;
+    QByteArray contentType;
+    QHash<QByteArray, QByteArray> headers;
+    QJsonDocument body;
+
+    [[nodiscard]] QString errorCode() const
+    {
+        return body.object().value(u"error"_s).toObject().value(u"code"_s).toString();
+    }
+};
+
+// A blocking-by-signal HTTP client for the in-process server.
+class Http
+{
+public:
+    explicit Http(quint16 port = 0) : m_port(port) {}
+    void setPort(quint16 port) { m_port = port; }
+
+    HttpResult send(const QByteArray &method, const QString &pathAndQuery, const QString &bearer = {},
+                    const QByteArray &body = {}, const QByteArray &contentType = "application/json")
+    {
+        QNetworkRequest request(QUrl(u"http://127.0.0.1:%1%2"_s.arg(m_port).arg(pathAndQuery)));
+        if (!bearer.isEmpty())
+            request.setRawHeader("Authorization", "Bearer " + bearer.toLatin1());
+        if (!body.isEmpty() && !contentType.isEmpty())
+            request.setRawHeader("Content-Type", contentType);
+        request.setRawHeader("User-Agent", "clera-tests");
+        std::unique_ptr<QNetworkReply> reply(m_nam.sendCustomRequest(request, method, body));
+        QSignalSpy finished(reply.get(), &QNetworkReply::finished);
+        if (!reply->isFinished() && !finished.wait(10000))
+            return {};
+        HttpResult r;
+        r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        r.contentType = reply->rawHeader("Content-Type");
+        const auto pairs = reply->rawHeaderPairs();
+        for (const auto &[name, value] : pairs)
+            r.headers.insert(name.toLower(), value);
+        r.body = QJsonDocument::fromJson(reply->readAll());
+        return r;
+    }
+    HttpResult get(const QString &path, const QString &bearer = {}) { return send("GET", path, bearer); }
+    HttpResult post(const QString &path, const QJsonObject &body = {}, const QString &bearer = {})
+    {
+        return send("POST", path, bearer, QJsonDocument(body).toJson(QJsonDocument::Compact));
+    }
+
+private:
+    QNetworkAccessManager m_nam;
+    quint16 m_port = 0;
+};
 
 class WsClient : public QObject
 {

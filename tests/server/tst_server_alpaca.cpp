@@ -36,11 +36,12 @@ private:
     std::unique_ptr<FakeAlpacaStream> m_stream;
     std::unique_ptr<ServerRoot> m_root;
     QString m_account;
+    QString m_operatorId;
     Decimal m_cash;
 
     [[nodiscard]] QUrl watchUrl() const
     {
-        const QString token = m_root->jwt().issue(u"ops"_s, Role::Operator, std::chrono::minutes(5));
+        const QString token = m_root->jwt().issue(m_operatorId, Role::Operator, std::chrono::minutes(5));
         QUrl url(u"ws://127.0.0.1:%1/ws/portfolio/%2"_s.arg(m_root->webSocketPort()).arg(m_account));
         url.setQuery(u"token="_s + QString::fromLatin1(QUrl::toPercentEncoding(token)));
         return url;
@@ -88,8 +89,15 @@ private Q_SLOTS:
         config->set(u"BROKER_API_KEY"_s, credentials.keyId, u"environment"_s);
         config->set(u"BROKER_SECRET_KEY"_s, credentials.secret, u"environment"_s);
         m_root = std::make_unique<ServerRoot>(*config);
-        const auto started = m_root->start({false, true});
+        ServerRoot::Options options = test::options(false);
+        options.startFeed = true;
+        const auto started = m_root->start(options);
         QVERIFY2(started, qPrintable(started ? QString() : started.error().message));
+        // In broker mode there are no demo users: an operator is a user of the store with that role.
+        const auto op = m_root->users().create(u"ops@example.com"_s, u"$argon2id$unused"_s, u"operator"_s,
+                                               QDateTime::currentDateTimeUtc());
+        QVERIFY(op);
+        m_operatorId = op->id;
         QVERIFY(m_root->banner().join(u'\n').contains(u"broker alpaca (http://127.0.0.1"_s));
         QVERIFY(!m_root->banner().join(u'\n').contains(credentials.secret));
     }

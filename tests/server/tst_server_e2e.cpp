@@ -1,7 +1,7 @@
 #include "core/auth/jwt.h"
 #include "core/broker/simbroker.h"
 #include "core/marketdata/simfeed.h"
-#include "core/store/accountdirectory.h"
+#include "core/store/brokerageaccountrepository.h"
 #include "server/demoseeder.h"
 #include "server/serverroot.h"
 #include "server/websockethub.h"
@@ -22,17 +22,7 @@
 using namespace Qt::StringLiterals;
 using namespace clera;
 
-namespace {
-
-struct HttpResult
-{
-    int status = 0;
-    QByteArray contentType;
-    QHash<QByteArray, QByteArray> headers;
-    QJsonDocument body;
-};
-
-} // namespace
+using test::HttpResult;
 
 class TestServerE2E : public QObject
 {
@@ -41,13 +31,13 @@ class TestServerE2E : public QObject
 private:
     QTemporaryDir m_dir;
     std::unique_ptr<ServerRoot> m_root;
-    QNetworkAccessManager m_nam;
+    test::Http m_http;
     QString m_alice;
     QString m_bob;
 
     [[nodiscard]] QString token(const QString &user, Role role) const
     {
-        return m_root->jwt().issue(user, role, std::chrono::minutes(10));
+        return test::tokenFor(*m_root, user, role);
     }
     [[nodiscard]] QUrl wsUrl(const QString &accountId, const QString &token) const
     {
@@ -59,24 +49,9 @@ private:
 
     HttpResult http(const QString &pathAndQuery, const QString &bearer = {}, const QByteArray &method = "GET")
     {
-        QNetworkRequest request(QUrl(u"http://127.0.0.1:%1%2"_s.arg(m_root->restPort()).arg(pathAndQuery)));
-        if (!bearer.isEmpty())
-            request.setRawHeader("Authorization", "Bearer " + bearer.toLatin1());
-        std::unique_ptr<QNetworkReply> reply(m_nam.sendCustomRequest(request, method));
-        QSignalSpy finished(reply.get(), &QNetworkReply::finished);
-        if (!reply->isFinished() && !finished.wait(5000))
-            return {};
-        HttpResult r;
-        r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        r.contentType = reply->rawHeader("Content-Type");
-        const auto pairs = reply->rawHeaderPairs();
-        for (const auto &[name, value] : pairs)
-            r.headers.insert(name.toLower(), value);
-        r.body = QJsonDocument::fromJson(reply->readAll());
-        return r;
+        return m_http.send(method, pathAndQuery, bearer);
     }
 
-    // cash + Σ qty × last price, straight from the broker and the feed.
     [[nodiscard]] Decimal expectedValue(const QString &accountId) const
     {
         Decimal total = test::ready(m_root->broker()->account(accountId)).cash;
@@ -106,9 +81,10 @@ private Q_SLOTS:
         const auto config = test::configFor(m_dir.path());
         QVERIFY2(config, qPrintable(config ? QString() : config.error()));
         m_root = std::make_unique<ServerRoot>(*config);
-        const auto started = m_root->start({true, false});
+        const auto started = m_root->start(test::options(true));
         QVERIFY2(started, qPrintable(started ? QString() : started.error().message));
         QVERIFY(m_root->restPort() != 0);
+        m_http.setPort(m_root->restPort());
         QVERIFY(m_root->webSocketPort() != 0);
         QCOMPARE(m_root->demoAccounts().size(), 2);
         m_alice = m_root->demoAccounts().at(0);
@@ -120,13 +96,20 @@ private Q_SLOTS:
 
     void demoSeedingBoughtWithMarketOrders()
     {
-        QCOMPARE(m_root->directory()->accountsOf(u"demo-alice"_s).valueOr(QStringList()),
+        BrokerageAccountRepository &accounts = m_root->brokerageAccounts();
+        QCOMPARE(accounts.accountsOf(test::userId(*m_root, u"demo-alice"_s)).valueOr(QStringList()),
                  QStringList{m_alice});
-        QCOMPARE(m_root->directory()->accountsOf(u"demo-bob"_s).valueOr(QStringList()), QStringList{m_bob});
-        QCOMPARE(m_root->directory()->userRole(u"demo-operator"_s).valueOr(QString()), u"operator"_s);
+        QCOMPARE(accounts.accountsOf(test::userId(*m_root, u"demo-bob"_s)).valueOr(QStringList()),
+                 QStringList{m_bob});
+        const auto op = m_root->users().findByEmail(u"operator@demo.clera.invalid"_s);
+        QVERIFY(op && op->has_value());
+        QCOMPARE((*op)->role, u"operator"_s);
+        QVERIFY((*op)->emailVerifiedAt.has_value());
+        QVERIFY(accounts.accountsOf((*op)->id)->isEmpty());
         const QList<Position> positions = test::ready(m_root->broker()->positions(m_alice));
         QCOMPARE(positions.size(), DemoSeeder::users().first().holdings.size());
-        const Order order = test::ready(m_root->broker()->orderByClientOrderId(m_alice, u"demo-alice-AAPL"_s));
+        const Order order =
+            test::ready(m_root->broker()->orderByClientOrderId(m_alice, u"demo-alice-AAPL"_s));
         QCOMPARE(order.status, OrderStatus::Filled);
         const Account account = test::ready(m_root->broker()->account(m_alice));
         QVERIFY(account.cash < Decimal(25000));
@@ -170,7 +153,8 @@ private Q_SLOTS:
     void connectionClosesWhenTheTokenExpires()
     {
         test::WsClient client;
-        const QString shortLived = m_root->jwt().issue(u"demo-alice"_s, Role::User, std::chrono::seconds(2));
+        const QString shortLived =
+            m_root->jwt().issue(test::userId(*m_root, u"demo-alice"_s), Role::User, std::chrono::seconds(2));
         QVERIFY(client.open(wsUrl(m_alice, shortLived)));
         QTRY_VERIFY(!client.messages.isEmpty()); // admitted and served while valid
         QTRY_COMPARE_WITH_TIMEOUT(client.socket.state(), QAbstractSocket::UnconnectedState, 5000);
@@ -195,6 +179,7 @@ private Q_SLOTS:
         QTest::addRow("missing") << QString() << QString();
         QTest::addRow("expired") << u"expired"_s << QString();
         QTest::addRow("wrong key") << u"wrong key"_s << QString();
+        QTest::addRow("unknown user") << u"stranger"_s << QString();
         QTest::addRow("unknown account (operator)") << u"operator"_s << u"no-such-account"_s;
         QTest::addRow("unknown account (user)") << u"user"_s << u"no-such-account"_s;
     }
@@ -204,14 +189,17 @@ private Q_SLOTS:
         QFETCH(QString, token);
         QFETCH(QString, accountId);
         if (token == u"expired")
-            token = m_root->jwt().issue(u"demo-alice"_s, Role::User, std::chrono::seconds(60),
-                                        QDateTime::currentSecsSinceEpoch() - 3600);
+            token = m_root->jwt().issue(test::userId(*m_root, u"demo-alice"_s), Role::User,
+                                        std::chrono::seconds(60), QDateTime::currentSecsSinceEpoch() - 3600);
         else if (token == u"wrong key")
-            token = Jwt(QByteArray(32, 'k')).issue(u"demo-alice"_s, Role::User, std::chrono::minutes(5));
+            token = Jwt(QByteArray(32, 'k'))
+                        .issue(test::userId(*m_root, u"demo-alice"_s), Role::User, std::chrono::minutes(5));
         else if (token == u"operator")
             token = this->token(u"demo-operator"_s, Role::Operator);
         else if (token == u"user")
             token = this->token(u"demo-alice"_s, Role::User);
+        else if (token == u"stranger")
+            token = this->token(u"stranger"_s, Role::Operator);
         test::WsClient client;
         QVERIFY(client.open(wsUrl(accountId.isEmpty() ? m_alice : accountId, token)));
         QTRY_COMPARE(client.socket.state(), QAbstractSocket::UnconnectedState);
@@ -334,7 +322,8 @@ private Q_SLOTS:
         QCOMPARE(a.value(u"id"_s).toString(), m_alice);
         QVERIFY(!a.value(u"account_number"_s).toString().isEmpty());
         QCOMPARE(a.value(u"status"_s).toString(), u"ACTIVE"_s);
-        QCOMPARE(a.value(u"cash"_s).toString(), test::ready(m_root->broker()->account(m_alice)).cash.toString());
+        QCOMPARE(a.value(u"cash"_s).toString(),
+                 test::ready(m_root->broker()->account(m_alice)).cash.toString());
         QCOMPARE(a.value(u"total_value"_s).toString(), expectedValue(m_alice).toString());
         QVERIFY(a.contains(u"today_return"_s));
 
@@ -342,8 +331,9 @@ private Q_SLOTS:
         QCOMPARE(bobs.size(), 1);
         QCOMPARE(bobs.first().toObject().value(u"id"_s).toString(), m_bob);
 
-        const QJsonArray none = http(u"/api/v1/accounts"_s, token(u"stranger"_s, Role::User)).body.array();
-        QVERIFY(none.isEmpty());
+        // A well-signed token of someone the store does not know opens nothing.
+        verifyError(http(u"/api/v1/accounts"_s, token(u"stranger"_s, Role::Operator)), 401,
+                    u"unauthorized"_s);
 
         const HttpResult op = http(u"/api/v1/accounts"_s, token(u"demo-operator"_s, Role::Operator));
         QCOMPARE(op.status, 200);
@@ -360,8 +350,9 @@ private Q_SLOTS:
         verifyError(missing, 401, u"unauthorized"_s);
         QVERIFY(missing.headers.value("www-authenticate").startsWith("Bearer"));
         verifyError(http(u"/api/v1/accounts"_s, u"garbage"_s), 401, u"unauthorized"_s);
-        const QString expired = m_root->jwt().issue(u"demo-alice"_s, Role::User, std::chrono::seconds(60),
-                                                    QDateTime::currentSecsSinceEpoch() - 3600);
+        const QString expired =
+            m_root->jwt().issue(test::userId(*m_root, u"demo-alice"_s), Role::User, std::chrono::seconds(60),
+                                QDateTime::currentSecsSinceEpoch() - 3600);
         verifyError(http(u"/api/v1/accounts"_s, expired), 401, u"unauthorized"_s);
     }
 
@@ -387,17 +378,19 @@ private Q_SLOTS:
         QList<Position> firstPositions;
         {
             ServerRoot root(*config);
-            QVERIFY(root.start({true, false}));
+            QVERIFY(root.start(test::options(true)));
             firstAccounts = root.demoAccounts();
             firstPositions = test::ready(root.broker()->positions(firstAccounts.first()));
-            firstToken = root.jwt().issue(u"demo-alice"_s, Role::User, std::chrono::minutes(5));
+            firstToken = test::tokenFor(root, u"demo-alice"_s, Role::User, std::chrono::minutes(5));
         }
         ServerRoot root(*config);
-        QVERIFY(root.start({true, false}));
+        QVERIFY(root.start(test::options(true)));
         QCOMPARE(root.demoAccounts(), firstAccounts);
         QCOMPARE(test::ready(root.broker()->accounts()).size(), 2);
         QCOMPARE(test::ready(root.broker()->positions(firstAccounts.first())), firstPositions);
+        QCOMPARE(root.users().count().valueOr(0), 3);
         QVERIFY(root.jwt().verify(firstToken));
+        QVERIFY(root.auth().authenticate(firstToken));
     }
 
     void startErrors()
@@ -405,10 +398,11 @@ private Q_SLOTS:
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
         {
-            const auto config = test::configFor(dir.path(), {u"--ws-port"_s, QString::number(m_root->restPort())});
+            const auto config =
+                test::configFor(dir.path(), {u"--ws-port"_s, QString::number(m_root->restPort())});
             QVERIFY(config);
             ServerRoot root(*config);
-            const auto started = root.start({false, false});
+            const auto started = root.start(test::options(false));
             QVERIFY(!started);
             QCOMPARE(started.error().exitCode(), 1);
             QVERIFY(started.error().message.contains(QString::number(m_root->restPort())));
@@ -417,7 +411,7 @@ private Q_SLOTS:
             const auto config = test::configFor(dir.path(), {u"--api-port"_s, u"abc"_s});
             QVERIFY(config);
             ServerRoot root(*config);
-            const auto started = root.start({false, false});
+            const auto started = root.start(test::options(false));
             QVERIFY(!started);
             QCOMPARE(started.error().exitCode(), 2);
             QVERIFY(started.error().message.contains(u"CLERA_API_PORT"_s));
@@ -427,9 +421,35 @@ private Q_SLOTS:
             QVERIFY(config);
             config->set(u"CLERA_JWT_SECRET"_s, u"short"_s, u"environment"_s);
             ServerRoot root(*config);
-            const auto started = root.start({false, false});
+            const auto started = root.start(test::options(false));
             QVERIFY(!started);
             QCOMPARE(started.error().exitCode(), 2);
+        }
+        for (const auto &[name, value] : {std::pair{u"CLERA_DB_URL"_s, u"mysql://db/clera"_s},
+                                          std::pair{u"CLERA_PUBLIC_URL"_s, u"ftp://example.com"_s},
+                                          std::pair{u"CLERA_ACCESS_TOKEN_TTL"_s, u"0"_s}}) {
+            auto config = test::configFor(dir.path());
+            QVERIFY(config);
+            config->set(name, value, u"environment"_s);
+            ServerRoot root(*config);
+            const auto started = root.start(test::options(false));
+            QVERIFY(!started);
+            QCOMPARE(started.error().exitCode(), 2);
+            QVERIFY2(started.error().message.contains(name), qPrintable(started.error().message));
+        }
+        {
+            // A store that cannot be opened (its folder is a file) is a runtime failure.
+            QFile blocker(dir.filePath(u"not-a-folder"_s));
+            QVERIFY(blocker.open(QIODevice::WriteOnly));
+            blocker.close();
+            auto config = test::configFor(dir.path());
+            QVERIFY(config);
+            config->set(u"CLERA_DB_URL"_s, dir.filePath(u"not-a-folder/store.sqlite"_s), u"environment"_s);
+            ServerRoot root(*config);
+            const auto started = root.start(test::options(false));
+            QVERIFY(!started);
+            QCOMPARE(started.error().exitCode(), 1);
+            QVERIFY(started.error().message.contains(u"store"_s));
         }
     }
 };

@@ -2,9 +2,9 @@
 #include "core/broker/simbroker.h"
 #include "core/marketdata/simfeed.h"
 #include "core/realtime/portfoliotracker.h"
-#include "serverfixture.h"
 #include "server/serverroot.h"
 #include "server/websockethub.h"
+#include "serverfixture.h"
 
 #include <QJsonArray>
 #include <QTemporaryDir>
@@ -27,7 +27,7 @@ private:
 
     [[nodiscard]] QString token(const QString &user, Role role) const
     {
-        return m_root->jwt().issue(user, role, std::chrono::minutes(10));
+        return test::tokenFor(*m_root, user, role);
     }
     [[nodiscard]] QUrl url(quint16 port, const QString &token = {}) const
     {
@@ -38,7 +38,8 @@ private:
     }
     static void send(test::WsClient &client, const QJsonObject &message)
     {
-        client.socket.sendTextMessage(QString::fromUtf8(QJsonDocument(message).toJson(QJsonDocument::Compact)));
+        client.socket.sendTextMessage(
+            QString::fromUtf8(QJsonDocument(message).toJson(QJsonDocument::Compact)));
     }
     static QJsonObject subscribe(const QStringList &ids)
     {
@@ -65,7 +66,7 @@ private Q_SLOTS:
         const auto config = test::configFor(m_dir.path());
         QVERIFY2(config, qPrintable(config ? QString() : config.error()));
         m_root = std::make_unique<ServerRoot>(*config);
-        const auto started = m_root->start({true, false});
+        const auto started = m_root->start(test::options(true));
         QVERIFY2(started, qPrintable(started ? QString() : started.error().message));
         m_alice = m_root->demoAccounts().at(0);
         m_bob = m_root->demoAccounts().at(1);
@@ -167,8 +168,10 @@ private Q_SLOTS:
 
     void unauthenticatedClientTimesOut()
     {
-        WebSocketHub hub(&m_root->jwt(), m_root->broker(), m_root->directory(), m_root->tracker(),
-                         WebSocketHub::Options{{}, 150});
+        WebSocketHub::Options options;
+        options.authTimeoutMs = 150;
+        WebSocketHub hub(&m_root->auth(), m_root->broker(), &m_root->brokerageAccounts(), m_root->tracker(),
+                         options);
         const auto port = hub.listen(QHostAddress::LocalHost, 0);
         QVERIFY(port);
         test::WsClient client;
@@ -180,8 +183,10 @@ private Q_SLOTS:
 
     void originsAreCheckedWhenConfigured()
     {
-        WebSocketHub hub(&m_root->jwt(), m_root->broker(), m_root->directory(), m_root->tracker(),
-                         WebSocketHub::Options{{u"https://app.example.com"_s}, 10'000});
+        WebSocketHub::Options options;
+        options.allowedOrigins = {u"https://app.example.com"_s};
+        WebSocketHub hub(&m_root->auth(), m_root->broker(), &m_root->brokerageAccounts(), m_root->tracker(),
+                         options);
         const auto port = hub.listen(QHostAddress::LocalHost, 0);
         QVERIFY(port);
         const QUrl target = url(*port, token(u"demo-alice"_s, Role::User));

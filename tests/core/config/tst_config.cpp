@@ -55,6 +55,7 @@ private Q_SLOTS:
     void backendSelection();
     void streamStaleTimeout();
     void dataDirIsCreatedPrivate();
+    void everySettingIsInTheReadme();
 };
 
 void TestConfig::defaults()
@@ -313,6 +314,22 @@ void TestConfig::streamStaleTimeout()
     const auto set = BackendSelection::from(*resolve({}, e));
     QVERIFY(set);
     QCOMPARE(set->streamStaleAfter, std::chrono::milliseconds(2500));
+}
+
+// The README's configuration table lists every setting with its flag, so a new one is documented.
+void TestConfig::everySettingIsInTheReadme()
+{
+    const QString source = qEnvironmentVariable("CLERA_SOURCE_DIR");
+    if (source.isEmpty())
+        QSKIP("CLERA_SOURCE_DIR not set (run through ctest)");
+    QFile readme(source + u"/README.md"_s);
+    QVERIFY(readme.open(QIODevice::ReadOnly));
+    const QString text = QString::fromUtf8(readme.readAll());
+    for (const Config::Setting &s : Config::settings()) {
+        QVERIFY2(text.contains(u'`' + s.name + u'`'), qPrintable(s.name));
+        if (!s.flag.isEmpty())
+            QVERIFY2(text.contains(u"`--"_s + s.flag + u'`'), qPrintable(s.flag));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestConfig)

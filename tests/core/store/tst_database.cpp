@@ -1,8 +1,9 @@
-#include "core/store/accountdirectory.h"
 #include "core/store/database.h"
 #include "core/store/scratchdatabase.h"
 
 #include <QFile>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTest>
 
 #include <future>
@@ -278,24 +279,41 @@ private Q_SLOTS:
         QCOMPARE(count(*db, u"users"_s), 1);
     }
 
-    // The server's AccountDirectory file (clera.sqlite) has its own `users` table: the store must live in
-    // another file, and opening the wrong one fails cleanly and leaves its data intact.
-    void accountDirectoryFileIsRefusedIntact()
+    // Installations before brokerage_accounts kept a separate AccountDirectory file (clera.sqlite) with
+    // its own `users` table; the server no longer reads it. Pointed at such a file by mistake, the store
+    // fails cleanly with a migration error and leaves its data intact.
+    void legacyAccountDirectoryFileIsRefusedIntact()
     {
         QFETCH_GLOBAL(QString, engine);
         if (engine != u"sqlite")
             QSKIP("SQLite only");
-        {
-            AccountDirectory directory(m_scratch.url().path);
-            QVERIFY(directory.open());
-            QVERIFY(directory.setUserRole(u"alice"_s, u"user"_s));
-        }
+        const auto legacy = [this](const QStringList &statements) {
+            QStringList answers;
+            {
+                QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"legacy"_s);
+                db.setDatabaseName(m_scratch.url().path);
+                if (db.open()) {
+                    for (const QString &sql : statements) {
+                        QSqlQuery q(db);
+                        if (q.exec(sql) && q.next())
+                            answers.append(q.value(0).toString());
+                    }
+                }
+                db.close();
+            }
+            QSqlDatabase::removeDatabase(u"legacy"_s);
+            return answers;
+        };
+        legacy({u"CREATE TABLE schema_version (version INTEGER NOT NULL)"_s,
+                u"INSERT INTO schema_version VALUES (1)"_s,
+                u"CREATE TABLE account_owners (account_id TEXT PRIMARY KEY NOT NULL, user_id TEXT NOT NULL, "
+                "created_at TEXT NOT NULL)"_s,
+                u"CREATE TABLE users (user_id TEXT PRIMARY KEY NOT NULL, role TEXT NOT NULL)"_s,
+                u"INSERT INTO users VALUES ('alice', 'user')"_s});
         auto db = Database::open(m_scratch.url());
         QVERIFY(!db);
         QCOMPARE(db.error().kind, StoreError::Kind::Migration);
-        AccountDirectory directory(m_scratch.url().path);
-        QVERIFY(directory.open());
-        QCOMPARE(directory.userRole(u"alice"_s).valueOr(QString()), u"user"_s);
+        QCOMPARE(legacy({u"SELECT role FROM users WHERE user_id = 'alice'"_s}), QStringList{u"user"_s});
     }
 
     void separateInstancesHaveSeparateConnections()

@@ -1,4 +1,5 @@
 #include "core/store/auditlog.h"
+#include "core/store/brokerageaccountrepository.h"
 #include "core/store/database.h"
 #include "core/store/emailtokenrepository.h"
 #include "core/store/scratchdatabase.h"
@@ -238,6 +239,33 @@ private Q_SLOTS:
         QVERIFY(sessions.create(makeSession(u.id, newId(), u"h"_s)));
         QVERIFY(m_db->exec(u"DELETE FROM users WHERE id = ?"_s, {u.id}));
         QVERIFY(!sessions.findByTokenHash(u"h"_s)->has_value());
+    }
+
+    void brokerageAccountsHaveOneOwner()
+    {
+        BrokerageAccountRepository accounts(*m_db);
+        const UserRecord alice = makeUser(u"alice@example.com"_s);
+        const UserRecord bob = makeUser(u"bob@example.com"_s);
+        QVERIFY(accounts.add(alice.id, u"acc-2"_s, u"sim"_s, kNow));
+        QVERIFY(accounts.add(alice.id, u"acc-1"_s, u"sim"_s, kNow));
+        QVERIFY(accounts.add(alice.id, u"acc-2"_s, u"sim"_s, kNow)); // idempotent
+        QCOMPARE(accounts.accountsOf(alice.id).valueOr(QStringList()), (QStringList{u"acc-2"_s, u"acc-1"_s}));
+        const auto taken = accounts.add(bob.id, u"acc-1"_s, u"sim"_s, kNow);
+        QVERIFY(!taken);
+        QCOMPARE(taken.error().kind, StoreError::Kind::Conflict);
+        QCOMPARE(accounts.ownerOf(u"acc-1"_s).valueOr(QString()), alice.id);
+        QCOMPARE(accounts.ownerOf(u"nobody"_s).valueOr(u"x"_s), QString());
+        QVERIFY(accounts.accountsOf(bob.id)->isEmpty());
+        const auto records = accounts.recordsOf(alice.id);
+        QVERIFY(records && records->size() == 2);
+        QCOMPARE(records->first().broker, u"sim"_s);
+        QCOMPARE(records->first().createdAt, kNow);
+
+        const auto unknownUser = accounts.add(u"no-such-user"_s, u"acc-3"_s, u"sim"_s, kNow);
+        QVERIFY(!unknownUser);
+        QCOMPARE(unknownUser.error().kind, StoreError::Kind::Conflict);
+        QVERIFY(m_db->exec(u"DELETE FROM users WHERE id = ?"_s, {alice.id}));
+        QCOMPARE(accounts.ownerOf(u"acc-1"_s).valueOr(u"x"_s), QString());
     }
 };
 
