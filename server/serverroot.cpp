@@ -252,7 +252,7 @@ Expected<std::monostate, ServerRoot::StartError> ServerRoot::start(Options optio
         alpaca.keyId = backend.brokerKey;
         alpaca.secret = backend.brokerSecret;
         auto *broker = new AlpacaBroker(alpaca, this);
-        broker->startEvents();
+        broker->startEvents(backend.brokerEventsUrl);
         m_broker = broker;
         break;
     }

@@ -86,6 +86,11 @@ Expected<BackendSelection, QString> BackendSelection::from(const Config &config,
     if (!brokerUrl)
         return unexpected(brokerUrl.error());
     s.brokerApiUrl = *brokerUrl;
+    const auto eventsUrl =
+        urlSetting(config, u"ALPACA_BROKER_EVENTS_URL"_s, s.brokerApiUrl.toString(), {u"https"_s, u"http"_s});
+    if (!eventsUrl)
+        return unexpected(eventsUrl.error());
+    s.brokerEventsUrl = *eventsUrl;
     const auto tradingUrl =
         urlSetting(config, u"ALPACA_TRADING_API_URL"_s,
                    s.sandbox ? u"https://paper-api.alpaca.markets"_s : u"https://api.alpaca.markets"_s,

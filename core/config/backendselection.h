@@ -21,6 +21,7 @@ struct BackendSelection
     FeedKind feed = FeedKind::Sim;
     bool sandbox = true;
     QUrl brokerApiUrl;  // Broker API (alpaca)
+    QUrl brokerEventsUrl; // its SSE event streams (the Broker API host unless overridden)
     QUrl tradingApiUrl; // Trading API (alpaca-trading)
     QUrl tradingStreamUrl; // its trade_updates WebSocket
     QUrl streamUrl;     // market-data WebSocket, feed path included

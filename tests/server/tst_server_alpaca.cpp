@@ -1,6 +1,7 @@
 #include "core/auth/jwt.h"
 #include "core/marketdata/marketfeed.h"
 #include "fakes/data/fakealpacadata.h"
+#include "fakes/rest/fakealpacaevents.h"
 #include "fakes/rest/fakealpacarest.h"
 #include "fakes/stream/fakealpacastream.h"
 #include "server/serverroot.h"
@@ -204,5 +205,151 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestServerAlpaca)
+// The Broker API's event streams drive the valuation: with no periodic recalculation at all, a fill
+// made at the broker reaches the WebSocket as soon as its trade event arrives, also after the event
+// stream dropped (it resumes from the last event id).
+class TestServerAlpacaEvents : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    FakeAlpacaRest m_rest;
+    FakeAlpacaData m_data;
+    std::unique_ptr<FakeAlpacaEvents> m_events;
+    std::unique_ptr<FakeAlpacaStream> m_stream;
+    std::unique_ptr<ServerRoot> m_root;
+    QString m_account;
+    QString m_operatorId;
+
+    [[nodiscard]] QUrl watchUrl() const
+    {
+        const QString token = m_root->jwt().issue(m_operatorId, Role::Operator, std::chrono::minutes(5));
+        QUrl url(u"ws://127.0.0.1:%1/ws/portfolio/%2"_s.arg(m_root->webSocketPort()).arg(m_account));
+        url.setQuery(u"token="_s + QString::fromLatin1(QUrl::toPercentEncoding(token)));
+        return url;
+    }
+
+    // Buys at the fake broker (as if placed elsewhere) and returns Alpaca's trade event for the fill.
+    [[nodiscard]] QJsonObject buyElsewhere(const QString &symbol, const QString &qty)
+    {
+        const auto reply = m_rest.book().submitOrder(m_account, QJsonObject{{u"symbol"_s, symbol},
+                                                                            {u"qty"_s, qty},
+                                                                            {u"side"_s, u"buy"_s},
+                                                                            {u"type"_s, u"market"_s},
+                                                                            {u"time_in_force"_s, u"day"_s}});
+        const QJsonObject order = reply.body.toObject();
+        return {{u"account_id"_s, m_account},
+                {u"at"_s, u"2026-01-06T15:10:44.918273Z"_s},
+                {u"event"_s, u"fill"_s},
+                {u"execution_id"_s, u"a9e1b6c2-0d4f-4e3a-b7c8-1f2e3d4c5b6a"_s},
+                {u"price"_s, order.value(u"filled_avg_price"_s)},
+                {u"qty"_s, qty},
+                {u"timestamp"_s, u"2026-01-06T15:10:44.918273645Z"_s},
+                {u"order"_s, order}};
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        QVERIFY(m_rest.listen() != 0);
+        const auto credentials = m_rest.brokerCredentials();
+        m_events = std::make_unique<FakeAlpacaEvents>(credentials.keyId, credentials.secret);
+        QVERIFY(m_events->listen() != 0);
+        FakeAlpacaStream::Options streamOptions;
+        streamOptions.keyId = credentials.keyId;
+        streamOptions.secret = credentials.secret;
+        m_stream = std::make_unique<FakeAlpacaStream>(streamOptions);
+        QVERIFY(m_stream->listen());
+        QVERIFY(m_data.listen() != 0);
+        m_data.setCredentials(credentials.keyId, credentials.secret);
+
+        m_account = m_rest.seedAccount(dec("10000"));
+        m_rest.book().setLastPrice(u"AAPL"_s, dec("200"));
+        m_rest.book().setLastPrice(u"MSFT"_s, dec("400"));
+        QCOMPARE(buyElsewhere(u"AAPL"_s, u"3"_s).value(u"order"_s).toObject().value(u"status"_s).toString(),
+                 u"filled"_s);
+
+        auto config =
+            test::configFor(m_dir.path(), {u"--broker"_s, u"alpaca"_s, u"--feed"_s, u"alpaca"_s,
+                                           u"--alpaca-broker-api-url"_s, m_rest.baseUrl().toString(),
+                                           u"--alpaca-broker-events-url"_s, m_events->baseUrl().toString(),
+                                           u"--alpaca-data-stream-url"_s, m_stream->url().toString(),
+                                           u"--alpaca-data-api-url"_s, m_data.baseUrl().toString()});
+        QVERIFY2(config, qPrintable(config ? QString() : config.error()));
+        config->set(u"BROKER_API_KEY"_s, credentials.keyId, u"environment"_s);
+        config->set(u"BROKER_SECRET_KEY"_s, credentials.secret, u"environment"_s);
+        m_root = std::make_unique<ServerRoot>(*config); // RECALCULATION_INTERVAL 0: never recalculates
+        ServerRoot::Options options = test::options(false);
+        options.startFeed = true;
+        const auto started = m_root->start(options);
+        QVERIFY2(started, qPrintable(started ? QString() : started.error().message));
+        const auto op = m_root->users().create(u"ops@example.com"_s, u"$argon2id$unused"_s, u"operator"_s,
+                                               QDateTime::currentDateTimeUtc());
+        QVERIFY(op);
+        m_operatorId = op->id;
+    }
+
+    void cleanupTestCase()
+    {
+        m_root.reset();
+        m_stream.reset();
+        m_events.reset();
+    }
+
+    void followsEveryEventStream()
+    {
+        QTRY_COMPARE_WITH_TIMEOUT(m_events->clientCount(), 3, 10000);
+        const QStringList targets = m_events->requestedTargets();
+        for (const QString &path :
+             {u"/v2/events/trades"_s, u"/v1/events/transfers/status"_s, u"/v1/events/accounts/status"_s})
+            QVERIFY2(std::any_of(targets.cbegin(), targets.cend(),
+                                 [&path](const QString &t) { return t.startsWith(path); }),
+                     qPrintable(targets.join(u' ')));
+    }
+
+    void aFillEventRevaluesAtOnce()
+    {
+        test::WsClient client;
+        QVERIFY(client.open(watchUrl()));
+        QTRY_COMPARE_WITH_TIMEOUT(client.last().value(u"raw_cash"_s).toString(), u"9400"_s, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_events->clientCount(), 3, 10000);
+
+        const QJsonObject fill = buyElsewhere(u"MSFT"_s, u"2"_s);
+        m_events->publish(u"/v2/events/trades"_s, fill);
+        QTRY_COMPARE_WITH_TIMEOUT(client.last().value(u"raw_cash"_s).toString(), u"8600"_s, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_stream->subscribedTrades(), (QStringList{u"AAPL"_s, u"MSFT"_s}), 10000);
+        m_stream->publishTrades(
+            {{u"AAPL"_s, dec("210"), Timestamp::now()}, {u"MSFT"_s, dec("390"), Timestamp::now()}});
+        QTRY_COMPARE_WITH_TIMEOUT(client.last().value(u"raw_value"_s).toString(),
+                                  (dec("8600") + dec("3") * dec("210") + dec("2") * dec("390")).toString(),
+                                  5000);
+    }
+
+    void eventsMissedDuringADropAreReplayed()
+    {
+        test::WsClient client;
+        QVERIFY(client.open(watchUrl()));
+        QTRY_COMPARE_WITH_TIMEOUT(client.last().value(u"raw_cash"_s).toString(), u"8600"_s, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_events->clientCount(), 3, 10000);
+        const qsizetype requestsBefore = m_events->requestedTargets().size();
+        m_events->dropAll();
+        // Published while nobody listens: only the resumed stream (since_id) can deliver it.
+        m_events->publish(u"/v2/events/trades"_s, buyElsewhere(u"AAPL"_s, u"1"_s));
+        QTRY_COMPARE_WITH_TIMEOUT(client.last().value(u"raw_cash"_s).toString(), u"8400"_s, 15000);
+        const QStringList resumed = m_events->requestedTargets().mid(requestsBefore);
+        QVERIFY2(std::any_of(resumed.cbegin(), resumed.cend(),
+                             [](const QString &t) { return t.startsWith(u"/v2/events/trades?since_id="_s); }),
+                 qPrintable(resumed.join(u' ')));
+    }
+};
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    TestServerAlpaca stream;
+    TestServerAlpacaEvents events;
+    return QTest::qExec(&stream, argc, argv) | QTest::qExec(&events, argc, argv);
+}
 #include "tst_server_alpaca.moc"
