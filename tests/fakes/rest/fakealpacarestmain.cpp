@@ -1,5 +1,9 @@
-// fake-alpaca-rest: FakeAlpacaRest as a program, for demos of the server and the desktop app.
+// fake-alpaca-rest: FakeAlpacaRest as a program, for demos of the server and the desktop app, with the
+// Broker API's SSE event streams (FakeAlpacaEvents) and the Trading API's trade_updates WebSocket
+// (FakeTradeUpdates) beside it on their own free ports.
+#include "fakealpacaevents.h"
 #include "fakealpacarest.h"
+#include "faketradeupdates.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -7,7 +11,9 @@
 
 using namespace Qt::StringLiterals;
 using clera::Decimal;
+using clera::fake::FakeAlpacaEvents;
 using clera::fake::FakeAlpacaRest;
+using clera::fake::FakeTradeUpdates;
 
 int main(int argc, char *argv[])
 {
@@ -54,8 +60,23 @@ int main(int argc, char *argv[])
         err << "fake-alpaca-rest: cannot listen on 127.0.0.1:" << portValue << '\n';
         return 1;
     }
+    FakeAlpacaEvents events(broker.keyId, broker.secret);
+    if (events.listen() == 0) {
+        err << "fake-alpaca-rest: cannot listen for the event streams\n";
+        return 1;
+    }
+    fake.onboarding().attachEvents(&events);
+    FakeTradeUpdates tradeUpdates(fake);
+    if (!tradeUpdates.listen()) {
+        err << "fake-alpaca-rest: cannot listen for trade_updates\n";
+        return 1;
+    }
     QTextStream out(stdout);
     out << "fake Alpaca REST on " << fake.baseUrl().toString() << '\n'
+        << "ALPACA_BROKER_API_URL=" << fake.baseUrl().toString() << '\n'
+        << "ALPACA_TRADING_API_URL=" << fake.baseUrl().toString() << '\n'
+        << "ALPACA_BROKER_EVENTS_URL=" << events.baseUrl().toString() << '\n'
+        << "ALPACA_TRADING_STREAM_URL=" << tradeUpdates.url().toString() << '\n'
         << "broker key id " << broker.keyId << ", trading key id " << trading.keyId
         << " (secrets: the --*-secret options or FakeAlpacaRest's defaults)\n";
     for (int i = 0; i < count; ++i)
