@@ -5,6 +5,7 @@
 #include "core/auth/outboxmailer.h"
 #include "core/broker/alpacabroker.h"
 #include "core/broker/alpacatrading.h"
+#include "core/broker/assetcache.h"
 #include "core/broker/simbroker.h"
 #include "core/config/backendselection.h"
 #include "core/marketdata/alpacasetup.h"
@@ -267,6 +268,25 @@ Expected<std::monostate, ServerRoot::StartError> ServerRoot::start(Options optio
         m_broker = trading;
         break;
     }
+    }
+    if (!m_simBroker) {
+        // Asset search follows the broker's own list: cached in the data folder, refreshed daily, the
+        // stale list (or the curated catalog before the first fetch) served when a refresh fails.
+        AssetCache::Options cacheOptions;
+        cacheOptions.folder = m_dataDir;
+        cacheOptions.fileName = u"assets-%1.json"_s.arg(m_broker->name());
+        m_assetCache = new AssetCache(m_broker, cacheOptions, this);
+        connect(m_assetCache, &AssetCache::assetsChanged, this, [this] {
+            *m_catalog = AssetCatalog::fromAssets(m_assetCache->assets());
+            qCInfo(lcServer) << "asset search over" << m_catalog->size() << "assets from the broker";
+        });
+        connect(m_assetCache, &AssetCache::refreshFailed, this, [this](const BrokerError &error) {
+            qCWarning(lcServer).noquote() << u"cannot refresh the broker's assets (%1); serving %2"_s.arg(
+                error.message,
+                m_assetCache->assets().isEmpty() ? u"the curated list"_s : u"the cached list"_s);
+        });
+        if (options.startFeed)
+            m_assetCache->start();
     }
     if (options.demo) {
         DemoSeeder seeder(m_simBroker, *m_users, *m_accounts, hasher);

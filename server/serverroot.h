@@ -13,6 +13,7 @@
 namespace clera {
 
 class AlpacaStream;
+class AssetCache;
 class AssetCatalog;
 class AuthService;
 class Broker;
@@ -99,6 +100,7 @@ private:
     QStringList m_demoAccounts;
 
     std::unique_ptr<AssetCatalog> m_catalog;
+    AssetCache *m_assetCache = nullptr; // Alpaca brokers only: refills m_catalog
     std::unique_ptr<Jwt> m_jwt;
     QString m_outboxDir;
     bool m_legacyDirectory = false;

@@ -46,6 +46,22 @@ Expected<AssetCatalog, QString> AssetCatalog::load(const QString &path)
     return fromJson(file.readAll());
 }
 
+AssetCatalog AssetCatalog::fromAssets(const QList<Asset> &assets)
+{
+    AssetCatalog catalog;
+    catalog.m_entries.reserve(assets.size());
+    for (const Asset &asset : assets) {
+        Entry e;
+        e.asset = asset;
+        e.asset.symbol = asset.symbol.toUpper();
+        if (e.asset.symbol.isEmpty() || catalog.m_bySymbol.contains(e.asset.symbol))
+            continue;
+        catalog.m_bySymbol.insert(e.asset.symbol, catalog.m_entries.size());
+        catalog.m_entries.append(std::move(e));
+    }
+    return catalog;
+}
+
 Expected<AssetCatalog, QString> AssetCatalog::fromJson(const QByteArray &json)
 {
     QJsonParseError parseError;

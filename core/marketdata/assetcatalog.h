@@ -27,6 +27,9 @@ public:
 
     [[nodiscard]] static Expected<AssetCatalog, QString> load(const QString &path = kResourcePath.toString());
     [[nodiscard]] static Expected<AssetCatalog, QString> fromJson(const QByteArray &json);
+    // A search index over a broker's own asset list (no type, sector or reference price); the first
+    // of duplicate symbols wins.
+    [[nodiscard]] static AssetCatalog fromAssets(const QList<Asset> &assets);
 
     [[nodiscard]] const QList<Entry> &entries() const { return m_entries; }
     [[nodiscard]] qsizetype size() const { return m_entries.size(); }

@@ -7,7 +7,12 @@
 #include "server/serverroot.h"
 #include "serverfixture.h"
 
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -130,6 +135,35 @@ private Q_SLOTS:
             dec("3") * (dec("201.37") - dec("195")) + dec("1.5") * (dec("399.5") - dec("390"));
         QTRY_COMPARE(client.last().value(u"raw_return"_s).toString(), today.toString());
         QVERIFY(m_data.snapshotRequests() >= 1);
+    }
+
+    void assetSearchFollowsTheBroker()
+    {
+        // The broker's list (AAPL, MSFT, SPY, BRK.A; its crypto pair left out) replaces the curated one,
+        // and is kept in the data folder for the next start.
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(m_dir.filePath(u"assets-alpaca.json"_s)), 10000);
+        QNetworkAccessManager http;
+        const auto search = [&](const QString &q) {
+            QNetworkRequest request(
+                QUrl(u"http://127.0.0.1:%1/api/v1/assets?q=%2"_s.arg(m_root->restPort()).arg(q)));
+            request.setRawHeader(
+                "Authorization",
+                "Bearer " +
+                    m_root->jwt().issue(m_operatorId, Role::Operator, std::chrono::minutes(5)).toLatin1());
+            QNetworkReply *reply = http.get(request);
+            QSignalSpy finished(reply, &QNetworkReply::finished);
+            [&] { QVERIFY(finished.wait(5000)); }();
+            const QJsonArray items = QJsonDocument::fromJson(reply->readAll()).array();
+            reply->deleteLater();
+            QStringList symbols;
+            for (const QJsonValue &item : items)
+                symbols.append(item.toObject().value(u"symbol"_s).toString());
+            return symbols;
+        };
+        QCOMPARE(search(u"BRK"_s), QStringList{u"BRK.A"_s});
+        QCOMPARE(search(u"NVDA"_s), QStringList{}); // curated, but not at this broker
+        QCOMPARE(search(u"BTC"_s), QStringList{});  // crypto is not a us_equity
+        QCOMPARE(search(u""_s).size(), 4);
     }
 
     void valuationSurvivesAStreamDrop()
