@@ -3,14 +3,18 @@
 // (FakeTradeUpdates) beside it on their own free ports.
 #include "fakealpacaevents.h"
 #include "fakealpacarest.h"
+#include "fakes/data/fakealpacadata.h"
 #include "faketradeupdates.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QTextStream>
 
 using namespace Qt::StringLiterals;
 using clera::Decimal;
+using clera::fake::FakeAlpacaData;
 using clera::fake::FakeAlpacaEvents;
 using clera::fake::FakeAlpacaRest;
 using clera::fake::FakeTradeUpdates;
@@ -71,12 +75,25 @@ int main(int argc, char *argv[])
         err << "fake-alpaca-rest: cannot listen for trade_updates\n";
         return 1;
     }
+    // Market-data REST with a snapshot per listed stock (the previous close 1% under the last price).
+    FakeAlpacaData data;
+    if (data.listen() == 0) {
+        err << "fake-alpaca-rest: cannot listen for market data\n";
+        return 1;
+    }
+    data.setCredentials(broker.keyId, broker.secret);
+    for (const QJsonValue &asset : fake.book().assets({}).body.toArray()) {
+        const QString symbol = asset.toObject().value(u"symbol"_s).toString();
+        const Decimal last = fake.book().lastPrice(symbol);
+        data.setSnapshot(symbol, last, (last * Decimal::parse(u"0.99"_s).value()).rounded(2));
+    }
     QTextStream out(stdout);
     out << "fake Alpaca REST on " << fake.baseUrl().toString() << '\n'
         << "ALPACA_BROKER_API_URL=" << fake.baseUrl().toString() << '\n'
         << "ALPACA_TRADING_API_URL=" << fake.baseUrl().toString() << '\n'
         << "ALPACA_BROKER_EVENTS_URL=" << events.baseUrl().toString() << '\n'
         << "ALPACA_TRADING_STREAM_URL=" << tradeUpdates.url().toString() << '\n'
+        << "ALPACA_DATA_API_URL=" << data.baseUrl().toString() << " (broker keys, HTTP Basic)\n"
         << "broker key id " << broker.keyId << ", trading key id " << trading.keyId
         << " (secrets: the --*-secret options or FakeAlpacaRest's defaults)\n";
     for (int i = 0; i < count; ++i)
