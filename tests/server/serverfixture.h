@@ -111,6 +111,15 @@ inline QString tokenFor(const ServerRoot &root, const QString &name, Role role,
 
 // Tokens ("code: …") of the mails to `to` in the outbox, oldest first; the files are removed, so the
 // next call sees only newer mails.
+// ws://…/ws/portfolio/<account>?token=… for a user of the server's store.
+inline QUrl portfolioUrl(const ServerRoot &root, const QString &userId, Role role, const QString &accountId)
+{
+    const QString token = root.jwt().issue(userId, role, std::chrono::minutes(5));
+    QUrl url(u"ws://127.0.0.1:%1/ws/portfolio/%2"_s.arg(root.webSocketPort()).arg(accountId));
+    url.setQuery(u"token="_s + QString::fromLatin1(QUrl::toPercentEncoding(token)));
+    return url;
+}
+
 inline QStringList takeMailCodes(const QString &outbox, const QString &to)
 {
     static const QRegularExpression code(u"code: ([A-Za-z0-9_-]{43})"_s);

@@ -47,10 +47,7 @@ private:
 
     [[nodiscard]] QUrl watchUrl() const
     {
-        const QString token = m_root->jwt().issue(m_operatorId, Role::Operator, std::chrono::minutes(5));
-        QUrl url(u"ws://127.0.0.1:%1/ws/portfolio/%2"_s.arg(m_root->webSocketPort()).arg(m_account));
-        url.setQuery(u"token="_s + QString::fromLatin1(QUrl::toPercentEncoding(token)));
-        return url;
+        return test::portfolioUrl(*m_root, m_operatorId, Role::Operator, m_account);
     }
 
 private Q_SLOTS:
@@ -258,10 +255,7 @@ private:
 
     [[nodiscard]] QUrl watchUrl() const
     {
-        const QString token = m_root->jwt().issue(m_operatorId, Role::Operator, std::chrono::minutes(5));
-        QUrl url(u"ws://127.0.0.1:%1/ws/portfolio/%2"_s.arg(m_root->webSocketPort()).arg(m_account));
-        url.setQuery(u"token="_s + QString::fromLatin1(QUrl::toPercentEncoding(token)));
-        return url;
+        return test::portfolioUrl(*m_root, m_operatorId, Role::Operator, m_account);
     }
 
     // Buys at the fake broker (as if placed elsewhere) and returns Alpaca's trade event for the fill.
