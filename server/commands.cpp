@@ -2,6 +2,7 @@
 
 #include "core/auth/jwt.h"
 #include "core/config/config.h"
+#include "core/store/auditlog.h"
 #include "core/store/brokerageaccountrepository.h"
 #include "core/store/database.h"
 #include "core/store/userrepository.h"
@@ -120,6 +121,48 @@ Expected<Minted, int> mint(const QCommandLineParser &parser, const Config &confi
 }
 
 } // namespace
+
+int setRole(const Config &config, const QString &user, const QString &role)
+{
+    if (!roleFromString(role)) {
+        err(u"the role must be user or operator (got '%1')"_s.arg(role));
+        return kExitSetting;
+    }
+    const auto dataDir = config.dataDir();
+    if (!dataDir) {
+        err(dataDir.error());
+        return kExitRuntime;
+    }
+    const auto found = lookUp(config, *dataDir, user);
+    if (!found)
+        return found.error();
+    auto db = Database::open(ServerRoot::storeLocation(config, *dataDir));
+    if (!db) {
+        err(u"cannot open the store: "_s + db.error().message);
+        return kExitRuntime;
+    }
+    const QString previous = found->user.role;
+    const auto changed = (*db)->transaction([&]() -> Expected<Done, StoreError> {
+        if (auto set = UserRepository(**db).setRole(found->user.id, role); !set)
+            return set;
+        AuditEntry entry;
+        entry.at = QDateTime::currentDateTimeUtc();
+        entry.actor = u"cli"_s;
+        entry.action = u"user.set_role"_s;
+        entry.subject = found->user.id;
+        entry.result = u"ok"_s;
+        entry.details = QJsonObject{{u"from"_s, previous}, {u"to"_s, role}};
+        if (auto logged = AuditLog(**db).append(entry); !logged)
+            return unexpected(logged.error());
+        return Done{};
+    });
+    if (!changed) {
+        err(u"cannot change the role of %1: %2"_s.arg(user, changed.error().message));
+        return kExitRuntime;
+    }
+    out(u"%1 (%2): %3 → %4"_s.arg(found->user.email, found->user.id, previous, role));
+    return 0;
+}
 
 int printToken(const QCommandLineParser &parser, const Config &config, const QString &userId)
 {

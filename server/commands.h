@@ -19,6 +19,11 @@ namespace ServerCommands {
 // or the server closes the connection.
 [[nodiscard]] int watch(const QCommandLineParser &parser, const Config &config, const QString &userId);
 
+// `set-role <user> <user|operator>`: the local administrator (whoever can read the data folder and the
+// store) gives a user of the store a role, e.g. the first operator of a server that runs without demo
+// data. Audited with the actor "cli".
+[[nodiscard]] int setRole(const Config &config, const QString &user, const QString &role);
+
 } // namespace ServerCommands
 
 } // namespace clera

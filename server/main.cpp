@@ -85,7 +85,9 @@ int main(int argc, char *argv[])
         "                      name such as demo-alice) and exit; it carries the user's recorded role;\n"
         "                      lifetime CLERA_TOKEN_TTL\n"
         "  watch <user>        connect to the running server's WebSocket as the user and print every\n"
-        "                      message (--account to pick one, --count to stop after n updates)\n\n"
+        "                      message (--account to pick one, --count to stop after n updates)\n"
+        "  set-role <user> <r>  give a user of the store the role user or operator (audited; e.g. the first\n"
+        "                      operator of a server without demo data)\n\n"
         "Every setting can also come from the environment or a config file (--config / CLERA_CONFIG)."_s);
     parser.addHelpOption();
     parser.addVersionOption();
@@ -130,8 +132,10 @@ int main(int argc, char *argv[])
             return ServerCommands::printToken(parser, *config, positional[1]);
         if (positional.first() == u"watch" && positional.size() == 2 && !positional[1].isEmpty())
             return ServerCommands::watch(parser, *config, positional[1]);
-        err(u"unknown command '%1'; usage: clera-server [options] | clera-server token|watch <user_id>"_s.arg(
-            positional.join(u' ')));
+        if (positional.first() == u"set-role" && positional.size() == 3 && !positional[1].isEmpty())
+            return ServerCommands::setRole(*config, positional[1], positional[2]);
+        err(u"unknown command '%1'; usage: clera-server [options] | clera-server token|watch <user> | "
+            "clera-server set-role <user> user|operator"_s.arg(positional.join(u' ')));
         return kExitSetting;
     }
     if (parser.isSet(u"role"_s) || parser.isSet(u"account"_s) || parser.isSet(u"count"_s)) {
