@@ -1,5 +1,5 @@
-#include "core/config/config.h"
 #include "commands.h"
+#include "core/config/config.h"
 #include "serverroot.h"
 
 #include <QCommandLineParser>
@@ -80,7 +80,10 @@ int main(int argc, char *argv[])
         u"Clera server: REST API and live portfolio WebSocket over the embedded simulated broker and "
         u"market.\n\n"
         "Commands:\n"
-        "  (none)              run the server\n"
+        "  (none)              run the server; --role picks what this process does:\n"
+        "                      all (default: everything in one process, no Redis), or one scale-out role\n"
+        "                      over Redis (REDIS_URL or REDIS_HOST): api, websocket, market-data,\n"
+        "                      collector, calculator\n"
         "  token <user_id>     print an access token (JWT) for a user and exit; the role is the user's\n"
         "                      recorded role unless --role is given; lifetime CLERA_TOKEN_TTL\n"
         "  watch <user_id>     connect to the running server's WebSocket as the user and print every\n"
@@ -92,11 +95,14 @@ int main(int argc, char *argv[])
     parser.addOption(QCommandLineOption(
         u"demo"_s, u"Seed (idempotently) the demo users demo-alice and demo-bob with funded "
                    "accounts and positions, and the operator demo-operator"_s));
-    parser.addOption(
-        QCommandLineOption(u"role"_s, u"token command: role of the token (user|operator)"_s, u"role"_s));
+    parser.addOption(QCommandLineOption(
+        u"role"_s,
+        u"Server: the role of this process (%1, default all); token command: the token's role (user|operator)"_s
+            .arg(serverRoleNames()),
+        u"role"_s));
     parser.addOption(QCommandLineOption(u"account"_s, u"watch command: account to watch"_s, u"id"_s));
-    parser.addOption(
-        QCommandLineOption(u"count"_s, u"watch command: stop after n portfolio updates (0: never)"_s, u"n"_s));
+    parser.addOption(QCommandLineOption(
+        u"count"_s, u"watch command: stop after n portfolio updates (0: never)"_s, u"n"_s));
     parser.addPositionalArgument(u"command"_s, u"Optional command: token <user_id> | watch <user_id>"_s,
                                  u"[token|watch <user_id>]"_s);
 
@@ -128,17 +134,22 @@ int main(int argc, char *argv[])
             return ServerCommands::printToken(parser, *config, positional[1]);
         if (positional.first() == u"watch" && positional.size() == 2 && !positional[1].isEmpty())
             return ServerCommands::watch(parser, *config, positional[1]);
-        err(u"unknown command '%1'; usage: clera-server [options] | clera-server token|watch <user_id>"_s
-                .arg(positional.join(u' ')));
+        err(u"unknown command '%1'; usage: clera-server [options] | clera-server token|watch <user_id>"_s.arg(
+            positional.join(u' ')));
         return kExitSetting;
     }
-    if (parser.isSet(u"role"_s) || parser.isSet(u"account"_s) || parser.isSet(u"count"_s)) {
-        err(u"--role, --account and --count only apply to the token and watch commands"_s);
+    if (parser.isSet(u"account"_s) || parser.isSet(u"count"_s)) {
+        err(u"--account and --count only apply to the watch command"_s);
+        return kExitSetting;
+    }
+    const auto role = serverRoleFromString(parser.isSet(u"role"_s) ? parser.value(u"role"_s) : u"all"_s);
+    if (!role) {
+        err(u"--role must be one of %1 (got '%2')"_s.arg(serverRoleNames(), parser.value(u"role"_s)));
         return kExitSetting;
     }
 
     ServerRoot root(*config);
-    const auto started = root.start({parser.isSet(u"demo"_s), true});
+    const auto started = root.start({parser.isSet(u"demo"_s), true, *role});
     if (!started) {
         err(started.error().message);
         return started.error().exitCode();
@@ -147,5 +158,7 @@ int main(int argc, char *argv[])
     for (const QString &line : banner)
         out(line);
     installSignalHandlers(app);
-    return app.exec();
+    const int code = app.exec();
+    root.shutdown();
+    return code;
 }

@@ -1,6 +1,7 @@
 #include "restapi.h"
 
 #include "core/broker/broker.h"
+#include "core/bus/bus.h"
 #include "core/marketdata/assetcatalog.h"
 #include "core/marketdata/marketfeed.h"
 #include "core/realtime/portfoliotracker.h"
@@ -92,17 +93,23 @@ void RestApi::addRoutes()
     // because QHttpServer 6.4 answers a known path with a wrong method as 404.
     m_server.route(u"/health"_s, Method::Get, [this] { return health(); });
     m_server.route(u"/health"_s, [](const QHttpServerRequest &r) { return methodNotAllowed(r); });
+    if (!m_services.healthOnly)
+        addApiRoutes();
+
+    m_server.setMissingHandler([](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+        errorResponse(Status::NotFound, u"not_found"_s, u"no route for %1"_s.arg(request.url().path()))
+            .write(std::move(responder));
+    });
+}
+
+void RestApi::addApiRoutes()
+{
     m_server.route(u"/api/v1/assets"_s, Method::Get,
                    [this](const QHttpServerRequest &r) { return assets(r); });
     m_server.route(u"/api/v1/assets"_s, [](const QHttpServerRequest &r) { return methodNotAllowed(r); });
     m_server.route(u"/api/v1/accounts"_s, Method::Get,
                    [this](const QHttpServerRequest &r) { return accounts(r); });
     m_server.route(u"/api/v1/accounts"_s, [](const QHttpServerRequest &r) { return methodNotAllowed(r); });
-
-    m_server.setMissingHandler([](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-        errorResponse(Status::NotFound, u"not_found"_s, u"no route for %1"_s.arg(request.url().path()))
-            .write(std::move(responder));
-    });
 }
 
 Expected<TokenClaims, QString> RestApi::authenticate(const QHttpServerRequest &request) const
@@ -121,26 +128,43 @@ Expected<TokenClaims, QString> RestApi::authenticate(const QHttpServerRequest &r
 QHttpServerResponse RestApi::health() const
 {
     const bool brokerOk = !m_services.brokerAvailable || m_services.brokerAvailable();
-    const bool databaseOk = m_services.directory->ping();
-    const MarketFeed::Status feedStatus = m_services.feed->status();
-    const bool ok = brokerOk && databaseOk && feedStatus == MarketFeed::Status::Live;
-    const QJsonObject body{
-        {u"status"_s, ok ? u"ok"_s : u"degraded"_s},
-        {u"components"_s,
-         QJsonObject{
-             {u"broker"_s, QJsonObject{{u"name"_s, m_services.broker->name()},
-                                       {u"status"_s, brokerOk ? u"ok"_s : u"down"_s}}},
-             {u"feed"_s, QJsonObject{{u"name"_s, m_services.feed->name()},
-                                     {u"status"_s, feedStatusName(feedStatus)},
-                                     {u"message"_s, m_services.feed->statusMessage()},
-                                     {u"subscribed_symbols"_s, m_services.feed->subscriptions().size()}}},
-             {u"database"_s, QJsonObject{{u"status"_s, databaseOk ? u"ok"_s : u"down"_s}}},
-         }},
+    const bool databaseOk = !m_services.directory || m_services.directory->ping();
+    const MarketFeed *feed = m_services.feed;
+    const bool feedOk = !feed || feed->status() == MarketFeed::Status::Live;
+    const bool busOk = !m_services.bus || m_services.bus->status() == Bus::Status::Connected;
+    QJsonObject components;
+    if (m_services.broker)
+        components.insert(u"broker"_s, QJsonObject{{u"name"_s, m_services.broker->name()},
+                                                   {u"status"_s, brokerOk ? u"ok"_s : u"down"_s}});
+    if (feed)
+        components.insert(u"feed"_s, QJsonObject{{u"name"_s, feed->name()},
+                                                 {u"status"_s, feedStatusName(feed->status())},
+                                                 {u"message"_s, feed->statusMessage()},
+                                                 {u"subscribed_symbols"_s, feed->subscriptions().size()}});
+    if (m_services.directory)
+        components.insert(u"database"_s, QJsonObject{{u"status"_s, databaseOk ? u"ok"_s : u"down"_s}});
+    if (const Bus *bus = m_services.bus) {
+        const QString status = bus->status() == Bus::Status::Connected    ? u"connected"_s
+                               : bus->status() == Bus::Status::Connecting ? u"connecting"_s
+                                                                          : u"disconnected"_s;
+        components.insert(u"bus"_s, QJsonObject{{u"name"_s, bus->name()},
+                                                {u"status"_s, status},
+                                                {u"message"_s, bus->statusMessage()},
+                                                {u"dropped"_s, qint64(bus->dropped())}});
+    }
+    QJsonObject body{
+        {u"status"_s, brokerOk && databaseOk && feedOk && busOk ? u"ok"_s : u"degraded"_s},
+        {u"components"_s, components},
         {u"connections"_s,
          QJsonObject{{u"websocket"_s, m_services.hub ? m_services.hub->connectionCount() : 0}}},
         {u"uptime_seconds"_s, m_uptime.elapsed() / 1000},
         {u"version"_s, m_services.version},
     };
+    if (!m_services.role.isEmpty()) {
+        QJsonObject role = m_services.roleStatus ? m_services.roleStatus() : QJsonObject();
+        role.insert(u"name"_s, m_services.role);
+        body.insert(u"role"_s, role);
+    }
     return jsonResponse(body);
 }
 
@@ -195,7 +219,8 @@ QFuture<QHttpServerResponse> RestApi::accounts(const QHttpServerRequest &request
             for (const Account &account : *result) {
                 if (visible && !visible->contains(account.id))
                     continue;
-                const auto latest = m_services.tracker->latest(account.id);
+                const auto latest =
+                    m_services.tracker ? m_services.tracker->latest(account.id) : std::nullopt;
                 out.append(QJsonObject{
                     {u"id"_s, account.id},
                     {u"account_number"_s, account.accountNumber},

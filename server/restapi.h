@@ -6,6 +6,7 @@
 #include <QElapsedTimer>
 #include <QHostAddress>
 #include <QHttpServer>
+#include <QJsonObject>
 #include <QObject>
 
 #include <functional>
@@ -15,11 +16,13 @@ namespace clera {
 class AccountDirectory;
 class AssetCatalog;
 class Broker;
+class Bus;
 class MarketFeed;
 class PortfolioTracker;
 class WebSocketHub;
 
-// The REST API (QHttpServer): GET /health, GET /api/v1/assets, GET /api/v1/accounts. Routes under
+// The REST API (QHttpServer): GET /health, GET /api/v1/assets, GET /api/v1/accounts (without a
+// tracker, as in the api role, accounts come without live values). Routes under
 // /api/v1 need a bearer token. Every answer is JSON; errors are {"error":{"code","message"}} with a
 // matching status (401 with WWW-Authenticate, 404, 405 with Allow, 400, 502).
 class RestApi : public QObject
@@ -37,6 +40,12 @@ public:
         const Jwt *jwt = nullptr;
         std::function<bool()> brokerAvailable;
         QString version;
+        // Scale-out roles (clera-server --role): which one, its bus, and what else it reports.
+        // Null/empty members are left out of /health; healthOnly serves nothing but /health.
+        QString role;
+        const Bus *bus = nullptr;
+        std::function<QJsonObject()> roleStatus;
+        bool healthOnly = false;
     };
 
     static constexpr int kDefaultAssetLimit = 20;
@@ -49,6 +58,7 @@ public:
 
 private:
     void addRoutes();
+    void addApiRoutes();
     [[nodiscard]] Expected<TokenClaims, QString> authenticate(const QHttpServerRequest &request) const;
     [[nodiscard]] QHttpServerResponse health() const;
     [[nodiscard]] QHttpServerResponse assets(const QHttpServerRequest &request) const;

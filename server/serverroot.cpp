@@ -4,13 +4,18 @@
 #include "core/broker/alpacabroker.h"
 #include "core/broker/alpacatrading.h"
 #include "core/broker/simbroker.h"
+#include "core/bus/redisbus.h"
 #include "core/config/backendselection.h"
 #include "core/marketdata/alpacasetup.h"
 #include "core/marketdata/alpacastream.h"
 #include "core/marketdata/assetcatalog.h"
 #include "core/marketdata/simfeed.h"
-#include "core/realtime/portfoliotracker.h"
 #include "core/marketdata/symbolregistry.h"
+#include "core/realtime/busportfoliosource.h"
+#include "core/realtime/holdingscollector.h"
+#include "core/realtime/portfoliocalculator.h"
+#include "core/realtime/portfoliotracker.h"
+#include "core/realtime/pricepublisher.h"
 #include "core/store/accountdirectory.h"
 #include "demoseeder.h"
 #include "jwtsecret.h"
@@ -107,7 +112,8 @@ struct ServerSettings
         if (!recalculation)
             return unexpected(recalculation.error());
         s.recalculationInterval = *recalculation;
-        for (const QString &origin : config.value(u"WEBSOCKET_ALLOWED_ORIGINS"_s).split(u',', Qt::SkipEmptyParts)) {
+        for (const QString &origin :
+             config.value(u"WEBSOCKET_ALLOWED_ORIGINS"_s).split(u',', Qt::SkipEmptyParts)) {
             const QUrl url(origin.trimmed(), QUrl::StrictMode);
             if (!url.isValid() || url.scheme().isEmpty() || url.host().isEmpty() || url.path().size() > 0)
                 return unexpected(u"WEBSOCKET_ALLOWED_ORIGINS must list origins like https://app.example.com "
@@ -127,9 +133,14 @@ ServerRoot::ServerRoot(Config config, QObject *parent) : QObject(parent), m_conf
 
 ServerRoot::~ServerRoot()
 {
-    // The hub and the API hold raw pointers to the services; stop them first.
+    // The hub, the API and the roles hold raw pointers to the services; stop them first.
     delete m_rest;
     delete m_hub;
+    delete m_collector;
+    delete m_publisher;
+    delete m_calculator;
+    delete m_busSource;
+    delete m_bus;
     delete m_tracker;
     delete m_broker;
     delete m_registry;
@@ -160,53 +171,80 @@ Expected<std::monostate, ServerRoot::StartError> ServerRoot::start(Options optio
         return fail(Kind::Runtime, u"cannot load the asset catalog: "_s + catalog.error());
     m_catalog = std::make_unique<AssetCatalog>(std::move(*catalog));
 
+    // Which services this process runs: everything (all), or one role over Redis.
+    m_role = options.role;
+    const bool all = m_role == ServerRole::All;
+    std::optional<ScaleOutSettings> scaleOut;
+    if (!all) {
+        const auto scale = ScaleOutSettings::from(m_config);
+        if (!scale)
+            return fail(Kind::Setting, scale.error());
+        scaleOut = *scale;
+    }
+    const bool needsBroker = all || m_role == ServerRole::Api || m_role == ServerRole::WebSocket ||
+                             m_role == ServerRole::Collector;
+    const bool needsDirectory = all || m_role == ServerRole::Api || m_role == ServerRole::WebSocket;
+    const bool upstreamFeed = all || m_role == ServerRole::MarketData;
+
     const BackendSelection &backend = settings->backend;
     m_backend = backend.describe();
     if (options.demo && backend.broker != BackendSelection::BrokerKind::Sim)
         return fail(Kind::Setting, u"--demo needs the simulated broker (CLERA_BROKER=sim)"_s);
-    if (backend.feed == BackendSelection::FeedKind::Sim) {
+    if (options.demo && !needsDirectory)
+        return fail(Kind::Setting,
+                    u"--demo needs a role with the broker and the directory: all, api or websocket"_s);
+    const bool simBroker = needsBroker && backend.broker == BackendSelection::BrokerKind::Sim;
+    if ((upstreamFeed && backend.feed == BackendSelection::FeedKind::Sim) || (!upstreamFeed && simBroker)) {
+        // Outside the market-data role a SimFeed only prices the simulated broker's fills; never started.
         SimFeed::Options feedOptions;
         feedOptions.seed = settings->seed;
         feedOptions.ticksPerSecond = settings->ticksPerSecond;
         m_simFeed = new SimFeed(*m_catalog, feedOptions, this);
         m_feed = m_simFeed;
-    } else {
+    } else if (upstreamFeed) {
         m_alpacaStream = makeAlpacaStream(backend, this);
         m_feed = m_alpacaStream;
     }
-    m_registry = new SymbolRegistry(m_feed, this);
+    if (m_feed)
+        m_registry = new SymbolRegistry(m_feed, this);
     if (m_alpacaStream)
         loadPreviousCloses(backend, m_registry, m_alpacaStream, this);
-    switch (backend.broker) {
-    case BackendSelection::BrokerKind::Sim:
-        m_simBroker = new SimBroker(m_feed, *m_catalog, m_registry,
-                                    QDir(m_dataDir).filePath(kBrokerDatabase.toString()), this);
-        m_broker = m_simBroker;
-        if (auto opened = m_simBroker->open(); !opened)
-            return fail(Kind::Runtime, u"cannot open the simulated broker: "_s + opened.error());
-        break;
-    case BackendSelection::BrokerKind::Alpaca: {
-        AlpacaOptions alpaca;
-        alpaca.baseUrl = backend.brokerApiUrl;
-        alpaca.keyId = backend.brokerKey;
-        alpaca.secret = backend.brokerSecret;
-        auto *broker = new AlpacaBroker(alpaca, this);
-        broker->startEvents();
-        m_broker = broker;
-        break;
+    if (needsBroker) {
+        switch (backend.broker) {
+        case BackendSelection::BrokerKind::Sim:
+            m_simBroker = new SimBroker(m_feed, *m_catalog, m_registry,
+                                        QDir(m_dataDir).filePath(kBrokerDatabase.toString()), this);
+            m_broker = m_simBroker;
+            if (auto opened = m_simBroker->open(); !opened)
+                return fail(Kind::Runtime, u"cannot open the simulated broker: "_s + opened.error());
+            break;
+        case BackendSelection::BrokerKind::Alpaca: {
+            AlpacaOptions alpaca;
+            alpaca.baseUrl = backend.brokerApiUrl;
+            alpaca.keyId = backend.brokerKey;
+            alpaca.secret = backend.brokerSecret;
+            auto *broker = new AlpacaBroker(alpaca, this);
+            if (all || m_role == ServerRole::Collector)
+                broker->startEvents();
+            m_broker = broker;
+            break;
+        }
+        case BackendSelection::BrokerKind::AlpacaTrading: {
+            AlpacaOptions alpaca;
+            alpaca.baseUrl = backend.tradingApiUrl;
+            alpaca.keyId = backend.tradingKey;
+            alpaca.secret = backend.tradingSecret;
+            m_broker = new AlpacaTrading(alpaca, this);
+            break;
+        }
+        }
     }
-    case BackendSelection::BrokerKind::AlpacaTrading: {
-        AlpacaOptions alpaca;
-        alpaca.baseUrl = backend.tradingApiUrl;
-        alpaca.keyId = backend.tradingKey;
-        alpaca.secret = backend.tradingSecret;
-        m_broker = new AlpacaTrading(alpaca, this);
-        break;
+    if (needsDirectory) {
+        m_directory =
+            std::make_unique<AccountDirectory>(QDir(m_dataDir).filePath(kDirectoryDatabase.toString()));
+        if (auto opened = m_directory->open(); !opened)
+            return fail(Kind::Runtime, u"cannot open the account directory: "_s + opened.error());
     }
-    }
-    m_directory = std::make_unique<AccountDirectory>(QDir(m_dataDir).filePath(kDirectoryDatabase.toString()));
-    if (auto opened = m_directory->open(); !opened)
-        return fail(Kind::Runtime, u"cannot open the account directory: "_s + opened.error());
 
     if (options.demo) {
         DemoSeeder seeder(m_simBroker, m_directory.get());
@@ -216,16 +254,40 @@ Expected<std::monostate, ServerRoot::StartError> ServerRoot::start(Options optio
         m_demoAccounts = *seeded;
     }
 
-    m_tracker = new PortfolioTracker(m_broker, m_feed, m_registry,
-                                     {settings->minUpdateInterval, settings->recalculationInterval}, this);
-    m_tracker->trackAll();
-
-    m_hub = new WebSocketHub(m_jwt.get(), m_broker, m_directory.get(), m_tracker,
-                             WebSocketHub::Options{settings->allowedOrigins, 10'000}, this);
     RestApi::Services services;
+    if (all) {
+        m_tracker =
+            new PortfolioTracker(m_broker, m_feed, m_registry,
+                                 {settings->minUpdateInterval, settings->recalculationInterval}, this);
+        m_tracker->trackAll();
+        m_hub = new WebSocketHub(m_jwt.get(), m_broker, m_directory.get(), m_tracker,
+                                 WebSocketHub::Options{settings->allowedOrigins, 10'000}, this);
+    } else {
+        startRole(*scaleOut, settings->minUpdateInterval, settings->recalculationInterval,
+                  settings->allowedOrigins, options.startFeed);
+        services.role = toString(m_role);
+        services.bus = m_bus;
+        services.healthOnly = m_role != ServerRole::Api;
+        if (m_publisher)
+            services.roleStatus = [publisher = m_publisher] {
+                return QJsonObject{{u"leader"_s, publisher->isLeader()},
+                                   {u"frames_published"_s, qint64(publisher->framesPublished())}};
+            };
+        if (m_calculator)
+            services.roleStatus = [calculator = m_calculator] {
+                return QJsonObject{{u"accounts"_s, calculator->engine().accountCount()},
+                                   {u"updates_published"_s, qint64(calculator->updatesPublished())}};
+            };
+        if (m_collector)
+            services.roleStatus = [collector = m_collector] {
+                return QJsonObject{{u"accounts"_s, collector->accountCount()},
+                                   {u"symbols"_s, collector->symbols().size()},
+                                   {u"passes"_s, qint64(collector->passes())}};
+            };
+    }
     services.catalog = m_catalog.get();
     services.broker = m_broker;
-    services.feed = m_feed;
+    services.feed = upstreamFeed ? m_feed : nullptr;
     services.directory = m_directory.get();
     services.tracker = m_tracker;
     services.hub = m_hub;
@@ -237,16 +299,68 @@ Expected<std::monostate, ServerRoot::StartError> ServerRoot::start(Options optio
 
     if (auto listening = m_rest->listen(settings->apiHost, settings->apiPort); !listening)
         return fail(Kind::Bind, listening.error());
-    if (auto listening = m_hub->listen(settings->wsHost, settings->wsPort); !listening)
-        return fail(Kind::Bind, listening.error());
+    if (m_hub) {
+        if (auto listening = m_hub->listen(settings->wsHost, settings->wsPort); !listening)
+            return fail(Kind::Bind, listening.error());
+    }
 
-    if (options.startFeed) {
+    if (options.startFeed && all) {
         if (m_simFeed)
             m_simFeed->start();
         if (m_alpacaStream)
             m_alpacaStream->start();
     }
     return std::monostate{};
+}
+
+void ServerRoot::startRole(const ScaleOutSettings &scale, std::chrono::milliseconds minUpdateInterval,
+                           std::chrono::milliseconds recalculationInterval, const QStringList &allowedOrigins,
+                           bool startFeed)
+{
+    auto *bus = new RedisBus(scale.redis, this);
+    m_bus = bus;
+    switch (m_role) {
+    case ServerRole::All:
+    case ServerRole::Api:
+        break;
+    case ServerRole::Collector:
+        m_collector = new HoldingsCollector(m_broker, m_bus, {scale.symbolCollectionInterval, {}}, this);
+        m_collector->start();
+        break;
+    case ServerRole::MarketData: {
+        PricePublisher::Options o;
+        o.priceTtl = scale.priceTtl;
+        o.lockPeriod = scale.lockPeriod;
+        o.runFeed = [this, startFeed](bool run) {
+            if (m_simFeed)
+                run &&startFeed ? m_simFeed->start() : m_simFeed->stop();
+            if (m_alpacaStream)
+                run &&startFeed ? m_alpacaStream->start() : m_alpacaStream->stop();
+        };
+        m_publisher = new PricePublisher(m_bus, m_feed, std::move(o), this);
+        m_publisher->start();
+        break;
+    }
+    case ServerRole::Calculator:
+        m_calculator = new PortfolioCalculator(
+            m_bus,
+            {minUpdateInterval, recalculationInterval, std::max(scale.priceTtl, recalculationInterval * 4)},
+            this);
+        m_calculator->start();
+        break;
+    case ServerRole::WebSocket:
+        m_busSource = new BusPortfolioSource(m_bus, this);
+        m_hub = new WebSocketHub(m_jwt.get(), m_broker, m_directory.get(), m_busSource,
+                                 WebSocketHub::Options{allowedOrigins, 10'000}, this);
+        break;
+    }
+    bus->start();
+}
+
+void ServerRoot::shutdown()
+{
+    if (m_publisher)
+        m_publisher->shutdown();
 }
 
 QStringList ServerRoot::banner() const
@@ -256,6 +370,7 @@ QStringList ServerRoot::banner() const
     QStringList lines{
         u"clera-server %1"_s.arg(QStringLiteral(CLERA_VERSION)),
         u"Mode: "_s + m_backend,
+        u"Role: %1%2"_s.arg(toString(m_role), m_bus ? u" over "_s + m_bus->statusMessage() : QString()),
         u"Data folder: %1"_s.arg(m_dataDir),
     };
     if (m_secretFile.isEmpty())
@@ -266,9 +381,14 @@ QStringList ServerRoot::banner() const
     if (!m_demoAccounts.isEmpty())
         lines.append(u"Demo data: users demo-alice, demo-bob (user) and demo-operator (operator); "
                      "print a token with: clera-server token demo-alice"_s);
-    lines.append(u"REST http://%1:%2"_s.arg(apiHost).arg(restPort()));
     lines.append(
-        u"WebSocket ws://%1:%2/ws/portfolio/{account_id}?token=… and ws://%1:%2/ws"_s.arg(wsHost).arg(webSocketPort()));
+        u"%1 http://%2:%3"_s
+            .arg(m_role == ServerRole::All || m_role == ServerRole::Api ? u"REST"_s : u"Health"_s, apiHost)
+            .arg(restPort()));
+    if (m_hub)
+        lines.append(
+            u"WebSocket ws://%1:%2/ws/portfolio/{account_id}?token=… and ws://%1:%2/ws"_s.arg(wsHost).arg(
+                webSocketPort()));
     return lines;
 }
 

@@ -1,7 +1,7 @@
 #include "websockethub.h"
 
 #include "core/broker/broker.h"
-#include "core/realtime/portfoliotracker.h"
+#include "core/realtime/portfoliosource.h"
 #include "core/store/accountdirectory.h"
 #include "serverlog.h"
 
@@ -51,8 +51,8 @@ QString tokenOf(const QWebSocket *socket)
 } // namespace
 
 WebSocketHub::WebSocketHub(const Jwt *jwt, Broker *broker, AccountDirectory *directory,
-                           PortfolioTracker *tracker, Options options, QObject *parent)
-    : QObject(parent), m_jwt(jwt), m_broker(broker), m_directory(directory), m_tracker(tracker),
+                           PortfolioSource *source, Options options, QObject *parent)
+    : QObject(parent), m_jwt(jwt), m_broker(broker), m_directory(directory), m_source(source),
       m_options(std::move(options)), m_server(u"clera-server"_s, QWebSocketServer::NonSecureMode)
 {
     m_server.setHandshakeTimeout(std::chrono::seconds(10));
@@ -64,13 +64,13 @@ WebSocketHub::WebSocketHub(const Jwt *jwt, Broker *broker, AccountDirectory *dir
     connect(&m_server, &QWebSocketServer::originAuthenticationRequired, this,
             [this](QWebSocketCorsAuthenticator *authenticator) {
                 const QString origin = authenticator->origin();
-                if (!m_options.allowedOrigins.isEmpty() && !origin.isEmpty()
-                    && !m_options.allowedOrigins.contains(origin)) {
+                if (!m_options.allowedOrigins.isEmpty() && !origin.isEmpty() &&
+                    !m_options.allowedOrigins.contains(origin)) {
                     qCInfo(lcServer) << "WebSocket handshake refused for origin" << origin;
                     authenticator->setAllowed(false);
                 }
             });
-    connect(m_tracker, &PortfolioTracker::portfolioUpdated, this, &WebSocketHub::onPortfolioUpdated);
+    connect(m_source, &PortfolioSource::portfolioUpdated, this, &WebSocketHub::onPortfolioUpdated);
     m_flush.setSingleShot(true);
     connect(&m_flush, &QTimer::timeout, this, &WebSocketHub::flush);
 }
@@ -131,7 +131,8 @@ void WebSocketHub::onNewConnection()
                 QTimer::singleShot(m_options.authTimeoutMs, socket, [this, socket] {
                     const auto it = m_clients.constFind(socket);
                     if (it != m_clients.cend() && !it->authenticated)
-                        reject(socket, QWebSocketProtocol::CloseCodePolicyViolated, u"authentication timeout"_s);
+                        reject(socket, QWebSocketProtocol::CloseCodePolicyViolated,
+                               u"authentication timeout"_s);
                 });
             }
             continue;
@@ -164,7 +165,8 @@ void WebSocketHub::authenticate(QWebSocket *socket, const QString &token)
 {
     const auto claims = m_jwt->verify(token);
     if (!claims) {
-        reject(socket, QWebSocketProtocol::CloseCodePolicyViolated, u"invalid token: "_s + claims.error().message);
+        reject(socket, QWebSocketProtocol::CloseCodePolicyViolated,
+               u"invalid token: "_s + claims.error().message);
         return;
     }
     Client &client = m_clients[socket];
@@ -197,26 +199,27 @@ void WebSocketHub::watch(QWebSocket *socket, const QString &accountId,
             return done(Watch::Refused, u"not allowed to watch this account"_s);
     }
     const QPointer<QWebSocket> guard(socket);
-    m_broker->account(accountId).then(this, [this, guard, accountId, done](const BrokerResult<Account> &account) {
-        if (!guard || guard->state() != QAbstractSocket::ConnectedState || !m_clients.contains(guard))
-            return;
-        if (!account) {
-            if (account.error().kind == BrokerError::Kind::NotFound)
-                return done(Watch::Refused, u"unknown account"_s);
-            qCWarning(lcServer) << "cannot check account" << accountId << account.error().message;
-            return done(Watch::Internal, u"internal error"_s);
-        }
-        Client &client = m_clients[guard];
-        if (!client.accounts.contains(accountId)) {
-            client.accounts.insert(accountId);
-            m_watchers[accountId].append(guard);
-        }
-        qCInfo(lcServer) << "WebSocket client watching account" << accountId;
-        if (const auto latest = m_tracker->latest(accountId))
-            queue(guard, accountId, compact(latest->toJson()));
-        m_tracker->track(accountId);
-        done(Watch::Ok, {});
-    });
+    m_broker->account(accountId).then(
+        this, [this, guard, accountId, done](const BrokerResult<Account> &account) {
+            if (!guard || guard->state() != QAbstractSocket::ConnectedState || !m_clients.contains(guard))
+                return;
+            if (!account) {
+                if (account.error().kind == BrokerError::Kind::NotFound)
+                    return done(Watch::Refused, u"unknown account"_s);
+                qCWarning(lcServer) << "cannot check account" << accountId << account.error().message;
+                return done(Watch::Internal, u"internal error"_s);
+            }
+            Client &client = m_clients[guard];
+            if (!client.accounts.contains(accountId)) {
+                client.accounts.insert(accountId);
+                m_watchers[accountId].append(guard);
+            }
+            qCInfo(lcServer) << "WebSocket client watching account" << accountId;
+            if (const auto latest = m_source->latest(accountId))
+                queue(guard, accountId, compact(latest->toJson()));
+            m_source->watch(accountId);
+            done(Watch::Ok, {});
+        });
 }
 
 void WebSocketHub::unwatch(QWebSocket *socket, const QString &accountId)
@@ -228,8 +231,10 @@ void WebSocketHub::unwatch(QWebSocket *socket, const QString &accountId)
     auto watchers = m_watchers.find(accountId);
     if (watchers != m_watchers.end()) {
         watchers->removeOne(socket);
-        if (watchers->isEmpty())
+        if (watchers->isEmpty()) {
             m_watchers.erase(watchers);
+            m_source->unwatch(accountId);
+        }
     }
 }
 
@@ -240,9 +245,9 @@ void WebSocketHub::subscribeMany(QWebSocket *socket, const QStringList &accountI
         watch(socket, accountId, [guard, accountId](Watch outcome, const QString &reason) {
             if (!guard)
                 return;
-            guard->sendTextMessage(outcome == Watch::Ok
-                                       ? compact(QJsonObject{{u"type"_s, u"subscribed"_s}, {u"account_id"_s, accountId}})
-                                       : errorMessage(reason, accountId));
+            guard->sendTextMessage(outcome == Watch::Ok ? compact(QJsonObject{{u"type"_s, u"subscribed"_s},
+                                                                              {u"account_id"_s, accountId}})
+                                                        : errorMessage(reason, accountId));
         });
     }
 }
@@ -297,8 +302,8 @@ void WebSocketHub::onTextMessage(QWebSocket *socket, const QString &message)
         } else {
             for (const QString &id : std::as_const(accountIds))
                 unwatch(socket, id);
-            socket->sendTextMessage(compact(QJsonObject{{u"type"_s, u"unsubscribed"_s},
-                                                        {u"account_ids"_s, QJsonArray::fromStringList(accountIds)}}));
+            socket->sendTextMessage(compact(QJsonObject{
+                {u"type"_s, u"unsubscribed"_s}, {u"account_ids"_s, QJsonArray::fromStringList(accountIds)}}));
         }
         return;
     }

@@ -22,7 +22,7 @@ namespace clera {
 
 class AccountDirectory;
 class Broker;
-class PortfolioTracker;
+class PortfolioSource;
 
 // Live portfolio values over WebSocket.
 // - ws://host:port/ws/portfolio/{account_id}?token=<JWT>: one account (the original clients' URL).
@@ -30,6 +30,8 @@ class PortfolioTracker;
 //   an Authorization header, or a first message {"type":"auth","token":…}; then
 //   {"type":"subscribe"|"unsubscribe","account_ids":[…]}.
 // A user may watch the accounts the directory says they own, an operator any account the broker knows.
+// Values come from a PortfolioSource (this process's tracker, or the calculator role over the bus),
+// which is told to watch an account while at least one client watches it.
 // Updates are serialised once per account and coalesced per client: one write per flush carrying the
 // latest value of each changed account. A client whose unsent data exceeds kMaxBufferedBytes gets no
 // more writes (its pending values keep only the latest per account) and is closed with 1008 when it
@@ -46,11 +48,11 @@ public:
 
     struct Options
     {
-        QStringList allowedOrigins;   // empty: any (non-browser clients send no Origin)
-        int authTimeoutMs = 10'000;   // /ws without a token in the handshake
+        QStringList allowedOrigins; // empty: any (non-browser clients send no Origin)
+        int authTimeoutMs = 10'000; // /ws without a token in the handshake
     };
 
-    WebSocketHub(const Jwt *jwt, Broker *broker, AccountDirectory *directory, PortfolioTracker *tracker,
+    WebSocketHub(const Jwt *jwt, Broker *broker, AccountDirectory *directory, PortfolioSource *source,
                  Options options, QObject *parent = nullptr);
     ~WebSocketHub() override;
 
@@ -87,7 +89,8 @@ private:
 
     void authenticate(QWebSocket *socket, const QString &token);
     // Checks that the client may watch the account, then adds it; `done` reports the outcome.
-    void watch(QWebSocket *socket, const QString &accountId, std::function<void(Watch, const QString &)> done);
+    void watch(QWebSocket *socket, const QString &accountId,
+               std::function<void(Watch, const QString &)> done);
     void unwatch(QWebSocket *socket, const QString &accountId);
     void subscribeMany(QWebSocket *socket, const QStringList &accountIds);
     // Closes the connection with 1008 when its token expires.
@@ -99,7 +102,7 @@ private:
     const Jwt *m_jwt;
     Broker *m_broker;
     AccountDirectory *m_directory;
-    PortfolioTracker *m_tracker;
+    PortfolioSource *m_source;
     Options m_options;
     QWebSocketServer m_server;
     QHash<QWebSocket *, Client> m_clients;

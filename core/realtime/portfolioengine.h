@@ -6,6 +6,7 @@
 #include <QHash>
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 #include <cstdint>
 #include <optional>
@@ -40,11 +41,17 @@ public:
 
     [[nodiscard]] int symbolIndex(const QString &symbol) const { return m_symbolIndex.value(symbol, -1); }
     [[nodiscard]] int internSymbol(const QString &symbol);
-    [[nodiscard]] int accountIndex(const QString &accountId) const { return m_accountIndex.value(accountId, -1); }
+    [[nodiscard]] int accountIndex(const QString &accountId) const
+    {
+        return m_accountIndex.value(accountId, -1);
+    }
     [[nodiscard]] QString accountId(int account) const { return m_accounts[size_t(account)].id; }
     [[nodiscard]] qsizetype accountCount() const { return m_accountIndex.size(); }
     [[nodiscard]] qsizetype symbolCount() const { return qsizetype(m_symbols.size()); }
     [[nodiscard]] QSet<QString> symbolsOf(const QString &accountId) const;
+    [[nodiscard]] QStringList accountIds() const { return m_accountIndex.keys(); }
+    // Symbols at least one account holds.
+    [[nodiscard]] QStringList heldSymbols() const;
     [[nodiscard]] std::optional<Decimal> price(const QString &symbol) const;
     [[nodiscard]] std::optional<Decimal> previousClose(const QString &symbol) const;
 
