@@ -77,8 +77,7 @@ Expected<Minted, int> mint(const QCommandLineParser &parser, const Config &confi
             err(u"note: %1 is not a known user (start once with --demo to seed demo users); issuing a user token"_s
                     .arg(userId));
     }
-    return Minted{Jwt(secret->key).issue(userId, role.value_or(Role::User), std::chrono::seconds(*ttl)),
-                  *dataDir};
+    return Minted{Jwt(secret->key).issue(userId, role.value_or(Role::User), std::chrono::seconds(*ttl)), *dataDir};
 }
 
 } // namespace
@@ -112,8 +111,7 @@ int watch(const QCommandLineParser &parser, const Config &config, const QString 
     QString accountId = parser.value(u"account"_s);
     if (accountId.isEmpty()) {
         AccountDirectory directory(QDir(minted->dataDir).filePath(ServerRoot::kDirectoryDatabase.toString()));
-        const auto accounts =
-            directory.open() ? directory.accountsOf(userId) : Expected<QStringList, QString>();
+        const auto accounts = directory.open() ? directory.accountsOf(userId) : Expected<QStringList, QString>();
         if (!accounts || accounts->isEmpty()) {
             err(u"%1 owns no account here; pass --account <id> (operators may watch any)"_s.arg(userId));
             return kExitSetting;
@@ -149,14 +147,12 @@ int watch(const QCommandLineParser &parser, const Config &config, const QString 
         }
         QCoreApplication::exit(exitCode);
     });
-    QObject::connect(
-        &socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), &socket,
-        [&](QAbstractSocket::SocketError) {
-            err(u"cannot reach the server at %1:%2: %3 (is clera-server running?)"_s.arg(host).arg(*port).arg(
-                socket.errorString()));
-            exitCode = kExitRuntime;
-            QCoreApplication::exit(exitCode);
-        });
+    QObject::connect(&socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), &socket, [&](QAbstractSocket::SocketError) {
+        err(u"cannot reach the server at %1:%2: %3 (is clera-server running?)"_s.arg(host).arg(*port).arg(
+            socket.errorString()));
+        exitCode = kExitRuntime;
+        QCoreApplication::exit(exitCode);
+    });
     socket.open(url);
     const int rc = QCoreApplication::exec();
     return exitCode != 0 ? exitCode : rc;

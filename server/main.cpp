@@ -1,5 +1,5 @@
-#include "commands.h"
 #include "core/config/config.h"
+#include "commands.h"
 #include "serverroot.h"
 
 #include <QCommandLineParser>
@@ -101,8 +101,8 @@ int main(int argc, char *argv[])
             .arg(serverRoleNames()),
         u"role"_s));
     parser.addOption(QCommandLineOption(u"account"_s, u"watch command: account to watch"_s, u"id"_s));
-    parser.addOption(QCommandLineOption(
-        u"count"_s, u"watch command: stop after n portfolio updates (0: never)"_s, u"n"_s));
+    parser.addOption(
+        QCommandLineOption(u"count"_s, u"watch command: stop after n portfolio updates (0: never)"_s, u"n"_s));
     parser.addPositionalArgument(u"command"_s, u"Optional command: token <user_id> | watch <user_id>"_s,
                                  u"[token|watch <user_id>]"_s);
 
@@ -134,8 +134,8 @@ int main(int argc, char *argv[])
             return ServerCommands::printToken(parser, *config, positional[1]);
         if (positional.first() == u"watch" && positional.size() == 2 && !positional[1].isEmpty())
             return ServerCommands::watch(parser, *config, positional[1]);
-        err(u"unknown command '%1'; usage: clera-server [options] | clera-server token|watch <user_id>"_s.arg(
-            positional.join(u' ')));
+        err(u"unknown command '%1'; usage: clera-server [options] | clera-server token|watch <user_id>"_s
+                .arg(positional.join(u' ')));
         return kExitSetting;
     }
     if (parser.isSet(u"account"_s) || parser.isSet(u"count"_s)) {

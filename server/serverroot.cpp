@@ -4,12 +4,12 @@
 #include "core/broker/alpacabroker.h"
 #include "core/broker/alpacatrading.h"
 #include "core/broker/simbroker.h"
-#include "core/bus/redisbus.h"
 #include "core/config/backendselection.h"
 #include "core/marketdata/alpacasetup.h"
 #include "core/marketdata/alpacastream.h"
 #include "core/marketdata/assetcatalog.h"
 #include "core/marketdata/simfeed.h"
+#include "core/bus/redisbus.h"
 #include "core/marketdata/symbolregistry.h"
 #include "core/realtime/busportfoliosource.h"
 #include "core/realtime/holdingscollector.h"
@@ -112,8 +112,7 @@ struct ServerSettings
         if (!recalculation)
             return unexpected(recalculation.error());
         s.recalculationInterval = *recalculation;
-        for (const QString &origin :
-             config.value(u"WEBSOCKET_ALLOWED_ORIGINS"_s).split(u',', Qt::SkipEmptyParts)) {
+        for (const QString &origin : config.value(u"WEBSOCKET_ALLOWED_ORIGINS"_s).split(u',', Qt::SkipEmptyParts)) {
             const QUrl url(origin.trimmed(), QUrl::StrictMode);
             if (!url.isValid() || url.scheme().isEmpty() || url.host().isEmpty() || url.path().size() > 0)
                 return unexpected(u"WEBSOCKET_ALLOWED_ORIGINS must list origins like https://app.example.com "
@@ -381,14 +380,11 @@ QStringList ServerRoot::banner() const
     if (!m_demoAccounts.isEmpty())
         lines.append(u"Demo data: users demo-alice, demo-bob (user) and demo-operator (operator); "
                      "print a token with: clera-server token demo-alice"_s);
-    lines.append(
-        u"%1 http://%2:%3"_s
-            .arg(m_role == ServerRole::All || m_role == ServerRole::Api ? u"REST"_s : u"Health"_s, apiHost)
-            .arg(restPort()));
+    const bool rest = m_role == ServerRole::All || m_role == ServerRole::Api;
+    lines.append(u"%1 http://%2:%3"_s.arg(rest ? u"REST"_s : u"Health"_s, apiHost).arg(restPort()));
     if (m_hub)
-        lines.append(
-            u"WebSocket ws://%1:%2/ws/portfolio/{account_id}?token=… and ws://%1:%2/ws"_s.arg(wsHost).arg(
-                webSocketPort()));
+        lines.append(u"WebSocket ws://%1:%2/ws/portfolio/{account_id}?token=… and ws://%1:%2/ws"_s.arg(wsHost).arg(
+            webSocketPort()));
     return lines;
 }
 

@@ -73,7 +73,7 @@ public:
 
     [[nodiscard]] const AssetCatalog &catalog() const { return *m_catalog; }
     [[nodiscard]] MarketFeed *feed() const { return m_feed; }
-    [[nodiscard]] SimFeed *simFeed() const { return m_simFeed; } // null unless CLERA_FEED=sim
+    [[nodiscard]] SimFeed *simFeed() const { return m_simFeed; }       // null unless CLERA_FEED=sim
     [[nodiscard]] Broker *broker() const { return m_broker; }
     [[nodiscard]] SimBroker *simBroker() const { return m_simBroker; } // null unless CLERA_BROKER=sim
     [[nodiscard]] SymbolRegistry *registry() const { return m_registry; }

@@ -64,8 +64,8 @@ WebSocketHub::WebSocketHub(const Jwt *jwt, Broker *broker, AccountDirectory *dir
     connect(&m_server, &QWebSocketServer::originAuthenticationRequired, this,
             [this](QWebSocketCorsAuthenticator *authenticator) {
                 const QString origin = authenticator->origin();
-                if (!m_options.allowedOrigins.isEmpty() && !origin.isEmpty() &&
-                    !m_options.allowedOrigins.contains(origin)) {
+                if (!m_options.allowedOrigins.isEmpty() && !origin.isEmpty()
+                    && !m_options.allowedOrigins.contains(origin)) {
                     qCInfo(lcServer) << "WebSocket handshake refused for origin" << origin;
                     authenticator->setAllowed(false);
                 }
@@ -131,8 +131,7 @@ void WebSocketHub::onNewConnection()
                 QTimer::singleShot(m_options.authTimeoutMs, socket, [this, socket] {
                     const auto it = m_clients.constFind(socket);
                     if (it != m_clients.cend() && !it->authenticated)
-                        reject(socket, QWebSocketProtocol::CloseCodePolicyViolated,
-                               u"authentication timeout"_s);
+                        reject(socket, QWebSocketProtocol::CloseCodePolicyViolated, u"authentication timeout"_s);
                 });
             }
             continue;
@@ -165,8 +164,7 @@ void WebSocketHub::authenticate(QWebSocket *socket, const QString &token)
 {
     const auto claims = m_jwt->verify(token);
     if (!claims) {
-        reject(socket, QWebSocketProtocol::CloseCodePolicyViolated,
-               u"invalid token: "_s + claims.error().message);
+        reject(socket, QWebSocketProtocol::CloseCodePolicyViolated, u"invalid token: "_s + claims.error().message);
         return;
     }
     Client &client = m_clients[socket];
@@ -199,27 +197,26 @@ void WebSocketHub::watch(QWebSocket *socket, const QString &accountId,
             return done(Watch::Refused, u"not allowed to watch this account"_s);
     }
     const QPointer<QWebSocket> guard(socket);
-    m_broker->account(accountId).then(
-        this, [this, guard, accountId, done](const BrokerResult<Account> &account) {
-            if (!guard || guard->state() != QAbstractSocket::ConnectedState || !m_clients.contains(guard))
-                return;
-            if (!account) {
-                if (account.error().kind == BrokerError::Kind::NotFound)
-                    return done(Watch::Refused, u"unknown account"_s);
-                qCWarning(lcServer) << "cannot check account" << accountId << account.error().message;
-                return done(Watch::Internal, u"internal error"_s);
-            }
-            Client &client = m_clients[guard];
-            if (!client.accounts.contains(accountId)) {
-                client.accounts.insert(accountId);
-                m_watchers[accountId].append(guard);
-            }
-            qCInfo(lcServer) << "WebSocket client watching account" << accountId;
-            if (const auto latest = m_source->latest(accountId))
-                queue(guard, accountId, compact(latest->toJson()));
-            m_source->watch(accountId);
-            done(Watch::Ok, {});
-        });
+    m_broker->account(accountId).then(this, [this, guard, accountId, done](const BrokerResult<Account> &account) {
+        if (!guard || guard->state() != QAbstractSocket::ConnectedState || !m_clients.contains(guard))
+            return;
+        if (!account) {
+            if (account.error().kind == BrokerError::Kind::NotFound)
+                return done(Watch::Refused, u"unknown account"_s);
+            qCWarning(lcServer) << "cannot check account" << accountId << account.error().message;
+            return done(Watch::Internal, u"internal error"_s);
+        }
+        Client &client = m_clients[guard];
+        if (!client.accounts.contains(accountId)) {
+            client.accounts.insert(accountId);
+            m_watchers[accountId].append(guard);
+        }
+        qCInfo(lcServer) << "WebSocket client watching account" << accountId;
+        if (const auto latest = m_source->latest(accountId))
+            queue(guard, accountId, compact(latest->toJson()));
+        m_source->watch(accountId);
+        done(Watch::Ok, {});
+    });
 }
 
 void WebSocketHub::unwatch(QWebSocket *socket, const QString &accountId)
@@ -245,9 +242,9 @@ void WebSocketHub::subscribeMany(QWebSocket *socket, const QStringList &accountI
         watch(socket, accountId, [guard, accountId](Watch outcome, const QString &reason) {
             if (!guard)
                 return;
-            guard->sendTextMessage(outcome == Watch::Ok ? compact(QJsonObject{{u"type"_s, u"subscribed"_s},
-                                                                              {u"account_id"_s, accountId}})
-                                                        : errorMessage(reason, accountId));
+            guard->sendTextMessage(outcome == Watch::Ok
+                                       ? compact(QJsonObject{{u"type"_s, u"subscribed"_s}, {u"account_id"_s, accountId}})
+                                       : errorMessage(reason, accountId));
         });
     }
 }
@@ -302,8 +299,8 @@ void WebSocketHub::onTextMessage(QWebSocket *socket, const QString &message)
         } else {
             for (const QString &id : std::as_const(accountIds))
                 unwatch(socket, id);
-            socket->sendTextMessage(compact(QJsonObject{
-                {u"type"_s, u"unsubscribed"_s}, {u"account_ids"_s, QJsonArray::fromStringList(accountIds)}}));
+            socket->sendTextMessage(compact(QJsonObject{{u"type"_s, u"unsubscribed"_s},
+                                                        {u"account_ids"_s, QJsonArray::fromStringList(accountIds)}}));
         }
         return;
     }

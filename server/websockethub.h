@@ -48,8 +48,8 @@ public:
 
     struct Options
     {
-        QStringList allowedOrigins; // empty: any (non-browser clients send no Origin)
-        int authTimeoutMs = 10'000; // /ws without a token in the handshake
+        QStringList allowedOrigins;   // empty: any (non-browser clients send no Origin)
+        int authTimeoutMs = 10'000;   // /ws without a token in the handshake
     };
 
     WebSocketHub(const Jwt *jwt, Broker *broker, AccountDirectory *directory, PortfolioSource *source,
@@ -89,8 +89,7 @@ private:
 
     void authenticate(QWebSocket *socket, const QString &token);
     // Checks that the client may watch the account, then adds it; `done` reports the outcome.
-    void watch(QWebSocket *socket, const QString &accountId,
-               std::function<void(Watch, const QString &)> done);
+    void watch(QWebSocket *socket, const QString &accountId, std::function<void(Watch, const QString &)> done);
     void unwatch(QWebSocket *socket, const QString &accountId);
     void subscribeMany(QWebSocket *socket, const QStringList &accountIds);
     // Closes the connection with 1008 when its token expires.

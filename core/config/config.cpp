@@ -13,142 +13,75 @@ namespace clera {
 const QList<Config::Setting> &Config::settings()
 {
     static const QList<Setting> all = {
-        {u"CLERA_DATA_DIR"_s,
-         u"data-dir"_s,
-         u"dir"_s,
-         u"Folder for databases, the generated JWT secret and caches (default: the user's data folder)"_s,
-         {},
-         Both},
-        {u"CLERA_BROKER"_s,
-         u"broker"_s,
-         u"name"_s,
+        {u"CLERA_DATA_DIR"_s, u"data-dir"_s, u"dir"_s,
+         u"Folder for databases, the generated JWT secret and caches (default: the user's data folder)"_s, {}, Both},
+        {u"CLERA_BROKER"_s, u"broker"_s, u"name"_s,
          u"sim (embedded paper broker), alpaca (Broker API) or alpaca-trading (Trading API); unset: alpaca "
          u"when BROKER_API_KEY is set, else sim"_s,
-         {},
-         Both},
-        {u"CLERA_FEED"_s,
-         u"feed"_s,
-         u"name"_s,
+         {}, Both},
+        {u"CLERA_FEED"_s, u"feed"_s, u"name"_s,
          u"sim (simulated market) or alpaca (market-data stream); unset: alpaca when Alpaca keys are set, else sim"_s,
-         {},
-         Both},
-        {u"BROKER_API_KEY"_s,
-         {},
-         u"key"_s,
-         u"Alpaca Broker API key id (environment or config file only)"_s,
-         {},
-         Server,
-         true},
-        {u"BROKER_SECRET_KEY"_s,
-         {},
-         u"secret"_s,
-         u"Alpaca Broker API secret (environment or config file only)"_s,
-         {},
-         Server,
-         true},
-        {u"APCA_API_KEY_ID"_s,
-         {},
-         u"key"_s,
-         u"Alpaca Trading API key id (environment or config file only)"_s,
-         {},
-         Both,
-         true},
-        {u"APCA_API_SECRET"_s,
-         {},
-         u"secret"_s,
-         u"Alpaca Trading API secret (environment or config file only)"_s,
-         {},
-         Both,
-         true},
+         {}, Both},
+        {u"BROKER_API_KEY"_s, {}, u"key"_s, u"Alpaca Broker API key id (environment or config file only)"_s, {},
+         Server, true},
+        {u"BROKER_SECRET_KEY"_s, {}, u"secret"_s, u"Alpaca Broker API secret (environment or config file only)"_s,
+         {}, Server, true},
+        {u"APCA_API_KEY_ID"_s, {}, u"key"_s, u"Alpaca Trading API key id (environment or config file only)"_s, {},
+         Both, true},
+        {u"APCA_API_SECRET"_s, {}, u"secret"_s, u"Alpaca Trading API secret (environment or config file only)"_s, {},
+         Both, true},
         {u"ALPACA_SANDBOX"_s, u"alpaca-sandbox"_s, u"true|false"_s,
          u"Use Alpaca's sandbox (Broker API) and paper (Trading API) hosts"_s, u"true"_s, Both},
-        {u"ALPACA_BROKER_API_URL"_s,
-         u"alpaca-broker-api-url"_s,
-         u"url"_s,
-         u"Broker API base URL (default: the sandbox or production host per ALPACA_SANDBOX)"_s,
-         {},
-         Server},
-        {u"ALPACA_TRADING_API_URL"_s,
-         u"alpaca-trading-api-url"_s,
-         u"url"_s,
-         u"Trading API base URL (default: the paper or live host per ALPACA_SANDBOX)"_s,
-         {},
+        {u"ALPACA_BROKER_API_URL"_s, u"alpaca-broker-api-url"_s, u"url"_s,
+         u"Broker API base URL (default: the sandbox or production host per ALPACA_SANDBOX)"_s, {}, Server},
+        {u"ALPACA_TRADING_API_URL"_s, u"alpaca-trading-api-url"_s, u"url"_s,
+         u"Trading API base URL (default: the paper or live host per ALPACA_SANDBOX)"_s, {}, Both},
+        {u"ALPACA_DATA_STREAM_URL"_s, u"alpaca-data-stream-url"_s, u"url"_s,
+         u"Market-data WebSocket URL including the feed path (default: Alpaca's stream host + /v2/<feed>)"_s, {},
          Both},
-        {u"ALPACA_DATA_STREAM_URL"_s,
-         u"alpaca-data-stream-url"_s,
-         u"url"_s,
-         u"Market-data WebSocket URL including the feed path (default: Alpaca's stream host + /v2/<feed>)"_s,
-         {},
+        {u"ALPACA_DATA_API_URL"_s, u"alpaca-data-api-url"_s, u"url"_s,
+         u"Market-data REST base URL, for previous closes (default: Alpaca's data host)"_s, {}, Both},
+        {u"ALPACA_DATA_FEED"_s, u"alpaca-data-feed"_s, u"iex|sip"_s, u"Market-data feed of the stream"_s, u"iex"_s,
          Both},
-        {u"ALPACA_DATA_API_URL"_s,
-         u"alpaca-data-api-url"_s,
-         u"url"_s,
-         u"Market-data REST base URL, for previous closes (default: Alpaca's data host)"_s,
-         {},
-         Both},
-        {u"ALPACA_DATA_FEED"_s, u"alpaca-data-feed"_s, u"iex|sip"_s, u"Market-data feed of the stream"_s,
-         u"iex"_s, Both},
-        {u"CLERA_SIM_SEED"_s, u"sim-seed"_s, u"n"_s,
-         u"Seed of the simulated market (same seed, same prices)"_s, u"1"_s, Both},
+        {u"CLERA_SIM_SEED"_s, u"sim-seed"_s, u"n"_s, u"Seed of the simulated market (same seed, same prices)"_s,
+         u"1"_s, Both},
         {u"CLERA_SIM_TICK_RATE"_s, u"sim-tick-rate"_s, u"ticks/s"_s,
          u"Simulated trades per second across the subscribed symbols"_s, u"20"_s, Both},
-        {u"CLERA_API_HOST"_s, u"api-host"_s, u"address"_s, u"Address the REST API listens on"_s, u"0.0.0.0"_s,
+        {u"CLERA_API_HOST"_s, u"api-host"_s, u"address"_s, u"Address the REST API listens on"_s, u"0.0.0.0"_s, Server},
+        {u"CLERA_API_PORT"_s, u"api-port"_s, u"port"_s, u"REST API port (0 picks a free port)"_s, u"8000"_s, Server},
+        {u"WEBSOCKET_HOST"_s, u"ws-host"_s, u"address"_s, u"Address the WebSocket server listens on"_s, u"0.0.0.0"_s,
          Server},
-        {u"CLERA_API_PORT"_s, u"api-port"_s, u"port"_s, u"REST API port (0 picks a free port)"_s, u"8000"_s,
-         Server},
-        {u"WEBSOCKET_HOST"_s, u"ws-host"_s, u"address"_s, u"Address the WebSocket server listens on"_s,
-         u"0.0.0.0"_s, Server},
-        {u"WEBSOCKET_PORT"_s, u"ws-port"_s, u"port"_s, u"WebSocket port (0 picks a free port)"_s, u"8001"_s,
-         Server},
-        {u"WEBSOCKET_ALLOWED_ORIGINS"_s,
-         u"ws-allowed-origins"_s,
-         u"origins"_s,
+        {u"WEBSOCKET_PORT"_s, u"ws-port"_s, u"port"_s, u"WebSocket port (0 picks a free port)"_s, u"8001"_s, Server},
+        {u"WEBSOCKET_ALLOWED_ORIGINS"_s, u"ws-allowed-origins"_s, u"origins"_s,
          u"Comma-separated browser origins allowed to open a WebSocket (empty: any; clients that send no "
          u"Origin are not affected)"_s,
-         {},
-         Server},
-        {u"CLERA_JWT_SECRET"_s,
-         {},
-         u"secret"_s,
+         {}, Server},
+        {u"CLERA_JWT_SECRET"_s, {}, u"secret"_s,
          u"HS256 key for access tokens (environment or config file only); if unset, one is generated into "
          u"<data dir>/jwt-secret (mode 0600)"_s,
-         {},
-         Server,
-         true},
-        {u"CLERA_TOKEN_TTL"_s, u"token-ttl"_s, u"seconds"_s,
-         u"Lifetime of tokens printed by the token command"_s, u"86400"_s, Server},
+         {}, Server, true},
+        {u"CLERA_TOKEN_TTL"_s, u"token-ttl"_s, u"seconds"_s, u"Lifetime of tokens printed by the token command"_s,
+         u"86400"_s, Server},
         {u"MIN_UPDATE_INTERVAL"_s, u"min-update-interval"_s, u"seconds"_s,
-         u"At most one portfolio update per account per interval (coalesced; the latest is always sent)"_s,
-         u"2"_s, Both},
+         u"At most one portfolio update per account per interval (coalesced; the latest is always sent)"_s, u"2"_s,
+         Both},
         {u"RECALCULATION_INTERVAL"_s, u"recalculation-interval"_s, u"seconds"_s,
          u"Full revaluation from broker positions, to heal drift"_s, u"30"_s, Both},
-        {u"REDIS_URL"_s,
-         u"redis-url"_s,
-         u"url"_s,
+        {u"REDIS_URL"_s, u"redis-url"_s, u"url"_s,
          u"Redis for the scale-out roles: redis://[:password@]host[:port][/db] or "
          u"unix:///path/redis.sock[?db=N] (instead of REDIS_HOST/REDIS_PORT/REDIS_DB)"_s,
-         {},
-         Server},
-        {u"REDIS_HOST"_s,
-         u"redis-host"_s,
-         u"host"_s,
-         u"Redis host for the scale-out roles (when REDIS_URL is unset)"_s,
-         {},
-         Server},
+         {}, Server},
+        {u"REDIS_HOST"_s, u"redis-host"_s, u"host"_s, u"Redis host for the scale-out roles (when REDIS_URL is unset)"_s,
+         {}, Server},
         {u"REDIS_PORT"_s, u"redis-port"_s, u"port"_s, u"Redis port"_s, u"6379"_s, Server},
         {u"REDIS_DB"_s, u"redis-db"_s, u"n"_s, u"Redis database number (0-15)"_s, u"0"_s, Server},
-        {u"REDIS_PASSWORD"_s,
-         {},
-         u"secret"_s,
-         u"Redis password (environment or config file only; a password in REDIS_URL wins)"_s,
-         {},
-         Server,
-         true},
+        {u"REDIS_PASSWORD"_s, {}, u"secret"_s,
+         u"Redis password (environment or config file only; a password in REDIS_URL wins)"_s, {}, Server, true},
         {u"SYMBOL_COLLECTION_INTERVAL"_s, u"symbol-collection-interval"_s, u"seconds"_s,
          u"Collector role: how often every account's cash and positions are read and published"_s, u"300"_s,
          Server},
         {u"PRICE_TTL"_s, u"price-ttl"_s, u"seconds"_s,
-         u"Market-data role: expiry of the price:<SYMBOL> keys (and calculator: of value:<account> keys)"_s,
+         u"Market-data role: expiry of the price:<SYMBOL> keys (calculator: of the value:<account> keys)"_s,
          u"3600"_s, Server},
         {u"CLERA_LEADER_LOCK_PERIOD"_s, u"leader-lock-period"_s, u"seconds"_s,
          u"Market-data role: expiry of the leader lock; a standby takes over within two periods"_s, u"10"_s,
@@ -160,8 +93,8 @@ const QList<Config::Setting> &Config::settings()
 
 void Config::addOptions(QCommandLineParser &parser, Scope scope)
 {
-    parser.addOption(
-        QCommandLineOption(u"config"_s, u"Config file of NAME=value lines (env: CLERA_CONFIG)"_s, u"file"_s));
+    parser.addOption(QCommandLineOption(u"config"_s, u"Config file of NAME=value lines (env: CLERA_CONFIG)"_s,
+                                        u"file"_s));
     for (const Setting &s : settings()) {
         // A secret on the command line is visible to every local user (ps, /proc/*/cmdline).
         if (!(s.scope & scope) || s.secret)
@@ -230,9 +163,7 @@ Expected<qint64, QString> Config::integer(const QString &name, qint64 min, qint6
     bool ok = false;
     const qint64 v = value(name).toLongLong(&ok);
     if (!ok || v < min || v > max)
-        return unexpected(
-            u"%1 must be a whole number from %2 to %3 (got '%4')"_s.arg(name).arg(min).arg(max).arg(
-                value(name)));
+        return unexpected(u"%1 must be a whole number from %2 to %3 (got '%4')"_s.arg(name).arg(min).arg(max).arg(value(name)));
     return v;
 }
 
@@ -248,8 +179,7 @@ Expected<std::chrono::milliseconds, QString> Config::seconds(const QString &name
 {
     const auto d = Decimal::parse(value(name));
     if (!d || d->isNegative() || *d > Decimal(86400 * 365))
-        return unexpected(
-            u"%1 must be a number of seconds, e.g. 2 or 0.5 (got '%2')"_s.arg(name, value(name)));
+        return unexpected(u"%1 must be a number of seconds, e.g. 2 or 0.5 (got '%2')"_s.arg(name, value(name)));
     const Decimal ms = (*d * Decimal(1000)).rounded(0);
     return std::chrono::milliseconds(static_cast<qint64>(ms.raw() / Decimal::kOne));
 }
@@ -280,8 +210,7 @@ QStringList Config::describe(Scope scope) const
         if (!(s.scope & scope))
             continue;
         const QString v = value(s.name);
-        const QString shown =
-            s.secret ? (v.isEmpty() ? u"(unset)"_s : u"(set)"_s) : (v.isEmpty() ? u"(unset)"_s : v);
+        const QString shown = s.secret ? (v.isEmpty() ? u"(unset)"_s : u"(set)"_s) : (v.isEmpty() ? u"(unset)"_s : v);
         out.append(u"%1=%2 (%3)"_s.arg(s.name, shown, source(s.name)));
     }
     return out;

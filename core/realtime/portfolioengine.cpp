@@ -40,8 +40,7 @@ Expected<int, QString> PortfolioEngine::setAccount(const QString &accountId, Dec
     for (const Holding &h : holdings) {
         const auto qty = h.qty.toNanos();
         if (!qty)
-            return unexpected(
-                u"quantity %1 of %2 has more than 9 fractional digits"_s.arg(h.qty.toString(), h.symbol));
+            return unexpected(u"quantity %1 of %2 has more than 9 fractional digits"_s.arg(h.qty.toString(), h.symbol));
         merged[internSymbol(h.symbol)] += *qty;
     }
     merged.removeIf([](const auto &it) { return it.value() == 0; });
@@ -50,10 +49,10 @@ Expected<int, QString> PortfolioEngine::setAccount(const QString &accountId, Dec
     if (index >= 0) {
         AccountState &existing = m_accounts[size_t(index)];
         // A reload that only confirms the holdings (the periodic recalculation) changes the cash alone.
-        const bool same =
-            qsizetype(existing.holdings.size()) == merged.size() &&
-            std::all_of(existing.holdings.cbegin(), existing.holdings.cend(),
-                        [&](const HeldSymbol &h) { return merged.value(h.symbol) == h.qtyNanos; });
+        const bool same = qsizetype(existing.holdings.size()) == merged.size()
+                          && std::all_of(existing.holdings.cbegin(), existing.holdings.cend(), [&](const HeldSymbol &h) {
+                                 return merged.value(h.symbol) == h.qtyNanos;
+                             });
         if (same) {
             if (existing.cash != cash.raw()) {
                 existing.cash = cash.raw();

@@ -41,10 +41,7 @@ public:
 
     [[nodiscard]] int symbolIndex(const QString &symbol) const { return m_symbolIndex.value(symbol, -1); }
     [[nodiscard]] int internSymbol(const QString &symbol);
-    [[nodiscard]] int accountIndex(const QString &accountId) const
-    {
-        return m_accountIndex.value(accountId, -1);
-    }
+    [[nodiscard]] int accountIndex(const QString &accountId) const { return m_accountIndex.value(accountId, -1); }
     [[nodiscard]] QString accountId(int account) const { return m_accounts[size_t(account)].id; }
     [[nodiscard]] qsizetype accountCount() const { return m_accountIndex.size(); }
     [[nodiscard]] qsizetype symbolCount() const { return qsizetype(m_symbols.size()); }

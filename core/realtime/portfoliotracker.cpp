@@ -11,8 +11,8 @@ Q_LOGGING_CATEGORY(lcRealtime, "clera.realtime")
 
 namespace clera {
 
-PortfolioTracker::PortfolioTracker(Broker *broker, MarketFeed *feed, SymbolRegistry *registry,
-                                   Options options, QObject *parent)
+PortfolioTracker::PortfolioTracker(Broker *broker, MarketFeed *feed, SymbolRegistry *registry, Options options,
+                                   QObject *parent)
     : PortfolioSource(parent), m_broker(broker), m_feed(feed), m_registry(registry),
       m_throttle(options.minUpdateInterval, this)
 {
@@ -93,8 +93,7 @@ void PortfolioTracker::reload(const QString &accountId)
     const quint64 generation = ++m_generation;
     it->loadGeneration = generation;
     // Cash and positions are read together; a newer reload supersedes an older one still in flight.
-    m_broker->account(accountId).then(this, [this, accountId,
-                                             generation](const BrokerResult<Account> &account) {
+    m_broker->account(accountId).then(this, [this, accountId, generation](const BrokerResult<Account> &account) {
         if (!isCurrentLoad(accountId, generation))
             return;
         if (!account) {
