@@ -130,7 +130,8 @@ QHttpServerResponse RestApi::health() const
     const bool brokerOk = !m_services.brokerAvailable || m_services.brokerAvailable();
     const bool databaseOk = !m_services.directory || m_services.directory->ping();
     const MarketFeed *feed = m_services.feed;
-    const bool feedOk = !feed || feed->status() == MarketFeed::Status::Live;
+    const bool feedOk = !feed || (m_services.feedExpected && !m_services.feedExpected())
+                        || feed->status() == MarketFeed::Status::Live;
     const bool busOk = !m_services.bus || m_services.bus->status() == Bus::Status::Connected;
     QJsonObject components;
     if (m_services.broker)

@@ -45,6 +45,7 @@ public:
         QString role;
         const Bus *bus = nullptr;
         std::function<QJsonObject()> roleStatus;
+        std::function<bool()> feedExpected; // false: a stopped feed is fine (a market-data standby)
         bool healthOnly = false;
     };
 

@@ -268,6 +268,8 @@ Expected<std::monostate, ServerRoot::StartError> ServerRoot::start(Options optio
         services.bus = m_bus;
         services.healthOnly = m_role != ServerRole::Api;
         if (m_publisher)
+            services.feedExpected = [publisher = m_publisher] { return publisher->isLeader(); };
+        if (m_publisher)
             services.roleStatus = [publisher = m_publisher] {
                 return QJsonObject{{u"leader"_s, publisher->isLeader()},
                                    {u"frames_published"_s, qint64(publisher->framesPublished())}};

@@ -304,6 +304,7 @@ private Q_SLOTS:
         const QJsonObject standbyHealth = health(m_standby->restPort());
         QCOMPARE(standbyHealth.value(u"role"_s).toObject().value(u"name"_s).toString(), u"market-data"_s);
         QCOMPARE(standbyHealth.value(u"role"_s).toObject().value(u"leader"_s).toBool(), false);
+        QCOMPARE(standbyHealth.value(u"status"_s).toString(), u"ok"_s); // a stopped standby feed is fine
 
         test::WsClient client;
         QVERIFY(client.open(singleUrl(m_ws1->webSocketPort(), m_bob, token(u"demo-bob"_s, Role::User))));
