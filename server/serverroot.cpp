@@ -338,7 +338,7 @@ void ServerRoot::startRole(const ScaleOutSettings &scale, std::chrono::milliseco
             if (m_alpacaStream)
                 run &&startFeed ? m_alpacaStream->start() : m_alpacaStream->stop();
         };
-        m_publisher = new PricePublisher(m_bus, m_feed, std::move(o), this);
+        m_publisher = new PricePublisher(m_bus, m_feed, m_registry, std::move(o), this);
         m_publisher->start();
         break;
     }

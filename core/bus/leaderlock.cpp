@@ -39,13 +39,14 @@ void LeaderLock::release()
 
 void LeaderLock::attempt()
 {
-    if (m_inFlight)
-        return;
+    // Checked before anything else: a renewal that never answers (a stalled Redis) must not keep us leading.
     if (m_leader && m_sinceRenewal.hasExpired(m_period.count())) {
         // Not renewed for a whole period: another instance may hold the lock by now.
         qCWarning(lcBus).noquote() << "leader lock" << m_key << "not renewed for a period; stepping down";
         setLeader(false);
     }
+    if (m_inFlight)
+        return;
     m_inFlight = true;
     const bool renewing = m_leader;
     // Started before the call: the expiry Redis sets counts from later than this.

@@ -2,16 +2,20 @@
 
 #include "core/bus/bus.h"
 #include "core/marketdata/marketfeed.h"
+#include "core/marketdata/symbolregistry.h"
 #include "core/realtime/buswire.h"
 
 #include <QLoggingCategory>
+
+using namespace Qt::StringLiterals;
 
 Q_DECLARE_LOGGING_CATEGORY(lcRealtime)
 
 namespace clera {
 
-PricePublisher::PricePublisher(Bus *bus, MarketFeed *feed, Options options, QObject *parent)
-    : QObject(parent), m_bus(bus), m_feed(feed), m_options(std::move(options)),
+PricePublisher::PricePublisher(Bus *bus, MarketFeed *feed, SymbolRegistry *registry, Options options,
+                               QObject *parent)
+    : QObject(parent), m_bus(bus), m_feed(feed), m_registry(registry), m_options(std::move(options)),
       m_lock(bus, BusWire::kMarketDataLock, m_options.lockPeriod)
 {
     connect(&m_lock, &LeaderLock::leadershipChanged, this, &PricePublisher::onLeadership);
@@ -30,7 +34,12 @@ PricePublisher::PricePublisher(Bus *bus, MarketFeed *feed, Options options, QObj
             qCWarning(lcRealtime) << "ignoring a malformed symbols message:" << change.error();
             return;
         }
-        apply(change->added, change->removed);
+        QSet<QString> wanted = m_wanted;
+        for (const QString &s : change->removed)
+            wanted.remove(s);
+        for (const QString &s : change->added)
+            wanted.insert(s);
+        apply(wanted);
     });
     connect(m_bus, &Bus::statusChanged, this, [this](Bus::Status status) {
         if (status == Bus::Status::Connected && isLeader())
@@ -63,10 +72,7 @@ void PricePublisher::onLeadership(bool leader)
         m_resync.stop();
         if (m_options.runFeed)
             m_options.runFeed(false);
-        const QStringList subscribed = m_feed->subscriptions();
-        if (!subscribed.isEmpty())
-            m_feed->unsubscribe(subscribed);
-        Q_EMIT subscriptionsChanged();
+        apply({});
     }
     Q_EMIT leadershipChanged(leader);
 }
@@ -79,29 +85,23 @@ void PricePublisher::resync()
         QSet<QString> wanted;
         for (const QByteArray &m : *members)
             wanted.insert(QString::fromUtf8(m));
-        QStringList added, removed;
-        const QStringList current = m_feed->subscriptions();
-        const QSet<QString> have(current.cbegin(), current.cend());
-        for (const QString &s : std::as_const(wanted))
-            if (!have.contains(s))
-                added.append(s);
-        for (const QString &s : current)
-            if (!wanted.contains(s))
-                removed.append(s);
-        apply(added, removed);
+        apply(wanted);
     });
 }
 
-void PricePublisher::apply(const QStringList &added, const QStringList &removed)
+void PricePublisher::apply(const QSet<QString> &wanted)
 {
-    if (!removed.isEmpty())
-        m_feed->unsubscribe(removed);
-    if (!added.isEmpty()) {
-        m_feed->subscribe(added);
+    if (wanted == m_wanted)
+        return;
+    QStringList added;
+    for (const QString &s : wanted)
+        if (!m_wanted.contains(s))
+            added.append(s);
+    m_wanted = wanted;
+    m_registry->setHolderSymbols(u"market-data"_s, m_wanted); // empty: removes the holder
+    if (!added.isEmpty())
         publishCurrent(added); // what the feed knows already, so values do not wait for a trade
-    }
-    if (!added.isEmpty() || !removed.isEmpty())
-        Q_EMIT subscriptionsChanged();
+    Q_EMIT subscriptionsChanged();
 }
 
 void PricePublisher::publishCurrent(const QStringList &symbols)
