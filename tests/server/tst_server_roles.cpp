@@ -230,6 +230,46 @@ private Q_SLOTS:
         QCOMPARE(serverRoleFromString(u"bogus"), std::optional<ServerRole>());
     }
 
+    void scaleOutSettings_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("described"); // empty: refused
+        QTest::addRow("url") << QStringList{u"--redis-url"_s, u"redis://:pw@cache:6380/3"_s}
+                             << u"redis cache:6380 db 3 (password set)"_s;
+        QTest::addRow("host port db") << QStringList{u"--redis-host"_s, u"10.0.0.5"_s,   u"--redis-port"_s,
+                                                     u"7000"_s,         u"--redis-db"_s, u"2"_s}
+                                      << u"redis 10.0.0.5:7000 db 2"_s;
+        QTest::addRow("url wins") << QStringList{u"--redis-url"_s, u"unix:///run/r.sock"_s, u"--redis-host"_s,
+                                                 u"elsewhere"_s}
+                                  << u"redis /run/r.sock db 0"_s;
+        QTest::addRow("none") << QStringList{} << QString();
+        QTest::addRow("bad url") << QStringList{u"--redis-url"_s, u"http://x"_s} << QString();
+        QTest::addRow("bad db") << QStringList{u"--redis-host"_s, u"h"_s, u"--redis-db"_s, u"16"_s}
+                                << QString();
+        QTest::addRow("bad ttl") << QStringList{u"--redis-host"_s, u"h"_s, u"--price-ttl"_s, u"0"_s}
+                                 << QString();
+        QTest::addRow("bad lock") << QStringList{u"--redis-host"_s, u"h"_s, u"--leader-lock-period"_s, u"x"_s}
+                                  << QString();
+    }
+
+    void scaleOutSettings()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, described);
+        const auto config = test::configFor(m_dir.path(), args);
+        QVERIFY(config);
+        const auto settings = ScaleOutSettings::from(*config);
+        if (described.isEmpty()) {
+            QVERIFY(!settings);
+            return;
+        }
+        QVERIFY2(settings, qPrintable(settings ? QString() : settings.error()));
+        QCOMPARE(settings->redis.describe(), described);
+        QCOMPARE(settings->priceTtl, 3600s);
+        QCOMPARE(settings->symbolCollectionInterval, 300s);
+        QCOMPARE(settings->lockPeriod, 10s);
+    }
+
     void marketDataSubscribesExactlyTheUnion()
     {
         QTRY_VERIFY(!m_collector->collector()->symbols().isEmpty());
