@@ -80,7 +80,10 @@ int main(int argc, char *argv[])
         u"Clera server: REST API and live portfolio WebSocket over the embedded simulated broker and "
         u"market.\n\n"
         "Commands:\n"
-        "  (none)              run the server\n"
+        "  (none)              run the server; --role picks what this process does:\n"
+        "                      all (default: everything in one process, no Redis), or one scale-out role\n"
+        "                      over Redis (REDIS_URL or REDIS_HOST): api, websocket, market-data,\n"
+        "                      collector, calculator\n"
         "  token <user>        print an access token (JWT) for a user of the store (user id, email or demo\n"
         "                      name such as demo-alice) and exit; it carries the user's recorded role;\n"
         "                      lifetime CLERA_TOKEN_TTL\n"
@@ -97,7 +100,10 @@ int main(int argc, char *argv[])
         u"Seed (idempotently) the demo users demo-alice and demo-bob with funded "
         "accounts and positions, and the operator demo-operator (password clera-demo-password)"_s));
     parser.addOption(QCommandLineOption(
-        u"role"_s, u"token command: fail unless the user has this role (user|operator)"_s, u"role"_s));
+        u"role"_s,
+        u"Server: the role of this process (%1, default all); token command: fail unless the user has this "
+        "role (user|operator)"_s.arg(serverRoleNames()),
+        u"role"_s));
     parser.addOption(QCommandLineOption(u"account"_s, u"watch command: account to watch"_s, u"id"_s));
     parser.addOption(QCommandLineOption(
         u"count"_s, u"watch command: stop after n portfolio updates (0: never)"_s, u"n"_s));
@@ -138,14 +144,20 @@ int main(int argc, char *argv[])
             "clera-server set-role <user> user|operator"_s.arg(positional.join(u' ')));
         return kExitSetting;
     }
-    if (parser.isSet(u"role"_s) || parser.isSet(u"account"_s) || parser.isSet(u"count"_s)) {
-        err(u"--role, --account and --count only apply to the token and watch commands"_s);
+    if (parser.isSet(u"account"_s) || parser.isSet(u"count"_s)) {
+        err(u"--account and --count only apply to the watch command"_s);
+        return kExitSetting;
+    }
+    const auto role = serverRoleFromString(parser.isSet(u"role"_s) ? parser.value(u"role"_s) : u"all"_s);
+    if (!role) {
+        err(u"--role must be one of %1 (got '%2')"_s.arg(serverRoleNames(), parser.value(u"role"_s)));
         return kExitSetting;
     }
 
     ServerRoot root(*config);
     ServerRoot::Options options;
     options.demo = parser.isSet(u"demo"_s);
+    options.role = *role;
     const auto started = root.start(options);
     if (!started) {
         err(started.error().message);
@@ -155,5 +167,7 @@ int main(int argc, char *argv[])
     for (const QString &line : banner)
         out(line);
     installSignalHandlers(app);
-    return app.exec();
+    const int code = app.exec();
+    root.shutdown();
+    return code;
 }

@@ -3,6 +3,7 @@
 #include "authroutes.h"
 #include "core/auth/authservice.h"
 #include "core/broker/broker.h"
+#include "core/bus/bus.h"
 #include "core/marketdata/assetcatalog.h"
 #include "core/marketdata/marketfeed.h"
 #include "core/realtime/portfoliotracker.h"
@@ -104,33 +105,35 @@ void RestApi::addRoutes()
             return ready(jsonResponse(openApiDocument(m_router.routes(), m_services.version)));
         });
     }
-    m_authRoutes = std::make_unique<AuthRoutes>(*m_services.auth, *m_services.users, *m_services.accounts);
-    m_authRoutes->addTo(m_router);
-    {
-        RouteSpec spec;
-        spec.path = u"/api/v1/assets"_s;
-        spec.operationId = u"assets"_s;
-        spec.summary = u"Tradable assets, ranked by the query q (limit 1-500, default 20)"_s;
-        spec.tag = u"market"_s;
-        spec.bearer = true;
-        spec.responseSchema = u"AssetList"_s;
-        spec.errors = {400};
-        m_router.add(spec, [this, ready](const QHttpServerRequest &r, const RequestContext &) {
-            return ready(assets(r));
-        });
-    }
-    {
-        RouteSpec spec;
-        spec.path = u"/api/v1/accounts"_s;
-        spec.operationId = u"accounts"_s;
-        spec.summary = u"The accounts the token may see (a user's own, every account for an operator), "
-                       "with live values"_s;
-        spec.tag = u"portfolio"_s;
-        spec.bearer = true;
-        spec.responseSchema = u"AccountList"_s;
-        spec.errors = {502};
-        m_router.add(spec,
-                     [this](const QHttpServerRequest &, const RequestContext &c) { return accounts(c); });
+    if (!m_services.healthOnly) {
+        m_authRoutes = std::make_unique<AuthRoutes>(*m_services.auth, *m_services.users, *m_services.accounts);
+        m_authRoutes->addTo(m_router);
+        {
+            RouteSpec spec;
+            spec.path = u"/api/v1/assets"_s;
+            spec.operationId = u"assets"_s;
+            spec.summary = u"Tradable assets, ranked by the query q (limit 1-500, default 20)"_s;
+            spec.tag = u"market"_s;
+            spec.bearer = true;
+            spec.responseSchema = u"AssetList"_s;
+            spec.errors = {400};
+            m_router.add(spec, [this, ready](const QHttpServerRequest &r, const RequestContext &) {
+                return ready(assets(r));
+            });
+        }
+        {
+            RouteSpec spec;
+            spec.path = u"/api/v1/accounts"_s;
+            spec.operationId = u"accounts"_s;
+            spec.summary = u"The accounts the token may see (a user's own, every account for an operator), "
+                           "with live values"_s;
+            spec.tag = u"portfolio"_s;
+            spec.bearer = true;
+            spec.responseSchema = u"AccountList"_s;
+            spec.errors = {502};
+            m_router.add(spec,
+                         [this](const QHttpServerRequest &, const RequestContext &c) { return accounts(c); });
+        }
     }
     m_router.finish();
 }
@@ -138,26 +141,44 @@ void RestApi::addRoutes()
 QHttpServerResponse RestApi::health() const
 {
     const bool brokerOk = !m_services.brokerAvailable || m_services.brokerAvailable();
-    const bool databaseOk = m_services.database->ping();
-    const MarketFeed::Status feedStatus = m_services.feed->status();
-    const bool ok = brokerOk && databaseOk && feedStatus == MarketFeed::Status::Live;
-    const QJsonObject body{
-        {u"status"_s, ok ? u"ok"_s : u"degraded"_s},
-        {u"components"_s,
-         QJsonObject{
-             {u"broker"_s, QJsonObject{{u"name"_s, m_services.broker->name()},
-                                       {u"status"_s, brokerOk ? u"ok"_s : u"down"_s}}},
-             {u"feed"_s, QJsonObject{{u"name"_s, m_services.feed->name()},
-                                     {u"status"_s, feedStatusName(feedStatus)},
-                                     {u"message"_s, m_services.feed->statusMessage()},
-                                     {u"subscribed_symbols"_s, m_services.feed->subscriptions().size()}}},
-             {u"database"_s, QJsonObject{{u"status"_s, databaseOk ? u"ok"_s : u"down"_s}}},
-         }},
+    const bool databaseOk = !m_services.database || m_services.database->ping();
+    const MarketFeed *feed = m_services.feed;
+    const bool feedOk = !feed || (m_services.feedExpected && !m_services.feedExpected())
+                        || feed->status() == MarketFeed::Status::Live;
+    const bool busOk = !m_services.bus || m_services.bus->status() == Bus::Status::Connected;
+    QJsonObject components;
+    if (m_services.broker)
+        components.insert(u"broker"_s, QJsonObject{{u"name"_s, m_services.broker->name()},
+                                                   {u"status"_s, brokerOk ? u"ok"_s : u"down"_s}});
+    if (feed)
+        components.insert(u"feed"_s, QJsonObject{{u"name"_s, feed->name()},
+                                                 {u"status"_s, feedStatusName(feed->status())},
+                                                 {u"message"_s, feed->statusMessage()},
+                                                 {u"subscribed_symbols"_s, feed->subscriptions().size()}});
+    if (m_services.database)
+        components.insert(u"database"_s, QJsonObject{{u"status"_s, databaseOk ? u"ok"_s : u"down"_s}});
+    if (const Bus *bus = m_services.bus) {
+        const QString status = bus->status() == Bus::Status::Connected    ? u"connected"_s
+                               : bus->status() == Bus::Status::Connecting ? u"connecting"_s
+                                                                          : u"disconnected"_s;
+        components.insert(u"bus"_s, QJsonObject{{u"name"_s, bus->name()},
+                                                {u"status"_s, status},
+                                                {u"message"_s, bus->statusMessage()},
+                                                {u"dropped"_s, qint64(bus->dropped())}});
+    }
+    QJsonObject body{
+        {u"status"_s, brokerOk && databaseOk && feedOk && busOk ? u"ok"_s : u"degraded"_s},
+        {u"components"_s, components},
         {u"connections"_s,
          QJsonObject{{u"websocket"_s, m_services.hub ? m_services.hub->connectionCount() : 0}}},
         {u"uptime_seconds"_s, m_uptime.elapsed() / 1000},
         {u"version"_s, m_services.version},
     };
+    if (!m_services.role.isEmpty()) {
+        QJsonObject role = m_services.roleStatus ? m_services.roleStatus() : QJsonObject();
+        role.insert(u"name"_s, m_services.role);
+        body.insert(u"role"_s, role);
+    }
     return jsonResponse(body);
 }
 
@@ -206,7 +227,8 @@ QFuture<QHttpServerResponse> RestApi::accounts(const RequestContext &context)
             for (const Account &account : *result) {
                 if (visible && !visible->contains(account.id))
                     continue;
-                const auto latest = m_services.tracker->latest(account.id);
+                const auto latest =
+                    m_services.tracker ? m_services.tracker->latest(account.id) : std::nullopt;
                 out.append(QJsonObject{
                     {u"id"_s, account.id},
                     {u"account_number"_s, account.accountNumber},

@@ -6,6 +6,7 @@
 #include <QElapsedTimer>
 #include <QHostAddress>
 #include <QHttpServer>
+#include <QJsonObject>
 #include <QObject>
 
 #include <functional>
@@ -18,6 +19,7 @@ class AuthRoutes;
 class AuthService;
 class Broker;
 class BrokerageAccountRepository;
+class Bus;
 class Database;
 class MarketFeed;
 class PortfolioTracker;
@@ -28,6 +30,8 @@ class WebSocketHub;
 // GET /api/v1/assets and GET /api/v1/accounts. Bearer tokens are checked against the store, so a
 // disabled user or a demoted operator loses access before the token expires. Every answer is JSON;
 // errors are {"error":{"code","message"}} with a matching status (see HttpRouter for the shared ones).
+// In a scale-out role other than api, only /health is served (Services::healthOnly); without a tracker
+// (the api role) accounts come without live values.
 class RestApi : public QObject
 {
     Q_OBJECT
@@ -45,6 +49,13 @@ public:
         BrokerageAccountRepository *accounts = nullptr;
         std::function<bool()> brokerAvailable;
         QString version;
+        // Scale-out roles (clera-server --role): which one, its bus, and what else it reports.
+        // Null/empty members are left out of /health; healthOnly serves nothing but /health.
+        QString role;
+        const Bus *bus = nullptr;
+        std::function<QJsonObject()> roleStatus;
+        std::function<bool()> feedExpected; // false: a stopped feed is fine (a market-data standby)
+        bool healthOnly = false;
     };
 
     static constexpr int kDefaultAssetLimit = 20;

@@ -7,13 +7,18 @@
 #include "core/broker/alpacatrading.h"
 #include "core/broker/assetcache.h"
 #include "core/broker/simbroker.h"
+#include "core/bus/redisbus.h"
 #include "core/config/backendselection.h"
 #include "core/marketdata/alpacasetup.h"
 #include "core/marketdata/alpacastream.h"
 #include "core/marketdata/assetcatalog.h"
 #include "core/marketdata/simfeed.h"
 #include "core/marketdata/symbolregistry.h"
+#include "core/realtime/busportfoliosource.h"
+#include "core/realtime/holdingscollector.h"
+#include "core/realtime/portfoliocalculator.h"
 #include "core/realtime/portfoliotracker.h"
+#include "core/realtime/pricepublisher.h"
 #include "core/store/brokerageaccountrepository.h"
 #include "core/store/database.h"
 #include "core/store/userrepository.h"
@@ -170,9 +175,14 @@ QString ServerRoot::storeLocation(const Config &config, const QString &dataDir)
 
 ServerRoot::~ServerRoot()
 {
-    // The hub and the API hold raw pointers to the services; stop them first.
+    // The hub, the API and the roles hold raw pointers to the services; stop them first.
     delete m_rest;
     delete m_hub;
+    delete m_collector;
+    delete m_publisher;
+    delete m_calculator;
+    delete m_busSource;
+    delete m_bus;
     delete m_tracker;
     delete m_broker;
     delete m_registry;
@@ -186,6 +196,28 @@ Expected<std::monostate, ServerRoot::StartError> ServerRoot::start(Options optio
     if (!settings)
         return fail(Kind::Setting, settings.error());
 
+    // Which services this process runs: everything (all), or one role over Redis.
+    m_role = options.role;
+    const bool all = m_role == ServerRole::All;
+    std::optional<ScaleOutSettings> scaleOut;
+    if (!all) {
+        const auto scale = ScaleOutSettings::from(m_config);
+        if (!scale)
+            return fail(Kind::Setting, scale.error());
+        scaleOut = *scale;
+    }
+    const bool needsBroker = all || m_role == ServerRole::Api || m_role == ServerRole::WebSocket ||
+                             m_role == ServerRole::Collector;
+    // Users, sessions and account ownership: whoever authenticates clients.
+    const bool needsStore = all || m_role == ServerRole::Api || m_role == ServerRole::WebSocket;
+    const bool upstreamFeed = all || m_role == ServerRole::MarketData;
+    const BackendSelection &backend = settings->backend;
+    if (options.demo && backend.broker != BackendSelection::BrokerKind::Sim)
+        return fail(Kind::Setting, u"--demo needs the simulated broker (CLERA_BROKER=sim)"_s);
+    if (options.demo && !needsStore)
+        return fail(Kind::Setting,
+                    u"--demo needs a role with the broker and the store: all, api or websocket"_s);
+
     const auto dataDir = m_config.dataDir();
     if (!dataDir)
         return fail(Kind::Runtime, dataDir.error());
@@ -198,78 +230,83 @@ Expected<std::monostate, ServerRoot::StartError> ServerRoot::start(Options optio
     m_secretFile = secret->file;
     m_secretGenerated = secret->generated;
 
-    auto db = Database::open(storeLocation(m_config, m_dataDir));
-    if (!db)
-        return fail(db.error().kind == StoreError::Kind::Invalid ? Kind::Setting : Kind::Runtime,
-                    u"cannot open the store: "_s + db.error().message);
-    m_db = std::move(db).value();
-    m_legacyDirectory = QFileInfo::exists(QDir(m_dataDir).filePath(kLegacyDirectoryDatabase.toString()));
-    m_outboxDir = m_config.isSet(u"CLERA_MAIL_OUTBOX"_s)
-                      ? QDir(m_config.value(u"CLERA_MAIL_OUTBOX"_s)).absolutePath()
-                      : QDir(m_dataDir).filePath(kOutboxFolder.toString());
-    m_mailer = std::make_unique<OutboxMailer>(m_outboxDir, m_config.value(u"CLERA_MAIL_FROM"_s));
-    m_users = std::make_unique<UserRepository>(*m_db);
-    m_accounts = std::make_unique<BrokerageAccountRepository>(*m_db);
-    AuthPolicy policy;
-    policy.accessTokenTtl = settings->accessTokenTtl;
-    policy.refreshTokenTtl = settings->refreshTokenTtl;
-    policy.linkBase = settings->publicUrl;
     const PasswordHasher hasher = options.passwordHasher.value_or(PasswordHasher());
-    m_auth = std::make_unique<AuthService>(*m_db, *m_jwt, hasher, *m_mailer, policy);
+    if (needsStore) {
+        auto db = Database::open(storeLocation(m_config, m_dataDir));
+        if (!db)
+            return fail(db.error().kind == StoreError::Kind::Invalid ? Kind::Setting : Kind::Runtime,
+                        u"cannot open the store: "_s + db.error().message);
+        m_db = std::move(db).value();
+        m_legacyDirectory = QFileInfo::exists(QDir(m_dataDir).filePath(kLegacyDirectoryDatabase.toString()));
+        m_outboxDir = m_config.isSet(u"CLERA_MAIL_OUTBOX"_s)
+                          ? QDir(m_config.value(u"CLERA_MAIL_OUTBOX"_s)).absolutePath()
+                          : QDir(m_dataDir).filePath(kOutboxFolder.toString());
+        m_mailer = std::make_unique<OutboxMailer>(m_outboxDir, m_config.value(u"CLERA_MAIL_FROM"_s));
+        m_users = std::make_unique<UserRepository>(*m_db);
+        m_accounts = std::make_unique<BrokerageAccountRepository>(*m_db);
+        AuthPolicy policy;
+        policy.accessTokenTtl = settings->accessTokenTtl;
+        policy.refreshTokenTtl = settings->refreshTokenTtl;
+        policy.linkBase = settings->publicUrl;
+        m_auth = std::make_unique<AuthService>(*m_db, *m_jwt, hasher, *m_mailer, policy);
+    }
 
     auto catalog = AssetCatalog::load();
     if (!catalog)
         return fail(Kind::Runtime, u"cannot load the asset catalog: "_s + catalog.error());
     m_catalog = std::make_unique<AssetCatalog>(std::move(*catalog));
 
-    const BackendSelection &backend = settings->backend;
     m_backend = backend.describe();
-    if (options.demo && backend.broker != BackendSelection::BrokerKind::Sim)
-        return fail(Kind::Setting, u"--demo needs the simulated broker (CLERA_BROKER=sim)"_s);
-    if (backend.feed == BackendSelection::FeedKind::Sim) {
+    const bool simBroker = needsBroker && backend.broker == BackendSelection::BrokerKind::Sim;
+    if ((upstreamFeed && backend.feed == BackendSelection::FeedKind::Sim) || (!upstreamFeed && simBroker)) {
+        // Outside the market-data role a SimFeed only prices the simulated broker's fills; never started.
         SimFeed::Options feedOptions;
         feedOptions.seed = settings->seed;
         feedOptions.ticksPerSecond = settings->ticksPerSecond;
         m_simFeed = new SimFeed(*m_catalog, feedOptions, this);
         m_feed = m_simFeed;
-    } else {
+    } else if (upstreamFeed) {
         m_alpacaStream = makeAlpacaStream(backend, this);
         m_feed = m_alpacaStream;
     }
-    m_registry = new SymbolRegistry(m_feed, this);
+    if (m_feed)
+        m_registry = new SymbolRegistry(m_feed, this);
     if (m_alpacaStream)
         loadPreviousCloses(backend, m_registry, m_alpacaStream, this);
-    switch (backend.broker) {
-    case BackendSelection::BrokerKind::Sim:
-        m_simBroker = new SimBroker(m_feed, *m_catalog, m_registry,
-                                    QDir(m_dataDir).filePath(kBrokerDatabase.toString()), this);
-        m_broker = m_simBroker;
-        if (auto opened = m_simBroker->open(); !opened)
-            return fail(Kind::Runtime, u"cannot open the simulated broker: "_s + opened.error());
-        break;
-    case BackendSelection::BrokerKind::Alpaca: {
-        AlpacaOptions alpaca;
-        alpaca.baseUrl = backend.brokerApiUrl;
-        alpaca.keyId = backend.brokerKey;
-        alpaca.secret = backend.brokerSecret;
-        auto *broker = new AlpacaBroker(alpaca, this);
-        broker->startEvents(backend.brokerEventsUrl);
-        m_broker = broker;
-        break;
+    if (needsBroker) {
+        switch (backend.broker) {
+        case BackendSelection::BrokerKind::Sim:
+            m_simBroker = new SimBroker(m_feed, *m_catalog, m_registry,
+                                        QDir(m_dataDir).filePath(kBrokerDatabase.toString()), this);
+            m_broker = m_simBroker;
+            if (auto opened = m_simBroker->open(); !opened)
+                return fail(Kind::Runtime, u"cannot open the simulated broker: "_s + opened.error());
+            break;
+        case BackendSelection::BrokerKind::Alpaca: {
+            AlpacaOptions alpaca;
+            alpaca.baseUrl = backend.brokerApiUrl;
+            alpaca.keyId = backend.brokerKey;
+            alpaca.secret = backend.brokerSecret;
+            auto *broker = new AlpacaBroker(alpaca, this);
+            if (all || m_role == ServerRole::Collector)
+                broker->startEvents(backend.brokerEventsUrl);
+            m_broker = broker;
+            break;
+        }
+        case BackendSelection::BrokerKind::AlpacaTrading: {
+            AlpacaOptions alpaca;
+            alpaca.baseUrl = backend.tradingApiUrl;
+            alpaca.keyId = backend.tradingKey;
+            alpaca.secret = backend.tradingSecret;
+            auto *trading = new AlpacaTrading(alpaca, this);
+            if (options.startFeed && (all || m_role == ServerRole::Collector))
+                trading->startTradeUpdates(backend.tradingStreamUrl);
+            m_broker = trading;
+            break;
+        }
+        }
     }
-    case BackendSelection::BrokerKind::AlpacaTrading: {
-        AlpacaOptions alpaca;
-        alpaca.baseUrl = backend.tradingApiUrl;
-        alpaca.keyId = backend.tradingKey;
-        alpaca.secret = backend.tradingSecret;
-        auto *trading = new AlpacaTrading(alpaca, this);
-        if (options.startFeed)
-            trading->startTradeUpdates(backend.tradingStreamUrl);
-        m_broker = trading;
-        break;
-    }
-    }
-    if (!m_simBroker) {
+    if (m_broker && !m_simBroker && (all || m_role == ServerRole::Api)) {
         // Asset search follows the broker's own list: cached in the data folder, refreshed daily, the
         // stale list (or the curated catalog before the first fetch) served when a refresh fails.
         AssetCache::Options cacheOptions;
@@ -296,17 +333,43 @@ Expected<std::monostate, ServerRoot::StartError> ServerRoot::start(Options optio
         m_demoAccounts = *seeded;
     }
 
-    m_tracker = new PortfolioTracker(m_broker, m_feed, m_registry,
-                                     {settings->minUpdateInterval, settings->recalculationInterval}, this);
-    m_tracker->trackAll();
-
-    WebSocketHub::Options hubOptions;
-    hubOptions.allowedOrigins = settings->allowedOrigins;
-    m_hub = new WebSocketHub(m_auth.get(), m_broker, m_accounts.get(), m_tracker, hubOptions, this);
     RestApi::Services services;
+    if (all) {
+        m_tracker =
+            new PortfolioTracker(m_broker, m_feed, m_registry,
+                                 {settings->minUpdateInterval, settings->recalculationInterval}, this);
+        m_tracker->trackAll();
+        WebSocketHub::Options hubOptions;
+        hubOptions.allowedOrigins = settings->allowedOrigins;
+        m_hub = new WebSocketHub(m_auth.get(), m_broker, m_accounts.get(), m_tracker, hubOptions, this);
+    } else {
+        startRole(*scaleOut, settings->minUpdateInterval, settings->recalculationInterval,
+                  settings->allowedOrigins, options.startFeed);
+        services.role = toString(m_role);
+        services.bus = m_bus;
+        services.healthOnly = m_role != ServerRole::Api;
+        if (m_publisher)
+            services.feedExpected = [publisher = m_publisher] { return publisher->isLeader(); };
+        if (m_publisher)
+            services.roleStatus = [publisher = m_publisher] {
+                return QJsonObject{{u"leader"_s, publisher->isLeader()},
+                                   {u"frames_published"_s, qint64(publisher->framesPublished())}};
+            };
+        if (m_calculator)
+            services.roleStatus = [calculator = m_calculator] {
+                return QJsonObject{{u"accounts"_s, calculator->engine().accountCount()},
+                                   {u"updates_published"_s, qint64(calculator->updatesPublished())}};
+            };
+        if (m_collector)
+            services.roleStatus = [collector = m_collector] {
+                return QJsonObject{{u"accounts"_s, collector->accountCount()},
+                                   {u"symbols"_s, collector->symbols().size()},
+                                   {u"passes"_s, qint64(collector->passes())}};
+            };
+    }
     services.catalog = m_catalog.get();
     services.broker = m_broker;
-    services.feed = m_feed;
+    services.feed = upstreamFeed ? m_feed : nullptr;
     services.tracker = m_tracker;
     services.hub = m_hub;
     services.auth = m_auth.get();
@@ -320,16 +383,69 @@ Expected<std::monostate, ServerRoot::StartError> ServerRoot::start(Options optio
 
     if (auto listening = m_rest->listen(settings->apiHost, settings->apiPort); !listening)
         return fail(Kind::Bind, listening.error());
-    if (auto listening = m_hub->listen(settings->wsHost, settings->wsPort); !listening)
-        return fail(Kind::Bind, listening.error());
+    if (m_hub) {
+        if (auto listening = m_hub->listen(settings->wsHost, settings->wsPort); !listening)
+            return fail(Kind::Bind, listening.error());
+    }
 
-    if (options.startFeed) {
+    if (options.startFeed && all) {
         if (m_simFeed)
             m_simFeed->start();
         if (m_alpacaStream)
             m_alpacaStream->start();
     }
     return std::monostate{};
+}
+
+void ServerRoot::startRole(const ScaleOutSettings &scale, std::chrono::milliseconds minUpdateInterval,
+                           std::chrono::milliseconds recalculationInterval, const QStringList &allowedOrigins,
+                           bool startFeed)
+{
+    auto *bus = new RedisBus(scale.redis, this);
+    m_bus = bus;
+    switch (m_role) {
+    case ServerRole::All:
+    case ServerRole::Api:
+        break;
+    case ServerRole::Collector:
+        m_collector = new HoldingsCollector(m_broker, m_bus, {scale.symbolCollectionInterval, {}}, this);
+        m_collector->start();
+        break;
+    case ServerRole::MarketData: {
+        PricePublisher::Options o;
+        o.priceTtl = scale.priceTtl;
+        o.lockPeriod = scale.lockPeriod;
+        o.runFeed = [this, startFeed](bool run) {
+            if (m_simFeed)
+                run &&startFeed ? m_simFeed->start() : m_simFeed->stop();
+            if (m_alpacaStream)
+                run &&startFeed ? m_alpacaStream->start() : m_alpacaStream->stop();
+        };
+        m_publisher = new PricePublisher(m_bus, m_feed, m_registry, std::move(o), this);
+        m_publisher->start();
+        break;
+    }
+    case ServerRole::Calculator:
+        m_calculator = new PortfolioCalculator(
+            m_bus,
+            {minUpdateInterval, recalculationInterval, std::max(scale.priceTtl, recalculationInterval * 4)},
+            this);
+        m_calculator->start();
+        break;
+    case ServerRole::WebSocket:
+        m_busSource = new BusPortfolioSource(m_bus, this);
+        WebSocketHub::Options hubOptions;
+        hubOptions.allowedOrigins = allowedOrigins;
+        m_hub = new WebSocketHub(m_auth.get(), m_broker, m_accounts.get(), m_busSource, hubOptions, this);
+        break;
+    }
+    bus->start();
+}
+
+void ServerRoot::shutdown()
+{
+    if (m_publisher)
+        m_publisher->shutdown();
 }
 
 QStringList ServerRoot::banner() const
@@ -339,6 +455,7 @@ QStringList ServerRoot::banner() const
     QStringList lines{
         u"clera-server %1"_s.arg(QStringLiteral(CLERA_VERSION)),
         u"Mode: "_s + m_backend,
+        u"Role: %1%2"_s.arg(toString(m_role), m_bus ? u" over "_s + m_bus->statusMessage() : QString()),
         u"Data folder: %1"_s.arg(m_dataDir),
     };
     if (m_secretFile.isEmpty())
@@ -346,9 +463,11 @@ QStringList ServerRoot::banner() const
     else
         lines.append(u"JWT secret: %1 file %2"_s.arg(
             m_secretGenerated ? u"generated"_s : u"using generated"_s, m_secretFile));
-    lines.append(u"Store: "_s + m_db->describe());
-    lines.append(u"Mail: SMTP is not configured; account mails (verification, password reset) are "
-                 "written to %1"_s.arg(m_outboxDir));
+    if (m_db) {
+        lines.append(u"Store: "_s + m_db->describe());
+        lines.append(u"Mail: SMTP is not configured; account mails (verification, password reset) are "
+                     "written to %1"_s.arg(m_outboxDir));
+    }
     if (m_legacyDirectory)
         lines.append(u"Note: %1 (the account directory of older versions) is no longer read; account "
                      "ownership lives in the store"_s.arg(
@@ -358,10 +477,12 @@ QStringList ServerRoot::banner() const
             u"Demo data: users demo-alice (alice@demo.clera.invalid), demo-bob (bob@demo.clera.invalid) "
             "and the operator demo-operator (operator@demo.clera.invalid), password '%1'; print a "
             "token with: clera-server token demo-alice"_s.arg(DemoSeeder::kPassword));
-    lines.append(u"REST http://%1:%2"_s.arg(apiHost).arg(restPort()));
-    lines.append(
-        u"WebSocket ws://%1:%2/ws/portfolio/{account_id}?token=… and ws://%1:%2/ws"_s.arg(wsHost).arg(
-            webSocketPort()));
+    const bool rest = m_role == ServerRole::All || m_role == ServerRole::Api;
+    lines.append(u"%1 http://%2:%3"_s.arg(rest ? u"REST"_s : u"Health"_s, apiHost).arg(restPort()));
+    if (m_hub)
+        lines.append(
+            u"WebSocket ws://%1:%2/ws/portfolio/{account_id}?token=… and ws://%1:%2/ws"_s.arg(wsHost).arg(
+                webSocketPort()));
     return lines;
 }
 

@@ -3,6 +3,7 @@
 #include "core/auth/passwordhasher.h"
 #include "core/config/config.h"
 #include "core/domain/expected.h"
+#include "serverrole.h"
 
 #include <QObject>
 #include <QStringList>
@@ -14,6 +15,13 @@ namespace clera {
 
 class AlpacaStream;
 class AssetCache;
+class Broker;
+class Bus;
+class BusPortfolioSource;
+class HoldingsCollector;
+class MarketFeed;
+class PortfolioCalculator;
+class PricePublisher;
 class AssetCatalog;
 class AuthService;
 class Broker;
@@ -33,7 +41,8 @@ class WebSocketHub;
 // The composition root of clera-server: opens the store (CLERA_DB_URL, else SQLite in the data folder)
 // and builds AuthService (mails into the outbox folder), the asset catalog, the feed, SymbolRegistry,
 // the broker and PortfolioTracker from the configuration, seeds the demo data when asked, and serves
-// them over REST and WebSocket.
+// them over REST and WebSocket. With a role other than all it builds only that role's services, over
+// a RedisBus (see ServerRole and docs/redis.md).
 class ServerRoot : public QObject
 {
     Q_OBJECT
@@ -52,6 +61,7 @@ public:
         bool startFeed = true;
         // Tests pass a cheap hasher; the server uses PasswordHasher's production default.
         std::optional<PasswordHasher> passwordHasher;
+        ServerRole role = ServerRole::All;
     };
 
     static constexpr QStringView kBrokerDatabase = u"simbroker.sqlite";
@@ -68,6 +78,8 @@ public:
 
     // Builds every service, listens on both ports and starts the feed.
     [[nodiscard]] Expected<std::monostate, StartError> start(Options options);
+    // Before destruction on an orderly exit: the market-data role releases its leader lock.
+    void shutdown();
     // What the server prints on start-up: mode, data folder, secret source, listening URLs.
     [[nodiscard]] QStringList banner() const;
 
@@ -90,14 +102,26 @@ public:
     [[nodiscard]] PortfolioTracker *tracker() const { return m_tracker; }
     [[nodiscard]] WebSocketHub *hub() const { return m_hub; }
     [[nodiscard]] const RestApi *rest() const { return m_rest; }
+    [[nodiscard]] ServerRole role() const { return m_role; }
+    [[nodiscard]] Bus *bus() const { return m_bus; } // null in role all
+    [[nodiscard]] HoldingsCollector *collector() const { return m_collector; }
+    [[nodiscard]] PricePublisher *publisher() const { return m_publisher; }
+    [[nodiscard]] PortfolioCalculator *calculator() const { return m_calculator; }
+    [[nodiscard]] BusPortfolioSource *portfolioSource() const { return m_busSource; }
     [[nodiscard]] const Jwt &jwt() const { return *m_jwt; }
 
 private:
+    // Builds the bus and the services of a scale-out role.
+    void startRole(const ScaleOutSettings &scale, std::chrono::milliseconds minUpdateInterval,
+                   std::chrono::milliseconds recalculationInterval, const QStringList &allowedOrigins,
+                   bool startFeed);
+
     Config m_config;
     QString m_dataDir;
     QString m_secretFile;
     bool m_secretGenerated = false;
     QStringList m_demoAccounts;
+    ServerRole m_role = ServerRole::All;
 
     std::unique_ptr<AssetCatalog> m_catalog;
     AssetCache *m_assetCache = nullptr; // Alpaca brokers only: refills m_catalog
@@ -120,6 +144,12 @@ private:
     PortfolioTracker *m_tracker = nullptr;
     WebSocketHub *m_hub = nullptr;
     RestApi *m_rest = nullptr;
+    // Scale-out roles.
+    Bus *m_bus = nullptr;
+    HoldingsCollector *m_collector = nullptr;
+    PricePublisher *m_publisher = nullptr;
+    PortfolioCalculator *m_calculator = nullptr;
+    BusPortfolioSource *m_busSource = nullptr;
 };
 
 } // namespace clera

@@ -1,7 +1,7 @@
 #include "websockethub.h"
 
 #include "core/broker/broker.h"
-#include "core/realtime/portfoliotracker.h"
+#include "core/realtime/portfoliosource.h"
 #include "core/store/brokerageaccountrepository.h"
 #include "serverlog.h"
 
@@ -51,8 +51,8 @@ QString tokenOf(const QWebSocket *socket)
 } // namespace
 
 WebSocketHub::WebSocketHub(AuthService *auth, Broker *broker, BrokerageAccountRepository *accounts,
-                           PortfolioTracker *tracker, Options options, QObject *parent)
-    : QObject(parent), m_auth(auth), m_broker(broker), m_accounts(accounts), m_tracker(tracker),
+                           PortfolioSource *source, Options options, QObject *parent)
+    : QObject(parent), m_auth(auth), m_broker(broker), m_accounts(accounts), m_source(source),
       m_options(std::move(options)), m_server(u"clera-server"_s, QWebSocketServer::NonSecureMode)
 {
     m_server.setHandshakeTimeout(std::chrono::seconds(10));
@@ -70,7 +70,7 @@ WebSocketHub::WebSocketHub(AuthService *auth, Broker *broker, BrokerageAccountRe
                     authenticator->setAllowed(false);
                 }
             });
-    connect(m_tracker, &PortfolioTracker::portfolioUpdated, this, &WebSocketHub::onPortfolioUpdated);
+    connect(m_source, &PortfolioSource::portfolioUpdated, this, &WebSocketHub::onPortfolioUpdated);
     m_flush.setSingleShot(true);
     connect(&m_flush, &QTimer::timeout, this, &WebSocketHub::flush);
     connect(&m_revalidate, &QTimer::timeout, this, &WebSocketHub::revalidateAll);
@@ -255,9 +255,9 @@ void WebSocketHub::watch(QWebSocket *socket, const QString &accountId,
                 m_watchers[accountId].append(guard);
             }
             qCInfo(lcServer) << "WebSocket client watching account" << accountId;
-            if (const auto latest = m_tracker->latest(accountId))
+            if (const auto latest = m_source->latest(accountId))
                 queue(guard, accountId, compact(latest->toJson()));
-            m_tracker->track(accountId);
+            m_source->watch(accountId);
             done(Watch::Ok, {});
         });
 }
@@ -271,8 +271,10 @@ void WebSocketHub::unwatch(QWebSocket *socket, const QString &accountId)
     auto watchers = m_watchers.find(accountId);
     if (watchers != m_watchers.end()) {
         watchers->removeOne(socket);
-        if (watchers->isEmpty())
+        if (watchers->isEmpty()) {
             m_watchers.erase(watchers);
+            m_source->unwatch(accountId);
+        }
     }
 }
 

@@ -22,7 +22,7 @@ namespace clera {
 
 class Broker;
 class BrokerageAccountRepository;
-class PortfolioTracker;
+class PortfolioSource;
 
 // Live portfolio values over WebSocket.
 // - ws://host:port/ws/portfolio/{account_id}?token=<JWT>: one account (the original clients' URL).
@@ -32,7 +32,9 @@ class PortfolioTracker;
 // A user may watch the accounts the store says they own, an operator any account the broker knows.
 // Tokens are checked against the store (AuthService::authenticate) on connect and on every subscribe,
 // and every connection again each revalidateIntervalMs: a disabled user or a demoted operator is
-// disconnected (1008) before the token expires.
+// disconnected (1008) before the token expires. Values come from a PortfolioSource (this process's
+// tracker, or the calculator role over the bus), which is told to watch an account while at least one
+// client watches it.
 // Updates are serialised once per account and coalesced per client: one write per flush carrying the
 // latest value of each changed account. A client whose unsent data exceeds kMaxBufferedBytes gets no
 // more writes (its pending values keep only the latest per account) and is closed with 1008 when it
@@ -55,7 +57,7 @@ public:
     };
 
     WebSocketHub(AuthService *auth, Broker *broker, BrokerageAccountRepository *accounts,
-                 PortfolioTracker *tracker, Options options, QObject *parent = nullptr);
+                 PortfolioSource *source, Options options, QObject *parent = nullptr);
     ~WebSocketHub() override;
 
     [[nodiscard]] Expected<quint16, QString> listen(const QHostAddress &address, quint16 port);
@@ -109,7 +111,7 @@ private:
     AuthService *m_auth;
     Broker *m_broker;
     BrokerageAccountRepository *m_accounts;
-    PortfolioTracker *m_tracker;
+    PortfolioSource *m_source;
     Options m_options;
     QWebSocketServer m_server;
     QHash<QWebSocket *, Client> m_clients;

@@ -25,6 +25,22 @@ public:
     void unsubscribe(const QByteArray &channel) override { m_channels.remove(channel); }
     void setValue(const QByteArray &key, const QByteArray &value, std::chrono::milliseconds ttl) override;
     [[nodiscard]] QFuture<Expected<std::optional<QByteArray>, QString>> value(const QByteArray &key) override;
+    [[nodiscard]] QFuture<BusResult<QList<std::optional<QByteArray>>>>
+    values(const QList<QByteArray> &keys) override;
+    void remove(const QByteArray &key) override
+    {
+        m_values.remove(key);
+        m_sets.remove(key);
+    }
+    [[nodiscard]] QFuture<BusResult<bool>> setIfAbsent(const QByteArray &key, const QByteArray &value,
+                                                       std::chrono::milliseconds ttl) override;
+    [[nodiscard]] QFuture<BusResult<bool>> expireIfEquals(const QByteArray &key, const QByteArray &value,
+                                                          std::chrono::milliseconds ttl) override;
+    [[nodiscard]] QFuture<BusResult<bool>> removeIfEquals(const QByteArray &key,
+                                                          const QByteArray &value) override;
+    void addMembers(const QByteArray &key, const QList<QByteArray> &members) override;
+    void removeMembers(const QByteArray &key, const QList<QByteArray> &members) override;
+    [[nodiscard]] QFuture<BusResult<QList<QByteArray>>> members(const QByteArray &key) override;
 
 private:
     struct Entry
@@ -33,8 +49,12 @@ private:
         qint64 expiresAt = 0; // ms on m_clock; 0 = never
     };
 
+    // The live value of a key, or nullopt (an expired entry is removed).
+    [[nodiscard]] std::optional<QByteArray> live(const QByteArray &key);
+
     QSet<QByteArray> m_channels;
     QHash<QByteArray, Entry> m_values;
+    QHash<QByteArray, QSet<QByteArray>> m_sets;
     QElapsedTimer m_clock;
 };
 

@@ -53,6 +53,18 @@ public:
     void unsubscribe(const QByteArray &channel) override;
     void setValue(const QByteArray &key, const QByteArray &value, std::chrono::milliseconds ttl) override;
     [[nodiscard]] QFuture<Expected<std::optional<QByteArray>, QString>> value(const QByteArray &key) override;
+    [[nodiscard]] QFuture<BusResult<QList<std::optional<QByteArray>>>>
+    values(const QList<QByteArray> &keys) override;
+    void remove(const QByteArray &key) override;
+    [[nodiscard]] QFuture<BusResult<bool>> setIfAbsent(const QByteArray &key, const QByteArray &value,
+                                                       std::chrono::milliseconds ttl) override;
+    [[nodiscard]] QFuture<BusResult<bool>> expireIfEquals(const QByteArray &key, const QByteArray &value,
+                                                          std::chrono::milliseconds ttl) override;
+    [[nodiscard]] QFuture<BusResult<bool>> removeIfEquals(const QByteArray &key,
+                                                          const QByteArray &value) override;
+    void addMembers(const QByteArray &key, const QList<QByteArray> &members) override;
+    void removeMembers(const QByteArray &key, const QList<QByteArray> &members) override;
+    [[nodiscard]] QFuture<BusResult<QList<QByteArray>>> members(const QByteArray &key) override;
 
 private:
     struct Link; // one hiredis connection and its event adapter
@@ -63,6 +75,11 @@ private:
     void setStatus(Status status, const QString &message);
     void linkReady(Link *link);
     [[nodiscard]] std::unique_ptr<Link> openLink(bool subscriber);
+    // The command connection when it is logged in, else null.
+    [[nodiscard]] redisAsyncContext *commandContext() const;
+    // A command whose answer nobody waits for; dropped (and counted) while disconnected.
+    void send(const QList<QByteArray> &argv);
+    [[nodiscard]] QString notConnected() const;
 
     static void onConnect(const redisAsyncContext *context, int status);
     static void onDisconnect(const redisAsyncContext *context, int status);

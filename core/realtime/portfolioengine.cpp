@@ -246,4 +246,13 @@ std::vector<int> PortfolioEngine::takeDirty()
     return out;
 }
 
+QStringList PortfolioEngine::heldSymbols() const
+{
+    QStringList out;
+    for (const SymbolState &s : m_symbols)
+        if (!s.holders.empty())
+            out.append(s.symbol);
+    return out;
+}
+
 } // namespace clera

@@ -6,6 +6,7 @@
 #include <QHash>
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 #include <cstdint>
 #include <optional>
@@ -45,6 +46,9 @@ public:
     [[nodiscard]] qsizetype accountCount() const { return m_accountIndex.size(); }
     [[nodiscard]] qsizetype symbolCount() const { return qsizetype(m_symbols.size()); }
     [[nodiscard]] QSet<QString> symbolsOf(const QString &accountId) const;
+    [[nodiscard]] QStringList accountIds() const { return m_accountIndex.keys(); }
+    // Symbols at least one account holds.
+    [[nodiscard]] QStringList heldSymbols() const;
     [[nodiscard]] std::optional<Decimal> price(const QString &symbol) const;
     [[nodiscard]] std::optional<Decimal> previousClose(const QString &symbol) const;
 

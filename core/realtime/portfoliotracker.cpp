@@ -13,7 +13,7 @@ namespace clera {
 
 PortfolioTracker::PortfolioTracker(Broker *broker, MarketFeed *feed, SymbolRegistry *registry, Options options,
                                    QObject *parent)
-    : QObject(parent), m_broker(broker), m_feed(feed), m_registry(registry),
+    : PortfolioSource(parent), m_broker(broker), m_feed(feed), m_registry(registry),
       m_throttle(options.minUpdateInterval, this)
 {
     connect(m_feed, &MarketFeed::ticks, this, &PortfolioTracker::onTicks);

@@ -3,6 +3,7 @@
 #include "core/broker/broker.h"
 #include "core/marketdata/marketfeed.h"
 #include "core/realtime/portfolioengine.h"
+#include "core/realtime/portfoliosource.h"
 #include "core/realtime/portfolioupdate.h"
 #include "core/realtime/updatethrottle.h"
 
@@ -20,8 +21,9 @@ class SymbolRegistry;
 // Keeps the live value of the tracked accounts: loads each account's cash and positions from the
 // broker, subscribes their symbols through the registry, applies feed ticks to the engine and emits
 // throttled updates. Reloads an account when the broker reports a change, and every account every
-// recalculation interval to heal drift.
-class PortfolioTracker : public QObject
+// recalculation interval to heal drift. As a PortfolioSource it values every tracked account, watched
+// or not (the REST API reads them too): watch() tracks, unwatch() keeps tracking.
+class PortfolioTracker : public PortfolioSource
 {
     Q_OBJECT
 public:
@@ -42,14 +44,15 @@ public:
     [[nodiscard]] QStringList trackedAccounts() const { return m_tracked.keys(); }
     [[nodiscard]] bool isTracked(const QString &accountId) const { return m_tracked.contains(accountId); }
 
+    void watch(const QString &accountId) override { track(accountId); }
+    void unwatch(const QString &) override {}
     // The account's value now (ignoring the throttle), once it has been loaded.
-    [[nodiscard]] std::optional<PortfolioUpdate> latest(const QString &accountId) const;
+    [[nodiscard]] std::optional<PortfolioUpdate> latest(const QString &accountId) const override;
     // Positions as last loaded from the broker.
     [[nodiscard]] QList<Position> positions(const QString &accountId) const;
     [[nodiscard]] const PortfolioEngine &engine() const { return m_engine; }
 
 Q_SIGNALS:
-    void portfolioUpdated(const clera::PortfolioUpdate &update);
     void accountLoaded(const QString &accountId);
     void accountFailed(const QString &accountId, const clera::BrokerError &error);
 

@@ -109,8 +109,6 @@ inline QString tokenFor(const ServerRoot &root, const QString &name, Role role,
     return root.jwt().issue(userId(root, name), role, ttl, now);
 }
 
-// Tokens ("code: …") of the mails to `to` in the outbox, oldest first; the files are removed, so the
-// next call sees only newer mails.
 // ws://…/ws/portfolio/<account>?token=… for a user of the server's store.
 inline QUrl portfolioUrl(const ServerRoot &root, const QString &userId, Role role, const QString &accountId)
 {
@@ -120,6 +118,8 @@ inline QUrl portfolioUrl(const ServerRoot &root, const QString &userId, Role rol
     return url;
 }
 
+// Tokens ("code: …") of the mails to `to` in the outbox, oldest first; the files are removed, so the
+// next call sees only newer mails.
 inline QStringList takeMailCodes(const QString &outbox, const QString &to)
 {
     static const QRegularExpression code(u"code: ([A-Za-z0-9_-]{43})"_s);

@@ -4,6 +4,7 @@
 #include "server/restapi.h"
 #include "server/serverroot.h"
 #include "server/websockethub.h"
+#include "core/realtime/portfoliotracker.h"
 #include "serverfixture.h"
 
 #include <QJsonArray>

@@ -1,3 +1,4 @@
+#include "core/bus/leaderlock.h"
 #include "core/bus/localbus.h"
 #include "core/bus/redisbus.h"
 #include "support/redisserver.h"
@@ -31,6 +32,61 @@ std::optional<QByteArray> read(Bus &bus, const QByteArray &key)
     return *r;
 }
 
+template <typename T> T await(QFuture<BusResult<T>> future)
+{
+    if (!QTest::qWaitFor([&] { return future.isFinished(); }, 5000))
+        qFatal("a bus call never finished");
+    const auto r = future.result();
+    if (!r)
+        qFatal("a bus call failed: %s", qPrintable(r.error()));
+    return *r;
+}
+
+// The operations every bus has, with the same answers from LocalBus and RedisBus.
+void checkOperations(Bus &bus)
+{
+    using namespace std::chrono_literals;
+    // Lock primitives: set-if-absent, compare-and-expire, compare-and-delete.
+    QVERIFY(await(bus.setIfAbsent("lock:x", "me", 200ms)));
+    QVERIFY(!await(bus.setIfAbsent("lock:x", "you", 200ms)));
+    QCOMPARE(read(bus, "lock:x"), std::optional<QByteArray>("me"));
+    QVERIFY(!await(bus.expireIfEquals("lock:x", "you", 10s)));
+    QVERIFY(await(bus.expireIfEquals("lock:x", "me", 10s)));
+    QTest::qWait(300); // past the first expiry: the renewal held
+    QCOMPARE(read(bus, "lock:x"), std::optional<QByteArray>("me"));
+    QVERIFY(!await(bus.removeIfEquals("lock:x", "you")));
+    QVERIFY(await(bus.removeIfEquals("lock:x", "me")));
+    QCOMPARE(read(bus, "lock:x"), std::optional<QByteArray>());
+    QVERIFY(!await(bus.expireIfEquals("lock:x", "me", 10s))); // gone: nothing to renew
+    QVERIFY(await(bus.setIfAbsent("lock:x", "you", 100ms)));
+    bool taken = false; // after the expiry (not QTRY_VERIFY: it evaluates a true expression twice)
+    QVERIFY(QTest::qWaitFor([&] { return taken = await(bus.setIfAbsent("lock:x", "me", 1s)); }, 3000));
+    QVERIFY(taken);
+
+    // Multi-get keeps the order and reports missing keys.
+    bus.setValue("price:A", "1.5", 0ms);
+    bus.setValue("price:B", QByteArray("\0two", 4), 0ms);
+    const auto many = await(bus.values({"price:B", "price:none", "price:A"}));
+    QCOMPARE(many.size(), 3);
+    QCOMPARE(many[0], std::optional<QByteArray>(QByteArray("\0two", 4)));
+    QCOMPARE(many[1], std::optional<QByteArray>());
+    QCOMPARE(many[2], std::optional<QByteArray>("1.5"));
+    QVERIFY(await(bus.values({})).isEmpty());
+    bus.remove("price:A");
+    QCOMPARE(read(bus, "price:A"), std::optional<QByteArray>());
+
+    // Sets.
+    bus.addMembers("symbols", {"AAPL", "MSFT", "SPY"});
+    bus.addMembers("symbols", {"AAPL"});
+    bus.removeMembers("symbols", {"MSFT", "NONE"});
+    auto members = await(bus.members("symbols"));
+    std::sort(members.begin(), members.end());
+    QCOMPARE(members, (QList<QByteArray>{"AAPL", "SPY"}));
+    QVERIFY(await(bus.members("nothing")).isEmpty());
+    bus.remove("symbols");
+    QVERIFY(await(bus.members("symbols")).isEmpty());
+}
+
 } // namespace
 
 // LocalBus, and RedisBus against a real redis-server started by the test.
@@ -49,6 +105,14 @@ private Q_SLOTS:
     void redisWrongPasswordIsReported();
     void redisRestartIsSurvived();
     void redisAbsentIsReportedNotFatal();
+    void localBusOperations() { checkOperations(m_local); }
+    void redisOperations();
+    void redisCallsFailWhileDown();
+    void leaderLockHandsOverWhenTheLeaderDies();
+    void leaderLockReleaseHandsOverAtOnce();
+
+private:
+    LocalBus m_local;
 };
 
 void TestBus::localBusDeliversOnTheNextTurn()
@@ -230,6 +294,95 @@ void TestBus::redisAbsentIsReportedNotFatal()
     QCOMPARE(bus.status(), Bus::Status::Disconnected);
     bus.publish("prices", "x");
     QCOMPARE(bus.dropped(), 1u);
+}
+
+void TestBus::redisOperations()
+{
+    test::RedisServer server;
+    QVERIFY2(server.start(), qPrintable(server.error()));
+    RedisBus bus(overSocket(server));
+    bus.start();
+    QTRY_COMPARE(bus.status(), Bus::Status::Connected);
+    checkOperations(bus);
+}
+
+void TestBus::redisCallsFailWhileDown()
+{
+    test::RedisServer server;
+    QVERIFY2(server.start(), qPrintable(server.error()));
+    RedisBus bus(overSocket(server));
+    bus.start();
+    QTRY_COMPARE(bus.status(), Bus::Status::Connected);
+    server.stop();
+    QTRY_COMPARE(bus.status(), Bus::Status::Disconnected);
+    for (auto future : {bus.setIfAbsent("k", "v", 1000ms), bus.expireIfEquals("k", "v", 1000ms),
+                        bus.removeIfEquals("k", "v")}) {
+        QTRY_VERIFY(future.isFinished());
+        QVERIFY(!future.result());
+        QVERIFY(future.result().error().contains(u"not connected"_s));
+    }
+    auto members = bus.members("s");
+    QTRY_VERIFY(members.isFinished());
+    QVERIFY(!members.result());
+    const quint64 dropped = bus.dropped();
+    bus.addMembers("s", {"a"});
+    bus.remove("k");
+    QCOMPARE(bus.dropped(), dropped + 2);
+}
+
+void TestBus::leaderLockHandsOverWhenTheLeaderDies()
+{
+    test::RedisServer server;
+    QVERIFY2(server.start(), qPrintable(server.error()));
+    constexpr auto period = 600ms;
+    auto busA = std::make_unique<RedisBus>(overSocket(server));
+    RedisBus busB(overSocket(server));
+    auto a = std::make_unique<LeaderLock>(busA.get(), "lock:market-data", period);
+    LeaderLock b(&busB, "lock:market-data", period);
+    busA->start();
+    a->start();
+    QTRY_VERIFY(a->isLeader());
+    busB.start();
+    b.start();
+    QTRY_COMPARE(busB.status(), Bus::Status::Connected);
+    QTest::qWait(int(2 * period.count())); // renewals keep the standby out
+    QVERIFY(a->isLeader());
+    QVERIFY(!b.isLeader());
+    QCOMPARE(read(busB, "lock:market-data"), std::optional<QByteArray>(a->id()));
+
+    // The leader dies without releasing: the standby takes over within two lock periods.
+    QSignalSpy took(&b, &LeaderLock::leadershipChanged);
+    QElapsedTimer clock;
+    clock.start();
+    a.reset();
+    busA.reset();
+    QVERIFY(took.wait(int(3 * period.count())));
+    QVERIFY(b.isLeader());
+    QVERIFY2(clock.elapsed() < 2 * period.count(), qPrintable(QString::number(clock.elapsed())));
+}
+
+void TestBus::leaderLockReleaseHandsOverAtOnce()
+{
+    test::RedisServer server;
+    QVERIFY2(server.start(), qPrintable(server.error()));
+    constexpr auto period = 30s; // far longer than the test: only the release can hand over
+    auto busA = std::make_unique<RedisBus>(overSocket(server));
+    RedisBus busB(overSocket(server));
+    LeaderLock a(busA.get(), "lock:market-data", period);
+    busA->start();
+    a.start();
+    QTRY_VERIFY(a.isLeader());
+    // B's attempts run every period/3 (10 s): retry by hand through a fresh lock per attempt instead.
+    busB.start();
+    QTRY_COMPARE(busB.status(), Bus::Status::Connected);
+    QVERIFY(!await(busB.setIfAbsent("lock:market-data", "b", period)));
+    a.release(); // then the bus is destroyed at once: the release must still reach Redis
+    QVERIFY(!a.isLeader());
+    busA.reset();
+    QTRY_COMPARE(read(busB, "lock:market-data"), std::optional<QByteArray>());
+    LeaderLock b(&busB, "lock:market-data", period);
+    b.start();
+    QTRY_VERIFY(b.isLeader());
 }
 
 QTEST_GUILESS_MAIN(TestBus)

@@ -1,0 +1,202 @@
+#include "buswire.h"
+
+#include "core/domain/jsonreader.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+using namespace Qt::StringLiterals;
+
+namespace clera::BusWire {
+
+namespace {
+
+QByteArray compact(const QJsonObject &o)
+{
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
+
+Expected<QJsonObject, QString> object(const QByteArray &payload)
+{
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(payload, &error);
+    if (error.error != QJsonParseError::NoError || !doc.isObject())
+        return unexpected(u"not a JSON object"_s);
+    return doc.object();
+}
+
+QByteArray prefixed(const char *prefix, const QString &name)
+{
+    return QByteArray(prefix) + name.toUtf8();
+}
+
+} // namespace
+
+QByteArray holdingsKey(const QString &accountId)
+{
+    return prefixed("holdings:", accountId);
+}
+
+QByteArray priceKey(const QString &symbol)
+{
+    return prefixed("price:", symbol);
+}
+
+QByteArray valueKey(const QString &accountId)
+{
+    return prefixed("value:", accountId);
+}
+
+QByteArray portfolioChannel(const QString &accountId)
+{
+    return prefixed("portfolio:", accountId);
+}
+
+QString accountOfChannel(const QByteArray &channel)
+{
+    return channel.startsWith("portfolio:") ? QString::fromUtf8(channel.mid(10)) : QString();
+}
+
+QByteArray encode(const AccountHoldings &h)
+{
+    if (h.removed)
+        return compact({{u"account_id"_s, h.accountId}, {u"removed"_s, true}});
+    QJsonArray positions;
+    for (const PortfolioEngine::Holding &p : h.positions)
+        positions.append(QJsonObject{{u"symbol"_s, p.symbol}, {u"qty"_s, p.qty.toString()}});
+    return compact({{u"account_id"_s, h.accountId},
+                    {u"cash"_s, h.cash.toString()},
+                    {u"positions"_s, positions},
+                    {u"collected_at"_s, h.collectedAt.toString()}});
+}
+
+Expected<AccountHoldings, QString> decodeHoldings(const QByteArray &payload)
+{
+    const auto o = object(payload);
+    if (!o)
+        return unexpected(o.error());
+    JsonReader r(*o);
+    AccountHoldings h;
+    h.accountId = r.string(u"account_id");
+    h.removed = r.optBoolean(u"removed").value_or(false);
+    if (!h.removed) {
+        h.cash = r.decimal(u"cash");
+        h.collectedAt = r.optTimestamp(u"collected_at").value_or(Timestamp());
+        const QJsonArray positions = r.optArray(u"positions");
+        for (const QJsonValue &v : positions) {
+            JsonReader p(v.toObject(), u"positions"_s);
+            PortfolioEngine::Holding holding{p.string(u"symbol"), p.decimal(u"qty")};
+            if (!p.ok())
+                return unexpected(p.error()->toString());
+            h.positions.append(holding);
+        }
+    }
+    if (!r.ok())
+        return unexpected(r.error()->toString());
+    return h;
+}
+
+namespace {
+
+QJsonObject entryObject(const PriceEntry &e)
+{
+    return {{u"price"_s, e.price.toString()},
+            {u"previous_close"_s, jsonDecimal(e.previousClose)},
+            {u"time"_s, e.time.toString()}};
+}
+
+Expected<PriceEntry, QString> entryFrom(const QString &symbol, const QJsonObject &o)
+{
+    JsonReader r(o, symbol);
+    PriceEntry e{symbol, r.decimal(u"price"), r.optDecimal(u"previous_close"),
+                 r.optTimestamp(u"time").value_or(Timestamp())};
+    if (!r.ok())
+        return unexpected(r.error()->toString());
+    return e;
+}
+
+} // namespace
+
+QByteArray encodeEntry(const PriceEntry &entry)
+{
+    return compact(entryObject(entry));
+}
+
+Expected<PriceEntry, QString> decodeEntry(const QString &symbol, const QByteArray &payload)
+{
+    const auto o = object(payload);
+    if (!o)
+        return unexpected(o.error());
+    return entryFrom(symbol, *o);
+}
+
+QByteArray encodeFrame(const QList<PriceEntry> &entries)
+{
+    QJsonObject prices;
+    for (const PriceEntry &e : entries)
+        prices.insert(e.symbol, entryObject(e));
+    return compact({{u"prices"_s, prices}});
+}
+
+Expected<QList<PriceEntry>, QString> decodeFrame(const QByteArray &payload)
+{
+    const auto o = object(payload);
+    if (!o)
+        return unexpected(o.error());
+    const QJsonObject prices = o->value(u"prices"_s).toObject();
+    QList<PriceEntry> out;
+    out.reserve(prices.size());
+    for (auto it = prices.constBegin(); it != prices.constEnd(); ++it) {
+        const auto e = entryFrom(it.key(), it.value().toObject());
+        if (!e)
+            return unexpected(e.error());
+        out.append(*e);
+    }
+    return out;
+}
+
+QByteArray encode(const SymbolChange &change)
+{
+    return compact({{u"added"_s, QJsonArray::fromStringList(change.added)},
+                    {u"removed"_s, QJsonArray::fromStringList(change.removed)}});
+}
+
+Expected<SymbolChange, QString> decodeSymbolChange(const QByteArray &payload)
+{
+    const auto o = object(payload);
+    if (!o)
+        return unexpected(o.error());
+    JsonReader r(*o);
+    SymbolChange c{r.stringList(u"added"), r.stringList(u"removed")};
+    if (!r.ok())
+        return unexpected(r.error()->toString());
+    return c;
+}
+
+QByteArray encode(const PortfolioUpdate &update)
+{
+    return compact(update.toJson());
+}
+
+Expected<PortfolioUpdate, QString> decodeUpdate(const QByteArray &payload)
+{
+    const auto o = object(payload);
+    if (!o)
+        return unexpected(o.error());
+    JsonReader r(*o);
+    PortfolioUpdate u;
+    u.accountId = r.string(u"account_id");
+    u.cash = r.decimal(u"raw_cash");
+    u.totalValue = r.optDecimal(u"raw_value");
+    if (u.totalValue)
+        u.marketValue = *u.totalValue - u.cash;
+    u.todayReturn = r.optDecimal(u"raw_return");
+    u.todayReturnPercent = r.optDecimal(u"raw_return_percent");
+    u.timestamp = r.timestamp(u"timestamp");
+    if (!r.ok())
+        return unexpected(r.error()->toString());
+    return u;
+}
+
+} // namespace clera::BusWire
