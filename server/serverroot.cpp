@@ -13,9 +13,11 @@
 #include "core/marketdata/simfeed.h"
 #include "core/marketdata/symbolregistry.h"
 #include "core/realtime/portfoliotracker.h"
+#include "core/store/auditlog.h"
 #include "core/store/brokerageaccountrepository.h"
 #include "core/store/database.h"
 #include "core/store/userrepository.h"
+#include "core/trading/orderservice.h"
 #include "demoseeder.h"
 #include "jwtsecret.h"
 #include "restapi.h"
@@ -171,6 +173,7 @@ ServerRoot::~ServerRoot()
 {
     // The hub and the API hold raw pointers to the services; stop them first.
     delete m_rest;
+    delete m_orders;
     delete m_hub;
     delete m_tracker;
     delete m_broker;
@@ -276,6 +279,12 @@ Expected<std::monostate, ServerRoot::StartError> ServerRoot::start(Options optio
         m_demoAccounts = *seeded;
     }
 
+    // Pending and unknown order intents are settled with the broker before any new order is taken;
+    // until then the order routes answer 503 reconciling.
+    m_audit = std::make_unique<AuditLog>(*m_db);
+    m_orders = new OrderService(*m_broker, *m_db, *m_audit, this);
+    m_orders->reconcile();
+
     m_tracker = new PortfolioTracker(m_broker, m_feed, m_registry,
                                      {settings->minUpdateInterval, settings->recalculationInterval}, this);
     m_tracker->trackAll();
@@ -293,6 +302,7 @@ Expected<std::monostate, ServerRoot::StartError> ServerRoot::start(Options optio
     services.database = m_db.get();
     services.users = m_users.get();
     services.accounts = m_accounts.get();
+    services.orders = m_orders;
     if (m_simBroker)
         services.brokerAvailable = [broker = m_simBroker] { return broker->isOpen(); };
     services.version = QStringLiteral(CLERA_VERSION);

@@ -14,12 +14,14 @@ namespace clera {
 
 class AlpacaStream;
 class AssetCatalog;
+class AuditLog;
 class AuthService;
 class Broker;
 class BrokerageAccountRepository;
 class Database;
 class Jwt;
 class MarketFeed;
+class OrderService;
 class OutboxMailer;
 class UserRepository;
 class PortfolioTracker;
@@ -88,6 +90,7 @@ public:
     [[nodiscard]] QString outboxDir() const { return m_outboxDir; }
     [[nodiscard]] PortfolioTracker *tracker() const { return m_tracker; }
     [[nodiscard]] WebSocketHub *hub() const { return m_hub; }
+    [[nodiscard]] OrderService *orders() const { return m_orders; }
     [[nodiscard]] const RestApi *rest() const { return m_rest; }
     [[nodiscard]] const Jwt &jwt() const { return *m_jwt; }
 
@@ -108,6 +111,7 @@ private:
     std::unique_ptr<UserRepository> m_users;
     std::unique_ptr<BrokerageAccountRepository> m_accounts;
     std::unique_ptr<AuthService> m_auth;
+    std::unique_ptr<AuditLog> m_audit;
     QString m_backend; // what the mode line of the banner says
     MarketFeed *m_feed = nullptr;
     SimFeed *m_simFeed = nullptr;
@@ -117,6 +121,7 @@ private:
     SimBroker *m_simBroker = nullptr;
     PortfolioTracker *m_tracker = nullptr;
     WebSocketHub *m_hub = nullptr;
+    OrderService *m_orders = nullptr;
     RestApi *m_rest = nullptr;
 };
 
