@@ -17,6 +17,80 @@
 using namespace Qt::StringLiterals;
 using namespace clera;
 
+namespace {
+
+// The server's broker, except that submitOrder's answer can be lost after the order went through: the
+// crash window between "the broker accepted" and "we recorded it".
+class LosingBroker : public Broker
+{
+public:
+    explicit LosingBroker(Broker &inner) : m_inner(inner) {}
+    bool loseAnswers = true;
+
+    QString name() const override { return m_inner.name(); }
+    QFuture<BrokerResult<QList<Account>>> accounts() override { return m_inner.accounts(); }
+    QFuture<BrokerResult<Account>> account(const QString &id) override { return m_inner.account(id); }
+    QFuture<BrokerResult<QList<Position>>> positions(const QString &id) override
+    {
+        return m_inner.positions(id);
+    }
+    QFuture<BrokerResult<QHash<QString, QList<Position>>>> allPositions() override
+    {
+        return m_inner.allPositions();
+    }
+    QFuture<BrokerResult<Order>> submitOrder(const QString &id, const OrderRequest &request) override
+    {
+        auto submitted = m_inner.submitOrder(id, request);
+        if (!loseAnswers)
+            return submitted;
+        submitted.waitForFinished(); // SimBroker answers at once
+        return QtFuture::makeReadyFuture(BrokerResult<Order>(
+            unexpected(BrokerError{BrokerError::Kind::Network, u"connection reset"_s, 0, 0})));
+    }
+    QFuture<BrokerResult<QList<Order>>> orders(const QString &id, const OrderQuery &query) override
+    {
+        return m_inner.orders(id, query);
+    }
+    QFuture<BrokerResult<Order>> order(const QString &id, const QString &orderId) override
+    {
+        return m_inner.order(id, orderId);
+    }
+    QFuture<BrokerResult<Order>> orderByClientOrderId(const QString &id,
+                                                      const QString &clientOrderId) override
+    {
+        return m_inner.orderByClientOrderId(id, clientOrderId);
+    }
+    QFuture<BrokerResult<Done>> cancelOrder(const QString &id, const QString &orderId) override
+    {
+        return m_inner.cancelOrder(id, orderId);
+    }
+    QFuture<BrokerResult<QList<Transfer>>> transfers(const QString &id) override
+    {
+        return m_inner.transfers(id);
+    }
+    QFuture<BrokerResult<Transfer>> createTransfer(const QString &id, const TransferRequest &request) override
+    {
+        return m_inner.createTransfer(id, request);
+    }
+    QFuture<BrokerResult<QList<Asset>>> assets() override { return m_inner.assets(); }
+    QFuture<BrokerResult<Asset>> asset(const QString &symbolOrId) override
+    {
+        return m_inner.asset(symbolOrId);
+    }
+
+private:
+    Broker &m_inner;
+};
+
+template <typename T> T waitFor(QFuture<T> future)
+{
+    if (!QTest::qWaitFor([&] { return future.isFinished(); }, 5000))
+        qFatal("the order service did not answer");
+    return future.result();
+}
+
+} // namespace
+
 // The trading routes over real sockets on an in-process server with the demo data and the embedded
 // SimBroker, on SQLite and (under pg_virtualenv) PostgreSQL: market and limit orders, cancel, lists,
 // positions, validation and broker errors, per-account access for users and operators, idempotent
@@ -334,6 +408,56 @@ private Q_SLOTS:
         // Another account may use the same key for its own order.
         QCOMPARE(place(m_bob, body, u"demo-bob"_s).status, 201);
         QCOMPARE(m_http.get(orders(m_alice), token(u"demo-alice"_s)).body.array().size(), 1);
+    }
+
+    void lostAnswerLeavesTheIntentUnknownAndARetrySettlesIt()
+    {
+        LosingBroker broker(*m_root->broker());
+        AuditLog log(m_root->database());
+        OrderService service(broker, m_root->database(), log);
+        service.reconcile();
+        QTRY_VERIFY(service.isReady());
+
+        PlaceOrder command;
+        command.userId = test::userId(*m_root, u"demo-alice"_s);
+        command.accountId = m_alice;
+        command.request.symbol = u"AAPL"_s;
+        command.request.qty = Decimal(1);
+        command.idempotencyKey = u"flaky-1"_s;
+        command.ip = u"192.0.2.7"_s;
+        const auto lost = waitFor(service.place(command));
+        QVERIFY(!lost);
+        QCOMPARE(lost.error().code, u"order_state_unknown"_s);
+        const auto intent = service.intents().byIdempotencyKey(m_alice, u"flaky-1"_s);
+        QVERIFY(intent && intent->has_value());
+        QCOMPARE(toString((*intent)->state), u"unknown"_s);
+        const QString clientOrderId = (*intent)->clientOrderId;
+        QCOMPARE(brokerOrdersWith(m_alice, clientOrderId), 1); // it did go through
+
+        // The client retries with its key: the order is found, not sent again.
+        const auto retried = waitFor(service.place(command));
+        QVERIFY(retried);
+        QCOMPARE(retried->clientOrderId, clientOrderId);
+        QCOMPARE(brokerOrdersWith(m_alice, clientOrderId), 1);
+        QCOMPARE(toString((*service.intents().byClientOrderId(clientOrderId))->state), u"submitted"_s);
+
+        // Without a key, a lost answer is settled by the next reconciliation instead.
+        command.idempotencyKey.clear();
+        QVERIFY(!waitFor(service.place(command)));
+        const auto unresolved = service.intents().unresolved();
+        QVERIFY(unresolved);
+        QCOMPARE(unresolved->size(), 1);
+        broker.loseAnswers = false;
+        OrderService restarted(broker, m_root->database(), log);
+        restarted.reconcile();
+        QTRY_VERIFY(restarted.isReady());
+        QCOMPARE(restarted.intents().unresolved().valueOr(QList<OrderIntent>{OrderIntent()}).size(), 0);
+        QCOMPARE(brokerOrdersWith(m_alice, unresolved->first().clientOrderId), 1);
+
+        const QList<AuditEntry> errors = audit(u"order.place"_s);
+        QCOMPARE(errors.size(), 2);
+        QCOMPARE(errors.first().result, u"error"_s);
+        QCOMPARE(errors.first().ip, u"192.0.2.7"_s);
     }
 
     void restartReconcilesIntentsLeftByACrash()
