@@ -168,7 +168,7 @@ void OrderService::replay(const OrderIntent &intent, const OrderRequest &request
             });
         return;
     case OrderIntent::State::Rejected:
-        finish(unexpected(failure(TradingError::Kind::Rejected, intent.errorCode, intent.errorMessage)));
+        finish(unexpected(TradingError::fromRecordedRefusal(intent.errorCode, intent.errorMessage)));
         return;
     case OrderIntent::State::Pending:
     case OrderIntent::State::Unknown:

@@ -43,6 +43,18 @@ TradingError TradingError::fromBroker(const BrokerError &error)
     return {Kind::Unavailable, u"broker_unavailable"_s, message};
 }
 
+TradingError TradingError::fromRecordedRefusal(const QString &code, const QString &message)
+{
+    Kind kind = Kind::Rejected;
+    if (code == u"insufficient_buying_power" || code == u"insufficient_qty" || code == u"broker_forbidden")
+        kind = Kind::Forbidden;
+    else if (code == u"duplicate_client_order_id" || code == u"conflict")
+        kind = Kind::Conflict;
+    else if (code == u"not_found")
+        kind = Kind::NotFound;
+    return {kind, code, message};
+}
+
 TradingError TradingError::fromStore(const StoreError &error)
 {
     return {Kind::Internal, u"internal_error"_s, u"the order store failed: "_s + error.kindName()};

@@ -27,6 +27,8 @@ struct TradingError
 
     [[nodiscard]] static TradingError fromBroker(const BrokerError &error);
     [[nodiscard]] static TradingError fromStore(const StoreError &error);
+    // A refusal recorded earlier by its code (a replayed idempotent request answers as the first did).
+    [[nodiscard]] static TradingError fromRecordedRefusal(const QString &code, const QString &message);
 };
 
 template <typename T> using TradingResult = Expected<T, TradingError>;

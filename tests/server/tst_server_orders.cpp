@@ -408,6 +408,14 @@ private Q_SLOTS:
         // Another account may use the same key for its own order.
         QCOMPARE(place(m_bob, body, u"demo-bob"_s).status, 201);
         QCOMPARE(m_http.get(orders(m_alice), token(u"demo-alice"_s)).body.array().size(), 1);
+
+        // A refused order replays as the same refusal, without asking the broker again.
+        QJsonObject sell = marketBuy(u"100000"_s);
+        sell.insert(u"side"_s, u"sell"_s);
+        sell.insert(u"idempotency_key"_s, u"retry-2"_s);
+        verifyError(place(m_alice, sell), 403, u"insufficient_qty"_s);
+        verifyError(place(m_alice, sell), 403, u"insufficient_qty"_s);
+        QCOMPARE(audit(u"order.place"_s).size(), 3); // two placed, one refused once
     }
 
     void lostAnswerLeavesTheIntentUnknownAndARetrySettlesIt()
