@@ -117,7 +117,8 @@ QHttpServerResponse TradingRoutes::failure(const TradingError &error)
     return errorResponse(Status::InternalServerError, u"internal_error"_s, u"internal error"_s);
 }
 
-std::optional<QHttpServerResponse> TradingRoutes::refuse(const RequestContext &c, Access access) const
+std::optional<QHttpServerResponse> TradingRoutes::refuse(const RequestContext &c, Access access,
+                                                         const QString &action) const
 {
     const auto owner = m_accounts.ownerOf(accountOf(c));
     if (!owner) {
@@ -130,9 +131,12 @@ std::optional<QHttpServerResponse> TradingRoutes::refuse(const RequestContext &c
     if (c.user.role == Role::Operator) {
         if (access == Access::Read)
             return std::nullopt;
+        m_orders.auditRefusal(c.user.userId, accountOf(c), action, c.client.ip, u"forbidden"_s);
         return errorResponse(Status::Forbidden, u"forbidden"_s,
                              u"operators may read any account but trade only their own"_s);
     }
+    if (access == Access::Trade)
+        m_orders.auditRefusal(c.user.userId, accountOf(c), action, c.client.ip, u"account_not_found"_s);
     return errorResponse(Status::NotFound, u"account_not_found"_s, u"no such account"_s);
 }
 
@@ -197,7 +201,7 @@ void TradingRoutes::addTo(HttpRouter &router)
         s.status = 204;
         s.errors += {403, 422};
         router.add(s, [this](const QHttpServerRequest &, const RequestContext &c) {
-            if (auto refused = refuse(c, Access::Trade))
+            if (auto refused = refuse(c, Access::Trade, u"order.cancel"_s))
                 return ready(std::move(*refused));
             return m_orders.cancel(c.user.userId, accountOf(c), c.path.value(u"order_id"_s), c.client.ip)
                 .then(this, [](const TradingResult<Done> &done) {
@@ -229,7 +233,7 @@ void TradingRoutes::addTo(HttpRouter &router)
 
 QFuture<QHttpServerResponse> TradingRoutes::place(const RequestContext &c)
 {
-    if (auto refused = refuse(c, Access::Trade))
+    if (auto refused = refuse(c, Access::Trade, u"order.place"_s))
         return ready(std::move(*refused));
     const auto request = orderRequestFrom(c.body);
     if (!request)

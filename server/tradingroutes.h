@@ -32,8 +32,10 @@ public:
 
 private:
     enum class Access { Read, Trade };
-    [[nodiscard]] std::optional<QHttpServerResponse> refuse(const RequestContext &context,
-                                                            Access access) const;
+    // The answer when the token may not use the account this way; a refused trade is audit-logged as
+    // `action` with result "denied".
+    [[nodiscard]] std::optional<QHttpServerResponse> refuse(const RequestContext &context, Access access,
+                                                            const QString &action = {}) const;
 
     [[nodiscard]] QFuture<QHttpServerResponse> place(const RequestContext &context);
     [[nodiscard]] QFuture<QHttpServerResponse> list(const QHttpServerRequest &request,

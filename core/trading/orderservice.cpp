@@ -303,6 +303,21 @@ QFuture<TradingResult<Done>> OrderService::cancel(const QString &userId, const Q
         });
 }
 
+void OrderService::auditRefusal(const QString &actor, const QString &accountId, const QString &action,
+                                const QString &ip, const QString &code)
+{
+    AuditEntry entry;
+    entry.at = QDateTime::currentDateTimeUtc();
+    entry.actor = actor;
+    entry.action = action;
+    entry.subject = accountId;
+    entry.ip = ip;
+    entry.result = u"denied"_s;
+    entry.details = {{u"error"_s, code}};
+    if (const auto appended = m_audit.append(entry); !appended)
+        qCWarning(lcTrading) << "cannot write the audit log:" << appended.error().message;
+}
+
 void OrderService::record(const OrderIntent &intent, OrderIntent::State state, const QString &brokerOrderId,
                           const TradingError *error)
 {

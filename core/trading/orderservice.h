@@ -39,6 +39,10 @@ public:
     [[nodiscard]] QFuture<TradingResult<Done>> cancel(const QString &userId, const QString &accountId,
                                                       const QString &orderId, const QString &ip);
 
+    // Audit-logs a trade refused before it reached the service (e.g. someone else's account).
+    void auditRefusal(const QString &actor, const QString &accountId, const QString &action,
+                      const QString &ip, const QString &code);
+
     // Settles every pending/unknown intent, then marks the service ready and emits reconciled().
     void reconcile();
     // False until reconcile() has finished: place() answers Unavailable ("reconciling") until then.

@@ -180,6 +180,8 @@ private:
                                  [&](const Order &o) { return o.clientOrderId == clientOrderId; }));
     }
 
+    [[nodiscard]] QString operatorId() const { return test::userId(*m_root, u"demo-operator"_s); }
+
     [[nodiscard]] QList<AuditEntry> audit(const QString &action) const
     {
         AuditLog log(m_root->database());
@@ -385,8 +387,20 @@ private Q_SLOTS:
 
         // Nothing of that reached the broker: Bob's order is still open, and only his order exists.
         QCOMPARE(m_http.get(bobOrder, token(u"demo-bob"_s)).body[u"status"_s].toString(), u"new"_s);
-        QCOMPARE(audit(u"order.place"_s).size(), 1);
-        QVERIFY(audit(u"order.cancel"_s).isEmpty());
+        // Bob's own placement went through; the refused attempts are audited as denied.
+        const QList<AuditEntry> placements = audit(u"order.place"_s);
+        QCOMPARE(placements.size(), 3);
+        QCOMPARE(placements.at(0).actor, operatorId());
+        QCOMPARE(placements.at(0).result, u"denied"_s);
+        QCOMPARE(placements.at(0).details.value(u"error"_s).toString(), u"forbidden"_s);
+        QCOMPARE(placements.at(1).actor, test::userId(*m_root, u"demo-alice"_s));
+        QCOMPARE(placements.at(1).result, u"denied"_s);
+        QCOMPARE(placements.at(1).subject, m_bob);
+        QCOMPARE(placements.at(2).result, u"ok"_s);
+        const QList<AuditEntry> cancels = audit(u"order.cancel"_s);
+        QCOMPARE(cancels.size(), 2);
+        QCOMPARE(cancels.at(0).result, u"denied"_s);
+        QCOMPARE(cancels.at(1).result, u"denied"_s);
     }
 
     void idempotencyKeyRetryReturnsTheSameOrder()
