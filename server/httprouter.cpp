@@ -7,6 +7,7 @@
 #include <QJsonDocument>
 #include <QJsonParseError>
 #include <QMetaEnum>
+#include <QRegularExpression>
 
 using namespace Qt::StringLiterals;
 
@@ -52,17 +53,66 @@ ClientInfo HttpRouter::clientOf(const QHttpServerRequest &request)
     return {address.toString(), QString::fromUtf8(request.value(QByteArrayLiteral("User-Agent"))).left(512)};
 }
 
+QStringList HttpRouter::pathParameters(const QString &path)
+{
+    static const QRegularExpression parameter(u"\\{([a-z_]+)\\}"_s);
+    QStringList names;
+    for (auto it = parameter.globalMatch(path); it.hasNext();)
+        names.append(it.next().captured(1));
+    return names;
+}
+
+namespace {
+
+// QHttpServer 6.4 passes each <arg> of a pattern to the handler as a parameter before the request.
+template <typename Run>
+void routeWithParameters(QHttpServer &server, const QString &path,
+                         std::optional<QHttpServerRequest::Method> method, Run run)
+{
+    const QStringList names = HttpRouter::pathParameters(path);
+    QString pattern = path;
+    for (const QString &name : names)
+        pattern.replace(u'{' + name + u'}', u"<arg>"_s);
+    const auto one = [run](const QString &a, const QHttpServerRequest &r) { return run(r, QStringList{a}); };
+    const auto two = [run](const QString &a, const QString &b, const QHttpServerRequest &r) {
+        return run(r, QStringList{a, b});
+    };
+    const auto none = [run](const QHttpServerRequest &r) { return run(r, QStringList()); };
+    Q_ASSERT(names.size() <= 2);
+    if (method) {
+        if (names.size() == 2)
+            server.route(pattern, *method, two);
+        else if (names.size() == 1)
+            server.route(pattern, *method, one);
+        else
+            server.route(pattern, *method, none);
+    } else {
+        if (names.size() == 2)
+            server.route(pattern, two);
+        else if (names.size() == 1)
+            server.route(pattern, one);
+        else
+            server.route(pattern, none);
+    }
+}
+
+} // namespace
+
 void HttpRouter::add(RouteSpec spec, Handler handler)
 {
     m_routes.append(spec);
-    m_server.route(spec.path, spec.method,
-                   [this, spec, handler = std::move(handler)](
-                       const QHttpServerRequest &request) -> QFuture<QHttpServerResponse> {
-                       RequestContext context;
-                       if (auto refused = prepare(spec, request, context))
-                           return QtFuture::makeReadyFuture(std::move(*refused));
-                       return handler(request, context);
-                   });
+    const QStringList names = pathParameters(spec.path);
+    routeWithParameters(
+        m_server, spec.path, spec.method,
+        [this, spec, names, handler = std::move(handler)](
+            const QHttpServerRequest &request, const QStringList &values) -> QFuture<QHttpServerResponse> {
+            RequestContext context;
+            for (qsizetype i = 0; i < names.size() && i < values.size(); ++i)
+                context.path.insert(names.at(i), values.at(i));
+            if (auto refused = prepare(spec, request, context))
+                return QtFuture::makeReadyFuture(std::move(*refused));
+            return handler(request, context);
+        });
 }
 
 void HttpRouter::finish()
@@ -80,13 +130,14 @@ void HttpRouter::finish()
         }
         const QString allow = allowed.join(u", "_s);
         // Registered after every method of the path, so it only sees the other methods.
-        m_server.route(path, [allow](const QHttpServerRequest &request) {
-            QHttpServerResponse response =
-                errorResponse(Status::MethodNotAllowed, u"method_not_allowed"_s,
-                              u"%1 supports %2 only"_s.arg(request.url().path(), allow));
-            response.addHeader(QByteArrayLiteral("Allow"), allow.toLatin1());
-            return response;
-        });
+        routeWithParameters(m_server, path, std::nullopt,
+                            [allow](const QHttpServerRequest &request, const QStringList &) {
+                                QHttpServerResponse response =
+                                    errorResponse(Status::MethodNotAllowed, u"method_not_allowed"_s,
+                                                  u"%1 supports %2 only"_s.arg(request.url().path(), allow));
+                                response.addHeader(QByteArrayLiteral("Allow"), allow.toLatin1());
+                                return response;
+                            });
     }
     m_server.setMissingHandler([](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
         errorResponse(Status::NotFound, u"not_found"_s, u"no route for %1"_s.arg(request.url().path()))
@@ -147,6 +198,8 @@ HttpRouter::prepare(const RouteSpec &spec, const QHttpServerRequest &request, Re
                 return badRequest(u"invalid_request"_s, u"'%1' is required"_s.arg(field.name));
             continue;
         }
+        if (value.isBool() && spec.booleanFields.contains(field.name))
+            continue;
         if (!value.isString())
             return badRequest(u"invalid_request"_s, u"'%1' must be a string"_s.arg(field.name));
         if (value.toString().size() > field.maxLength)

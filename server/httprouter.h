@@ -4,11 +4,13 @@
 #include "core/domain/expected.h"
 
 #include <QFuture>
+#include <QHash>
 #include <QHttpServerRequest>
 #include <QHttpServerResponse>
 #include <QJsonObject>
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 #include <functional>
 
@@ -26,7 +28,8 @@ struct BodyField
 };
 
 // A route as the router registers it and the OpenAPI document describes it. Every request body is a
-// JSON object of string fields.
+// JSON object of string fields (booleanFields may also be JSON booleans). A path may have up to two
+// parameters written {name}, such as /api/v1/accounts/{account_id}/orders.
 struct RouteSpec
 {
     QHttpServerRequest::Method method = QHttpServerRequest::Method::Get;
@@ -36,18 +39,20 @@ struct RouteSpec
     QString tag;
     bool bearer = false; // needs Authorization: Bearer <access token>
     QList<BodyField> body;
-    int status = 200;        // the success status
-    QString responseSchema;  // a components/schemas name; empty: no body (204) or a free-form object
-    QString responseSummary; // description of the success response
-    QList<int> errors;       // statuses beyond what the router adds itself (400/413 for bodies, 401, 405)
+    QStringList booleanFields; // body fields that are JSON true/false instead of strings
+    int status = 200;          // the success status
+    QString responseSchema;    // a components/schemas name; empty: no body (204) or a free-form object
+    QString responseSummary;   // description of the success response
+    QList<int> errors;         // statuses beyond what the router adds itself (400/413 for bodies, 401, 405)
 };
 
 // What the router hands a handler besides the request.
 struct RequestContext
 {
     ClientInfo client;
-    AuthenticatedUser user; // set when the route is a bearer route
-    QJsonObject body;       // the validated body when the route has one
+    AuthenticatedUser user;       // set when the route is a bearer route
+    QJsonObject body;             // the validated body when the route has one
+    QHash<QString, QString> path; // the path parameters by name
 };
 
 // Registers routes on a QHttpServer so every route behaves the same way: bodies over kMaxBodyBytes get
@@ -75,6 +80,8 @@ public:
     [[nodiscard]] static QHttpServerResponse unauthorized(const QString &message);
     [[nodiscard]] static QString methodName(QHttpServerRequest::Method method);
     [[nodiscard]] static ClientInfo clientOf(const QHttpServerRequest &request);
+    // The {name} parameters of a route path, in order.
+    [[nodiscard]] static QStringList pathParameters(const QString &path);
 
 private:
     [[nodiscard]] std::optional<QHttpServerResponse>

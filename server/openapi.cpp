@@ -99,6 +99,15 @@ QJsonObject schemas()
          QJsonObject{{u"type"_s, u"array"_s},
                      {u"items"_s,
                       QJsonObject{{u"type"_s, u"object"_s}, {u"description"_s, u"Alpaca's Asset shape"_s}}}}},
+        {u"Order"_s, QJsonObject{{u"type"_s, u"object"_s},
+                                 {u"description"_s, u"Alpaca's Order shape; money and quantities are exact "
+                                                    "decimal strings"_s}}},
+        {u"OrderList"_s, QJsonObject{{u"type"_s, u"array"_s}, {u"items"_s, ref(u"Order"_s)}}},
+        {u"PositionList"_s,
+         QJsonObject{{u"type"_s, u"array"_s},
+                     {u"items"_s, QJsonObject{{u"type"_s, u"object"_s},
+                                              {u"description"_s, u"Alpaca's Position shape, exact decimal "
+                                                                 "strings"_s}}}}},
         {u"Health"_s, QJsonObject{{u"type"_s, u"object"_s}}},
         {u"OpenApi"_s, QJsonObject{{u"type"_s, u"object"_s}}},
     };
@@ -119,8 +128,16 @@ QString reason(int status)
         return u"Missing, invalid or expired credentials (WWW-Authenticate: Bearer)"_s;
     case 403:
         return u"Not allowed (e.g. account_disabled)"_s;
+    case 404:
+        return u"No such account or order (or not yours)"_s;
     case 405:
         return u"Known path, other method (Allow lists the methods)"_s;
+    case 409:
+        return u"Conflict (e.g. duplicate_client_order_id, idempotency_key_reused)"_s;
+    case 422:
+        return u"The broker refused the order (e.g. market_closed, not_tradable)"_s;
+    case 503:
+        return u"Not ready yet (e.g. reconciling orders at start-up); retry shortly"_s;
     case 413:
         return u"Body over 64 KiB"_s;
     case 415:
@@ -144,13 +161,22 @@ QJsonObject operation(const RouteSpec &r)
         op.insert(u"security"_s, QJsonArray{QJsonObject{{u"bearer"_s, QJsonArray()}}});
     else
         op.insert(u"security"_s, QJsonArray());
-    const bool hasBody = r.method != QHttpServerRequest::Method::Get;
+    QJsonArray parameters;
+    for (const QString &name : HttpRouter::pathParameters(r.path))
+        parameters.append(QJsonObject{
+            {u"name"_s, name}, {u"in"_s, u"path"_s}, {u"required"_s, true}, {u"schema"_s, str()}});
+    if (!parameters.isEmpty())
+        op.insert(u"parameters"_s, parameters);
+    const bool hasBody =
+        r.method != QHttpServerRequest::Method::Get && r.method != QHttpServerRequest::Method::Delete;
     if (hasBody) {
         QJsonObject properties;
         QStringList required;
         for (const BodyField &f : r.body) {
             QJsonObject s = str(f.description);
             s.insert(u"maxLength"_s, f.maxLength);
+            if (r.booleanFields.contains(f.name))
+                s = QJsonObject{{u"type"_s, u"boolean"_s}, {u"description"_s, f.description}};
             properties.insert(f.name, s);
             if (f.required)
                 required.append(f.name);

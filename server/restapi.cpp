@@ -12,6 +12,7 @@
 #include "jsonresponse.h"
 #include "openapi.h"
 #include "serverlog.h"
+#include "tradingroutes.h"
 #include "websockethub.h"
 
 #include <QHttpServerRequest>
@@ -134,6 +135,11 @@ void RestApi::addRoutes()
             m_router.add(spec,
                          [this](const QHttpServerRequest &, const RequestContext &c) { return accounts(c); });
         }
+    }
+    if (m_services.orders) {
+        m_tradingRoutes =
+            new TradingRoutes(*m_services.orders, *m_services.broker, *m_services.accounts, this);
+        m_tradingRoutes->addTo(m_router);
     }
     m_router.finish();
 }

@@ -22,16 +22,18 @@ class BrokerageAccountRepository;
 class Bus;
 class Database;
 class MarketFeed;
+class OrderService;
 class PortfolioTracker;
+class TradingRoutes;
 class UserRepository;
 class WebSocketHub;
 
 // The REST API (QHttpServer): GET /health, GET /api/v1/openapi.json, the account routes of AuthRoutes,
-// GET /api/v1/assets and GET /api/v1/accounts. Bearer tokens are checked against the store, so a
-// disabled user or a demoted operator loses access before the token expires. Every answer is JSON;
-// errors are {"error":{"code","message"}} with a matching status (see HttpRouter for the shared ones).
-// In a scale-out role other than api, only /health is served (Services::healthOnly); without a tracker
-// (the api role) accounts come without live values.
+// GET /api/v1/assets, GET /api/v1/accounts and the trading routes of TradingRoutes. Bearer tokens are checked
+// against the store, so a disabled user or a demoted operator loses access before the token expires. Every
+// answer is JSON; errors are {"error":{"code","message"}} with a matching status (see HttpRouter for the
+// shared ones). In a scale-out role other than api, only /health is served (Services::healthOnly); without
+// a tracker (the api role) accounts come without live values.
 class RestApi : public QObject
 {
     Q_OBJECT
@@ -47,6 +49,7 @@ public:
         Database *database = nullptr;
         UserRepository *users = nullptr;
         BrokerageAccountRepository *accounts = nullptr;
+        OrderService *orders = nullptr; // the trading routes are served when set
         std::function<bool()> brokerAvailable;
         QString version;
         // Scale-out roles (clera-server --role): which one, its bus, and what else it reports.
@@ -79,6 +82,7 @@ private:
     QHttpServer m_server;
     HttpRouter m_router;
     std::unique_ptr<AuthRoutes> m_authRoutes;
+    TradingRoutes *m_tradingRoutes = nullptr;
     QElapsedTimer m_uptime;
     quint16 m_port = 0;
 };

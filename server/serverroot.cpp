@@ -19,9 +19,11 @@
 #include "core/realtime/portfoliocalculator.h"
 #include "core/realtime/portfoliotracker.h"
 #include "core/realtime/pricepublisher.h"
+#include "core/store/auditlog.h"
 #include "core/store/brokerageaccountrepository.h"
 #include "core/store/database.h"
 #include "core/store/userrepository.h"
+#include "core/trading/orderservice.h"
 #include "demoseeder.h"
 #include "jwtsecret.h"
 #include "restapi.h"
@@ -177,6 +179,7 @@ ServerRoot::~ServerRoot()
 {
     // The hub, the API and the roles hold raw pointers to the services; stop them first.
     delete m_rest;
+    delete m_orders;
     delete m_hub;
     delete m_collector;
     delete m_publisher;
@@ -333,6 +336,13 @@ Expected<std::monostate, ServerRoot::StartError> ServerRoot::start(Options optio
         m_demoAccounts = *seeded;
     }
 
+    if (m_db && m_broker && (all || m_role == ServerRole::Api)) {
+        // Pending and unknown order intents are settled with the broker before any new order is taken;
+        // until then the order routes answer 503 reconciling.
+        m_audit = std::make_unique<AuditLog>(*m_db);
+        m_orders = new OrderService(*m_broker, *m_db, *m_audit, this);
+        m_orders->reconcile();
+    }
     RestApi::Services services;
     if (all) {
         m_tracker =
@@ -376,6 +386,7 @@ Expected<std::monostate, ServerRoot::StartError> ServerRoot::start(Options optio
     services.database = m_db.get();
     services.users = m_users.get();
     services.accounts = m_accounts.get();
+    services.orders = m_orders;
     if (m_simBroker)
         services.brokerAvailable = [broker = m_simBroker] { return broker->isOpen(); };
     services.version = QStringLiteral(CLERA_VERSION);

@@ -23,12 +23,14 @@ class MarketFeed;
 class PortfolioCalculator;
 class PricePublisher;
 class AssetCatalog;
+class AuditLog;
 class AuthService;
 class Broker;
 class BrokerageAccountRepository;
 class Database;
 class Jwt;
 class MarketFeed;
+class OrderService;
 class OutboxMailer;
 class UserRepository;
 class PortfolioTracker;
@@ -101,6 +103,7 @@ public:
     [[nodiscard]] QString outboxDir() const { return m_outboxDir; }
     [[nodiscard]] PortfolioTracker *tracker() const { return m_tracker; }
     [[nodiscard]] WebSocketHub *hub() const { return m_hub; }
+    [[nodiscard]] OrderService *orders() const { return m_orders; }
     [[nodiscard]] const RestApi *rest() const { return m_rest; }
     [[nodiscard]] ServerRole role() const { return m_role; }
     [[nodiscard]] Bus *bus() const { return m_bus; } // null in role all
@@ -134,6 +137,7 @@ private:
     std::unique_ptr<UserRepository> m_users;
     std::unique_ptr<BrokerageAccountRepository> m_accounts;
     std::unique_ptr<AuthService> m_auth;
+    std::unique_ptr<AuditLog> m_audit;
     QString m_backend; // what the mode line of the banner says
     MarketFeed *m_feed = nullptr;
     SimFeed *m_simFeed = nullptr;
@@ -143,6 +147,7 @@ private:
     SimBroker *m_simBroker = nullptr;
     PortfolioTracker *m_tracker = nullptr;
     WebSocketHub *m_hub = nullptr;
+    OrderService *m_orders = nullptr;
     RestApi *m_rest = nullptr;
     // Scale-out roles.
     Bus *m_bus = nullptr;

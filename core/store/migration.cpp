@@ -87,6 +87,29 @@ const QList<Migration> &storeMigrations()
             {},
             {},
         },
+        {
+            3,
+            u"order intents: every order is stored with its client_order_id before the broker sees it"_s,
+            {
+                u"CREATE TABLE order_intents ("
+                "id {{bigid}}, "
+                "user_id TEXT NOT NULL, "
+                "account_id TEXT NOT NULL, "
+                "client_order_id TEXT NOT NULL UNIQUE, "
+                "idempotency_key TEXT, "
+                "request TEXT NOT NULL, "
+                "state TEXT NOT NULL CHECK (state IN ('pending', 'submitted', 'rejected', 'unknown')), "
+                "broker_order_id TEXT, "
+                "error_code TEXT, "
+                "error_message TEXT, "
+                "created_at TEXT NOT NULL, "
+                "updated_at TEXT NOT NULL)"_s,
+                u"CREATE UNIQUE INDEX order_intents_by_key ON order_intents (account_id, idempotency_key)"_s,
+                u"CREATE INDEX order_intents_by_state ON order_intents (state, id)"_s,
+            },
+            {},
+            {},
+        },
     };
     return all;
 }

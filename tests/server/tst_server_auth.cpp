@@ -503,14 +503,26 @@ private Q_SLOTS:
         for (const RouteSpec &r : m_root->rest()->routes())
             registered.insert(HttpRouter::methodName(r.method) + u' ' + r.path);
         QCOMPARE(documented, registered);
-        for (const QString &route :
-             {u"POST /api/v1/auth/sign-up"_s, u"POST /api/v1/auth/sign-in"_s, u"POST /api/v1/auth/refresh"_s,
-              u"POST /api/v1/auth/sign-out"_s, u"POST /api/v1/auth/sign-out-everywhere"_s,
-              u"POST /api/v1/auth/change-password"_s, u"POST /api/v1/auth/request-verification"_s,
-              u"POST /api/v1/auth/verify-email"_s, u"POST /api/v1/auth/request-password-reset"_s,
-              u"POST /api/v1/auth/complete-password-reset"_s, u"GET /api/v1/me"_s,
-              u"GET /api/v1/openapi.json"_s, u"GET /health"_s, u"GET /api/v1/assets"_s,
-              u"GET /api/v1/accounts"_s})
+        for (const QString &route : {u"POST /api/v1/auth/sign-up"_s,
+                                     u"POST /api/v1/auth/sign-in"_s,
+                                     u"POST /api/v1/auth/refresh"_s,
+                                     u"POST /api/v1/auth/sign-out"_s,
+                                     u"POST /api/v1/auth/sign-out-everywhere"_s,
+                                     u"POST /api/v1/auth/change-password"_s,
+                                     u"POST /api/v1/auth/request-verification"_s,
+                                     u"POST /api/v1/auth/verify-email"_s,
+                                     u"POST /api/v1/auth/request-password-reset"_s,
+                                     u"POST /api/v1/auth/complete-password-reset"_s,
+                                     u"GET /api/v1/me"_s,
+                                     u"GET /api/v1/openapi.json"_s,
+                                     u"GET /health"_s,
+                                     u"GET /api/v1/assets"_s,
+                                     u"GET /api/v1/accounts"_s,
+                                     u"POST /api/v1/accounts/{account_id}/orders"_s,
+                                     u"GET /api/v1/accounts/{account_id}/orders"_s,
+                                     u"GET /api/v1/accounts/{account_id}/orders/{order_id}"_s,
+                                     u"DELETE /api/v1/accounts/{account_id}/orders/{order_id}"_s,
+                                     u"GET /api/v1/accounts/{account_id}/positions"_s})
             QVERIFY2(documented.contains(route), qPrintable(route));
 
         // Over the socket: every documented operation is served (not 404/405), and every other method on
