@@ -8,6 +8,7 @@
 #include "core/auth/passwordhashertestaccess.h"
 #include "core/broker/broker.h"
 #include "core/config/config.h"
+#include "core/marketdata/simfeed.h"
 #include "core/store/databaseurl.h"
 #include "core/store/userrepository.h"
 #include "server/demoseeder.h"
@@ -89,6 +90,26 @@ inline QString databaseUrlText(const DatabaseUrl &url)
         parts.append(u"password="_s + url.password);
     parts += url.options;
     return parts.join(u' ');
+}
+
+// A server with the demo data on the store at `databaseUrl` (CLERA_DB_URL text), its simulated market
+// stopped so values move only when a test says so; null (with a warning) when it cannot start.
+inline std::unique_ptr<ServerRoot> startDemoServer(const QString &dataDir, const QString &databaseUrl)
+{
+    auto config = configFor(dataDir);
+    if (!config) {
+        qWarning() << config.error();
+        return nullptr;
+    }
+    config->set(u"CLERA_DB_URL"_s, databaseUrl, u"environment"_s);
+    auto root = std::make_unique<ServerRoot>(*config);
+    const auto started = root->start(options(true));
+    if (!started) {
+        qWarning() << started.error().message;
+        return nullptr;
+    }
+    root->simFeed()->stop();
+    return root;
 }
 
 // The store id of a demo user ("demo-alice"); the name itself for anyone else.

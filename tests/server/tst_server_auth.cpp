@@ -1,10 +1,10 @@
 #include "core/auth/authservice.h"
 #include "core/marketdata/simfeed.h"
+#include "core/realtime/portfoliotracker.h"
 #include "core/store/scratchdatabase.h"
 #include "server/restapi.h"
 #include "server/serverroot.h"
 #include "server/websockethub.h"
-#include "core/realtime/portfoliotracker.h"
 #include "serverfixture.h"
 
 #include <QJsonArray>
@@ -40,19 +40,9 @@ private:
 
     [[nodiscard]] bool startServer()
     {
-        auto config = test::configFor(m_dir->path());
-        if (!config) {
-            qWarning() << config.error();
+        m_root = test::startDemoServer(m_dir->path(), test::databaseUrlText(m_scratch.url()));
+        if (!m_root)
             return false;
-        }
-        config->set(u"CLERA_DB_URL"_s, test::databaseUrlText(m_scratch.url()), u"environment"_s);
-        m_root = std::make_unique<ServerRoot>(*config);
-        const auto started = m_root->start(test::options(true));
-        if (!started) {
-            qWarning() << started.error().message;
-            return false;
-        }
-        m_root->simFeed()->stop();
         m_http.setPort(m_root->restPort());
         return true;
     }
