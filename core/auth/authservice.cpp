@@ -76,12 +76,14 @@ struct AuthService::PasswordWork
     QString dummyHash;
 };
 
-template <typename F> auto AuthService::onPool(F work) -> QFuture<std::invoke_result_t<F &>>
+// The continuation is attached before the work starts, so it always runs later from the event loop
+// (queued from the pool's thread), never inside the call that started the work.
+template <typename Work, typename Then> auto AuthService::onPool(Work work, Then then)
 {
-    using R = std::invoke_result_t<F &>;
+    using R = std::invoke_result_t<Work &>;
     auto promise = std::make_shared<QPromise<R>>();
-    QFuture<R> future = promise->future();
     promise->start();
+    auto result = promise->future().then(m_context.get(), std::move(then));
     auto state = m_work;
     ++state->queued;
     m_pool->start([promise, state, work = std::move(work)]() mutable {
@@ -90,12 +92,12 @@ template <typename F> auto AuthService::onPool(F work) -> QFuture<std::invoke_re
         int peak = state->peak.load();
         while (running > peak && !state->peak.compare_exchange_weak(peak, running)) {
         }
-        R result = work();
+        R outcome = work();
         --state->running;
-        promise->addResult(std::move(result));
+        promise->addResult(std::move(outcome));
         promise->finish();
     });
-    return future;
+    return result;
 }
 
 AuthService::AuthService(Database &db, Jwt jwt, PasswordHasher hasher, Mailer &mailer, AuthPolicy policy,
@@ -268,9 +270,8 @@ QFuture<Expected<Done, AuthError>> AuthService::signUp(const QString &email, con
     if (!client.ip.isEmpty())
         m_signUpByAddress.record(client.ip);
     // Hashed before looking the address up, so both outcomes take the same time.
-    return onPool([hasher = m_hasher, password] { return hasher.hash(password); })
-        .then(m_context.get(),
-              [this, email, client](const Expected<QString, PasswordHashError> &hash) {
+    return onPool([hasher = m_hasher, password] { return hasher.hash(password); },
+        [this, email, client](const Expected<QString, PasswordHashError> &hash) {
                   return finishSignUp(email, hash, client);
               });
 }
@@ -352,8 +353,8 @@ QFuture<Expected<AuthSession, AuthError>> AuthService::signIn(const QString &ema
                        outcome.rehash = *rehashed;
                }
                return outcome;
-           })
-        .then(m_context.get(), [this, accountKey, client, user, storedHash](const VerifyOutcome &outcome) -> Result {
+           },
+        [this, accountKey, client, user, storedHash](const VerifyOutcome &outcome) -> Result {
             if (!outcome.matched) {
                 audit(kAnonymous, u"auth.sign_in"_s, user ? user->id : QString(), client, u"denied"_s,
                       QJsonObject{{u"email"_s, accountKey}, {u"reason"_s, u"invalid_credentials"_s}});
@@ -498,8 +499,8 @@ QFuture<Expected<AuthSession, AuthError>> AuthService::changePassword(const QStr
                if (outcome.matched && !rejected)
                    outcome.hash = hasher.hash(replacement);
                return outcome;
-           })
-        .then(m_context.get(), [this, user, accountKey, ruleError, client](const ChangeOutcome &outcome) -> Result {
+           },
+        [this, user, accountKey, ruleError, client](const ChangeOutcome &outcome) -> Result {
             const QString userId = user.id;
             if (!outcome.matched) {
                 audit(userId, u"auth.password_change"_s, userId, client, u"denied"_s,
@@ -656,8 +657,8 @@ QFuture<Expected<Done, AuthError>> AuthService::completePasswordReset(const QStr
         return failed<Done>(invalid);
     if (auto bad = SignUpRules::checkPassword(password, (*owner)->email))
         return failed<Done>(AuthError(AuthError::Kind::InvalidInput, *bad));
-    return onPool([hasher = m_hasher, password] { return hasher.hash(password); })
-        .then(m_context.get(), [this, record, user = **owner, client](const Expected<QString, PasswordHashError> &hash) {
+    return onPool([hasher = m_hasher, password] { return hasher.hash(password); },
+        [this, record, user = **owner, client](const Expected<QString, PasswordHashError> &hash) {
             return finishPasswordReset(record, user, hash, client);
         });
 }

@@ -153,8 +153,8 @@ public:
 
 private:
     struct PasswordWork;
-    // Runs `work` (password hashing) on the pool; the future finishes on the pool's thread.
-    template <typename F> [[nodiscard]] auto onPool(F work) -> QFuture<std::invoke_result_t<F &>>;
+    // Runs `work` (password hashing) on the pool, then `then` with its result on this object's thread.
+    template <typename Work, typename Then> [[nodiscard]] auto onPool(Work work, Then then);
 
     [[nodiscard]] QDateTime now() const;
     [[nodiscard]] std::optional<AuthError> rateLimited(RateLimiter &limiter, const QString &key,
