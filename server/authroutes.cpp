@@ -201,7 +201,8 @@ void AuthRoutes::addTo(HttpRouter &router)
                 .then([](const Expected<AuthSession, AuthError> &session) {
                     if (!session && session.error().kind == AuthError::Kind::InvalidCredentials)
                         // Not 401: the bearer token is fine, and clients treat 401 as "sign in again".
-                        return errorResponse(Status::Forbidden, session.error().code(), session.error().message);
+                        return errorResponse(Status::Forbidden, session.error().code(),
+                                             session.error().message);
                     if (!session)
                         return failure(session.error());
                     return jsonResponse(sessionJson(*session));

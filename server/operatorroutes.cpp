@@ -238,8 +238,8 @@ QHttpServerResponse OperatorRoutes::users(const QHttpServerRequest &request) con
     QJsonArray out;
     for (const UserRecord &u : *found)
         out.append(userJson(u, owned->value(u.id)));
-    return jsonResponse(QJsonObject{
-        {u"users"_s, out}, {u"total"_s, *total}, {u"limit"_s, p.limit}, {u"offset"_s, p.offset}});
+    return jsonResponse(
+        QJsonObject{{u"users"_s, out}, {u"total"_s, *total}, {u"limit"_s, p.limit}, {u"offset"_s, p.offset}});
 }
 
 QHttpServerResponse OperatorRoutes::user(const QString &userId) const
@@ -330,8 +330,9 @@ QHttpServerResponse OperatorRoutes::audit(const QHttpServerRequest &request) con
         return std::move(*refused);
     AuditFilter filter;
     filter.limit = std::get<Page>(page).limit;
-    for (auto [name, target] : {std::pair{u"actor"_s, &filter.actor}, std::pair{u"subject"_s, &filter.subject},
-                                std::pair{u"action"_s, &filter.action}}) {
+    for (auto [name, target] :
+         {std::pair{u"actor"_s, &filter.actor}, std::pair{u"subject"_s, &filter.subject},
+          std::pair{u"action"_s, &filter.action}}) {
         auto value = filterOf(query, name);
         if (auto *refused = std::get_if<QHttpServerResponse>(&value))
             return std::move(*refused);
@@ -385,9 +386,9 @@ QHttpServerResponse OperatorRoutes::status() const
                                             {u"updates_sent"_s, hub ? hub->updatesSent() : 0},
                                             {u"frames_written"_s, hub ? hub->framesWritten() : 0}});
     const PasswordWorkStatus work = m_services.auth->passwordWork();
-    body.insert(u"password_hashing"_s, QJsonObject{{u"threads"_s, work.threads},
-                                                   {u"running"_s, work.running},
-                                                   {u"queued"_s, work.queued}});
+    body.insert(
+        u"password_hashing"_s,
+        QJsonObject{{u"threads"_s, work.threads}, {u"running"_s, work.running}, {u"queued"_s, work.queued}});
     const bool postgres = m_services.database->engine() == Database::Engine::Postgres;
     body.insert(u"store"_s, QJsonObject{{u"engine"_s, postgres ? u"postgresql"_s : u"sqlite"_s},
                                         {u"schema_version"_s, *schema}});

@@ -48,7 +48,8 @@ private:
     [[nodiscard]] QHttpServerResponse users(const QHttpServerRequest &request) const;
     [[nodiscard]] QHttpServerResponse user(const QString &userId) const;
     [[nodiscard]] QHttpServerResponse setDisabled(const RequestContext &context, bool disabled);
-    [[nodiscard]] QHttpServerResponse sessions(const QHttpServerRequest &request, const QString &userId) const;
+    [[nodiscard]] QHttpServerResponse sessions(const QHttpServerRequest &request,
+                                               const QString &userId) const;
     [[nodiscard]] QHttpServerResponse accounts(const QHttpServerRequest &request) const;
     [[nodiscard]] QHttpServerResponse audit(const QHttpServerRequest &request) const;
     [[nodiscard]] QHttpServerResponse status() const;

@@ -271,9 +271,9 @@ QFuture<Expected<Done, AuthError>> AuthService::signUp(const QString &email, con
         m_signUpByAddress.record(client.ip);
     // Hashed before looking the address up, so both outcomes take the same time.
     return onPool([hasher = m_hasher, password] { return hasher.hash(password); },
-        [this, email, client](const Expected<QString, PasswordHashError> &hash) {
-                  return finishSignUp(email, hash, client);
-              });
+                  [this, email, client](const Expected<QString, PasswordHashError> &hash) {
+                      return finishSignUp(email, hash, client);
+                  });
 }
 
 Expected<Done, AuthError> AuthService::finishSignUp(const QString &email,
@@ -340,20 +340,21 @@ QFuture<Expected<AuthSession, AuthError>> AuthService::signIn(const QString &ema
     recordSignInFailure(accountKey, client);
     const std::optional<UserRecord> user = *found;
     const QString storedHash = user ? user->passwordHash : QString();
-    return onPool([hasher = m_hasher, work = m_work, password, storedHash, known = user.has_value()] {
-               // Unknown addresses still pay for one Argon2id verification, so timing does not tell
-               // them apart.
-               std::call_once(work->dummyOnce, [&] {
-                   work->dummyHash = hasher.hash(OpaqueToken::generate()).valueOr(QString());
-               });
-               VerifyOutcome outcome;
-               outcome.matched = hasher.verify(password, known ? storedHash : work->dummyHash) && known;
-               if (outcome.matched && hasher.needsRehash(storedHash)) {
-                   if (auto rehashed = hasher.hash(password))
-                       outcome.rehash = *rehashed;
-               }
-               return outcome;
-           },
+    return onPool(
+        [hasher = m_hasher, work = m_work, password, storedHash, known = user.has_value()] {
+            // Unknown addresses still pay for one Argon2id verification, so timing does not tell
+            // them apart.
+            std::call_once(work->dummyOnce, [&] {
+                work->dummyHash = hasher.hash(OpaqueToken::generate()).valueOr(QString());
+            });
+            VerifyOutcome outcome;
+            outcome.matched = hasher.verify(password, known ? storedHash : work->dummyHash) && known;
+            if (outcome.matched && hasher.needsRehash(storedHash)) {
+                if (auto rehashed = hasher.hash(password))
+                    outcome.rehash = *rehashed;
+            }
+            return outcome;
+        },
         [this, accountKey, client, user, storedHash](const VerifyOutcome &outcome) -> Result {
             if (!outcome.matched) {
                 audit(kAnonymous, u"auth.sign_in"_s, user ? user->id : QString(), client, u"denied"_s,
@@ -382,8 +383,8 @@ QFuture<Expected<AuthSession, AuthError>> AuthService::signIn(const QString &ema
                 auto s = startSession(current, newId(), client);
                 if (!s)
                     return s;
-                if (auto logged = auditInTransaction(current.id, u"auth.sign_in"_s, client,
-                                                     {{u"email"_s, accountKey}});
+                if (auto logged =
+                        auditInTransaction(current.id, u"auth.sign_in"_s, client, {{u"email"_s, accountKey}});
                     !logged)
                     return unexpected(logged.error());
                 return s;
@@ -493,13 +494,15 @@ QFuture<Expected<AuthSession, AuthError>> AuthService::changePassword(const QStr
         return failed<AuthSession>(*limited);
     recordSignInFailure(accountKey, client);
     const std::optional<QString> ruleError = SignUpRules::checkPassword(replacement, user.email);
-    return onPool([hasher = m_hasher, current, replacement, stored = user.passwordHash, rejected = ruleError.has_value()] {
-               ChangeOutcome outcome;
-               outcome.matched = hasher.verify(current, stored);
-               if (outcome.matched && !rejected)
-                   outcome.hash = hasher.hash(replacement);
-               return outcome;
-           },
+    return onPool(
+        [hasher = m_hasher, current, replacement, stored = user.passwordHash,
+         rejected = ruleError.has_value()] {
+            ChangeOutcome outcome;
+            outcome.matched = hasher.verify(current, stored);
+            if (outcome.matched && !rejected)
+                outcome.hash = hasher.hash(replacement);
+            return outcome;
+        },
         [this, user, accountKey, ruleError, client](const ChangeOutcome &outcome) -> Result {
             const QString userId = user.id;
             if (!outcome.matched) {
@@ -528,7 +531,8 @@ QFuture<Expected<AuthSession, AuthError>> AuthService::changePassword(const QStr
                 const auto revoked = m_sessions.revokeAllForUser(userId, at);
                 if (!revoked)
                     return unexpected(revoked.error());
-                if (auto old = m_emailTokens.invalidateAll(userId, EmailTokenPurpose::ResetPassword, at); !old)
+                if (auto old = m_emailTokens.invalidateAll(userId, EmailTokenPurpose::ResetPassword, at);
+                    !old)
                     return unexpected(old.error());
                 auto s = startSession(user, newId(), client);
                 if (!s)
@@ -634,9 +638,8 @@ Expected<Done, AuthError> AuthService::requestPasswordReset(const QString &email
     return Done{};
 }
 
-QFuture<Expected<Done, AuthError>> AuthService::completePasswordReset(const QString &token,
-                                                                      const QString &password,
-                                                                      const ClientInfo &client)
+QFuture<Expected<Done, AuthError>>
+AuthService::completePasswordReset(const QString &token, const QString &password, const ClientInfo &client)
 {
     const AuthError invalid(AuthError::Kind::InvalidToken, kInvalidLink);
     if (!OpaqueToken::isWellFormed(token))
@@ -658,12 +661,13 @@ QFuture<Expected<Done, AuthError>> AuthService::completePasswordReset(const QStr
     if (auto bad = SignUpRules::checkPassword(password, (*owner)->email))
         return failed<Done>(AuthError(AuthError::Kind::InvalidInput, *bad));
     return onPool([hasher = m_hasher, password] { return hasher.hash(password); },
-        [this, record, user = **owner, client](const Expected<QString, PasswordHashError> &hash) {
-            return finishPasswordReset(record, user, hash, client);
-        });
+                  [this, record, user = **owner, client](const Expected<QString, PasswordHashError> &hash) {
+                      return finishPasswordReset(record, user, hash, client);
+                  });
 }
 
-Expected<Done, AuthError> AuthService::finishPasswordReset(const EmailTokenRecord &record, const UserRecord &user,
+Expected<Done, AuthError> AuthService::finishPasswordReset(const EmailTokenRecord &record,
+                                                           const UserRecord &user,
                                                            const Expected<QString, PasswordHashError> &hash,
                                                            const ClientInfo &client)
 {

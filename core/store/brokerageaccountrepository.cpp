@@ -41,13 +41,16 @@ BrokerageAccountRepository::recordsOf(const QString &userId) const
         return unexpected(q.error());
     QList<BrokerageAccountRecord> out;
     while (q->next())
-        out.append({q->value(0).toString(), q->value(1).toString(), q->value(2).toString(),
-                    fromStoreTime(q->value(3)), {}});
+        out.append({q->value(0).toString(),
+                    q->value(1).toString(),
+                    q->value(2).toString(),
+                    fromStoreTime(q->value(3)),
+                    {}});
     return out;
 }
 
 Expected<QList<BrokerageAccountRecord>, StoreError> BrokerageAccountRepository::list(int limit,
-                                                                                    int offset) const
+                                                                                     int offset) const
 {
     auto q = m_db.exec(u"SELECT a.user_id, a.broker_account_id, a.broker, a.created_at, u.email "
                        "FROM brokerage_accounts AS a JOIN users AS u ON u.id = a.user_id "
@@ -88,8 +91,11 @@ BrokerageAccountRepository::recordsOfUsers(const QStringList &userIds) const
     if (!q)
         return unexpected(q.error());
     while (q->next())
-        out[q->value(0).toString()].append({q->value(0).toString(), q->value(1).toString(),
-                                            q->value(2).toString(), fromStoreTime(q->value(3)), {}});
+        out[q->value(0).toString()].append({q->value(0).toString(),
+                                            q->value(1).toString(),
+                                            q->value(2).toString(),
+                                            fromStoreTime(q->value(3)),
+                                            {}});
     return out;
 }
 

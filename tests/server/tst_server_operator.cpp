@@ -166,11 +166,13 @@ private Q_SLOTS:
             seen.insert(page.body[u"users"_s][0][u"id"_s].toString());
         }
         QCOMPARE(seen.size(), 3);
-        QCOMPARE(m_http.get(u"/api/v1/admin/users?offset=3"_s, operatorToken()).body[u"users"_s].toArray().size(),
-                 0);
+        QCOMPARE(
+            m_http.get(u"/api/v1/admin/users?offset=3"_s, operatorToken()).body[u"users"_s].toArray().size(),
+            0);
         for (const QString &bad : {u"limit=0"_s, u"limit=501"_s, u"limit=x"_s, u"offset=-1"_s,
                                    QString(u"q="_s + QString(300, u'a'))})
-            verifyError(m_http.get(u"/api/v1/admin/users?"_s + bad, operatorToken()), 400, u"invalid_query"_s);
+            verifyError(m_http.get(u"/api/v1/admin/users?"_s + bad, operatorToken()), 400,
+                        u"invalid_query"_s);
     }
 
     void userDetailAndSessionsNeverShowTokens()
@@ -179,9 +181,10 @@ private Q_SLOTS:
         const auto second = signIn(u"alice@demo.clera.invalid"_s);
         QCOMPARE(second.status, 200);
         // Rotated once: the first sign-in's old session is replaced, not active.
-        QCOMPARE(m_http.post(u"/api/v1/auth/refresh"_s, {{u"refresh_token"_s, first.body[u"refresh_token"_s]}})
-                     .status,
-                 200);
+        QCOMPARE(
+            m_http.post(u"/api/v1/auth/refresh"_s, {{u"refresh_token"_s, first.body[u"refresh_token"_s]}})
+                .status,
+            200);
         const QString alice = idOf(u"demo-alice"_s);
 
         const auto detail = m_http.get(u"/api/v1/admin/users/"_s + alice, operatorToken());
@@ -209,8 +212,8 @@ private Q_SLOTS:
         }
         QCOMPARE(active, 2);
         const QByteArray text = all.body.toJson();
-        for (const QString &token : {first.body[u"refresh_token"_s].toString(),
-                                     second.body[u"refresh_token"_s].toString()}) {
+        for (const QString &token :
+             {first.body[u"refresh_token"_s].toString(), second.body[u"refresh_token"_s].toString()}) {
             QVERIFY(!text.contains(token.toLatin1()));
             QVERIFY(!text.contains(OpaqueToken::hashOf(token).toLatin1()));
         }
@@ -220,7 +223,8 @@ private Q_SLOTS:
         verifyError(m_http.get(u"/api/v1/admin/users/%1/sessions?active=maybe"_s.arg(alice), operatorToken()),
                     400, u"invalid_query"_s);
 
-        for (const QString &path : {u"/api/v1/admin/users/nobody"_s, u"/api/v1/admin/users/nobody/sessions"_s})
+        for (const QString &path :
+             {u"/api/v1/admin/users/nobody"_s, u"/api/v1/admin/users/nobody/sessions"_s})
             verifyError(m_http.get(path, operatorToken()), 404, u"not_found"_s);
         verifyError(m_http.post(u"/api/v1/admin/users/nobody/disable"_s, {}, operatorToken()), 404,
                     u"not_found"_s);
@@ -235,7 +239,8 @@ private Q_SLOTS:
         QCOMPARE(m_http.get(u"/api/v1/me"_s, access).status, 200);
         const QString alice = idOf(u"demo-alice"_s);
 
-        const auto disabled = m_http.post(u"/api/v1/admin/users/%1/disable"_s.arg(alice), {}, operatorToken());
+        const auto disabled =
+            m_http.post(u"/api/v1/admin/users/%1/disable"_s.arg(alice), {}, operatorToken());
         QCOMPARE(disabled.status, 200);
         QCOMPARE(disabled.body[u"disabled"_s].toBool(), true);
         QCOMPARE(disabled.body[u"active_sessions"_s].toInt(), 0);
@@ -249,8 +254,8 @@ private Q_SLOTS:
                      .size(),
                  0);
 
-        const auto logged =
-            m_http.get(u"/api/v1/admin/audit?action=admin.user_disable&subject=%1"_s.arg(alice), operatorToken());
+        const auto logged = m_http.get(
+            u"/api/v1/admin/audit?action=admin.user_disable&subject=%1"_s.arg(alice), operatorToken());
         QCOMPARE(logged.body[u"entries"_s].toArray().size(), 1);
         const QJsonObject entry = logged.body[u"entries"_s][0].toObject();
         QCOMPARE(entry[u"actor"_s].toString(), idOf(u"demo-operator"_s));
@@ -297,8 +302,8 @@ private Q_SLOTS:
     {
         for (int i = 0; i < 3; ++i)
             QCOMPARE(m_http
-                         .post(u"/api/v1/auth/sign-in"_s,
-                               {{u"email"_s, u"bob@demo.clera.invalid"_s}, {u"password"_s, u"wrong password"_s}})
+                         .post(u"/api/v1/auth/sign-in"_s, {{u"email"_s, u"bob@demo.clera.invalid"_s},
+                                                           {u"password"_s, u"wrong password"_s}})
                          .status,
                      401);
         QCOMPARE(signIn(u"alice@demo.clera.invalid"_s).status, 200);
@@ -337,7 +342,8 @@ private Q_SLOTS:
         QCOMPARE(aliceEntries[0][u"result"_s].toString(), u"ok"_s);
 
         for (const QString &bad : {u"before_id=0"_s, u"before_id=x"_s, u"limit=0"_s, u"limit=1000"_s})
-            verifyError(m_http.get(u"/api/v1/admin/audit?"_s + bad, operatorToken()), 400, u"invalid_query"_s);
+            verifyError(m_http.get(u"/api/v1/admin/audit?"_s + bad, operatorToken()), 400,
+                        u"invalid_query"_s);
     }
 
     void brokerageAccountsOfEveryUser()
@@ -415,8 +421,8 @@ private Q_SLOTS:
                                                            {u"password"_s, u"a long enough password"_s}})
                          .status,
                      202);
-        verifyError(m_http.post(u"/api/v1/auth/sign-up"_s,
-                                {{u"email"_s, u"one-more@example.com"_s}, {u"password"_s, u"a long enough password"_s}}),
+        verifyError(m_http.post(u"/api/v1/auth/sign-up"_s, {{u"email"_s, u"one-more@example.com"_s},
+                                                            {u"password"_s, u"a long enough password"_s}}),
                     429, u"rate_limited"_s);
         QVERIFY(!m_root->users().findByEmail(u"one-more@example.com"_s)->has_value());
         QCOMPARE(m_root->users().count().valueOr(0), 3 + 1 + left);
@@ -442,7 +448,8 @@ private Q_SLOTS:
         std::vector<std::unique_ptr<QNetworkReply>> signIns;
         for (const QString &email : {u"alice@demo.clera.invalid"_s, u"bob@demo.clera.invalid"_s,
                                      u"alice@demo.clera.invalid"_s, u"bob@demo.clera.invalid"_s}) {
-            QNetworkRequest request(QUrl(u"http://127.0.0.1:%1/api/v1/auth/sign-in"_s.arg(m_root->restPort())));
+            QNetworkRequest request(
+                QUrl(u"http://127.0.0.1:%1/api/v1/auth/sign-in"_s.arg(m_root->restPort())));
             request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
             signIns.emplace_back(nam.post(
                 request, QJsonDocument(QJsonObject{{u"email"_s, email},
@@ -456,7 +463,8 @@ private Q_SLOTS:
         const auto health = other.get(u"/health"_s);
         QCOMPARE(health.status, 200);
         const auto finished = [&] {
-            return std::count_if(signIns.cbegin(), signIns.cend(), [](const auto &r) { return r->isFinished(); });
+            return std::count_if(signIns.cbegin(), signIns.cend(),
+                                 [](const auto &r) { return r->isFinished(); });
         };
         QVERIFY2(finished() < 4, "every sign-in finished before /health was answered");
         const PasswordWorkStatus busy = m_root->auth().passwordWork();

@@ -266,8 +266,9 @@ private Q_SLOTS:
         QCOMPARE(await(m_auth->completePasswordReset(token, u"short"_s, kClient)).error().kind,
                  AuthError::Kind::InvalidInput);
         QVERIFY(await(m_auth->completePasswordReset(token, u"a brand new passphrase"_s, kClient)));
-        QCOMPARE(await(m_auth->completePasswordReset(token, u"yet another passphrase"_s, kClient)).error().kind,
-                 AuthError::Kind::InvalidToken);
+        QCOMPARE(
+            await(m_auth->completePasswordReset(token, u"yet another passphrase"_s, kClient)).error().kind,
+            AuthError::Kind::InvalidToken);
         QCOMPARE(m_auth->refresh(session->refreshToken, kClient).error().kind, AuthError::Kind::InvalidToken);
         QCOMPARE(await(m_auth->signIn(u"hal@example.com"_s, kPassword, kClient)).error().kind,
                  AuthError::Kind::InvalidCredentials);
@@ -278,8 +279,9 @@ private Q_SLOTS:
         QVERIFY(m_auth->requestPasswordReset(u"hal@example.com"_s, kClient));
         const QString expiring = m_mailer.lastToken(u"hal@example.com"_s);
         advance(3601);
-        QCOMPARE(await(m_auth->completePasswordReset(expiring, u"too late passphrase"_s, kClient)).error().kind,
-                 AuthError::Kind::InvalidToken);
+        QCOMPARE(
+            await(m_auth->completePasswordReset(expiring, u"too late passphrase"_s, kClient)).error().kind,
+            AuthError::Kind::InvalidToken);
         QCOMPARE(audit(u"auth.password_reset"_s).size(), 3);
     }
 
@@ -294,7 +296,8 @@ private Q_SLOTS:
                  AuthError::Kind::InvalidCredentials);
         QCOMPARE(await(m_auth->changePassword(user.id, kPassword, u"tiny"_s, kClient)).error().kind,
                  AuthError::Kind::InvalidInput);
-        const auto changed = await(m_auth->changePassword(user.id, kPassword, u"new passphrase!!"_s, kClient));
+        const auto changed =
+            await(m_auth->changePassword(user.id, kPassword, u"new passphrase!!"_s, kClient));
         QVERIFY(changed);
         QVERIFY(!m_auth->refresh(session->refreshToken, kClient));
         QVERIFY(m_auth->refresh(changed->refreshToken, kClient));
@@ -315,9 +318,10 @@ private Q_SLOTS:
         signedUp(u"jo@example.com"_s);
         for (const QString &email : {u"jo@example.com"_s, u"ghost@example.com"_s}) {
             for (int i = 0; i < 3; ++i)
-                QCOMPARE(
-                    await(m_auth->signIn(email, u"wrong password!"_s, {u"10.0.0.%1"_s.arg(i), {}})).error().kind,
-                    AuthError::Kind::InvalidCredentials);
+                QCOMPARE(await(m_auth->signIn(email, u"wrong password!"_s, {u"10.0.0.%1"_s.arg(i), {}}))
+                             .error()
+                             .kind,
+                         AuthError::Kind::InvalidCredentials);
             // Limited even with the right password, and the same for an address without an account.
             const auto limited = await(m_auth->signIn(email, kPassword, {u"10.0.1.1"_s, {}}));
             QCOMPARE(limited.error().kind, AuthError::Kind::RateLimited);
@@ -328,8 +332,8 @@ private Q_SLOTS:
         QVERIFY(await(m_auth->signIn(u"jo@example.com"_s, kPassword, {u"10.0.1.1"_s, {}})));
 
         for (int i = 0; i < 5; ++i)
-            QVERIFY(
-                !await(m_auth->signIn(u"user%1@example.com"_s.arg(i), u"wrong password!"_s, {u"10.9.9.9"_s, {}})));
+            QVERIFY(!await(
+                m_auth->signIn(u"user%1@example.com"_s.arg(i), u"wrong password!"_s, {u"10.9.9.9"_s, {}})));
         QCOMPARE(await(m_auth->signIn(u"jo@example.com"_s, kPassword, {u"10.9.9.9"_s, {}})).error().kind,
                  AuthError::Kind::RateLimited);
         QVERIFY(await(m_auth->signIn(u"jo@example.com"_s, kPassword, {u"10.9.9.8"_s, {}})));
@@ -436,7 +440,8 @@ private Q_SLOTS:
         const UserRecord other = signedUp(u"otto@example.com"_s);
         QVERIFY(UserRepository(*m_db).setRole(ops.id, u"operator"_s));
         QVERIFY(UserRepository(*m_db).setRole(other.id, u"operator"_s));
-        QCOMPARE(m_auth->setUserDisabled(ops.id, ops.id, true, kClient).error().kind, AuthError::Kind::Conflict);
+        QCOMPARE(m_auth->setUserDisabled(ops.id, ops.id, true, kClient).error().kind,
+                 AuthError::Kind::Conflict);
         QVERIFY(!(*UserRepository(*m_db).findById(ops.id))->disabled);
         QVERIFY(m_auth->setUserDisabled(ops.id, other.id, true, kClient));
         // A disabled operator can do nothing, so the one left cannot lose the role's last account.

@@ -145,7 +145,8 @@ private Q_SLOTS:
         QCOMPARE(org->first().id, b.id);
 
         // The password hash only changes over the one that was verified.
-        QCOMPARE(users.replacePasswordHash(a.id, u"$argon2id$other"_s, u"$argon2id$new"_s).valueOr(true), false);
+        QCOMPARE(users.replacePasswordHash(a.id, u"$argon2id$other"_s, u"$argon2id$new"_s).valueOr(true),
+                 false);
         QCOMPARE(users.replacePasswordHash(a.id, a.passwordHash, u"$argon2id$new"_s).valueOr(false), true);
         QCOMPARE((*users.findById(a.id))->passwordHash, u"$argon2id$new"_s);
 
