@@ -7,6 +7,7 @@
 #include <QJsonDocument>
 #include <QJsonParseError>
 #include <QMetaEnum>
+#include <QPointer>
 #include <QRegularExpression>
 
 using namespace Qt::StringLiterals;
@@ -111,8 +112,37 @@ void HttpRouter::add(RouteSpec spec, Handler handler)
                 context.path.insert(names.at(i), values.at(i));
             if (auto refused = prepare(spec, request, context))
                 return QtFuture::makeReadyFuture(std::move(*refused));
-            return handler(request, context);
+            return handOver(handler(request, context));
         });
+}
+
+// QHttpServer 6.4 takes the (move-only) response out of the future, which resets the future's state;
+// a QPromise still alive behind it then thinks it never finished and runs QHttpServer's continuation a
+// second time when it is destroyed (a crash). So a pending response is handed over through a plain
+// QFutureInterface, filled from a queued call once the handler's continuation (and its QPromise) is gone.
+QFuture<QHttpServerResponse> HttpRouter::handOver(QFuture<QHttpServerResponse> pending)
+{
+    if (pending.isFinished())
+        return pending;
+    QFutureInterface<QHttpServerResponse> out;
+    out.reportStarted();
+    QFuture<QHttpServerResponse> result = out.future();
+    pending.then([server = QPointer<QHttpServer>(&m_server), out](QFuture<QHttpServerResponse> done) mutable {
+        if (!server)
+            return;
+        QMetaObject::invokeMethod(
+            server.data(),
+            [out, done]() mutable {
+                if (done.isCanceled() || done.resultCount() == 0)
+                    out.reportAndMoveResult(errorResponse(Status::ServiceUnavailable, u"unavailable"_s,
+                                                          u"the server is shutting down"_s));
+                else
+                    out.reportAndMoveResult(done.takeResult());
+                out.reportFinished();
+            },
+            Qt::QueuedConnection);
+    });
+    return result;
 }
 
 void HttpRouter::finish()

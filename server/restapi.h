@@ -22,6 +22,7 @@ class BrokerageAccountRepository;
 class Bus;
 class Database;
 class MarketFeed;
+class OperatorRoutes;
 class OrderService;
 class PortfolioTracker;
 class TradingRoutes;
@@ -29,7 +30,8 @@ class UserRepository;
 class WebSocketHub;
 
 // The REST API (QHttpServer): GET /health, GET /api/v1/openapi.json, the account routes of AuthRoutes,
-// GET /api/v1/assets, GET /api/v1/accounts and the trading routes of TradingRoutes. Bearer tokens are checked
+// GET /api/v1/assets, GET /api/v1/accounts, the trading routes of TradingRoutes and the operator routes of
+// OperatorRoutes (/api/v1/admin/…). Bearer tokens are checked
 // against the store, so a disabled user or a demoted operator loses access before the token expires. Every
 // answer is JSON; errors are {"error":{"code","message"}} with a matching status (see HttpRouter for the
 // shared ones). In a scale-out role other than api, only /health is served (Services::healthOnly); without
@@ -75,6 +77,7 @@ public:
 private:
     void addRoutes();
     [[nodiscard]] QHttpServerResponse health() const;
+    [[nodiscard]] QJsonObject healthBody() const;
     [[nodiscard]] QHttpServerResponse assets(const QHttpServerRequest &request) const;
     [[nodiscard]] QFuture<QHttpServerResponse> accounts(const RequestContext &context);
 
@@ -82,6 +85,7 @@ private:
     QHttpServer m_server;
     HttpRouter m_router;
     std::unique_ptr<AuthRoutes> m_authRoutes;
+    std::unique_ptr<OperatorRoutes> m_operatorRoutes;
     TradingRoutes *m_tradingRoutes = nullptr;
     QElapsedTimer m_uptime;
     quint16 m_port = 0;
