@@ -150,9 +150,10 @@ HttpRouter::prepare(const RouteSpec &spec, const QHttpServerRequest &request, Re
 {
     context.client = clientOf(request);
     const QByteArray raw = request.body();
-    if (raw.size() > kMaxBodyBytes)
+    const qsizetype limit = spec.maxBodyBytes > 0 ? spec.maxBodyBytes : kMaxBodyBytes;
+    if (raw.size() > limit)
         return errorResponse(Status::PayloadTooLarge, u"payload_too_large"_s,
-                             u"the request body must be at most %1 bytes"_s.arg(kMaxBodyBytes));
+                             u"the request body must be at most %1 bytes"_s.arg(limit));
     if (spec.bearer) {
         const QByteArray header = request.value(QByteArrayLiteral("Authorization"));
         if (header.isEmpty())
@@ -184,6 +185,10 @@ HttpRouter::prepare(const RouteSpec &spec, const QHttpServerRequest &request, Re
         if (!doc.isObject())
             return badRequest(u"invalid_json"_s, u"the body must be a JSON object"_s);
         body = doc.object();
+    }
+    if (!spec.requestSchema.isEmpty()) {
+        context.body = body;
+        return std::nullopt;
     }
     for (auto it = body.constBegin(); it != body.constEnd(); ++it) {
         const bool known = std::any_of(spec.body.cbegin(), spec.body.cend(),
