@@ -18,7 +18,8 @@ struct DataKey
     QString file;           // the file it came from; empty when configured
     bool generated = false; // created by this call
 
-    [[nodiscard]] static Expected<DataKey, QString> resolve(const QString &configured, const QString &dataDir);
+    [[nodiscard]] static Expected<DataKey, QString> resolve(const QString &configured,
+                                                            const QString &dataDir);
 };
 
 } // namespace clera

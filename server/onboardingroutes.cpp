@@ -73,9 +73,10 @@ void OnboardingRoutes::addTo(HttpRouter &router)
         RouteSpec spec;
         spec.path = u"/api/v1/onboarding"_s;
         spec.operationId = u"onboarding"_s;
-        spec.summary = u"Your brokerage application: state, status in plain words, saved steps (the tax id as "
-                       "its last 4 characters), completed and remaining steps, field errors. Reads the broker's "
-                       "status when the application waits for it"_s;
+        spec.summary =
+            u"Your brokerage application: state, status in plain words, saved steps (the tax id as "
+            "its last 4 characters), completed and remaining steps, field errors. Reads the broker's "
+            "status when the application waits for it"_s;
         spec.tag = u"onboarding"_s;
         spec.bearer = true;
         spec.responseSchema = u"Onboarding"_s;
@@ -98,7 +99,8 @@ void OnboardingRoutes::addTo(HttpRouter &router)
         spec.responseSchema = u"Onboarding"_s;
         spec.errors = {409};
         router.add(spec, [this, step](const QHttpServerRequest &, const RequestContext &c) {
-            return QtFuture::makeReadyFuture(answer(m_service.saveStep(c.user.userId, step, c.body, c.client.ip)));
+            return QtFuture::makeReadyFuture(
+                answer(m_service.saveStep(c.user.userId, step, c.body, c.client.ip)));
         });
     }
     {

@@ -29,8 +29,8 @@ QString AlpacaAccountOpener::brokerName() const
 QFuture<BrokerResult<OpenedAccount>> AlpacaAccountOpener::open(const AccountApplication &application,
                                                                const QString &)
 {
-    return m_broker.createAccount(application).then(
-        this, [](const BrokerResult<BrokerAccount> &r) -> BrokerResult<OpenedAccount> {
+    return m_broker.createAccount(application)
+        .then(this, [](const BrokerResult<BrokerAccount> &r) -> BrokerResult<OpenedAccount> {
             if (!r)
                 return unexpected(r.error());
             return openedFrom(*r);
@@ -54,11 +54,12 @@ AlpacaAccountOpener::find(const AccountApplication &application, const QString &
                 return unexpected(r.error());
             for (const BrokerAccount &a : *r) {
                 // Someone else may hold an account under this email: only the same person counts.
-                const bool same = a.contact && a.identity &&
-                                  a.contact->emailAddress.compare(contact.emailAddress, Qt::CaseInsensitive) == 0 &&
-                                  a.identity->givenName == identity.givenName &&
-                                  a.identity->familyName == identity.familyName &&
-                                  a.identity->dateOfBirth == identity.dateOfBirth;
+                const bool same =
+                    a.contact && a.identity &&
+                    a.contact->emailAddress.compare(contact.emailAddress, Qt::CaseInsensitive) == 0 &&
+                    a.identity->givenName == identity.givenName &&
+                    a.identity->familyName == identity.familyName &&
+                    a.identity->dateOfBirth == identity.dateOfBirth;
                 if (same)
                     return std::optional<OpenedAccount>(openedFrom(a));
             }

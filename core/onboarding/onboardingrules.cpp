@@ -208,8 +208,8 @@ void checkTrustedContact(QList<FieldError> &errors, const QJsonObject &t)
     checkPhone(c, u"phone_number"_s, false);
     const QStringList street = c.strings(u"street_address"_s, false, 3);
     if (email.isEmpty() && !c.has(u"phone_number"_s) && street.isEmpty())
-        errors.append({u"contact.trusted_contact"_s,
-                       u"needs an email address, a phone number or a street address"_s});
+        errors.append(
+            {u"contact.trusted_contact"_s, u"needs an email address, a phone number or a street address"_s});
     const bool address = !street.isEmpty();
     c.string(u"city"_s, address);
     c.string(u"state"_s, false);
@@ -220,8 +220,8 @@ void checkTrustedContact(QList<FieldError> &errors, const QJsonObject &t)
 void checkContact(QList<FieldError> &errors, const QJsonObject &data)
 {
     Checker c(errors, data, u"contact."_s);
-    c.onlyKnown({u"email_address"_s, u"phone_number"_s, u"street_address"_s, u"unit"_s, u"city"_s,
-                 u"state"_s, u"postal_code"_s, u"country"_s, u"trusted_contact"_s});
+    c.onlyKnown({u"email_address"_s, u"phone_number"_s, u"street_address"_s, u"unit"_s, u"city"_s, u"state"_s,
+                 u"postal_code"_s, u"country"_s, u"trusted_contact"_s});
     const QString email = c.string(u"email_address"_s, true, 254);
     if (!email.isEmpty() && !validEmail(email))
         c.fail(u"email_address"_s, u"is not a valid email address"_s);
@@ -253,8 +253,8 @@ void checkTaxId(Checker &c, const QString &type, bool onFile)
             return c.fail(u"tax_id"_s, u"must be 9 digits, written 123-45-6789 or 123456789"_s);
         if (type == u"USA_ITIN" && !taxId.startsWith(u'9'))
             return c.fail(u"tax_id"_s, u"an ITIN starts with 9"_s);
-        if (type == u"USA_SSN" && (taxId.startsWith(u"000"_s) || taxId.startsWith(u"666"_s) ||
-                                   taxId.startsWith(u'9')))
+        if (type == u"USA_SSN" &&
+            (taxId.startsWith(u"000"_s) || taxId.startsWith(u"666"_s) || taxId.startsWith(u'9')))
             return c.fail(u"tax_id"_s, u"is not a valid Social Security number"_s);
         return;
     }
@@ -275,7 +275,8 @@ void checkIdentity(QList<FieldError> &errors, const QJsonObject &data, QDate tod
     c.string(u"family_name"_s, true);
     if (const auto born = c.date(u"date_of_birth"_s, true)) {
         if (*born > today.addYears(-OnboardingRules::kMinimumAge))
-            c.fail(u"date_of_birth"_s, u"you must be at least %1 years old"_s.arg(OnboardingRules::kMinimumAge));
+            c.fail(u"date_of_birth"_s,
+                   u"you must be at least %1 years old"_s.arg(OnboardingRules::kMinimumAge));
         else if (born->year() < 1900)
             c.fail(u"date_of_birth"_s, u"is not a plausible date of birth"_s);
     }
@@ -365,8 +366,8 @@ void checkDocuments(QList<FieldError> &errors, const QJsonValue &value)
         }
         const QJsonObject d = list.at(n).toObject();
         Checker c(errors, d, prefix);
-        c.onlyKnown({u"document_type"_s, u"document_sub_type"_s, u"content"_s, u"content_data"_s,
-                     u"mime_type"_s});
+        c.onlyKnown(
+            {u"document_type"_s, u"document_sub_type"_s, u"content"_s, u"content_data"_s, u"mime_type"_s});
         const QString type = c.string(u"document_type"_s, true, 64);
         if (!type.isEmpty() && !exactEnum(type, &documentTypeFromWire))
             c.fail(u"document_type"_s, u"is not a document type the broker knows"_s);
@@ -419,7 +420,8 @@ void checkDisclosures(QList<FieldError> &errors, const QJsonObject &data)
                       u"given_name"_s, u"family_name"_s});
         const QString type = ec.string(u"context_type"_s, true, 32);
         if (!type.isEmpty() && !exactEnum(type, &disclosureContextTypeFromWire)) {
-            ec.fail(u"context_type"_s, u"must be CONTROLLED_FIRM, AFFILIATE_FIRM or IMMEDIATE_FAMILY_EXPOSED"_s);
+            ec.fail(u"context_type"_s,
+                    u"must be CONTROLLED_FIRM, AFFILIATE_FIRM or IMMEDIATE_FAMILY_EXPOSED"_s);
             continue;
         }
         const DisclosureContextType t = disclosureContextTypeFromWire(type);
@@ -430,8 +432,8 @@ void checkDisclosures(QList<FieldError> &errors, const QJsonObject &data)
         ec.string(u"company_city"_s, false);
         ec.string(u"company_state"_s, false, 64);
         ec.country(u"company_country"_s, false);
-        const QString compliance = ec.string(u"company_compliance_email"_s,
-                                             t == DisclosureContextType::AffiliateFirm, 254);
+        const QString compliance =
+            ec.string(u"company_compliance_email"_s, t == DisclosureContextType::AffiliateFirm, 254);
         if (!compliance.isEmpty() && !validEmail(compliance))
             ec.fail(u"company_compliance_email"_s, u"is not a valid email address"_s);
         ec.string(u"given_name"_s, !firm);
@@ -447,10 +449,12 @@ void checkDisclosures(QList<FieldError> &errors, const QJsonObject &data)
 
     checkDocuments(errors, data.value(u"documents"_s));
     if (affiliated) {
-        // FINRA rule 3210: the employer's written consent (the affiliation letter) comes with the application.
+        // FINRA rule 3210: the employer's written consent (the affiliation letter) comes with the
+        // application.
         bool letter = false;
         for (const QJsonValue &d : data.value(u"documents"_s).toArray())
-            letter = letter || d.toObject().value(u"document_type"_s).toString() == u"account_approval_letter";
+            letter =
+                letter || d.toObject().value(u"document_type"_s).toString() == u"account_approval_letter";
         if (!letter)
             c.fail(u"documents"_s, u"attach the affiliation letter from your employer (document_type "
                                    "account_approval_letter)"_s);
@@ -460,8 +464,8 @@ void checkDisclosures(QList<FieldError> &errors, const QJsonObject &data)
 void checkAgreements(QList<FieldError> &errors, const QJsonObject &data)
 {
     Checker c(errors, data, u"agreements."_s);
-    c.onlyKnown({u"agreements"_s, u"enabled_assets"_s, u"account_type"_s, u"account_sub_type"_s,
-                 u"currency"_s});
+    c.onlyKnown(
+        {u"agreements"_s, u"enabled_assets"_s, u"account_type"_s, u"account_sub_type"_s, u"currency"_s});
     const QJsonValue value = data.value(u"agreements"_s);
     QList<AgreementType> signedTypes;
     if (!value.isArray() || value.toArray().isEmpty()) {

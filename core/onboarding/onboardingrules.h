@@ -22,7 +22,8 @@ namespace clera {
 //               funding_source[], annual_income_min/max, liquid_net_worth_min/max, total_net_worth_min/max
 //  disclosures  is_control_person, is_affiliated_exchange_or_finra, is_politically_exposed,
 //               immediate_family_exposed, context[], documents[] (e.g. the affiliation letter)
-//  agreements   agreements[] {agreement, revision}, enabled_assets[], account_type, account_sub_type, currency
+//  agreements   agreements[] {agreement, revision}, enabled_assets[], account_type, account_sub_type,
+//  currency
 enum class OnboardingStep { Contact, Identity, Employment, Disclosures, Agreements };
 
 [[nodiscard]] const QList<OnboardingStep> &onboardingSteps();

@@ -23,15 +23,17 @@ namespace {
 
 using Result = OnboardingService::Result;
 
-const QStringList kAmountFields{u"annual_income_min"_s,    u"annual_income_max"_s,  u"liquid_net_worth_min"_s,
-                                u"liquid_net_worth_max"_s, u"total_net_worth_min"_s, u"total_net_worth_max"_s};
+const QStringList kAmountFields{u"annual_income_min"_s,    u"annual_income_max"_s,
+                                u"liquid_net_worth_min"_s, u"liquid_net_worth_max"_s,
+                                u"total_net_worth_min"_s,  u"total_net_worth_max"_s};
 const QStringList kEmploymentFields{u"employment_status"_s, u"employer_name"_s, u"employer_address"_s,
                                     u"employment_position"_s};
 
 OnboardingError storeFailure(const StoreError &e)
 {
     qCWarning(lcOnboarding) << "store failed:" << e.kindName() << e.message;
-    return {OnboardingError::Kind::Internal, u"internal_error"_s, u"the application could not be stored"_s, {}};
+    return {
+        OnboardingError::Kind::Internal, u"internal_error"_s, u"the application could not be stored"_s, {}};
 }
 
 QFuture<Result> ready(Result r)
@@ -92,8 +94,8 @@ QString toString(OnboardingState state)
 OnboardingState onboardingStateFromString(QStringView text)
 {
     for (OnboardingState s : {OnboardingState::Submitting, OnboardingState::Submitted,
-                              OnboardingState::ActionRequired, OnboardingState::Approved, OnboardingState::Rejected,
-                              OnboardingState::Active, OnboardingState::Closed}) {
+                              OnboardingState::ActionRequired, OnboardingState::Approved,
+                              OnboardingState::Rejected, OnboardingState::Active, OnboardingState::Closed}) {
         if (toString(s) == text)
             return s;
     }
@@ -249,7 +251,8 @@ QJsonObject OnboardingService::viewOf(const OnboardingRecord &r) const
         {u"status_message"_s, plainWords(r, remaining, !errors.isEmpty())},
         {u"broker"_s, r.broker.isEmpty() ? m_opener.brokerName() : r.broker},
         {u"paper"_s, m_opener.isPaper()},
-        {u"broker_account_id"_s, r.brokerAccountId.isEmpty() ? QJsonValue(QJsonValue::Null) : r.brokerAccountId},
+        {u"broker_account_id"_s,
+         r.brokerAccountId.isEmpty() ? QJsonValue(QJsonValue::Null) : r.brokerAccountId},
         {u"broker_status"_s, r.brokerStatus.isEmpty() ? QJsonValue(QJsonValue::Null) : r.brokerStatus},
         {u"editable"_s, draft},
         {u"can_submit"_s, draft && remaining.isEmpty() && errors.isEmpty()},
@@ -257,9 +260,9 @@ QJsonObject OnboardingService::viewOf(const OnboardingRecord &r) const
         {u"completed_steps"_s, QJsonArray::fromStringList(completed)},
         {u"remaining_steps"_s, QJsonArray::fromStringList(remaining)},
         {u"errors"_s, errorList},
-        {u"last_error"_s, r.errorCode.isEmpty() ? QJsonValue(QJsonValue::Null)
-                                                : QJsonObject{{u"code"_s, r.errorCode},
-                                                              {u"message"_s, r.errorMessage}}},
+        {u"last_error"_s, r.errorCode.isEmpty()
+                              ? QJsonValue(QJsonValue::Null)
+                              : QJsonObject{{u"code"_s, r.errorCode}, {u"message"_s, r.errorMessage}}},
         {u"submitted_at"_s, time(r.submittedAt)},
         {u"updated_at"_s, time(r.updatedAt.isValid() ? std::optional(r.updatedAt) : std::nullopt)},
     };
@@ -276,7 +279,8 @@ QString OnboardingService::plainWords(const OnboardingRecord &r, const QStringLi
             text = u"Start your application: your contact details, your identity, your employment and "
                    "finances, a few regulatory questions, and the broker's agreements."_s;
         else if (!remaining.isEmpty())
-            text = u"Your application is saved as a draft. Still to complete: %1."_s.arg(remaining.join(u", "_s));
+            text = u"Your application is saved as a draft. Still to complete: %1."_s.arg(
+                remaining.join(u", "_s));
         else if (hasErrors)
             text = u"Please correct the fields marked below before you submit."_s;
         else
@@ -323,7 +327,8 @@ Result OnboardingService::saveStep(const QString &userId, OnboardingStep step, c
         return unexpected(record.error());
     OnboardingRecord &r = *record;
     if (onboardingStateFromString(r.state) != OnboardingState::Draft || m_inFlight.contains(userId))
-        return unexpected(OnboardingError{OnboardingError::Kind::Conflict, u"application_submitted"_s,
+        return unexpected(OnboardingError{OnboardingError::Kind::Conflict,
+                                          u"application_submitted"_s,
                                           u"the application was submitted and can no longer be changed"_s,
                                           {}});
     QJsonObject data = input;
@@ -404,7 +409,8 @@ Expected<AccountApplication, QString> OnboardingService::applicationOf(const Onb
         body.insert(u"documents"_s, documents);
     if (trusted.isObject())
         body.insert(u"trusted_contact"_s, trusted);
-    for (const QString &key : {u"enabled_assets"_s, u"account_type"_s, u"account_sub_type"_s, u"currency"_s}) {
+    for (const QString &key :
+         {u"enabled_assets"_s, u"account_type"_s, u"account_sub_type"_s, u"currency"_s}) {
         if (agreements.contains(key))
             body.insert(key, agreements.value(key));
     }
@@ -458,8 +464,10 @@ QFuture<Result> OnboardingService::send(OnboardingRecord record, bool lookFirst)
     const auto application = applicationOf(record);
     if (!application) {
         qCWarning(lcOnboarding) << "cannot build the application:" << application.error();
-        return ready(unexpected(OnboardingError{OnboardingError::Kind::Internal, u"internal_error"_s,
-                                                u"the application could not be prepared"_s, {}}));
+        return ready(unexpected(OnboardingError{OnboardingError::Kind::Internal,
+                                                u"internal_error"_s,
+                                                u"the application could not be prepared"_s,
+                                                {}}));
     }
     const QString userId = record.userId;
     m_inFlight.insert(userId);
@@ -473,9 +481,10 @@ QFuture<Result> OnboardingService::send(OnboardingRecord record, bool lookFirst)
         Q_EMIT changed(userId);
     };
     const auto open = [this, finish, userId, application = *application, reference = record.submissionId] {
-        m_opener.open(application, reference).then(this, [this, finish, userId](const BrokerResult<OpenedAccount> &r) {
-            finish(r ? opened(userId, *r) : failed(userId, r.error()));
-        });
+        m_opener.open(application, reference)
+            .then(this, [this, finish, userId](const BrokerResult<OpenedAccount> &r) {
+                finish(r ? opened(userId, *r) : failed(userId, r.error()));
+            });
     };
     if (!lookFirst) {
         open();
@@ -532,7 +541,9 @@ Result OnboardingService::failed(const QString &userId, const BrokerError &error
         r.state = toString(OnboardingState::Draft);
         r.errorCode = u"email_already_registered"_s;
         r.errorMessage = u"the broker already has an account with this email address"_s;
-        out = {OnboardingError::Kind::Conflict, r.errorCode, r.errorMessage,
+        out = {OnboardingError::Kind::Conflict,
+               r.errorCode,
+               r.errorMessage,
                {{u"contact.email_address"_s, u"already has an account at the broker"_s}}};
         break;
     case K::InvalidRequest:
@@ -544,15 +555,19 @@ Result OnboardingService::failed(const QString &userId, const BrokerError &error
         r.state = toString(OnboardingState::Draft);
         r.errorCode = u"application_refused"_s;
         r.errorMessage = error.message;
-        out = {OnboardingError::Kind::Refused, r.errorCode, u"the broker refused the application: "_s + error.message,
+        out = {OnboardingError::Kind::Refused,
+               r.errorCode,
+               u"the broker refused the application: "_s + error.message,
                {}};
         break;
     default:
         // Perhaps opened, perhaps not: stay submitting; the next submit looks the account up first.
         r.errorCode = u"broker_unavailable"_s;
         r.errorMessage = error.message;
-        out = {OnboardingError::Kind::Unavailable, r.errorCode,
-               u"the broker could not be reached; submit again (it will not open a second account)"_s, {}};
+        out = {OnboardingError::Kind::Unavailable,
+               r.errorCode,
+               u"the broker could not be reached; submit again (it will not open a second account)"_s,
+               {}};
         break;
     }
     if (auto saved = store(r); !saved)

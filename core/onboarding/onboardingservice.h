@@ -25,7 +25,16 @@ struct AccountApplication;
 struct BrokerError;
 struct OpenedAccount;
 
-enum class OnboardingState { Draft, Submitting, Submitted, ActionRequired, Approved, Rejected, Active, Closed };
+enum class OnboardingState {
+    Draft,
+    Submitting,
+    Submitted,
+    ActionRequired,
+    Approved,
+    Rejected,
+    Active,
+    Closed
+};
 [[nodiscard]] QString toString(OnboardingState state); // draft, submitting, submitted, action_required, …
 [[nodiscard]] OnboardingState onboardingStateFromString(QStringView text);
 // Where a broker status leaves the application (nullopt: unknown status, state unchanged).
@@ -46,7 +55,7 @@ public:
     using Result = Expected<QJsonObject, OnboardingError>;
     struct Options
     {
-        std::chrono::milliseconds pollInterval{60'000};    // pollPending() period after start()
+        std::chrono::milliseconds pollInterval{60'000};     // pollPending() period after start()
         std::chrono::milliseconds minCheckInterval{10'000}; // refresh() asks the broker at most this often
     };
 

@@ -22,14 +22,16 @@ QString SimAccountOpener::labelFor(const QString &reference)
     return u"onboarding:"_s + reference;
 }
 
-QFuture<BrokerResult<OpenedAccount>> SimAccountOpener::open(const AccountApplication &, const QString &reference)
+QFuture<BrokerResult<OpenedAccount>> SimAccountOpener::open(const AccountApplication &,
+                                                            const QString &reference)
 {
     const auto created = m_broker.createAccount(Decimal(), labelFor(reference));
     if (!created)
         return QtFuture::makeReadyFuture(BrokerResult<OpenedAccount>(unexpected(created.error())));
     const QString id = created->id;
     // The simulated review approves every complete application; the delay keeps SUBMITTED observable.
-    QTimer::singleShot(m_reviewDelayMs, this, [this, id] { Q_EMIT statusChanged(id, AccountStatus::Active); });
+    QTimer::singleShot(m_reviewDelayMs, this,
+                       [this, id] { Q_EMIT statusChanged(id, AccountStatus::Active); });
     return QtFuture::makeReadyFuture(
         BrokerResult<OpenedAccount>(OpenedAccount{id, created->accountNumber, AccountStatus::Submitted}));
 }

@@ -32,8 +32,8 @@ QString OnboardingRecord::taxIdLast4() const
     return compact.right(4);
 }
 
-Expected<std::optional<OnboardingRecord>, StoreError> OnboardingRepository::one(const QString &where,
-                                                                                 const QVariantList &binds) const
+Expected<std::optional<OnboardingRecord>, StoreError>
+OnboardingRepository::one(const QString &where, const QVariantList &binds) const
 {
     auto q = m_db.exec(u"SELECT %1 FROM onboarding_applications WHERE %2"_s.arg(kColumns, where), binds);
     if (!q)
@@ -51,9 +51,10 @@ Expected<std::optional<OnboardingRecord>, StoreError> OnboardingRepository::one(
             continue;
         const auto clear = m_cipher.decrypt(stored, contextOf(column, r.userId));
         if (!clear)
-            return unexpected(StoreError{StoreError::Kind::Invalid,
-                                         u"cannot decrypt onboarding_applications.%1 (wrong CLERA_DATA_KEY?): %2"_s
-                                             .arg(column, clear.error().message)});
+            return unexpected(
+                StoreError{StoreError::Kind::Invalid,
+                           u"cannot decrypt onboarding_applications.%1 (wrong CLERA_DATA_KEY?): %2"_s.arg(
+                               column, clear.error().message)});
         *target = *clear;
     }
     r.broker = q->value(6).toString();
@@ -85,17 +86,18 @@ Expected<Done, StoreError> OnboardingRepository::save(const OnboardingRecord &r)
 {
     QVariant taxId;
     QVariant dateOfBirth;
-    for (const auto &[column, clear, target] : {std::tuple{u"tax_id"_s, &r.taxId, &taxId},
-                                                std::tuple{u"date_of_birth"_s, &r.dateOfBirth, &dateOfBirth}}) {
+    for (const auto &[column, clear, target] :
+         {std::tuple{u"tax_id"_s, &r.taxId, &taxId},
+          std::tuple{u"date_of_birth"_s, &r.dateOfBirth, &dateOfBirth}}) {
         if (clear->isEmpty()) {
             *target = QVariant(QMetaType::fromType<QString>());
             continue;
         }
         const auto sealed = m_cipher.encrypt(*clear, contextOf(column, r.userId));
         if (!sealed)
-            return unexpected(StoreError{StoreError::Kind::Invalid,
-                                         u"cannot encrypt onboarding_applications.%1: %2"_s.arg(
-                                             column, sealed.error().message)});
+            return unexpected(StoreError{
+                StoreError::Kind::Invalid,
+                u"cannot encrypt onboarding_applications.%1: %2"_s.arg(column, sealed.error().message)});
         *target = *sealed;
     }
     const QString steps = QString::fromUtf8(QJsonDocument(r.steps).toJson(QJsonDocument::Compact));
@@ -122,7 +124,8 @@ Expected<Done, StoreError> OnboardingRepository::save(const OnboardingRecord &r)
             QVariantList binds = values;
             binds.append(r.userId);
             auto q = m_db.exec(
-                u"UPDATE onboarding_applications SET state = ?, steps = ?, tax_id_cipher = ?, tax_id_last4 = ?, "
+                u"UPDATE onboarding_applications SET state = ?, steps = ?, tax_id_cipher = ?, tax_id_last4 = "
+                u"?, "
                 "date_of_birth_cipher = ?, broker = ?, broker_account_id = ?, broker_status = ?, "
                 "submission_id = ?, submit_attempts = ?, error_code = ?, error_message = ?, updated_at = ?, "
                 "submitted_at = ?, checked_at = ? WHERE user_id = ?"_s,
@@ -148,8 +151,9 @@ Expected<Done, StoreError> OnboardingRepository::save(const OnboardingRecord &r)
 
 Expected<QStringList, StoreError> OnboardingRepository::pendingUsers() const
 {
-    auto q = m_db.exec(u"SELECT user_id FROM onboarding_applications WHERE state IN ('submitting', 'submitted', "
-                       "'action_required', 'approved') ORDER BY updated_at"_s);
+    auto q =
+        m_db.exec(u"SELECT user_id FROM onboarding_applications WHERE state IN ('submitting', 'submitted', "
+                  "'action_required', 'approved') ORDER BY updated_at"_s);
     if (!q)
         return unexpected(q.error());
     QStringList out;

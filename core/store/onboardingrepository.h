@@ -21,7 +21,8 @@ class Database;
 struct OnboardingRecord
 {
     QString userId;
-    QString state = QStringLiteral("draft"); // draft submitting submitted action_required approved rejected active closed
+    QString state =
+        QStringLiteral("draft"); // draft submitting submitted action_required approved rejected active closed
     QJsonObject steps;   // step name → the saved object, without identity.tax_id and identity.date_of_birth
     QString taxId;       // clear text, never stored as such
     QString dateOfBirth; // YYYY-MM-DD, clear text, never stored as such

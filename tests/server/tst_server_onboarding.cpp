@@ -51,7 +51,8 @@ private:
     {
         for (const auto &[step, data] : test::onboarding::completeSteps(email)) {
             const auto r = put(toString(step), data, token);
-            QVERIFY2(r.status == 200, qPrintable(toString(step) + u": "_s + QString::fromUtf8(r.body.toJson())));
+            QVERIFY2(r.status == 200,
+                     qPrintable(toString(step) + u": "_s + QString::fromUtf8(r.body.toJson())));
             QVERIFY(r.body[u"completed_steps"_s].toArray().contains(toString(step)));
         }
     }
@@ -59,7 +60,8 @@ private:
     // Signs a new user up over REST (mail verification included) and returns an access token.
     QString signUp(const QString &email)
     {
-        if (m_http.post(u"/api/v1/auth/sign-up"_s, {{u"email"_s, email}, {u"password"_s, kPassword}}).status != 202)
+        if (m_http.post(u"/api/v1/auth/sign-up"_s, {{u"email"_s, email}, {u"password"_s, kPassword}})
+                .status != 202)
             return {};
         const QStringList codes = test::takeMailCodes(m_root->outboxDir(), email);
         if (codes.isEmpty() ||
@@ -134,7 +136,8 @@ private Q_SLOTS:
         QCOMPARE(positions.status, 200);
         QCOMPARE(positions.body.array().size(), 0);
         // Once submitted, the steps are closed.
-        const auto late = put(u"contact"_s, test::onboarding::completeSteps(u"x@example.org"_s).at(0).second, token);
+        const auto late =
+            put(u"contact"_s, test::onboarding::completeSteps(u"x@example.org"_s).at(0).second, token);
         QCOMPARE(late.status, 409);
         QCOMPARE(late.errorCode(), u"application_submitted"_s);
     }
@@ -156,18 +159,22 @@ private Q_SLOTS:
                                   << QStringList{u"identity.date_of_birth"_s, u"identity.tax_id"_s,
                                                  u"identity.visa_type"_s};
         QTest::newRow("employment") << u"employment"_s
-                                    << QByteArray(R"({"employment_status": "employed", "funding_source": ["gold"]})")
-                                    << QStringList{u"employment.employer_name"_s, u"employment.employment_position"_s,
+                                    << QByteArray(
+                                           R"({"employment_status": "employed", "funding_source": ["gold"]})")
+                                    << QStringList{u"employment.employer_name"_s,
+                                                   u"employment.employment_position"_s,
                                                    u"employment.funding_source"_s};
-        QTest::newRow("disclosures") << u"disclosures"_s
-                                     << QByteArray(R"({"is_control_person": false, "is_affiliated_exchange_or_finra": true,
+        QTest::newRow("disclosures")
+            << u"disclosures"_s
+            << QByteArray(R"({"is_control_person": false, "is_affiliated_exchange_or_finra": true,
                                          "is_politically_exposed": "no", "immediate_family_exposed": false})")
-                                     << QStringList{u"disclosures.context"_s, u"disclosures.documents"_s,
-                                                    u"disclosures.is_politically_exposed"_s};
+            << QStringList{u"disclosures.context"_s, u"disclosures.documents"_s,
+                           u"disclosures.is_politically_exposed"_s};
         QTest::newRow("agreements") << u"agreements"_s
                                     << QByteArray(R"({"agreements": [{"agreement": "margin_agreement",
                                         "ip_address": "1.2.3.4"}], "enabled_assets": ["us_option"]})")
-                                    << QStringList{u"agreements.agreements"_s, u"agreements.agreements[0].ip_address"_s};
+                                    << QStringList{u"agreements.agreements"_s,
+                                                   u"agreements.agreements[0].ip_address"_s};
     }
 
     void validationErrorsPerStep()
@@ -194,8 +201,10 @@ private Q_SLOTS:
     void malformedBodies()
     {
         const QString alice = token(u"demo-alice"_s);
-        QCOMPARE(m_http.send("PUT", u"/api/v1/onboarding/contact"_s, alice, "{\"email").errorCode(), u"invalid_json"_s);
-        QCOMPARE(m_http.send("PUT", u"/api/v1/onboarding/contact"_s, alice, "[1, 2]").errorCode(), u"invalid_json"_s);
+        QCOMPARE(m_http.send("PUT", u"/api/v1/onboarding/contact"_s, alice, "{\"email").errorCode(),
+                 u"invalid_json"_s);
+        QCOMPARE(m_http.send("PUT", u"/api/v1/onboarding/contact"_s, alice, "[1, 2]").errorCode(),
+                 u"invalid_json"_s);
         QCOMPARE(m_http.send("PUT", u"/api/v1/onboarding/contact"_s, alice, "{}", "text/plain").status, 415);
         const QByteArray big = "{\"city\": \"" + QByteArray(70 * 1024, 'x') + "\"}";
         QCOMPARE(m_http.send("PUT", u"/api/v1/onboarding/contact"_s, alice, big).status, 413);
@@ -226,7 +235,8 @@ private Q_SLOTS:
         QCOMPARE(put(u"contact"_s, contact, bob).status, 200);
         QCOMPARE(m_http.post(u"/api/v1/onboarding/submit"_s, {}, bob).status, 400);
         const auto alices = m_http.get(u"/api/v1/onboarding"_s, alice);
-        QCOMPARE(alices.body[u"steps"_s][u"contact"_s][u"email_address"_s].toString(), u"alice.applicant@example.org"_s);
+        QCOMPARE(alices.body[u"steps"_s][u"contact"_s][u"email_address"_s].toString(),
+                 u"alice.applicant@example.org"_s);
         QCOMPARE(alices.body[u"completed_steps"_s].toArray().size(), 5);
         QCOMPARE(alices.body[u"state"_s].toString(), u"draft"_s);
         // Alice's submission links the new account to Alice only.
@@ -235,7 +245,8 @@ private Q_SLOTS:
         const QString accountId = submitted.body[u"broker_account_id"_s].toString();
         QTRY_COMPARE(m_http.get(u"/api/v1/onboarding"_s, alice).body[u"state"_s].toString(), u"active"_s);
         QCOMPARE(m_http.get(u"/api/v1/accounts/%1/positions"_s.arg(accountId), bob).status, 404);
-        QCOMPARE(m_http.get(u"/api/v1/onboarding"_s, bob).body[u"broker_account_id"_s], QJsonValue(QJsonValue::Null));
+        QCOMPARE(m_http.get(u"/api/v1/onboarding"_s, bob).body[u"broker_account_id"_s],
+                 QJsonValue(QJsonValue::Null));
     }
 
     void theDraftSurvivesARestart()
@@ -244,8 +255,10 @@ private Q_SLOTS:
         saveAll(alice, u"alice.applicant@example.org"_s);
         const QString keyFile = QDir(m_dir->path()).filePath(u"data-key"_s);
         QVERIFY(QFileInfo::exists(keyFile));
-        QCOMPARE(QFileInfo(keyFile).permissions() & (QFile::ReadGroup | QFile::ReadOther), QFile::Permissions());
-        QVERIFY(m_root->banner().join(u'\n').contains(u"Data key (encrypts tax ids and dates of birth): generated file"_s));
+        QCOMPARE(QFileInfo(keyFile).permissions() & (QFile::ReadGroup | QFile::ReadOther),
+                 QFile::Permissions());
+        QVERIFY(m_root->banner().join(u'\n').contains(
+            u"Data key (encrypts tax ids and dates of birth): generated file"_s));
 
         m_root.reset();
         QVERIFY(startServer());
@@ -271,8 +284,9 @@ private Q_SLOTS:
         const QString accountId = first.body[u"broker_account_id"_s].toString();
         QCOMPARE(second.body[u"broker_account_id"_s].toString(), accountId);
         QTRY_COMPARE(m_http.get(u"/api/v1/onboarding"_s, alice).body[u"state"_s].toString(), u"active"_s);
-        QCOMPARE(m_http.post(u"/api/v1/onboarding/submit"_s, {}, alice).body[u"broker_account_id"_s].toString(),
-                 accountId);
+        QCOMPARE(
+            m_http.post(u"/api/v1/onboarding/submit"_s, {}, alice).body[u"broker_account_id"_s].toString(),
+            accountId);
         QCOMPARE(m_root->brokerageAccounts().accountsOf(aliceId).value(), before + QStringList{accountId});
         // One paper account for the application at the simulated broker.
         int opened = 0;

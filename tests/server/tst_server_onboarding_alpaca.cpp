@@ -63,7 +63,8 @@ private:
     test::HttpResult submitSlowly(const QString &token)
     {
         QNetworkAccessManager nam;
-        QNetworkRequest request(QUrl(u"http://127.0.0.1:%1/api/v1/onboarding/submit"_s.arg(m_root->restPort())));
+        QNetworkRequest request(
+            QUrl(u"http://127.0.0.1:%1/api/v1/onboarding/submit"_s.arg(m_root->restPort())));
         request.setRawHeader("Authorization", "Bearer " + token.toLatin1());
         request.setRawHeader("Content-Type", "application/json");
         std::unique_ptr<QNetworkReply> reply(nam.post(request, QByteArray("{}")));
@@ -86,10 +87,10 @@ private Q_SLOTS:
         QVERIFY(m_events->listen() != 0);
         m_rest.onboarding().attachEvents(m_events.get());
         m_rest.onboarding().setStatusDelay(100);
-        auto config = test::configFor(m_dir.path(), {u"--broker"_s, u"alpaca"_s, u"--feed"_s, u"sim"_s,
-                                                     u"--alpaca-broker-api-url"_s, m_rest.baseUrl().toString(),
-                                                     u"--alpaca-broker-events-url"_s,
-                                                     m_events->baseUrl().toString()});
+        auto config =
+            test::configFor(m_dir.path(), {u"--broker"_s, u"alpaca"_s, u"--feed"_s, u"sim"_s,
+                                           u"--alpaca-broker-api-url"_s, m_rest.baseUrl().toString(),
+                                           u"--alpaca-broker-events-url"_s, m_events->baseUrl().toString()});
         QVERIFY2(config, qPrintable(config ? QString() : config.error()));
         config->set(u"BROKER_API_KEY"_s, credentials.keyId, u"environment"_s);
         config->set(u"BROKER_SECRET_KEY"_s, credentials.secret, u"environment"_s);
@@ -98,7 +99,8 @@ private Q_SLOTS:
         const auto started = m_root->start(test::options(false));
         QVERIFY2(started, qPrintable(started ? QString() : started.error().message));
         QVERIFY(m_root->onboarding());
-        QVERIFY(m_root->banner().join(u'\n').contains(u"Data key (encrypts tax ids and dates of birth): from CLERA_DATA_KEY"_s));
+        QVERIFY(m_root->banner().join(u'\n').contains(
+            u"Data key (encrypts tax ids and dates of birth): from CLERA_DATA_KEY"_s));
         QVERIFY(!QFile::exists(m_dir.filePath(u"data-key"_s)));
         m_http.setPort(m_root->restPort());
         QTRY_COMPARE_WITH_TIMEOUT(m_events->clientCount(), 3, 10000);
@@ -131,8 +133,8 @@ private Q_SLOTS:
         const QJsonObject body = sent.first();
 
         // Every field of every step, where Alpaca expects it.
-        const QStringList employmentInDisclosures{u"employment_status"_s, u"employer_name"_s, u"employer_address"_s,
-                                                  u"employment_position"_s};
+        const QStringList employmentInDisclosures{u"employment_status"_s, u"employer_name"_s,
+                                                  u"employer_address"_s, u"employment_position"_s};
         int checked = 0;
         for (const auto &[step, data] : test::onboarding::completeSteps(email, true)) {
             for (auto it = data.constBegin(); it != data.constEnd(); ++it) {
@@ -146,7 +148,8 @@ private Q_SLOTS:
                     got = body[u"identity"_s][key];
                     break;
                 case OnboardingStep::Employment:
-                    got = employmentInDisclosures.contains(key) ? body[u"disclosures"_s][key] : body[u"identity"_s][key];
+                    got = employmentInDisclosures.contains(key) ? body[u"disclosures"_s][key]
+                                                                : body[u"identity"_s][key];
                     if (key == u"employment_status") // sent UPPERCASE as alpaca-py does
                         got = got.toString().toLower();
                     break;
@@ -168,8 +171,10 @@ private Q_SLOTS:
                     }
                     break;
                 }
-                QVERIFY2(got == it.value(), qPrintable(u"%1.%2: sent %3"_s.arg(toString(step), key,
-                                                                                QString::fromUtf8(QJsonDocument(QJsonObject{{key, got}}).toJson()))));
+                QVERIFY2(got == it.value(),
+                         qPrintable(u"%1.%2: sent %3"_s.arg(
+                             toString(step), key,
+                             QString::fromUtf8(QJsonDocument(QJsonObject{{key, got}}).toJson()))));
                 ++checked;
             }
         }
@@ -201,7 +206,10 @@ private Q_SLOTS:
         QCOMPARE(accounts.size(), 1);
         QCOMPARE(accounts.at(0)[u"id"_s].toString(), accountId);
         QCOMPARE(accounts.at(0)[u"status"_s].toString(), u"ACTIVE"_s);
-        QVERIFY(m_http.get(u"/api/v1/onboarding"_s, token).body[u"status_message"_s].toString().contains(u"Fund it"_s));
+        QVERIFY(m_http.get(u"/api/v1/onboarding"_s, token)
+                    .body[u"status_message"_s]
+                    .toString()
+                    .contains(u"Fund it"_s));
     }
 
     void pollingFindsWhatTheEventsMissed()

@@ -19,7 +19,8 @@ inline constexpr const char *kStepsTaxId = "123-45-6789";
 inline QList<QPair<OnboardingStep, QJsonObject>> completeSteps(const QString &email, bool affiliated = false)
 {
     const auto json = [](const char *text) { return QJsonDocument::fromJson(text).object(); };
-    QJsonObject contact = json(R"({"phone_number": "+14155550142", "street_address": ["100 Pine St", "Floor 3"],
+    QJsonObject contact =
+        json(R"({"phone_number": "+14155550142", "street_address": ["100 Pine St", "Floor 3"],
         "unit": "3B", "city": "Austin", "state": "TX", "postal_code": "73301", "country": "USA",
         "trusted_contact": {"given_name": "Sam", "family_name": "Lee", "email_address": "sam.lee@example.org",
                             "phone_number": "+14155550143", "street_address": ["9 Oak Ave"], "city": "Austin",
@@ -51,7 +52,8 @@ inline QList<QPair<OnboardingStep, QJsonObject>> completeSteps(const QString &em
                           {"document_type": "account_approval_letter", "document_sub_type": "affiliation letter",
                            "content": "JVBERi0xLjQKbGV0dGVy", "mime_type": "application/pdf"}]})");
     }
-    const QJsonObject agreements = json(R"({"agreements": [{"agreement": "customer_agreement", "revision": "19.2022.02"},
+    const QJsonObject agreements =
+        json(R"({"agreements": [{"agreement": "customer_agreement", "revision": "19.2022.02"},
                                                            {"agreement": "crypto_agreement"}],
         "enabled_assets": ["us_equity", "crypto"], "account_type": "trading", "currency": "USD"})");
     return {{OnboardingStep::Contact, contact},

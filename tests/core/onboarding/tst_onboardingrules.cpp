@@ -53,9 +53,11 @@ private Q_SLOTS:
     {
         const OnboardingRules rules(kToday);
         for (bool affiliated : {false, true}) {
-            for (const auto &[step, data] : test::onboarding::completeSteps(u"pat@example.org"_s, affiliated)) {
+            for (const auto &[step, data] :
+                 test::onboarding::completeSteps(u"pat@example.org"_s, affiliated)) {
                 const auto errors = rules.checkStep(step, data);
-                QVERIFY2(errors.isEmpty(), qPrintable(toString(step) + u": "_s + fieldsOf(errors).join(u' ')));
+                QVERIFY2(errors.isEmpty(),
+                         qPrintable(toString(step) + u": "_s + fieldsOf(errors).join(u' ')));
             }
         }
     }
@@ -65,7 +67,8 @@ private Q_SLOTS:
         QTest::addColumn<int>("step");
         QTest::addColumn<QJsonObject>("data");
         QTest::addColumn<QStringList>("fields");
-        const auto row = [](const char *name, OnboardingStep step, const QJsonObject &data, QStringList fields) {
+        const auto row = [](const char *name, OnboardingStep step, const QJsonObject &data,
+                            QStringList fields) {
             fields.sort();
             QTest::addRow("%s", name) << int(step) << data << fields;
         };
@@ -79,29 +82,35 @@ private Q_SLOTS:
             {u"contact.email_address"_s, u"contact.phone_number"_s});
         row("contact: four street lines", S::Contact,
             with(contact, R"({"street_address": ["a", "b", "c", "d"]})"), {u"contact.street_address"_s});
-        row("contact: US ZIP", S::Contact, with(contact, R"({"postal_code": "ABC"})"), {u"contact.postal_code"_s});
+        row("contact: US ZIP", S::Contact, with(contact, R"({"postal_code": "ABC"})"),
+            {u"contact.postal_code"_s});
         row("contact: alpha-2 country", S::Contact, with(contact, R"({"country": "US"})"),
             {u"contact.country"_s});
-        row("contact: unknown field", S::Contact, with(contact, R"({"nickname": "P"})"), {u"contact.nickname"_s});
+        row("contact: unknown field", S::Contact, with(contact, R"({"nickname": "P"})"),
+            {u"contact.nickname"_s});
         row("contact: unreachable trusted contact", S::Contact,
             with(contact, R"({"trusted_contact": {"given_name": "Sam", "family_name": "Lee"}})"),
             {u"contact.trusted_contact"_s});
 
         const QJsonObject identity = stepOf(S::Identity);
         row("identity: non-citizen resident without visa", S::Identity,
-            with(identity, R"({"visa_type": null, "visa_expiration_date": null})"), {u"identity.visa_type"_s});
+            with(identity, R"({"visa_type": null, "visa_expiration_date": null})"),
+            {u"identity.visa_type"_s});
         row("identity: permanent resident needs no visa", S::Identity,
-            with(identity, R"({"visa_type": null, "visa_expiration_date": null, "permanent_resident": true})"), {});
+            with(identity,
+                 R"({"visa_type": null, "visa_expiration_date": null, "permanent_resident": true})"),
+            {});
         row("identity: visa without expiry", S::Identity, with(identity, R"({"visa_expiration_date": null})"),
             {u"identity.visa_expiration_date"_s});
-        row("identity: expired visa", S::Identity, with(identity, R"({"visa_expiration_date": "2026-12-04"})"),
+        row("identity: expired visa", S::Identity,
+            with(identity, R"({"visa_expiration_date": "2026-12-04"})"),
             {u"identity.visa_expiration_date"_s});
-        row("identity: B2 visa needs the departure date", S::Identity, with(identity, R"({"visa_type": "B2"})"),
-            {u"identity.date_of_departure_from_usa"_s});
+        row("identity: B2 visa needs the departure date", S::Identity,
+            with(identity, R"({"visa_type": "B2"})"), {u"identity.date_of_departure_from_usa"_s});
         row("identity: unknown visa", S::Identity, with(identity, R"({"visa_type": "h1b"})"),
             {u"identity.visa_type"_s});
-        row("identity: citizen with a visa", S::Identity, with(identity, R"({"country_of_citizenship": "USA"})"),
-            {u"identity.visa_type"_s});
+        row("identity: citizen with a visa", S::Identity,
+            with(identity, R"({"country_of_citizenship": "USA"})"), {u"identity.visa_type"_s});
         row("identity: under 18", S::Identity, with(identity, R"({"date_of_birth": "2008-12-06"})"),
             {u"identity.date_of_birth"_s});
         row("identity: 18 today", S::Identity, with(identity, R"({"date_of_birth": "2008-12-05"})"), {});
@@ -111,7 +120,8 @@ private Q_SLOTS:
             {u"identity.tax_id"_s});
         row("identity: SSN starting 9", S::Identity, with(identity, R"({"tax_id": "923-45-6789"})"),
             {u"identity.tax_id"_s});
-        row("identity: tax id missing", S::Identity, with(identity, R"({"tax_id": null})"), {u"identity.tax_id"_s});
+        row("identity: tax id missing", S::Identity, with(identity, R"({"tax_id": null})"),
+            {u"identity.tax_id"_s});
         row("identity: required fields", S::Identity, {},
             {u"identity.country_of_citizenship"_s, u"identity.country_of_tax_residence"_s,
              u"identity.date_of_birth"_s, u"identity.family_name"_s, u"identity.given_name"_s,
@@ -125,10 +135,11 @@ private Q_SLOTS:
             with(employment, R"({"employer_name": null, "employment_position": ""})"),
             {u"employment.employer_name"_s, u"employment.employment_position"_s});
         row("employment: retired needs no employer", S::Employment,
-            with(employment, R"({"employment_status": "RETIRED", "employer_name": null, "employment_position": null})"),
+            with(employment,
+                 R"({"employment_status": "RETIRED", "employer_name": null, "employment_position": null})"),
             {});
-        row("employment: bad funding source", S::Employment, with(employment, R"({"funding_source": ["lottery"]})"),
-            {u"employment.funding_source"_s});
+        row("employment: bad funding source", S::Employment,
+            with(employment, R"({"funding_source": ["lottery"]})"), {u"employment.funding_source"_s});
         row("employment: no funding source", S::Employment, with(employment, R"({"funding_source": []})"),
             {u"employment.funding_source"_s});
         row("employment: inverted range", S::Employment,
@@ -138,7 +149,8 @@ private Q_SLOTS:
             with(employment, R"({"liquid_net_worth_min": "-1", "total_net_worth_min": "lots"})"),
             {u"employment.liquid_net_worth_min"_s, u"employment.total_net_worth_min"_s});
         row("employment: liquid above total", S::Employment,
-            with(employment, R"({"liquid_net_worth_max": "300000"})"), {u"employment.liquid_net_worth_max"_s});
+            with(employment, R"({"liquid_net_worth_max": "300000"})"),
+            {u"employment.liquid_net_worth_max"_s});
 
         const QJsonObject disclosures = stepOf(S::Disclosures);
         row("disclosures: unanswered", S::Disclosures, {},
@@ -152,11 +164,14 @@ private Q_SLOTS:
         QJsonArray documents = noLetter.value(u"documents"_s).toArray();
         documents.removeLast();
         noLetter.insert(u"documents"_s, documents);
-        row("disclosures: affiliated without the letter", S::Disclosures, noLetter, {u"disclosures.documents"_s});
+        row("disclosures: affiliated without the letter", S::Disclosures, noLetter,
+            {u"disclosures.documents"_s});
         row("disclosures: family exposed without the person", S::Disclosures,
             with(disclosures, R"({"immediate_family_exposed": true})"), {u"disclosures.context"_s});
         row("disclosures: bad document", S::Disclosures,
-            with(disclosures, R"({"documents": [{"document_type": "selfie", "mime_type": "image/gif", "content": "***"}]})"),
+            with(
+                disclosures,
+                R"({"documents": [{"document_type": "selfie", "mime_type": "image/gif", "content": "***"}]})"),
             {u"disclosures.documents[0].content"_s, u"disclosures.documents[0].document_type"_s,
              u"disclosures.documents[0].mime_type"_s});
 
@@ -167,11 +182,12 @@ private Q_SLOTS:
             with(agreements, R"({"agreements": [{"agreement": "customer_agreement"}]})"),
             {u"agreements.agreements"_s});
         row("agreements: client-sent signature", S::Agreements,
-            with(agreements, R"({"agreements": [{"agreement": "customer_agreement", "signed_at": "2020-01-01T00:00:00Z"},
+            with(agreements,
+                 R"({"agreements": [{"agreement": "customer_agreement", "signed_at": "2020-01-01T00:00:00Z"},
                                                 {"agreement": "crypto_agreement"}]})"),
             {u"agreements.agreements[0].signed_at"_s});
-        row("agreements: sub type outside IRA", S::Agreements, with(agreements, R"({"account_sub_type": "roth"})"),
-            {u"agreements.account_sub_type"_s});
+        row("agreements: sub type outside IRA", S::Agreements,
+            with(agreements, R"({"account_sub_type": "roth"})"), {u"agreements.account_sub_type"_s});
         row("agreements: unknown currency and asset", S::Agreements,
             with(agreements, R"({"currency": "XYZ", "enabled_assets": ["us_equity", "futures"]})"),
             {u"agreements.currency"_s, u"agreements.enabled_assets"_s});

@@ -135,15 +135,16 @@ private Q_SLOTS:
         const auto first = m_service->saveStep(m_user, steps.at(0).first, steps.at(0).second, kIp);
         QVERIFY(first);
         QCOMPARE(first->value(u"completed_steps"_s).toArray(), QJsonArray{u"contact"_s});
-        QVERIFY(first->value(u"status_message"_s).toString().contains(u"identity, employment, disclosures, agreements"_s));
+        QVERIFY(first->value(u"status_message"_s)
+                    .toString()
+                    .contains(u"identity, employment, disclosures, agreements"_s));
         saveAll(m_user, u"pat@example.org"_s);
         const auto view = m_service->view(m_user);
         QCOMPARE(view->value(u"completed_steps"_s).toArray().size(), 5);
         QCOMPARE(view->value(u"errors"_s).toArray(), QJsonArray());
         QCOMPARE(view->value(u"can_submit"_s).toBool(), true);
         // The agreements carry the server's time and the client's address, not the client's word.
-        const QJsonArray agreements =
-            view->value(u"steps"_s)[u"agreements"_s][u"agreements"_s].toArray();
+        const QJsonArray agreements = view->value(u"steps"_s)[u"agreements"_s][u"agreements"_s].toArray();
         QCOMPARE(agreements.size(), 2);
         QCOMPARE(agreements.at(0)[u"ip_address"_s].toString(), kIp);
         QCOMPARE(agreements.at(0)[u"signed_at"_s].toString(), u"2026-12-05T10:00:00Z"_s);
@@ -206,7 +207,8 @@ private Q_SLOTS:
         const Account account = *m_broker->account(accountId).result();
         QCOMPARE(account.cash, Decimal()); // the user funds it
         const QString words = m_service->view(m_user)->value(u"status_message"_s).toString();
-        QVERIFY2(words.contains(u"paper account"_s) && words.contains(u"simulated money"_s), qPrintable(words));
+        QVERIFY2(words.contains(u"paper account"_s) && words.contains(u"simulated money"_s),
+                 qPrintable(words));
         QVERIFY(changed.count() >= 2);
     }
 
@@ -236,7 +238,8 @@ private Q_SLOTS:
         record.submitAttempts = 1;
         record.submittedAt = kNow;
         QVERIFY(m_applications->save(record));
-        const auto opened = m_broker->createAccount(Decimal(), SimAccountOpener::labelFor(record.submissionId));
+        const auto opened =
+            m_broker->createAccount(Decimal(), SimAccountOpener::labelFor(record.submissionId));
         QVERIFY(opened);
         QCOMPARE(m_service->view(m_user)->value(u"state"_s).toString(), u"submitting"_s);
         QVERIFY(!m_service->saveStep(m_user, OnboardingStep::Contact,
@@ -271,7 +274,7 @@ private Q_SLOTS:
         const QString steps = q->value(0).toString();
         const QString taxId = q->value(1).toString();
         const QString born = q->value(3).toString();
-        QVERIFY(steps.contains(u"Initech"_s)); // the rest is there …
+        QVERIFY(steps.contains(u"Initech"_s));               // the rest is there …
         for (const QString &column : {steps, taxId, born}) { // … but neither secret in clear
             QVERIFY(!column.contains(u"123-45-6789"_s) && !column.contains(u"123456789"_s));
             QVERIFY(!column.contains(u"1988-04-12"_s));
@@ -281,9 +284,10 @@ private Q_SLOTS:
         QCOMPARE(q->value(2).toString(), u"6789"_s);
         // Bound to its row: copied to another user, it does not decrypt.
         const QString other = makeUser(u"eve@example.org"_s);
-        QVERIFY(m_db->exec(u"INSERT INTO onboarding_applications (user_id, state, steps, tax_id_cipher, created_at, "
-                           "updated_at) VALUES (?, 'draft', '{}', ?, ?, ?)"_s,
-                           {other, taxId, kNow.toString(Qt::ISODate), kNow.toString(Qt::ISODate)}));
+        QVERIFY(m_db->exec(
+            u"INSERT INTO onboarding_applications (user_id, state, steps, tax_id_cipher, created_at, "
+            "updated_at) VALUES (?, 'draft', '{}', ?, ?, ?)"_s,
+            {other, taxId, kNow.toString(Qt::ISODate), kNow.toString(Qt::ISODate)}));
         QVERIFY(!m_applications->find(other));
         // Another key reads nothing either.
         OnboardingRepository wrongKey(*m_db, *FieldCipher::fromBase64Key(FieldCipher::generateBase64Key()));

@@ -51,7 +51,8 @@ private Q_SLOTS:
         auto db = Database::open(m_scratch.url());
         QVERIFY2(db, qPrintable(db ? QString() : db.error().message));
         m_db = std::move(db).value();
-        m_repo = std::make_unique<OnboardingRepository>(*m_db, *FieldCipher::fromBase64Key(FieldCipher::generateBase64Key()));
+        m_repo = std::make_unique<OnboardingRepository>(
+            *m_db, *FieldCipher::fromBase64Key(FieldCipher::generateBase64Key()));
     }
     void cleanup()
     {
