@@ -7,8 +7,13 @@
 #include <QJsonDocument>
 #include <QJsonParseError>
 #include <QMetaEnum>
+#include <QFutureWatcher>
 #include <QPointer>
 #include <QRegularExpression>
+#include <QTcpSocket>
+
+#include <memory>
+#include <optional>
 
 using namespace Qt::StringLiterals;
 
@@ -97,52 +102,82 @@ void routeWithParameters(QHttpServer &server, const QString &path,
     }
 }
 
+// The same for handlers that answer through the responder, which outlives the request.
+template <typename Run>
+void routeResponding(QHttpServer &server, const QString &path, QHttpServerRequest::Method method, Run run)
+{
+    const QStringList names = HttpRouter::pathParameters(path);
+    QString pattern = path;
+    for (const QString &name : names)
+        pattern.replace(u'{' + name + u'}', u"<arg>"_s);
+    Q_ASSERT(names.size() <= 2);
+    if (names.size() == 2)
+        server.route(pattern, method,
+                     [run](const QString &a, const QString &b, const QHttpServerRequest &r,
+                           QHttpServerResponder &&responder) { run(r, QStringList{a, b}, std::move(responder)); });
+    else if (names.size() == 1)
+        server.route(pattern, method,
+                     [run](const QString &a, const QHttpServerRequest &r, QHttpServerResponder &&responder) {
+                         run(r, QStringList{a}, std::move(responder));
+                     });
+    else
+        server.route(pattern, method, [run](const QHttpServerRequest &r, QHttpServerResponder &&responder) {
+            run(r, QStringList(), std::move(responder));
+        });
+}
+
+// Writes the handler's answer when it is ready. QHttpServer 6.4 waits on a returned QFuture through a
+// continuation that takes the move-only result out of a future whose promise still lives; that resets
+// the future, so the promise's destructor runs the continuation a second time and crashes. An answer
+// that comes on a later event-loop turn (a broker call) hits it. So the router answers through the
+// responder itself, watching the future without a continuation, and drops the answer if the client has
+// gone meanwhile.
+void respond(QHttpServer &server, const QFuture<QHttpServerResponse> &future, QHttpServerResponder &&responder)
+{
+    const auto failed = [] {
+        return errorResponse(Status::InternalServerError, u"internal_error"_s, u"internal error"_s);
+    };
+    if (future.isFinished()) {
+        QFuture<QHttpServerResponse> done = future;
+        (done.resultCount() > 0 ? done.takeResult() : failed()).write(std::move(responder));
+        return;
+    }
+    auto held = std::make_shared<std::optional<QHttpServerResponder>>(std::move(responder));
+    QPointer<QTcpSocket> socket = (*held)->socket();
+    auto *watcher = new QFutureWatcher<QHttpServerResponse>(&server);
+    QObject::connect(watcher, &QFutureWatcherBase::finished, &server, [watcher, held, socket, failed] {
+        watcher->deleteLater();
+        if (!held->has_value())
+            return; // a second "finished" (the promise cancelled after its result was taken)
+        QHttpServerResponder responder = std::move(**held);
+        held->reset();
+        if (!socket)
+            return;
+        QFuture<QHttpServerResponse> done = watcher->future();
+        (done.isCanceled() || done.resultCount() == 0 ? failed() : done.takeResult()).write(std::move(responder));
+    });
+    watcher->setFuture(future);
+}
+
 } // namespace
 
 void HttpRouter::add(RouteSpec spec, Handler handler)
 {
     m_routes.append(spec);
     const QStringList names = pathParameters(spec.path);
-    routeWithParameters(
-        m_server, spec.path, spec.method,
-        [this, spec, names, handler = std::move(handler)](
-            const QHttpServerRequest &request, const QStringList &values) -> QFuture<QHttpServerResponse> {
-            RequestContext context;
-            for (qsizetype i = 0; i < names.size() && i < values.size(); ++i)
-                context.path.insert(names.at(i), values.at(i));
-            if (auto refused = prepare(spec, request, context))
-                return QtFuture::makeReadyFuture(std::move(*refused));
-            return handOver(handler(request, context));
-        });
-}
-
-// QHttpServer 6.4 takes the (move-only) response out of the future, which resets the future's state;
-// a QPromise still alive behind it then thinks it never finished and runs QHttpServer's continuation a
-// second time when it is destroyed (a crash). So a pending response is handed over through a plain
-// QFutureInterface, filled from a queued call once the handler's continuation (and its QPromise) is gone.
-QFuture<QHttpServerResponse> HttpRouter::handOver(QFuture<QHttpServerResponse> pending)
-{
-    if (pending.isFinished())
-        return pending;
-    QFutureInterface<QHttpServerResponse> out;
-    out.reportStarted();
-    QFuture<QHttpServerResponse> result = out.future();
-    pending.then([server = QPointer<QHttpServer>(&m_server), out](QFuture<QHttpServerResponse> done) mutable {
-        if (!server)
-            return;
-        QMetaObject::invokeMethod(
-            server.data(),
-            [out, done]() mutable {
-                if (done.isCanceled() || done.resultCount() == 0)
-                    out.reportAndMoveResult(errorResponse(Status::ServiceUnavailable, u"unavailable"_s,
-                                                          u"the server is shutting down"_s));
-                else
-                    out.reportAndMoveResult(done.takeResult());
-                out.reportFinished();
-            },
-            Qt::QueuedConnection);
-    });
-    return result;
+    routeResponding(m_server, spec.path, spec.method,
+                    [this, spec, names, handler = std::move(handler)](const QHttpServerRequest &request,
+                                                                      const QStringList &values,
+                                                                      QHttpServerResponder &&responder) {
+                        RequestContext context;
+                        for (qsizetype i = 0; i < names.size() && i < values.size(); ++i)
+                            context.path.insert(names.at(i), values.at(i));
+                        if (auto refused = prepare(spec, request, context)) {
+                            refused->write(std::move(responder));
+                            return;
+                        }
+                        respond(m_server, handler(request, context), std::move(responder));
+                    });
 }
 
 void HttpRouter::finish()
@@ -180,9 +215,10 @@ HttpRouter::prepare(const RouteSpec &spec, const QHttpServerRequest &request, Re
 {
     context.client = clientOf(request);
     const QByteArray raw = request.body();
-    if (raw.size() > kMaxBodyBytes)
+    const qsizetype limit = spec.maxBodyBytes > 0 ? spec.maxBodyBytes : kMaxBodyBytes;
+    if (raw.size() > limit)
         return errorResponse(Status::PayloadTooLarge, u"payload_too_large"_s,
-                             u"the request body must be at most %1 bytes"_s.arg(kMaxBodyBytes));
+                             u"the request body must be at most %1 bytes"_s.arg(limit));
     if (spec.bearer) {
         const QByteArray header = request.value(QByteArrayLiteral("Authorization"));
         if (header.isEmpty())
@@ -214,6 +250,10 @@ HttpRouter::prepare(const RouteSpec &spec, const QHttpServerRequest &request, Re
         if (!doc.isObject())
             return badRequest(u"invalid_json"_s, u"the body must be a JSON object"_s);
         body = doc.object();
+    }
+    if (!spec.requestSchema.isEmpty()) {
+        context.body = body;
+        return std::nullopt;
     }
     for (auto it = body.constBegin(); it != body.constEnd(); ++it) {
         const bool known = std::any_of(spec.body.cbegin(), spec.body.cend(),

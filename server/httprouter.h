@@ -27,8 +27,9 @@ struct BodyField
     qsizetype maxLength = 1024;
 };
 
-// A route as the router registers it and the OpenAPI document describes it. Every request body is a
-// JSON object of string fields (booleanFields may also be JSON booleans). A path may have up to two
+// A route as the router registers it and the OpenAPI document describes it. A request body is a JSON
+// object of string fields (booleanFields may also be JSON booleans) that the router checks, or, with
+// requestSchema set, any JSON object that the handler validates itself. A path may have up to two
 // parameters written {name}, such as /api/v1/accounts/{account_id}/orders.
 struct RouteSpec
 {
@@ -40,6 +41,10 @@ struct RouteSpec
     bool bearer = false; // needs Authorization: Bearer <access token>
     QList<BodyField> body;
     QStringList booleanFields; // body fields that are JSON true/false instead of strings
+    // Instead of `body`: a free-form JSON object, named by this components/schemas entry of the OpenAPI
+    // document; the router still answers 413, 415 and 400 invalid_json (not JSON, not an object).
+    QString requestSchema;
+    qsizetype maxBodyBytes = 0; // 0: HttpRouter::kMaxBodyBytes
     int status = 200;          // the success status
     QString responseSchema;    // a components/schemas name; empty: no body (204) or a free-form object
     QString responseSummary;   // description of the success response
@@ -84,7 +89,6 @@ public:
     [[nodiscard]] static QStringList pathParameters(const QString &path);
 
 private:
-    [[nodiscard]] QFuture<QHttpServerResponse> handOver(QFuture<QHttpServerResponse> pending);
     [[nodiscard]] std::optional<QHttpServerResponse>
     prepare(const RouteSpec &spec, const QHttpServerRequest &request, RequestContext &context) const;
 

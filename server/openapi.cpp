@@ -42,6 +42,155 @@ QJsonObject object(const QJsonObject &properties, const QStringList &required)
             {u"required"_s, QJsonArray::fromStringList(required)}};
 }
 
+QJsonObject array(const QJsonObject &items, const QString &description = {})
+{
+    QJsonObject a{{u"type"_s, u"array"_s}, {u"items"_s, items}};
+    if (!description.isEmpty())
+        a.insert(u"description"_s, description);
+    return a;
+}
+
+QJsonObject boolean(const QString &description = {})
+{
+    QJsonObject b{{u"type"_s, u"boolean"_s}};
+    if (!description.isEmpty())
+        b.insert(u"description"_s, description);
+    return b;
+}
+
+QJsonObject strictObject(const QJsonObject &properties, const QStringList &required)
+{
+    QJsonObject o = object(properties, required);
+    o.insert(u"additionalProperties"_s, false);
+    return o;
+}
+
+// The onboarding steps (Alpaca's wire names, reference §3.1); the rules are in docs/api.md.
+QJsonObject onboardingSchemas()
+{
+    const QJsonObject lines = array(str(), u"1 to 3 lines"_s);
+    const QJsonObject amount = str(u"Exact decimal, e.g. \"50000\" (a whole JSON number is accepted)"_s);
+    const QJsonObject trusted = strictObject(
+        {{u"given_name"_s, str()}, {u"family_name"_s, str()}, {u"email_address"_s, str()},
+         {u"phone_number"_s, str()}, {u"street_address"_s, lines}, {u"city"_s, str()}, {u"state"_s, str()},
+         {u"postal_code"_s, str()}, {u"country"_s, str(u"ISO 3166-1 alpha-3"_s)}},
+        {u"given_name"_s, u"family_name"_s});
+    const QJsonObject context = strictObject(
+        {{u"context_type"_s, str(u"CONTROLLED_FIRM | AFFILIATE_FIRM | IMMEDIATE_FAMILY_EXPOSED"_s)},
+         {u"company_name"_s, str()}, {u"company_street_address"_s, lines}, {u"company_city"_s, str()},
+         {u"company_state"_s, str()}, {u"company_country"_s, str()}, {u"company_compliance_email"_s, str()},
+         {u"given_name"_s, str()}, {u"family_name"_s, str()}},
+        {u"context_type"_s});
+    const QJsonObject document = strictObject(
+        {{u"document_type"_s, str(u"e.g. account_approval_letter (the affiliation letter)"_s)},
+         {u"document_sub_type"_s, str()},
+         {u"content"_s, str(u"The file, base64 (at most 10 MB decoded)"_s, u"byte"_s)},
+         {u"content_data"_s, QJsonObject{{u"type"_s, u"object"_s}}},
+         {u"mime_type"_s, str(u"application/pdf | image/png | image/jpeg | application/json"_s)}},
+        {u"document_type"_s, u"mime_type"_s});
+    const QJsonObject agreement = strictObject(
+        {{u"agreement"_s, str(u"customer_agreement | account_agreement | margin_agreement | crypto_agreement | "
+                              "options_agreement | custodial_customer_agreement"_s)},
+         {u"revision"_s, str()}},
+        {u"agreement"_s});
+    const QJsonObject savedAgreement =
+        object({{u"agreement"_s, str()}, {u"revision"_s, str()},
+                {u"signed_at"_s, str(u"When the server received it"_s, u"date-time"_s)},
+                {u"ip_address"_s, str(u"The client's address as the server saw it"_s)}},
+               {u"agreement"_s, u"signed_at"_s, u"ip_address"_s});
+    const QJsonObject fieldErrors = array(ref(u"FieldError"_s));
+    return {
+        {u"OnboardingContact"_s,
+         strictObject({{u"email_address"_s, str()},
+                       {u"phone_number"_s, str(u"With the country code, e.g. +14155550142"_s)},
+                       {u"street_address"_s, lines},
+                       {u"unit"_s, str()},
+                       {u"city"_s, str()},
+                       {u"state"_s, str(u"Required for US residents"_s)},
+                       {u"postal_code"_s, str(u"Required (a ZIP code) in the USA"_s)},
+                       {u"country"_s, str(u"ISO 3166-1 alpha-3"_s)},
+                       {u"trusted_contact"_s, trusted}},
+                      {u"email_address"_s, u"phone_number"_s, u"street_address"_s, u"city"_s, u"country"_s})},
+        {u"OnboardingIdentity"_s,
+         strictObject({{u"given_name"_s, str()},
+                       {u"middle_name"_s, str()},
+                       {u"family_name"_s, str()},
+                       {u"date_of_birth"_s, str(u"YYYY-MM-DD; stored encrypted"_s, u"date"_s)},
+                       {u"tax_id"_s, str(u"Write-only, stored encrypted; omit to keep the one on file"_s)},
+                       {u"tax_id_type"_s, str(u"e.g. USA_SSN, PASSPORT, NATIONAL_ID"_s)},
+                       {u"country_of_citizenship"_s, str()},
+                       {u"country_of_birth"_s, str()},
+                       {u"country_of_tax_residence"_s, str()},
+                       {u"permanent_resident"_s, boolean()},
+                       {u"visa_type"_s, str(u"Non-US citizens living in the US who are not permanent residents"_s)},
+                       {u"visa_expiration_date"_s, str({}, u"date"_s)},
+                       {u"date_of_departure_from_usa"_s, str(u"B1/B2 visas"_s, u"date"_s)}},
+                      {u"given_name"_s, u"family_name"_s, u"date_of_birth"_s, u"tax_id_type"_s,
+                       u"country_of_citizenship"_s, u"country_of_tax_residence"_s})},
+        {u"OnboardingEmployment"_s,
+         strictObject({{u"employment_status"_s, str(u"employed | unemployed | student | retired"_s)},
+                       {u"employer_name"_s, str(u"Required when employed"_s)},
+                       {u"employer_address"_s, str()},
+                       {u"employment_position"_s, str(u"Required when employed"_s)},
+                       {u"funding_source"_s, array(str(u"employment_income | investments | inheritance | "
+                                                        "business_income | savings | family"_s))},
+                       {u"annual_income_min"_s, amount},
+                       {u"annual_income_max"_s, amount},
+                       {u"liquid_net_worth_min"_s, amount},
+                       {u"liquid_net_worth_max"_s, amount},
+                       {u"total_net_worth_min"_s, amount},
+                       {u"total_net_worth_max"_s, amount}},
+                      {u"employment_status"_s, u"funding_source"_s})},
+        {u"OnboardingDisclosures"_s,
+         strictObject({{u"is_control_person"_s, boolean()},
+                       {u"is_affiliated_exchange_or_finra"_s, boolean(u"true needs an AFFILIATE_FIRM context and "
+                                                                       "the affiliation letter document"_s)},
+                       {u"is_politically_exposed"_s, boolean()},
+                       {u"immediate_family_exposed"_s, boolean()},
+                       {u"context"_s, array(context)},
+                       {u"documents"_s, array(document)}},
+                      {u"is_control_person"_s, u"is_affiliated_exchange_or_finra"_s, u"is_politically_exposed"_s,
+                       u"immediate_family_exposed"_s})},
+        {u"OnboardingAgreements"_s,
+         strictObject({{u"agreements"_s, array(agreement, u"signed_at and ip_address are set by the server"_s)},
+                       {u"enabled_assets"_s, array(str(u"us_equity | crypto | us_option"_s))},
+                       {u"account_type"_s, str(u"trading (default) | custodial | donor_advised | ira | hsa"_s)},
+                       {u"account_sub_type"_s, str(u"IRA only: traditional | roth"_s)},
+                       {u"currency"_s, str(u"USD (default) or a local currency"_s)}},
+                      {u"agreements"_s})},
+        {u"Onboarding"_s,
+         object({{u"state"_s,
+                  QJsonObject{{u"type"_s, u"string"_s},
+                              {u"enum"_s, QJsonArray{u"draft"_s, u"submitting"_s, u"submitted"_s,
+                                                     u"action_required"_s, u"approved"_s, u"rejected"_s,
+                                                     u"active"_s, u"closed"_s}}}},
+                 {u"status_message"_s, str(u"The state in plain words, for the user"_s)},
+                 {u"broker"_s, str(u"sim or alpaca"_s)},
+                 {u"paper"_s, boolean(u"True at the simulated broker: no real money"_s)},
+                 {u"broker_account_id"_s, nullableStr(u"Once submitted"_s)},
+                 {u"broker_status"_s, nullableStr(u"The broker's own status, e.g. APPROVAL_PENDING"_s)},
+                 {u"editable"_s, boolean(u"Steps can be saved (draft only)"_s)},
+                 {u"can_submit"_s, boolean()},
+                 {u"steps"_s, object({{u"contact"_s, ref(u"OnboardingContact"_s)},
+                                      {u"identity"_s, QJsonObject{{u"type"_s, u"object"_s},
+                                                                  {u"description"_s, u"As saved, without tax_id; "
+                                                                                     "tax_id_last4 instead"_s}}},
+                                      {u"employment"_s, ref(u"OnboardingEmployment"_s)},
+                                      {u"disclosures"_s, ref(u"OnboardingDisclosures"_s)},
+                                      {u"agreements"_s, object({{u"agreements"_s, array(savedAgreement)}}, {})}},
+                                     {})},
+                 {u"completed_steps"_s, array(str())},
+                 {u"remaining_steps"_s, array(str())},
+                 {u"errors"_s, fieldErrors},
+                 {u"last_error"_s, QJsonObject{{u"type"_s, u"object"_s}, {u"nullable"_s, true},
+                                               {u"description"_s, u"Why the last submission did not go through"_s}}},
+                 {u"submitted_at"_s, nullableStr(u"RFC 3339"_s)},
+                 {u"updated_at"_s, nullableStr(u"RFC 3339"_s)}},
+                {u"state"_s, u"status_message"_s, u"broker"_s, u"paper"_s, u"editable"_s, u"can_submit"_s,
+                 u"steps"_s, u"completed_steps"_s, u"remaining_steps"_s, u"errors"_s})},
+    };
+}
+
 QJsonObject schemas()
 {
     const QJsonObject user =
@@ -55,12 +204,19 @@ QJsonObject schemas()
     const QJsonObject ownedAccount =
         object({{u"id"_s, str()}, {u"broker"_s, str()}, {u"created_at"_s, str({}, u"date-time"_s)}},
                {u"id"_s, u"broker"_s, u"created_at"_s});
-    return {
+    QJsonObject all{
         {u"Error"_s,
-         object({{u"error"_s, object({{u"code"_s, str(u"Stable machine code, e.g. invalid_credentials"_s)},
-                                      {u"message"_s, str(u"Safe to show"_s)}},
-                                     {u"code"_s, u"message"_s})}},
+         object({{u"error"_s,
+                  object({{u"code"_s, str(u"Stable machine code, e.g. invalid_credentials"_s)},
+                          {u"message"_s, str(u"Safe to show"_s)},
+                          {u"fields"_s, array(ref(u"FieldError"_s),
+                                              u"validation_failed only: every field that needs attention"_s)}},
+                         {u"code"_s, u"message"_s})}},
                 {u"error"_s})},
+        {u"FieldError"_s,
+         object({{u"field"_s, str(u"Path in the step's JSON, e.g. identity.visa_type"_s)},
+                 {u"message"_s, str(u"Safe to show; never the value"_s)}},
+                {u"field"_s, u"message"_s})},
         {u"Accepted"_s, object({{u"status"_s, str()}, {u"message"_s, str()}}, {u"status"_s, u"message"_s})},
         {u"Session"_s,
          object({{u"token_type"_s, str(u"Always Bearer"_s)},
@@ -185,6 +341,10 @@ QJsonObject schemas()
                                         "store"_s}}},
         {u"OpenApi"_s, QJsonObject{{u"type"_s, u"object"_s}}},
     };
+    const QJsonObject onboarding = onboardingSchemas();
+    for (auto it = onboarding.constBegin(); it != onboarding.constEnd(); ++it)
+        all.insert(it.key(), it.value());
+    return all;
 }
 
 QString reason(int status)
@@ -207,13 +367,13 @@ QString reason(int status)
     case 405:
         return u"Known path, other method (Allow lists the methods)"_s;
     case 409:
-        return u"Conflict (e.g. duplicate_client_order_id, idempotency_key_reused)"_s;
+        return u"Conflict (e.g. duplicate_client_order_id, idempotency_key_reused, application_submitted)"_s;
     case 422:
-        return u"The broker refused the order (e.g. market_closed, not_tradable)"_s;
+        return u"The broker refused the request (e.g. market_closed, not_tradable, application_refused)"_s;
     case 503:
         return u"Not ready yet (e.g. reconciling orders at start-up); retry shortly"_s;
     case 413:
-        return u"Body over 64 KiB"_s;
+        return u"Body over the size limit (64 KiB unless x-max-body-bytes says otherwise)"_s;
     case 415:
         return u"Body is not application/json"_s;
     case 429:
@@ -243,7 +403,12 @@ QJsonObject operation(const RouteSpec &r)
         op.insert(u"parameters"_s, parameters);
     const bool hasBody =
         r.method != QHttpServerRequest::Method::Get && r.method != QHttpServerRequest::Method::Delete;
-    if (hasBody) {
+    if (hasBody && !r.requestSchema.isEmpty()) {
+        op.insert(u"requestBody"_s,
+                  QJsonObject{{u"required"_s, true}, {u"content"_s, jsonContent(ref(r.requestSchema))}});
+        if (r.maxBodyBytes > 0)
+            op.insert(u"x-max-body-bytes"_s, qint64(r.maxBodyBytes));
+    } else if (hasBody) {
         QJsonObject properties;
         QStringList required;
         for (const BodyField &f : r.body) {

@@ -10,6 +10,7 @@
 #include "core/store/brokerageaccountrepository.h"
 #include "core/store/database.h"
 #include "jsonresponse.h"
+#include "onboardingroutes.h"
 #include "openapi.h"
 #include "operatorroutes.h"
 #include "serverlog.h"
@@ -153,6 +154,10 @@ void RestApi::addRoutes()
         m_tradingRoutes =
             new TradingRoutes(*m_services.orders, *m_services.broker, *m_services.accounts, this);
         m_tradingRoutes->addTo(m_router);
+    }
+    if (m_services.onboarding && !m_services.healthOnly) {
+        m_onboardingRoutes = new OnboardingRoutes(*m_services.onboarding, this);
+        m_onboardingRoutes->addTo(m_router);
     }
     m_router.finish();
 }

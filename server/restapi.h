@@ -23,6 +23,8 @@ class Bus;
 class Database;
 class MarketFeed;
 class OperatorRoutes;
+class OnboardingRoutes;
+class OnboardingService;
 class OrderService;
 class PortfolioTracker;
 class TradingRoutes;
@@ -30,8 +32,8 @@ class UserRepository;
 class WebSocketHub;
 
 // The REST API (QHttpServer): GET /health, GET /api/v1/openapi.json, the account routes of AuthRoutes,
-// GET /api/v1/assets, GET /api/v1/accounts, the trading routes of TradingRoutes and the operator routes of
-// OperatorRoutes (/api/v1/admin/…). Bearer tokens are checked
+// GET /api/v1/assets, GET /api/v1/accounts, the trading routes of TradingRoutes, the onboarding routes of
+// OnboardingRoutes and the operator routes of OperatorRoutes (/api/v1/admin/…). Bearer tokens are checked
 // against the store, so a disabled user or a demoted operator loses access before the token expires. Every
 // answer is JSON; errors are {"error":{"code","message"}} with a matching status (see HttpRouter for the
 // shared ones). In a scale-out role other than api, only /health is served (Services::healthOnly); without
@@ -52,6 +54,7 @@ public:
         UserRepository *users = nullptr;
         BrokerageAccountRepository *accounts = nullptr;
         OrderService *orders = nullptr; // the trading routes are served when set
+        OnboardingService *onboarding = nullptr; // the onboarding routes are served when set
         std::function<bool()> brokerAvailable;
         QString version;
         // Scale-out roles (clera-server --role): which one, its bus, and what else it reports.
@@ -87,6 +90,7 @@ private:
     std::unique_ptr<AuthRoutes> m_authRoutes;
     std::unique_ptr<OperatorRoutes> m_operatorRoutes;
     TradingRoutes *m_tradingRoutes = nullptr;
+    OnboardingRoutes *m_onboardingRoutes = nullptr;
     QElapsedTimer m_uptime;
     quint16 m_port = 0;
 };

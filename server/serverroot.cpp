@@ -23,7 +23,12 @@
 #include "core/store/brokerageaccountrepository.h"
 #include "core/store/database.h"
 #include "core/store/userrepository.h"
+#include "core/onboarding/alpacaaccountopener.h"
+#include "core/onboarding/onboardingservice.h"
+#include "core/onboarding/simaccountopener.h"
+#include "core/store/onboardingrepository.h"
 #include "core/trading/orderservice.h"
+#include "datakey.h"
 #include "demoseeder.h"
 #include "jwtsecret.h"
 #include "restapi.h"
@@ -185,6 +190,8 @@ ServerRoot::~ServerRoot()
     // The hub, the API and the roles hold raw pointers to the services; stop them first.
     delete m_rest;
     delete m_orders;
+    delete m_onboarding;
+    delete m_opener;
     delete m_hub;
     delete m_collector;
     delete m_publisher;
@@ -245,6 +252,12 @@ Expected<std::monostate, ServerRoot::StartError> ServerRoot::start(Options optio
             return fail(db.error().kind == StoreError::Kind::Invalid ? Kind::Setting : Kind::Runtime,
                         u"cannot open the store: "_s + db.error().message);
         m_db = std::move(db).value();
+        const auto dataKey = DataKey::resolve(m_config.value(u"CLERA_DATA_KEY"_s), m_dataDir);
+        if (!dataKey)
+            return fail(m_config.isSet(u"CLERA_DATA_KEY"_s) ? Kind::Setting : Kind::Runtime, dataKey.error());
+        m_dataKeyFile = dataKey->file;
+        m_dataKeyGenerated = dataKey->generated;
+        m_applications = std::make_unique<OnboardingRepository>(*m_db, dataKey->cipher);
         m_legacyDirectory = QFileInfo::exists(QDir(m_dataDir).filePath(kLegacyDirectoryDatabase.toString()));
         m_outboxDir = m_config.isSet(u"CLERA_MAIL_OUTBOX"_s)
                           ? QDir(m_config.value(u"CLERA_MAIL_OUTBOX"_s)).absolutePath()
@@ -348,6 +361,16 @@ Expected<std::monostate, ServerRoot::StartError> ServerRoot::start(Options optio
         m_audit = std::make_unique<AuditLog>(*m_db);
         m_orders = new OrderService(*m_broker, *m_db, *m_audit, this);
         m_orders->reconcile();
+        // Brokerage onboarding opens accounts where the broker can: paper ones at the simulator, real
+        // ones through the Broker API. The Trading API is the user's own single account: nothing to open.
+        if (m_simBroker)
+            m_opener = new SimAccountOpener(*m_simBroker, this);
+        else if (auto *alpaca = qobject_cast<AlpacaBroker *>(m_broker))
+            m_opener = new AlpacaAccountOpener(*alpaca, this);
+        if (m_opener) {
+            m_onboarding = new OnboardingService(*m_db, *m_applications, *m_accounts, *m_opener, {}, this);
+            m_onboarding->start();
+        }
     }
     RestApi::Services services;
     if (all) {
@@ -393,6 +416,7 @@ Expected<std::monostate, ServerRoot::StartError> ServerRoot::start(Options optio
     services.users = m_users.get();
     services.accounts = m_accounts.get();
     services.orders = m_orders;
+    services.onboarding = m_onboarding;
     if (m_simBroker)
         services.brokerAvailable = [broker = m_simBroker] { return broker->isOpen(); };
     services.version = QStringLiteral(CLERA_VERSION);
@@ -481,6 +505,12 @@ QStringList ServerRoot::banner() const
         lines.append(u"JWT secret: %1 file %2"_s.arg(
             m_secretGenerated ? u"generated"_s : u"using generated"_s, m_secretFile));
     if (m_db) {
+        if (m_dataKeyFile.isEmpty())
+            lines.append(u"Data key (encrypts tax ids and dates of birth): from CLERA_DATA_KEY"_s);
+        else
+            lines.append(u"Data key (encrypts tax ids and dates of birth): %1 file %2 (back it up: without it "
+                         "they cannot be read)"_s.arg(m_dataKeyGenerated ? u"generated"_s : u"using generated"_s,
+                                                     m_dataKeyFile));
         lines.append(u"Store: "_s + m_db->describe());
         lines.append(u"Mail: SMTP is not configured; account mails (verification, password reset) are "
                      "written to %1"_s.arg(m_outboxDir));

@@ -13,6 +13,7 @@
 
 namespace clera {
 
+class AccountOpener;
 class AlpacaStream;
 class AssetCache;
 class Broker;
@@ -30,6 +31,8 @@ class BrokerageAccountRepository;
 class Database;
 class Jwt;
 class MarketFeed;
+class OnboardingRepository;
+class OnboardingService;
 class OrderService;
 class OutboxMailer;
 class UserRepository;
@@ -41,7 +44,8 @@ class SymbolRegistry;
 class WebSocketHub;
 
 // The composition root of clera-server: opens the store (CLERA_DB_URL, else SQLite in the data folder)
-// and builds AuthService (mails into the outbox folder), the asset catalog, the feed, SymbolRegistry,
+// and builds AuthService (mails into the outbox folder), OnboardingService (sensitive fields encrypted
+// with CLERA_DATA_KEY or a generated <data dir>/data-key), the asset catalog, the feed, SymbolRegistry,
 // the broker and PortfolioTracker from the configuration, seeds the demo data when asked, and serves
 // them over REST and WebSocket. With a role other than all it builds only that role's services, over
 // a RedisBus (see ServerRole and docs/redis.md).
@@ -104,6 +108,9 @@ public:
     [[nodiscard]] PortfolioTracker *tracker() const { return m_tracker; }
     [[nodiscard]] WebSocketHub *hub() const { return m_hub; }
     [[nodiscard]] OrderService *orders() const { return m_orders; }
+    // Null in the roles without REST and with the Trading API broker (no end-user accounts to open).
+    [[nodiscard]] OnboardingService *onboarding() const { return m_onboarding; }
+    [[nodiscard]] AccountOpener *accountOpener() const { return m_opener; }
     [[nodiscard]] const RestApi *rest() const { return m_rest; }
     [[nodiscard]] ServerRole role() const { return m_role; }
     [[nodiscard]] Bus *bus() const { return m_bus; } // null in role all
@@ -123,6 +130,8 @@ private:
     QString m_dataDir;
     QString m_secretFile;
     bool m_secretGenerated = false;
+    QString m_dataKeyFile;
+    bool m_dataKeyGenerated = false;
     QStringList m_demoAccounts;
     ServerRole m_role = ServerRole::All;
 
@@ -136,6 +145,7 @@ private:
     std::unique_ptr<OutboxMailer> m_mailer;
     std::unique_ptr<UserRepository> m_users;
     std::unique_ptr<BrokerageAccountRepository> m_accounts;
+    std::unique_ptr<OnboardingRepository> m_applications;
     std::unique_ptr<AuthService> m_auth;
     std::unique_ptr<AuditLog> m_audit;
     QString m_backend; // what the mode line of the banner says
@@ -148,6 +158,8 @@ private:
     PortfolioTracker *m_tracker = nullptr;
     WebSocketHub *m_hub = nullptr;
     OrderService *m_orders = nullptr;
+    AccountOpener *m_opener = nullptr;
+    OnboardingService *m_onboarding = nullptr;
     RestApi *m_rest = nullptr;
     // Scale-out roles.
     Bus *m_bus = nullptr;

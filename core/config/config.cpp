@@ -130,6 +130,15 @@ const QList<Config::Setting> &Config::settings()
          {},
          Server,
          true},
+        {u"CLERA_DATA_KEY"_s,
+         {},
+         u"base64 key"_s,
+         u"Key (32 bytes, base64) that encrypts sensitive fields in the store, such as tax ids and dates of "
+         u"birth (environment or config file only); if unset, one is generated into <data dir>/data-key "
+         u"(mode 0600)"_s,
+         {},
+         Server,
+         true},
         {u"CLERA_TOKEN_TTL"_s, u"token-ttl"_s, u"seconds"_s,
          u"Lifetime of tokens printed by the token command"_s, u"86400"_s, Server},
         {u"CLERA_DB_URL"_s,

@@ -110,6 +110,35 @@ const QList<Migration> &storeMigrations()
             {},
             {},
         },
+        {
+            4,
+            u"onboarding applications: one brokerage application per user, sensitive fields encrypted"_s,
+            {
+                u"CREATE TABLE onboarding_applications ("
+                "user_id TEXT PRIMARY KEY NOT NULL REFERENCES users (id) ON DELETE CASCADE, "
+                "state TEXT NOT NULL CHECK (state IN ('draft', 'submitting', 'submitted', 'action_required', "
+                "'approved', 'rejected', 'active', 'closed')), "
+                "steps TEXT NOT NULL DEFAULT '{}', "
+                "tax_id_cipher TEXT, "
+                "tax_id_last4 TEXT, "
+                "date_of_birth_cipher TEXT, "
+                "broker TEXT, "
+                "broker_account_id TEXT, "
+                "broker_status TEXT, "
+                "submission_id TEXT, "
+                "submit_attempts INTEGER NOT NULL DEFAULT 0, "
+                "error_code TEXT, "
+                "error_message TEXT, "
+                "created_at TEXT NOT NULL, "
+                "updated_at TEXT NOT NULL, "
+                "submitted_at TEXT, "
+                "checked_at TEXT, "
+                "UNIQUE (broker, broker_account_id))"_s,
+                u"CREATE INDEX onboarding_applications_by_state ON onboarding_applications (state, updated_at)"_s,
+            },
+            {},
+            {},
+        },
     };
     return all;
 }
