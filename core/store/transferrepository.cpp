@@ -164,6 +164,18 @@ Expected<QList<TransferRecord>, StoreError> TransferRepository::ofAccount(const 
     return many(u"account_id = ? ORDER BY created_at DESC, id"_s, {accountId});
 }
 
+Expected<QStringList, StoreError> TransferRepository::accountsWithOpenTransfers() const
+{
+    auto q = m_db.exec(u"SELECT DISTINCT account_id FROM transfers WHERE state = 'submitted' AND status NOT IN "
+                       "('COMPLETE', 'SETTLED', 'REJECTED', 'CANCELED', 'RETURNED', 'EXPIRED') ORDER BY account_id"_s);
+    if (!q)
+        return unexpected(q.error());
+    QStringList out;
+    while (q->next())
+        out.append(q->value(0).toString());
+    return out;
+}
+
 Expected<QList<TransferRecord>, StoreError> TransferRepository::unresolved() const
 {
     return many(u"state IN ('pending', 'unknown') ORDER BY created_at, id"_s, {});

@@ -66,6 +66,8 @@ public:
     // Newest first; `since` (when valid) keeps those created at or after it.
     [[nodiscard]] Expected<QList<TransferRecord>, StoreError> ofAccount(const QString &accountId,
                                                                       const QDateTime &since = {}) const;
+    // Accounts with a transfer the broker has and that has not reached a final status.
+    [[nodiscard]] Expected<QStringList, StoreError> accountsWithOpenTransfers() const;
     // Pending and unknown transfers, oldest first.
     [[nodiscard]] Expected<QList<TransferRecord>, StoreError> unresolved() const;
 
