@@ -12,6 +12,7 @@
 #include "jsonresponse.h"
 #include "openapi.h"
 #include "serverlog.h"
+#include "fundingroutes.h"
 #include "tradingroutes.h"
 #include "websockethub.h"
 
@@ -140,6 +141,10 @@ void RestApi::addRoutes()
         m_tradingRoutes =
             new TradingRoutes(*m_services.orders, *m_services.broker, *m_services.accounts, this);
         m_tradingRoutes->addTo(m_router);
+    }
+    if (m_services.funding) {
+        m_fundingRoutes = new FundingRoutes(*m_services.funding, *m_services.accounts, this);
+        m_fundingRoutes->addTo(m_router);
     }
     m_router.finish();
 }

@@ -21,6 +21,8 @@ class Broker;
 class BrokerageAccountRepository;
 class Bus;
 class Database;
+class FundingRoutes;
+class FundingService;
 class MarketFeed;
 class OrderService;
 class PortfolioTracker;
@@ -29,7 +31,7 @@ class UserRepository;
 class WebSocketHub;
 
 // The REST API (QHttpServer): GET /health, GET /api/v1/openapi.json, the account routes of AuthRoutes,
-// GET /api/v1/assets, GET /api/v1/accounts and the trading routes of TradingRoutes. Bearer tokens are checked
+// GET /api/v1/assets, GET /api/v1/accounts, the trading routes of TradingRoutes and the funding routes of FundingRoutes. Bearer tokens are checked
 // against the store, so a disabled user or a demoted operator loses access before the token expires. Every
 // answer is JSON; errors are {"error":{"code","message"}} with a matching status (see HttpRouter for the
 // shared ones). In a scale-out role other than api, only /health is served (Services::healthOnly); without
@@ -50,6 +52,7 @@ public:
         UserRepository *users = nullptr;
         BrokerageAccountRepository *accounts = nullptr;
         OrderService *orders = nullptr; // the trading routes are served when set
+        FundingService *funding = nullptr; // the funding routes are served when set
         std::function<bool()> brokerAvailable;
         QString version;
         // Scale-out roles (clera-server --role): which one, its bus, and what else it reports.
@@ -83,6 +86,7 @@ private:
     HttpRouter m_router;
     std::unique_ptr<AuthRoutes> m_authRoutes;
     TradingRoutes *m_tradingRoutes = nullptr;
+    FundingRoutes *m_fundingRoutes = nullptr;
     QElapsedTimer m_uptime;
     quint16 m_port = 0;
 };

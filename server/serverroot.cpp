@@ -23,6 +23,9 @@
 #include "core/store/brokerageaccountrepository.h"
 #include "core/store/database.h"
 #include "core/store/userrepository.h"
+#include "core/funding/alpacafundinggateway.h"
+#include "core/funding/fundingservice.h"
+#include "core/funding/simfundinggateway.h"
 #include "core/trading/orderservice.h"
 #include "demoseeder.h"
 #include "jwtsecret.h"
@@ -180,6 +183,8 @@ ServerRoot::~ServerRoot()
     // The hub, the API and the roles hold raw pointers to the services; stop them first.
     delete m_rest;
     delete m_orders;
+    delete m_funding;
+    delete m_fundingGateway;
     delete m_hub;
     delete m_collector;
     delete m_publisher;
@@ -342,6 +347,16 @@ Expected<std::monostate, ServerRoot::StartError> ServerRoot::start(Options optio
         m_audit = std::make_unique<AuditLog>(*m_db);
         m_orders = new OrderService(*m_broker, *m_db, *m_audit, this);
         m_orders->reconcile();
+        // Transfers whose broker answer was lost are settled the same way before new ones are taken.
+        if (m_simBroker)
+            m_fundingGateway = new SimFundingGateway(*m_simBroker, this);
+        else if (auto *alpaca = qobject_cast<AlpacaBroker *>(m_broker))
+            m_fundingGateway = new AlpacaFundingGateway(*alpaca, this);
+        if (m_fundingGateway) {
+            m_funding = new FundingService(*m_fundingGateway, *m_db, *m_audit, this);
+            m_funding->setPollInterval(FundingService::kDefaultPollMs);
+            m_funding->reconcile();
+        }
     }
     RestApi::Services services;
     if (all) {
@@ -387,6 +402,7 @@ Expected<std::monostate, ServerRoot::StartError> ServerRoot::start(Options optio
     services.users = m_users.get();
     services.accounts = m_accounts.get();
     services.orders = m_orders;
+    services.funding = m_funding;
     if (m_simBroker)
         services.brokerAvailable = [broker = m_simBroker] { return broker->isOpen(); };
     services.version = QStringLiteral(CLERA_VERSION);

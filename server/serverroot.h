@@ -31,6 +31,8 @@ class Database;
 class Jwt;
 class MarketFeed;
 class OrderService;
+class FundingGateway;
+class FundingService;
 class OutboxMailer;
 class UserRepository;
 class PortfolioTracker;
@@ -104,6 +106,8 @@ public:
     [[nodiscard]] PortfolioTracker *tracker() const { return m_tracker; }
     [[nodiscard]] WebSocketHub *hub() const { return m_hub; }
     [[nodiscard]] OrderService *orders() const { return m_orders; }
+    // Null with the Trading API broker (one own account: no bank links to manage).
+    [[nodiscard]] FundingService *funding() const { return m_funding; }
     [[nodiscard]] const RestApi *rest() const { return m_rest; }
     [[nodiscard]] ServerRole role() const { return m_role; }
     [[nodiscard]] Bus *bus() const { return m_bus; } // null in role all
@@ -148,6 +152,8 @@ private:
     PortfolioTracker *m_tracker = nullptr;
     WebSocketHub *m_hub = nullptr;
     OrderService *m_orders = nullptr;
+    FundingGateway *m_fundingGateway = nullptr;
+    FundingService *m_funding = nullptr;
     RestApi *m_rest = nullptr;
     // Scale-out roles.
     Bus *m_bus = nullptr;
