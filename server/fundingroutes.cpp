@@ -148,14 +148,15 @@ void FundingRoutes::addTo(HttpRouter &router)
         router.add(s, [this](const QHttpServerRequest &, const RequestContext &c) {
             if (auto refused = refuse(c, Access::Read))
                 return ready(std::move(*refused));
-            return m_funding.links(accountOf(c)).then(this, [](const FundingResult<QList<BankLinkRecord>> &links) {
-                if (!links)
-                    return failure(links.error());
-                QJsonArray out;
-                for (const BankLinkRecord &l : *links)
-                    out.append(toJson(l));
-                return jsonResponse(out);
-            });
+            return m_funding.links(accountOf(c))
+                .then(this, [](const FundingResult<QList<BankLinkRecord>> &links) {
+                    if (!links)
+                        return failure(links.error());
+                    QJsonArray out;
+                    for (const BankLinkRecord &l : *links)
+                        out.append(toJson(l));
+                    return jsonResponse(out);
+                });
         });
     }
     {
@@ -186,11 +187,12 @@ void FundingRoutes::addTo(HttpRouter &router)
             command.routingNumber = c.body.value(u"bank_routing_number"_s).toString();
             command.nickname = c.body.value(u"nickname"_s).toString();
             command.processorToken = c.body.value(u"processor_token"_s).toString();
-            return m_funding.link(originOf(c), command).then(this, [](const FundingResult<BankLinkRecord> &link) {
-                if (!link)
-                    return failure(link.error());
-                return jsonResponse(toJson(*link), Status::Created);
-            });
+            return m_funding.link(originOf(c), command)
+                .then(this, [](const FundingResult<BankLinkRecord> &link) {
+                    if (!link)
+                        return failure(link.error());
+                    return jsonResponse(toJson(*link), Status::Created);
+                });
         });
     }
     {
@@ -230,16 +232,17 @@ void FundingRoutes::addTo(HttpRouter &router)
         });
     }
     {
-        RouteSpec s = spec(Method::Post, u"/transfers"_s, u"createTransfer"_s,
-                           u"Deposit (INCOMING) or withdraw (OUTGOING) $1 to $50,000 by ACH over a linked bank; "
-                           "one transfer per account per day. Stored before the broker sees it; a retry with "
-                           "the same idempotency_key never sends a second one"_s);
+        RouteSpec s =
+            spec(Method::Post, u"/transfers"_s, u"createTransfer"_s,
+                 u"Deposit (INCOMING) or withdraw (OUTGOING) $1 to $50,000 by ACH over a linked bank; "
+                 "one transfer per account per day. Stored before the broker sees it; a retry with "
+                 "the same idempotency_key never sends a second one"_s);
         s.body = {
             {u"link_id"_s, u"The bank link to use"_s, true, 64},
             {u"direction"_s, u"INCOMING (deposit) or OUTGOING (withdrawal)"_s, true, 16},
             {u"amount"_s, u"Dollars as a decimal string with at most 2 decimal places"_s, true, 32},
-            {u"idempotency_key"_s, u"Required: a fresh value per transfer, the same value to retry it"_s, true,
-             128},
+            {u"idempotency_key"_s, u"Required: a fresh value per transfer, the same value to retry it"_s,
+             true, 128},
         };
         s.status = 201;
         s.responseSchema = u"Transfer"_s;
@@ -253,11 +256,12 @@ void FundingRoutes::addTo(HttpRouter &router)
             command.direction = c.body.value(u"direction"_s).toString();
             command.amount = c.body.value(u"amount"_s).toString();
             command.idempotencyKey = c.body.value(u"idempotency_key"_s).toString();
-            return m_funding.transfer(originOf(c), command).then(this, [](const FundingResult<TransferRecord> &t) {
-                if (!t)
-                    return failure(t.error());
-                return jsonResponse(toJson(*t), Status::Created);
-            });
+            return m_funding.transfer(originOf(c), command)
+                .then(this, [](const FundingResult<TransferRecord> &t) {
+                    if (!t)
+                        return failure(t.error());
+                    return jsonResponse(toJson(*t), Status::Created);
+                });
         });
     }
     {

@@ -66,9 +66,9 @@ QFuture<BrokerResult<AchRelationship>> SimBroker::createAchRelationship(const QS
     }
     for (const AchRelationship &existing : std::as_const(m_relationships)) {
         if (existing.accountId == accountId && existing.status != AchRelationshipStatus::CancelRequested)
-            return ready<AchRelationship>(unexpected(BrokerError{BrokerError::Kind::AchRelationshipExists,
-                                                                 u"account already has an active relationship"_s,
-                                                                 409, 40910000}));
+            return ready<AchRelationship>(
+                unexpected(BrokerError{BrokerError::Kind::AchRelationshipExists,
+                                       u"account already has an active relationship"_s, 409, 40910000}));
     }
     r.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
     r.accountId = accountId;
@@ -102,9 +102,10 @@ QFuture<BrokerResult<Done>> SimBroker::deleteAchRelationship(const QString &acco
 {
     if (auto e = checkAccount(accountId))
         return ready<Done>(unexpected(*e));
-    const auto it = std::find_if(m_relationships.begin(), m_relationships.end(), [&](const AchRelationship &r) {
-        return r.id == relationshipId && r.accountId == accountId;
-    });
+    const auto it =
+        std::find_if(m_relationships.begin(), m_relationships.end(), [&](const AchRelationship &r) {
+            return r.id == relationshipId && r.accountId == accountId;
+        });
     if (it == m_relationships.end())
         return ready<Done>(unexpected(notFound(u"relationship not found"_s)));
     SimBrokerStore::Changes changes;

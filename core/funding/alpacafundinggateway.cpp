@@ -10,8 +10,8 @@ AlpacaFundingGateway::AlpacaFundingGateway(AlpacaBroker &broker, QObject *parent
     connect(&m_broker, &Broker::accountChanged, this, &FundingGateway::accountChanged);
 }
 
-QFuture<BrokerResult<AchRelationship>> AlpacaFundingGateway::createRelationship(const QString &accountId,
-                                                                             const AchRelationshipRequest &request)
+QFuture<BrokerResult<AchRelationship>>
+AlpacaFundingGateway::createRelationship(const QString &accountId, const AchRelationshipRequest &request)
 {
     return m_broker.createAchRelationship(accountId, request);
 }
@@ -22,13 +22,13 @@ QFuture<BrokerResult<QList<AchRelationship>>> AlpacaFundingGateway::relationship
 }
 
 QFuture<BrokerResult<Done>> AlpacaFundingGateway::deleteRelationship(const QString &accountId,
-                                                                  const QString &relationshipId)
+                                                                     const QString &relationshipId)
 {
     return m_broker.deleteAchRelationship(accountId, relationshipId);
 }
 
 QFuture<BrokerResult<Transfer>> AlpacaFundingGateway::createTransfer(const QString &accountId,
-                                                                  const TransferRequest &request)
+                                                                     const TransferRequest &request)
 {
     return m_broker.createTransfer(accountId, request);
 }
@@ -39,7 +39,7 @@ QFuture<BrokerResult<QList<Transfer>>> AlpacaFundingGateway::transfers(const QSt
 }
 
 QFuture<BrokerResult<Done>> AlpacaFundingGateway::cancelTransfer(const QString &accountId,
-                                                              const QString &transferId)
+                                                                 const QString &transferId)
 {
     return m_broker.cancelTransfer(accountId, transferId);
 }

@@ -49,7 +49,8 @@ FundingResult<Decimal> transferAmount(const QString &text)
     const auto amount = Decimal::parse(text);
     if (!amount)
         return unexpected(invalidAmount(u"amount must be a plain decimal string like \"250.00\""_s));
-    if (*amount < Decimal::fromUnits(kMinTransferDollars) || *amount > Decimal::fromUnits(kMaxTransferDollars))
+    if (*amount < Decimal::fromUnits(kMinTransferDollars) ||
+        *amount > Decimal::fromUnits(kMaxTransferDollars))
         return unexpected(
             invalidAmount(u"amount must be from $1.00 to $50,000.00 per transfer; %1 is not"_s.arg(text)));
     return *amount;

@@ -115,7 +115,8 @@ void FundingService::setPollInterval(int ms)
 
 // ---- bank links ----------------------------------------------------------------------------------
 
-QFuture<FundingResult<BankLinkRecord>> FundingService::link(const FundingOrigin &origin, const LinkBank &command)
+QFuture<FundingResult<BankLinkRecord>> FundingService::link(const FundingOrigin &origin,
+                                                            const LinkBank &command)
 {
     auto [future, finish] = started<FundingResult<BankLinkRecord>>();
     const auto refuse = [&](const FundingError &error) {
@@ -135,12 +136,15 @@ QFuture<FundingResult<BankLinkRecord>> FundingService::link(const FundingOrigin 
     } else {
         const QString owner = command.ownerName.trimmed();
         if (owner.isEmpty() || owner.size() > 100)
-            return refuse(invalid(u"invalid_owner_name"_s, u"account_owner_name is required (at most 100 characters)"_s));
+            return refuse(invalid(u"invalid_owner_name"_s,
+                                  u"account_owner_name is required (at most 100 characters)"_s));
         const QString type = command.accountType.toUpper();
         if (type != u"CHECKING" && type != u"SAVINGS")
-            return refuse(invalid(u"invalid_account_type"_s, u"bank_account_type must be checking or savings"_s));
+            return refuse(
+                invalid(u"invalid_account_type"_s, u"bank_account_type must be checking or savings"_s));
         if (!FundingRules::isValidAccountNumber(command.accountNumber))
-            return refuse(invalid(u"invalid_account_number"_s, u"bank_account_number must be 4 to 17 digits"_s));
+            return refuse(
+                invalid(u"invalid_account_number"_s, u"bank_account_number must be 4 to 17 digits"_s));
         if (!FundingRules::isValidRoutingNumber(command.routingNumber))
             return refuse(invalid(u"invalid_routing_number"_s,
                                   u"bank_routing_number must be 9 digits with a valid ABA checksum"_s));
@@ -175,12 +179,12 @@ FundingResult<BankLinkRecord> FundingService::storeLink(const FundingOrigin &ori
     l.accountId = command.accountId;
     l.relationshipId = relationship.id;
     l.method = command.processorToken.isEmpty() ? u"manual"_s : u"plaid"_s;
-    l.ownerName = relationship.accountOwnerName.isEmpty() ? command.ownerName.trimmed()
-                                                          : relationship.accountOwnerName;
+    l.ownerName =
+        relationship.accountOwnerName.isEmpty() ? command.ownerName.trimmed() : relationship.accountOwnerName;
     l.accountType = relationship.bankAccountType ? toWire(*relationship.bankAccountType) : QString();
     // The broker holds the full number now; only its last four digits are kept.
-    l.accountLast4 = command.processorToken.isEmpty() ? command.accountNumber.right(4)
-                                                      : relationship.accountMask.right(4);
+    l.accountLast4 =
+        command.processorToken.isEmpty() ? command.accountNumber.right(4) : relationship.accountMask.right(4);
     l.routingNumber = command.processorToken.isEmpty() ? command.routingNumber : QString();
     l.nickname = command.nickname;
     l.status = toWire(relationship.status);
@@ -215,7 +219,8 @@ void FundingService::adoptOrRefuseLink(const FundingOrigin &origin, const LinkBa
                     const auto known = m_links.byRelationshipId(r.id);
                     if (!known || *known)
                         continue;
-                    const QString mask = r.accountMask.isEmpty() ? r.bankAccountNumber.right(4) : r.accountMask;
+                    const QString mask =
+                        r.accountMask.isEmpty() ? r.bankAccountNumber.right(4) : r.accountMask;
                     const bool same = command.processorToken.isEmpty()
                                           ? r.bankRoutingNumber == command.routingNumber &&
                                                 mask.right(4) == command.accountNumber.right(4)
@@ -227,8 +232,8 @@ void FundingService::adoptOrRefuseLink(const FundingOrigin &origin, const LinkBa
                     }
                 }
             }
-            const FundingError error = FundingError::fromBroker(
-                {BrokerError::Kind::AchRelationshipExists, {}, 409, 0});
+            const FundingError error =
+                FundingError::fromBroker({BrokerError::Kind::AchRelationshipExists, {}, 409, 0});
             audit(origin, u"bank_link.create"_s, command.accountId, u"denied"_s, {{u"error"_s, error.code}});
             finish(unexpected(error));
         });
@@ -237,8 +242,8 @@ void FundingService::adoptOrRefuseLink(const FundingOrigin &origin, const LinkBa
 QFuture<FundingResult<QList<BankLinkRecord>>> FundingService::links(const QString &accountId)
 {
     auto [future, finish] = started<FundingResult<QList<BankLinkRecord>>>();
-    m_gateway.relationships(accountId).then(this, [this, accountId, finish](
-                                                      const BrokerResult<QList<AchRelationship>> &list) {
+    m_gateway.relationships(accountId).then(this, [this, accountId,
+                                                   finish](const BrokerResult<QList<AchRelationship>> &list) {
         const auto stored = m_links.activeOf(accountId);
         if (!stored) {
             finish(unexpected(FundingError::fromStore(stored.error())));
@@ -276,7 +281,8 @@ QFuture<FundingResult<Done>> FundingService::unlink(const FundingOrigin &origin,
     if (!*link || (*link)->removedAt) {
         audit(origin, u"bank_link.remove"_s, accountId, u"denied"_s,
               {{u"link_id"_s, linkId}, {u"error"_s, u"bank_link_not_found"_s}});
-        finish(unexpected(failure(FundingError::Kind::NotFound, u"bank_link_not_found"_s, u"no such bank link"_s)));
+        finish(unexpected(
+            failure(FundingError::Kind::NotFound, u"bank_link_not_found"_s, u"no such bank link"_s)));
         return future;
     }
     const BankLinkRecord l = **link;
@@ -320,9 +326,10 @@ QFuture<FundingResult<TransferRecord>> FundingService::transfer(const FundingOri
     };
     const QString key = command.idempotencyKey.trimmed();
     if (key.isEmpty() || key.size() > 128)
-        return refuse(invalid(u"idempotency_key_required"_s,
-                              u"idempotency_key is required (1 to 128 characters): a fresh value per transfer, "
-                              "the same value only to retry it"_s));
+        return refuse(
+            invalid(u"idempotency_key_required"_s,
+                    u"idempotency_key is required (1 to 128 characters): a fresh value per transfer, "
+                    "the same value only to retry it"_s));
     const QString dir = command.direction.toUpper();
     if (dir != u"INCOMING" && dir != u"OUTGOING")
         return refuse(invalid(u"invalid_direction"_s,
@@ -380,10 +387,10 @@ std::optional<FundingError> FundingService::dailyLimit(const QString &accountId)
                             t.state == TransferRecord::State::Unknown ||
                             (t.state == TransferRecord::State::Submitted && !failedOrCanceled(t.status));
         if (counts)
-            return failure(FundingError::Kind::Rejected, u"daily_transfer_limit"_s,
-                           u"only one transfer per account per day is allowed and this account already has one "
-                           "today (transfer %1); try again tomorrow (New York time) or cancel that one"_s
-                               .arg(t.id));
+            return failure(
+                FundingError::Kind::Rejected, u"daily_transfer_limit"_s,
+                u"only one transfer per account per day is allowed and this account already has one "
+                "today (transfer %1); try again tomorrow (New York time) or cancel that one"_s.arg(t.id));
     }
     return std::nullopt;
 }
@@ -468,9 +475,10 @@ void FundingService::submit(const FundingOrigin &origin, const TransferRecord &r
             if (ambiguous(created.error().kind)) {
                 settle(record, TransferRecord::State::Unknown, {}, TransferStatus::Queued, &error);
                 audit(origin, u"transfer.create"_s, record.accountId, u"error"_s, details);
-                finish(unexpected(failure(FundingError::Kind::Unavailable, u"transfer_state_unknown"_s,
-                                          u"the broker did not confirm the transfer; retry with the same "
-                                          "idempotency_key to learn its outcome (it is never sent twice)"_s)));
+                finish(
+                    unexpected(failure(FundingError::Kind::Unavailable, u"transfer_state_unknown"_s,
+                                       u"the broker did not confirm the transfer; retry with the same "
+                                       "idempotency_key to learn its outcome (it is never sent twice)"_s)));
                 return;
             }
             settle(record, TransferRecord::State::Rejected, {}, TransferStatus::Rejected, &error);
@@ -488,9 +496,9 @@ void FundingService::lookUp(const FundingOrigin &origin, const TransferRecord &r
                 const FundingError error = FundingError::fromBroker(list.error());
                 if (record.state == TransferRecord::State::Pending)
                     settle(record, TransferRecord::State::Unknown, {}, TransferStatus::Queued, &error);
-                finish(unexpected(failure(FundingError::Kind::Unavailable, u"transfer_state_unknown"_s,
-                                          u"the transfer's state at the broker is not known yet: "_s +
-                                              error.message)));
+                finish(unexpected(
+                    failure(FundingError::Kind::Unavailable, u"transfer_state_unknown"_s,
+                            u"the transfer's state at the broker is not known yet: "_s + error.message)));
                 return;
             }
             const qint64 notBefore = Timestamp::fromDateTime(record.createdAt).nanos() - kMatchSkewNanos;
@@ -540,7 +548,8 @@ QFuture<FundingResult<TransferRecord>> FundingService::transferById(const QStrin
         return future;
     }
     if (!*found) {
-        finish(unexpected(failure(FundingError::Kind::NotFound, u"transfer_not_found"_s, u"no such transfer"_s)));
+        finish(unexpected(
+            failure(FundingError::Kind::NotFound, u"transfer_not_found"_s, u"no such transfer"_s)));
         return future;
     }
     const TransferRecord r = **found;
@@ -552,8 +561,8 @@ QFuture<FundingResult<TransferRecord>> FundingService::transferById(const QStrin
     return future;
 }
 
-QFuture<FundingResult<TransferRecord>> FundingService::cancel(const FundingOrigin &origin, const QString &accountId,
-                                                              const QString &transferId)
+QFuture<FundingResult<TransferRecord>>
+FundingService::cancel(const FundingOrigin &origin, const QString &accountId, const QString &transferId)
 {
     auto [future, finish] = started<FundingResult<TransferRecord>>();
     const auto found = m_transfers.byId(accountId, transferId);
@@ -565,17 +574,18 @@ QFuture<FundingResult<TransferRecord>> FundingService::cancel(const FundingOrigi
     if (!*found) {
         details.insert(u"error"_s, u"transfer_not_found"_s);
         audit(origin, u"transfer.cancel"_s, accountId, u"denied"_s, details);
-        finish(unexpected(failure(FundingError::Kind::NotFound, u"transfer_not_found"_s, u"no such transfer"_s)));
+        finish(unexpected(
+            failure(FundingError::Kind::NotFound, u"transfer_not_found"_s, u"no such transfer"_s)));
         return future;
     }
     const TransferRecord r = **found;
     if (r.state != TransferRecord::State::Submitted || r.status != TransferStatus::Queued) {
         details.insert(u"error"_s, u"transfer_not_cancelable"_s);
         audit(origin, u"transfer.cancel"_s, accountId, u"denied"_s, details);
-        finish(unexpected(failure(FundingError::Kind::Rejected, u"transfer_not_cancelable"_s,
-                                  u"only a queued transfer can be canceled; this one is %1"_s.arg(
-                                      r.state == TransferRecord::State::Submitted ? toWire(r.status)
-                                                                                  : toString(r.state)))));
+        finish(unexpected(failure(
+            FundingError::Kind::Rejected, u"transfer_not_cancelable"_s,
+            u"only a queued transfer can be canceled; this one is %1"_s.arg(
+                r.state == TransferRecord::State::Submitted ? toWire(r.status) : toString(r.state)))));
         return future;
     }
     m_gateway.cancelTransfer(accountId, r.brokerTransferId)
@@ -588,8 +598,8 @@ QFuture<FundingResult<TransferRecord>> FundingService::cancel(const FundingOrigi
                 finish(unexpected(error));
                 return;
             }
-            if (const auto set = m_transfers.setStatus(r.id, TransferStatus::Canceled,
-                                                       QDateTime::currentDateTimeUtc());
+            if (const auto set =
+                    m_transfers.setStatus(r.id, TransferStatus::Canceled, QDateTime::currentDateTimeUtc());
                 !set)
                 qCWarning(lcFunding) << "cannot record a canceled transfer:" << set.error().message;
             audit(origin, u"transfer.cancel"_s, r.accountId, u"ok"_s, details);
@@ -603,31 +613,32 @@ QFuture<FundingResult<TransferRecord>> FundingService::cancel(const FundingOrigi
 
 void FundingService::sync(const QString &accountId, const std::function<void()> &done)
 {
-    m_gateway.transfers(accountId).then(this, [this, accountId, done](const BrokerResult<QList<Transfer>> &list) {
-        if (!list) {
-            qCInfo(lcFunding) << "cannot sync transfers of" << accountId << ":" << list.error().message;
-            done();
-            return;
-        }
-        const QDateTime now = QDateTime::currentDateTimeUtc();
-        for (const Transfer &t : *list) {
-            const auto ours = m_transfers.byBrokerTransferId(t.id);
-            if (!ours || !*ours || (*ours)->accountId != accountId || (*ours)->status == t.status)
-                continue;
-            const TransferRecord &r = **ours;
-            if (const auto set = m_transfers.setStatus(r.id, t.status, now); !set) {
-                qCWarning(lcFunding) << "cannot record a transfer status:" << set.error().message;
-                continue;
+    m_gateway.transfers(accountId).then(
+        this, [this, accountId, done](const BrokerResult<QList<Transfer>> &list) {
+            if (!list) {
+                qCInfo(lcFunding) << "cannot sync transfers of" << accountId << ":" << list.error().message;
+                done();
+                return;
             }
-            QJsonObject details = transferDetails(r);
-            details.insert(u"broker_transfer_id"_s, t.id);
-            details.insert(u"status_from"_s, toWire(r.status));
-            details.insert(u"status_to"_s, toWire(t.status));
-            audit({u"system"_s, {}}, u"transfer.status"_s, accountId, u"ok"_s, details);
-            Q_EMIT transferUpdated(accountId, r.id);
-        }
-        done();
-    });
+            const QDateTime now = QDateTime::currentDateTimeUtc();
+            for (const Transfer &t : *list) {
+                const auto ours = m_transfers.byBrokerTransferId(t.id);
+                if (!ours || !*ours || (*ours)->accountId != accountId || (*ours)->status == t.status)
+                    continue;
+                const TransferRecord &r = **ours;
+                if (const auto set = m_transfers.setStatus(r.id, t.status, now); !set) {
+                    qCWarning(lcFunding) << "cannot record a transfer status:" << set.error().message;
+                    continue;
+                }
+                QJsonObject details = transferDetails(r);
+                details.insert(u"broker_transfer_id"_s, t.id);
+                details.insert(u"status_from"_s, toWire(r.status));
+                details.insert(u"status_to"_s, toWire(t.status));
+                audit({u"system"_s, {}}, u"transfer.status"_s, accountId, u"ok"_s, details);
+                Q_EMIT transferUpdated(accountId, r.id);
+            }
+            done();
+        });
 }
 
 void FundingService::poll()
@@ -646,7 +657,8 @@ void FundingService::reconcile()
     const auto unresolved = m_transfers.unresolved();
     if (!unresolved) {
         // Staying closed is the safe side: new transfers now could not be reconciled later.
-        qCCritical(lcFunding) << "cannot read the transfers; funding stays closed:" << unresolved.error().message;
+        qCCritical(lcFunding) << "cannot read the transfers; funding stays closed:"
+                              << unresolved.error().message;
         return;
     }
     if (unresolved->isEmpty()) {
@@ -679,8 +691,8 @@ void FundingService::reconcile()
     }
 }
 
-void FundingService::auditRefusal(const FundingOrigin &origin, const QString &accountId, const QString &action,
-                                  const QString &code)
+void FundingService::auditRefusal(const FundingOrigin &origin, const QString &accountId,
+                                  const QString &action, const QString &code)
 {
     audit(origin, action, accountId, u"denied"_s, {{u"error"_s, code}});
 }
@@ -691,17 +703,20 @@ FundingResult<TransferRecord> FundingService::reread(const TransferRecord &recor
     if (!found)
         return unexpected(FundingError::fromStore(found.error()));
     if (!*found)
-        return unexpected(failure(FundingError::Kind::Internal, u"internal_error"_s, u"the transfer vanished"_s));
+        return unexpected(
+            failure(FundingError::Kind::Internal, u"internal_error"_s, u"the transfer vanished"_s));
     return **found;
 }
 
-void FundingService::settle(const TransferRecord &r, TransferRecord::State state, const QString &brokerTransferId,
-                            TransferStatus status, const FundingError *error)
+void FundingService::settle(const TransferRecord &r, TransferRecord::State state,
+                            const QString &brokerTransferId, TransferStatus status, const FundingError *error)
 {
-    const auto updated = m_transfers.settle(r.id, state, brokerTransferId, status, error ? error->code : QString(),
-                                            error ? error->message : QString(), QDateTime::currentDateTimeUtc());
+    const auto updated =
+        m_transfers.settle(r.id, state, brokerTransferId, status, error ? error->code : QString(),
+                           error ? error->message : QString(), QDateTime::currentDateTimeUtc());
     if (!updated)
-        qCWarning(lcFunding) << "cannot record the outcome of transfer" << r.id << ":" << updated.error().message;
+        qCWarning(lcFunding) << "cannot record the outcome of transfer" << r.id << ":"
+                             << updated.error().message;
 }
 
 void FundingService::audit(const FundingOrigin &origin, const QString &action, const QString &accountId,

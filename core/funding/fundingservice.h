@@ -62,7 +62,8 @@ public:
     FundingService(FundingGateway &gateway, Database &db, AuditLog &audit, QObject *parent = nullptr);
     ~FundingService() override;
 
-    [[nodiscard]] QFuture<FundingResult<BankLinkRecord>> link(const FundingOrigin &origin, const LinkBank &command);
+    [[nodiscard]] QFuture<FundingResult<BankLinkRecord>> link(const FundingOrigin &origin,
+                                                              const LinkBank &command);
     // The account's active links, statuses refreshed from the broker when it answers.
     [[nodiscard]] QFuture<FundingResult<QList<BankLinkRecord>>> links(const QString &accountId);
     [[nodiscard]] QFuture<FundingResult<Done>> unlink(const FundingOrigin &origin, const QString &accountId,
@@ -75,9 +76,8 @@ public:
     [[nodiscard]] QFuture<FundingResult<TransferRecord>> transferById(const QString &accountId,
                                                                       const QString &transferId);
     // Cancels a transfer the broker has not sent yet (QUEUED).
-    [[nodiscard]] QFuture<FundingResult<TransferRecord>> cancel(const FundingOrigin &origin,
-                                                                const QString &accountId,
-                                                                const QString &transferId);
+    [[nodiscard]] QFuture<FundingResult<TransferRecord>>
+    cancel(const FundingOrigin &origin, const QString &accountId, const QString &transferId);
 
     // Audit-logs a money movement or link change refused before it reached the service.
     void auditRefusal(const FundingOrigin &origin, const QString &accountId, const QString &action,
@@ -101,7 +101,8 @@ Q_SIGNALS:
 private:
     using TransferFinish = std::function<void(FundingResult<TransferRecord>)>;
 
-    void storeAndSubmit(const FundingOrigin &origin, const TransferRecord &record, const TransferFinish &finish);
+    void storeAndSubmit(const FundingOrigin &origin, const TransferRecord &record,
+                        const TransferFinish &finish);
     void replay(const FundingOrigin &origin, const TransferRecord &record, const RequestTransfer &command,
                 Decimal amount, TransferDirection direction, const TransferFinish &finish);
     void submit(const FundingOrigin &origin, const TransferRecord &record, const TransferFinish &finish);
@@ -110,8 +111,8 @@ private:
     [[nodiscard]] std::optional<FundingError> dailyLimit(const QString &accountId) const;
     void adoptOrRefuseLink(const FundingOrigin &origin, const LinkBank &command,
                            const std::function<void(FundingResult<BankLinkRecord>)> &finish);
-    [[nodiscard]] FundingResult<BankLinkRecord> storeLink(const FundingOrigin &origin, const LinkBank &command,
-                                                          const AchRelationship &relationship);
+    [[nodiscard]] FundingResult<BankLinkRecord>
+    storeLink(const FundingOrigin &origin, const LinkBank &command, const AchRelationship &relationship);
     // Brings stored statuses to the broker's; calls `done` afterwards (also when the broker fails).
     void sync(const QString &accountId, const std::function<void()> &done);
     void poll();

@@ -10,8 +10,8 @@ SimFundingGateway::SimFundingGateway(SimBroker &broker, QObject *parent)
     connect(&m_broker, &Broker::accountChanged, this, &FundingGateway::accountChanged);
 }
 
-QFuture<BrokerResult<AchRelationship>> SimFundingGateway::createRelationship(const QString &accountId,
-                                                                             const AchRelationshipRequest &request)
+QFuture<BrokerResult<AchRelationship>>
+SimFundingGateway::createRelationship(const QString &accountId, const AchRelationshipRequest &request)
 {
     return m_broker.createAchRelationship(accountId, request);
 }

@@ -15,7 +15,8 @@ public:
 
     [[nodiscard]] QFuture<BrokerResult<AchRelationship>>
     createRelationship(const QString &accountId, const AchRelationshipRequest &request) override;
-    [[nodiscard]] QFuture<BrokerResult<QList<AchRelationship>>> relationships(const QString &accountId) override;
+    [[nodiscard]] QFuture<BrokerResult<QList<AchRelationship>>>
+    relationships(const QString &accountId) override;
     [[nodiscard]] QFuture<BrokerResult<Done>> deleteRelationship(const QString &accountId,
                                                                  const QString &relationshipId) override;
     [[nodiscard]] QFuture<BrokerResult<Transfer>> createTransfer(const QString &accountId,

@@ -11,8 +11,9 @@ namespace clera {
 
 namespace {
 
-const QString kColumns = u"id, user_id, account_id, relationship_id, method, owner_name, account_type, "
-                         "account_last4, routing_number, nickname, status, created_at, updated_at, removed_at"_s;
+const QString kColumns =
+    u"id, user_id, account_id, relationship_id, method, owner_name, account_type, "
+    "account_last4, routing_number, nickname, status, created_at, updated_at, removed_at"_s;
 
 BankLinkRecord linkFrom(const QSqlQuery &q)
 {
@@ -39,13 +40,13 @@ BankLinkRecord linkFrom(const QSqlQuery &q)
 Expected<BankLinkRecord, StoreError> BankLinkRepository::add(const BankLinkRecord &l)
 {
     if (l.accountLast4.size() > 4)
-        return unexpected(StoreError{StoreError::Kind::Invalid, u"only the last four digits may be stored"_s});
-    auto q = m_db.exec(u"INSERT INTO bank_links (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s.arg(
-                           kColumns),
-                       {l.id, l.userId, l.accountId, l.relationshipId, l.method, bindText(l.ownerName),
-                        bindText(l.accountType), bindText(l.accountLast4), bindText(l.routingNumber),
-                        bindText(l.nickname), bindText(l.status), toStoreTime(l.createdAt),
-                        toStoreTime(l.updatedAt), bindStoreTime(l.removedAt)});
+        return unexpected(
+            StoreError{StoreError::Kind::Invalid, u"only the last four digits may be stored"_s});
+    auto q = m_db.exec(
+        u"INSERT INTO bank_links (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s.arg(kColumns),
+        {l.id, l.userId, l.accountId, l.relationshipId, l.method, bindText(l.ownerName),
+         bindText(l.accountType), bindText(l.accountLast4), bindText(l.routingNumber), bindText(l.nickname),
+         bindText(l.status), toStoreTime(l.createdAt), toStoreTime(l.updatedAt), bindStoreTime(l.removedAt)});
     if (!q)
         return unexpected(q.error());
     const auto stored = byId(l.accountId, l.id);
@@ -57,7 +58,7 @@ Expected<BankLinkRecord, StoreError> BankLinkRepository::add(const BankLinkRecor
 }
 
 Expected<std::optional<BankLinkRecord>, StoreError> BankLinkRepository::one(const QString &where,
-                                                                          const QVariantList &binds) const
+                                                                            const QVariantList &binds) const
 {
     auto q = m_db.exec(u"SELECT %1 FROM bank_links WHERE %2"_s.arg(kColumns, where), binds);
     if (!q)
@@ -68,7 +69,7 @@ Expected<std::optional<BankLinkRecord>, StoreError> BankLinkRepository::one(cons
 }
 
 Expected<std::optional<BankLinkRecord>, StoreError> BankLinkRepository::byId(const QString &accountId,
-                                                                           const QString &id) const
+                                                                             const QString &id) const
 {
     return one(u"account_id = ? AND id = ?"_s, {accountId, id});
 }
@@ -106,8 +107,9 @@ Expected<Done, StoreError> BankLinkRepository::setStatus(const QString &id, cons
 
 Expected<Done, StoreError> BankLinkRepository::markRemoved(const QString &id, const QDateTime &now)
 {
-    auto q = m_db.exec(u"UPDATE bank_links SET removed_at = ?, updated_at = ? WHERE id = ? AND removed_at IS NULL"_s,
-                       {toStoreTime(now), toStoreTime(now), id});
+    auto q = m_db.exec(
+        u"UPDATE bank_links SET removed_at = ?, updated_at = ? WHERE id = ? AND removed_at IS NULL"_s,
+        {toStoreTime(now), toStoreTime(now), id});
     if (!q)
         return unexpected(q.error());
     if (q->numRowsAffected() == 0)

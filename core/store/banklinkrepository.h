@@ -42,7 +42,7 @@ public:
     // Conflict when the id or the broker relationship id is taken.
     [[nodiscard]] Expected<BankLinkRecord, StoreError> add(const BankLinkRecord &link);
     [[nodiscard]] Expected<std::optional<BankLinkRecord>, StoreError> byId(const QString &accountId,
-                                                                         const QString &id) const;
+                                                                           const QString &id) const;
     [[nodiscard]] Expected<std::optional<BankLinkRecord>, StoreError>
     byRelationshipId(const QString &relationshipId) const;
     // The account's links that are not removed, oldest first.
@@ -53,7 +53,7 @@ public:
 
 private:
     [[nodiscard]] Expected<std::optional<BankLinkRecord>, StoreError> one(const QString &where,
-                                                                        const QVariantList &binds) const;
+                                                                          const QVariantList &binds) const;
 
     Database &m_db;
 };

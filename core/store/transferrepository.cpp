@@ -115,7 +115,7 @@ Expected<Done, StoreError> TransferRepository::setStatus(const QString &id, Tran
 }
 
 Expected<std::optional<TransferRecord>, StoreError> TransferRepository::one(const QString &where,
-                                                                          const QVariantList &binds) const
+                                                                            const QVariantList &binds) const
 {
     auto q = m_db.exec(u"SELECT %1 FROM transfers WHERE %2"_s.arg(kColumns, where), binds);
     if (!q)
@@ -126,7 +126,7 @@ Expected<std::optional<TransferRecord>, StoreError> TransferRepository::one(cons
 }
 
 Expected<QList<TransferRecord>, StoreError> TransferRepository::many(const QString &where,
-                                                                   const QVariantList &binds) const
+                                                                     const QVariantList &binds) const
 {
     auto q = m_db.exec(u"SELECT %1 FROM transfers WHERE %2"_s.arg(kColumns, where), binds);
     if (!q)
@@ -138,7 +138,7 @@ Expected<QList<TransferRecord>, StoreError> TransferRepository::many(const QStri
 }
 
 Expected<std::optional<TransferRecord>, StoreError> TransferRepository::byId(const QString &accountId,
-                                                                           const QString &id) const
+                                                                             const QString &id) const
 {
     return one(u"account_id = ? AND id = ?"_s, {accountId, id});
 }
@@ -156,7 +156,7 @@ TransferRepository::byBrokerTransferId(const QString &brokerTransferId) const
 }
 
 Expected<QList<TransferRecord>, StoreError> TransferRepository::ofAccount(const QString &accountId,
-                                                                        const QDateTime &since) const
+                                                                          const QDateTime &since) const
 {
     if (since.isValid())
         return many(u"account_id = ? AND created_at >= ? ORDER BY created_at DESC, id"_s,
@@ -166,8 +166,9 @@ Expected<QList<TransferRecord>, StoreError> TransferRepository::ofAccount(const 
 
 Expected<QStringList, StoreError> TransferRepository::accountsWithOpenTransfers() const
 {
-    auto q = m_db.exec(u"SELECT DISTINCT account_id FROM transfers WHERE state = 'submitted' AND status NOT IN "
-                       "('COMPLETE', 'SETTLED', 'REJECTED', 'CANCELED', 'RETURNED', 'EXPIRED') ORDER BY account_id"_s);
+    auto q = m_db.exec(
+        u"SELECT DISTINCT account_id FROM transfers WHERE state = 'submitted' AND status NOT IN "
+        "('COMPLETE', 'SETTLED', 'REJECTED', 'CANCELED', 'RETURNED', 'EXPIRED') ORDER BY account_id"_s);
     if (!q)
         return unexpected(q.error());
     QStringList out;

@@ -58,14 +58,14 @@ public:
     [[nodiscard]] Expected<Done, StoreError> setStatus(const QString &id, TransferStatus status,
                                                        const QDateTime &now);
     [[nodiscard]] Expected<std::optional<TransferRecord>, StoreError> byId(const QString &accountId,
-                                                                         const QString &id) const;
-    [[nodiscard]] Expected<std::optional<TransferRecord>, StoreError> byIdempotencyKey(const QString &accountId,
-                                                                                     const QString &key) const;
+                                                                           const QString &id) const;
+    [[nodiscard]] Expected<std::optional<TransferRecord>, StoreError>
+    byIdempotencyKey(const QString &accountId, const QString &key) const;
     [[nodiscard]] Expected<std::optional<TransferRecord>, StoreError>
     byBrokerTransferId(const QString &brokerTransferId) const;
     // Newest first; `since` (when valid) keeps those created at or after it.
     [[nodiscard]] Expected<QList<TransferRecord>, StoreError> ofAccount(const QString &accountId,
-                                                                      const QDateTime &since = {}) const;
+                                                                        const QDateTime &since = {}) const;
     // Accounts with a transfer the broker has and that has not reached a final status.
     [[nodiscard]] Expected<QStringList, StoreError> accountsWithOpenTransfers() const;
     // Pending and unknown transfers, oldest first.
@@ -73,9 +73,9 @@ public:
 
 private:
     [[nodiscard]] Expected<std::optional<TransferRecord>, StoreError> one(const QString &where,
-                                                                        const QVariantList &binds) const;
+                                                                          const QVariantList &binds) const;
     [[nodiscard]] Expected<QList<TransferRecord>, StoreError> many(const QString &where,
-                                                                 const QVariantList &binds) const;
+                                                                   const QVariantList &binds) const;
 
     Database &m_db;
 };

@@ -239,7 +239,8 @@ private Q_SLOTS:
     void invalidRequestsAreRefusedBeforeTheBroker()
     {
         const QString alice = token(u"demo-alice"_s);
-        verifyError(m_http.post(links(m_alice), manualBank(kBadChecksum), alice), 400, u"invalid_routing_number"_s);
+        verifyError(m_http.post(links(m_alice), manualBank(kBadChecksum), alice), 400,
+                    u"invalid_routing_number"_s);
         QJsonObject shortNumber = manualBank();
         shortNumber.insert(u"bank_account_number"_s, u"123"_s);
         verifyError(m_http.post(links(m_alice), shortNumber, alice), 400, u"invalid_account_number"_s);
@@ -252,8 +253,8 @@ private Q_SLOTS:
         QVERIFY(test::ready(m_root->simBroker()->achRelationships(m_alice)).isEmpty());
 
         const QString linkId = linkAlice();
-        for (const QString &amount : {u"0.99"_s, u"50000.01"_s, u"1.005"_s, u"10.000"_s, u"-5"_s, u"1e3"_s,
-                                      u""_s, u"ten"_s}) {
+        for (const QString &amount :
+             {u"0.99"_s, u"50000.01"_s, u"1.005"_s, u"10.000"_s, u"-5"_s, u"1e3"_s, u""_s, u"ten"_s}) {
             const auto r = m_http.post(transfers(m_alice), deposit(linkId, amount, u"k-"_s + amount), alice);
             QVERIFY2(r.status == 400 && r.errorCode() == u"invalid_amount", qPrintable(amount));
         }
@@ -271,7 +272,8 @@ private Q_SLOTS:
         QCOMPARE(first.status, 201);
         const auto second = m_http.post(transfers(m_alice), deposit(linkId, u"1"_s, u"min"_s), alice);
         verifyError(second, 422, u"daily_transfer_limit"_s);
-        QVERIFY(second.body[u"error"_s][u"message"_s].toString().contains(u"one transfer per account per day"_s));
+        QVERIFY(
+            second.body[u"error"_s][u"message"_s].toString().contains(u"one transfer per account per day"_s));
         QCOMPARE(brokerTransfers(m_alice), 1);
         QVERIFY(audit(u"transfer.create"_s).size() >= 10); // every refusal is audited as denied
     }
@@ -295,8 +297,8 @@ private Q_SLOTS:
     void usersReachOnlyTheirAccountsAndOperatorsOnlyRead()
     {
         const QString linkId = linkAlice();
-        const auto created = m_http.post(transfers(m_alice), deposit(linkId, u"20"_s, u"iso"_s),
-                                         token(u"demo-alice"_s));
+        const auto created =
+            m_http.post(transfers(m_alice), deposit(linkId, u"20"_s, u"iso"_s), token(u"demo-alice"_s));
         QCOMPARE(created.status, 201);
         const QString one = transfers(m_alice) + u'/' + created.body[u"id"_s].toString();
         const QString bob = token(u"demo-bob"_s);
@@ -319,7 +321,8 @@ private Q_SLOTS:
         const QString op = token(u"demo-operator"_s, Role::Operator);
         QCOMPARE(m_http.get(links(m_alice), op).status, 200);
         QCOMPARE(m_http.get(transfers(m_alice), op).body.array().size(), 1);
-        verifyError(m_http.post(transfers(m_alice), deposit(linkId, u"5"_s, u"op"_s), op), 403, u"forbidden"_s);
+        verifyError(m_http.post(transfers(m_alice), deposit(linkId, u"5"_s, u"op"_s), op), 403,
+                    u"forbidden"_s);
         verifyError(m_http.post(links(m_alice), manualBank(), op), 403, u"forbidden"_s);
         verifyError(m_http.send("DELETE", one, op), 403, u"forbidden"_s);
 
@@ -341,7 +344,8 @@ private Q_SLOTS:
         const auto again = m_http.post(transfers(m_alice), deposit(linkId, u"42.1"_s, u"same"_s), alice);
         QCOMPARE(again.status, 201);
         QCOMPARE(again.body[u"id"_s].toString(), first.body[u"id"_s].toString());
-        QCOMPARE(again.body[u"broker_transfer_id"_s].toString(), first.body[u"broker_transfer_id"_s].toString());
+        QCOMPARE(again.body[u"broker_transfer_id"_s].toString(),
+                 first.body[u"broker_transfer_id"_s].toString());
         verifyError(m_http.post(transfers(m_alice), deposit(linkId, u"43"_s, u"same"_s), alice), 409,
                     u"idempotency_key_reused"_s);
         QCOMPARE(brokerTransfers(m_alice), 1);
@@ -351,8 +355,7 @@ private Q_SLOTS:
     void restartKeepsLinksAndReconcilesLostAnswers()
     {
         const QString linkId = linkAlice();
-        const QString relationshipId =
-            test::ready(m_root->simBroker()->achRelationships(m_alice)).first().id;
+        const QString relationshipId = test::ready(m_root->simBroker()->achRelationships(m_alice)).first().id;
         // Two crashes between "transfer stored" and "broker answered": one reached the broker (its answer
         // was lost), the other never did.
         TransferRequest request;

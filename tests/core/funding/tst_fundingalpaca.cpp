@@ -198,8 +198,7 @@ private Q_SLOTS:
         const auto retried = take(m_service->transfer(m_user, deposit(linkId, u"77.7"_s, u"drop"_s)));
         QVERIFY2(retried, qPrintable(retried ? QString() : retried.error().message));
         QCOMPARE(m_fake->requests("POST", u"/transfers"_s).size(), 1);
-        const QString atBroker =
-            take(m_broker->transfers(m_account)).value().first().id;
+        const QString atBroker = take(m_broker->transfers(m_account)).value().first().id;
         QCOMPARE(retried->brokerTransferId, atBroker);
         QCOMPARE(take(m_broker->transfers(m_account))->size(), 1);
     }

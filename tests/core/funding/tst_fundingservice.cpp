@@ -8,6 +8,7 @@
 #include "fakes/rest/futurewait.h"
 
 #include <QDirIterator>
+#include <QLoggingCategory>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -21,6 +22,17 @@ namespace {
 
 const QString kRouting = u"121000358"_s;
 const QString kAccountNumber = u"987654321098"_s;
+
+// Every message logged while a test runs (debug included), to prove no account number reaches a log.
+QStringList g_log;
+QtMessageHandler g_previousHandler = nullptr;
+
+void recordMessage(QtMsgType type, const QMessageLogContext &context, const QString &message)
+{
+    g_log.append(message);
+    if (g_previousHandler && type != QtDebugMsg && type != QtInfoMsg)
+        g_previousHandler(type, context, message);
+}
 
 template <typename T> T take(const QFuture<T> &f)
 {
@@ -165,6 +177,12 @@ private:
 
 private Q_SLOTS:
     void initTestCase_data() { ScratchDatabase::addEngineRows(); }
+    void initTestCase()
+    {
+        QLoggingCategory::setFilterRules(u"clera.*=true"_s);
+        g_previousHandler = qInstallMessageHandler(recordMessage);
+    }
+    void cleanupTestCase() { qInstallMessageHandler(g_previousHandler); }
 
     void init()
     {
@@ -302,11 +320,15 @@ private Q_SLOTS:
         QCOMPARE(refused.error().kind, FundingError::Kind::Rejected);
     }
 
-    void bankAccountNumberIsNeverOnDisk()
+    void bankAccountNumberIsNeverOnDiskNorInALog()
     {
+        g_log.clear();
+        m_gateway->loseRelationshipAnswer = true;
+        QVERIFY(!take(m_service->link(m_user, manualBank())));
+        m_gateway->loseRelationshipAnswer = false;
         link();
-        QVERIFY(take(m_service->transfer(m_user, deposit(m_service->linkStore().activeOf(m_account)->first().id,
-                                                         u"3"_s, u"disk"_s))));
+        QVERIFY(take(m_service->transfer(
+            m_user, deposit(m_service->linkStore().activeOf(m_account)->first().id, u"3"_s, u"disk"_s))));
         // The simulator's file (and its WAL) and, on SQLite, the store's files.
         m_sim.reset();
         QStringList files;
@@ -328,6 +350,9 @@ private Q_SLOTS:
         QCOMPARE(relationships->size(), 1);
         QCOMPARE(relationships->first().accountMask, u"1098"_s);
         QCOMPARE(relationships->first().bankRoutingNumber, kRouting);
+        QVERIFY(g_log.size() > 3); // the service and the simulator did log their steps
+        for (const QString &line : std::as_const(g_log))
+            QVERIFY2(!line.contains(kAccountNumber), qPrintable(line));
     }
 
     void reconcileGatesNewTransfersAndKeepsUnknownsWhenTheBrokerIsDown()

@@ -83,15 +83,18 @@ private Q_SLOTS:
         QCOMPARE(added->createdAt, kNow);
         QVERIFY(!added->removedAt);
         // The same broker relationship cannot be linked twice, and the id is unique.
-        QCOMPARE(links.add(makeLink(u"link-2"_s, u"acct-1"_s, u"rel-1"_s)).error().kind, StoreError::Kind::Conflict);
-        QCOMPARE(links.add(makeLink(u"link-1"_s, u"acct-1"_s, u"rel-2"_s)).error().kind, StoreError::Kind::Conflict);
+        QCOMPARE(links.add(makeLink(u"link-2"_s, u"acct-1"_s, u"rel-1"_s)).error().kind,
+                 StoreError::Kind::Conflict);
+        QCOMPARE(links.add(makeLink(u"link-1"_s, u"acct-1"_s, u"rel-2"_s)).error().kind,
+                 StoreError::Kind::Conflict);
         // More than four digits of an account number are refused by the repository and by the schema.
         BankLinkRecord full = makeLink(u"link-3"_s, u"acct-1"_s, u"rel-3"_s);
         full.accountLast4 = u"123456789"_s;
         QCOMPARE(links.add(full).error().kind, StoreError::Kind::Invalid);
-        const auto raw = m_db->exec(u"INSERT INTO bank_links (id, user_id, account_id, relationship_id, method, "
-                                    "account_last4, status, created_at, updated_at) VALUES ('x', 'u', 'a', 'r', "
-                                    "'manual', '123456789', 'QUEUED', 'now', 'now')"_s);
+        const auto raw =
+            m_db->exec(u"INSERT INTO bank_links (id, user_id, account_id, relationship_id, method, "
+                       "account_last4, status, created_at, updated_at) VALUES ('x', 'u', 'a', 'r', "
+                       "'manual', '123456789', 'QUEUED', 'now', 'now')"_s);
         QVERIFY(!raw);
 
         QVERIFY(links.setStatus(u"link-1"_s, u"APPROVED"_s, kNow.addSecs(5)));
@@ -126,20 +129,21 @@ private Q_SLOTS:
                  StoreError::Kind::Conflict);
 
         QCOMPARE(transfers.unresolved()->size(), 2);
-        QVERIFY(transfers.settle(u"t-1"_s, TransferRecord::State::Submitted, u"broker-1"_s, TransferStatus::Queued,
-                                 {}, {}, kNow.addSecs(1)));
+        QVERIFY(transfers.settle(u"t-1"_s, TransferRecord::State::Submitted, u"broker-1"_s,
+                                 TransferStatus::Queued, {}, {}, kNow.addSecs(1)));
         QCOMPARE(transfers.accountsWithOpenTransfers().value(), QStringList{u"acct-1"_s});
         // A broker transfer belongs to one of ours only.
         QCOMPARE(transfers
-                     .settle(u"t-3"_s, TransferRecord::State::Submitted, u"broker-1"_s, TransferStatus::Queued, {},
-                             {}, kNow)
+                     .settle(u"t-3"_s, TransferRecord::State::Submitted, u"broker-1"_s,
+                             TransferStatus::Queued, {}, {}, kNow)
                      .error()
                      .kind,
                  StoreError::Kind::Conflict);
         QCOMPARE(transfers.byBrokerTransferId(u"broker-1"_s).value()->id, u"t-1"_s);
         QVERIFY(transfers.setStatus(u"t-1"_s, TransferStatus::Complete, kNow.addSecs(2)));
         QVERIFY(transfers.accountsWithOpenTransfers()->isEmpty());
-        QCOMPARE(transfers.byIdempotencyKey(u"acct-1"_s, u"key-1"_s).value()->status, TransferStatus::Complete);
+        QCOMPARE(transfers.byIdempotencyKey(u"acct-1"_s, u"key-1"_s).value()->status,
+                 TransferStatus::Complete);
         QCOMPARE(transfers.unresolved()->size(), 1);
 
         QVERIFY(transfers.add(makeTransfer(u"t-5"_s, u"key-5"_s, u"link-1"_s, kNow.addDays(1))));
@@ -147,8 +151,9 @@ private Q_SLOTS:
         QCOMPARE(all->size(), 2);
         QCOMPARE(all->first().id, u"t-5"_s); // newest first
         QCOMPARE(transfers.ofAccount(u"acct-1"_s, kNow.addSecs(1))->size(), 1);
-        QCOMPARE(transfers.settle(u"nope"_s, TransferRecord::State::Rejected, {}, TransferStatus::Rejected, {}, {},
-                                  kNow)
+        QCOMPARE(transfers
+                     .settle(u"nope"_s, TransferRecord::State::Rejected, {}, TransferStatus::Rejected, {}, {},
+                             kNow)
                      .error()
                      .kind,
                  StoreError::Kind::NotFound);
