@@ -4,9 +4,11 @@
 #include "core/store/auditlog.h"
 #include "core/store/database.h"
 #include "core/store/scratchdatabase.h"
+#include "fakes/rest/fakealpacaevents.h"
 #include "fakes/rest/fakealpacarest.h"
 #include "fakes/rest/futurewait.h"
 
+#include <QSignalSpy>
 #include <QTest>
 
 #include <memory>
@@ -14,6 +16,7 @@
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
 using namespace clera;
+using clera::fake::FakeAlpacaEvents;
 using clera::fake::FakeAlpacaRest;
 using clera::fake::FakeFault;
 
@@ -177,7 +180,28 @@ private Q_SLOTS:
         QCOMPARE(m_fake->requests("GET", u"/transfers"_s).size(), 0);
     }
 
-    void cancelAskesAlpaca()
+    void transferEventsBringTheStatusWithoutARead()
+    {
+        FakeAlpacaEvents events(m_fake->brokerCredentials().keyId, m_fake->brokerCredentials().secret);
+        QVERIFY(events.listen() != 0);
+        m_broker->startEvents(events.baseUrl());
+        QTRY_VERIFY(events.requestedTargets().join(u' ').contains(u"/v1/events/transfers/status"_s));
+        const QString linkId = approvedLink();
+        const auto t = take(m_service->transfer(m_user, deposit(linkId, u"64"_s, u"ev"_s)));
+        QVERIFY(t);
+        QSignalSpy updated(m_service.get(), &FundingService::transferUpdated);
+        m_fake->book().completeTransfer(m_account, t->brokerTransferId);
+        events.publish(u"/v1/events/transfers/status"_s, {{u"account_id"_s, m_account},
+                                                          {u"transfer_id"_s, t->brokerTransferId},
+                                                          {u"status_from"_s, u"QUEUED"_s},
+                                                          {u"status_to"_s, u"COMPLETE"_s},
+                                                          {u"at"_s, u"2026-01-06T16:00:05Z"_s}});
+        QVERIFY(updated.wait(5000));
+        QCOMPARE(updated.first().at(1).toString(), t->id);
+        QCOMPARE(m_service->transferStore().byId(m_account, t->id).value()->status, TransferStatus::Complete);
+    }
+
+    void cancelAsksAlpaca()
     {
         const QString linkId = approvedLink();
         const auto t = take(m_service->transfer(m_user, deposit(linkId, u"30"_s, u"c1"_s)));
