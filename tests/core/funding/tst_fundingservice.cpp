@@ -34,6 +34,18 @@ void recordMessage(QtMsgType type, const QMessageLogContext &context, const QStr
         g_previousHandler(type, context, message);
 }
 
+// Every clera category at every level, whatever QT_LOGGING_RULES says.
+QLoggingCategory::CategoryFilter g_previousFilter = nullptr;
+void enableClera(QLoggingCategory *category)
+{
+    if (g_previousFilter)
+        g_previousFilter(category);
+    if (qstrncmp(category->categoryName(), "clera.", 6) == 0) {
+        category->setEnabled(QtDebugMsg, true);
+        category->setEnabled(QtInfoMsg, true);
+    }
+}
+
 template <typename T> T take(const QFuture<T> &f)
 {
     if (!fake::waitFor(f, 10'000))
@@ -179,7 +191,7 @@ private Q_SLOTS:
     void initTestCase_data() { ScratchDatabase::addEngineRows(); }
     void initTestCase()
     {
-        QLoggingCategory::setFilterRules(u"clera.*=true"_s);
+        g_previousFilter = QLoggingCategory::installFilter(enableClera);
         g_previousHandler = qInstallMessageHandler(recordMessage);
     }
     void cleanupTestCase() { qInstallMessageHandler(g_previousHandler); }
