@@ -14,6 +14,7 @@
 #include "openapi.h"
 #include "operatorroutes.h"
 #include "serverlog.h"
+#include "fundingroutes.h"
 #include "tradingroutes.h"
 #include "websockethub.h"
 
@@ -158,6 +159,10 @@ void RestApi::addRoutes()
     if (m_services.onboarding && !m_services.healthOnly) {
         m_onboardingRoutes = new OnboardingRoutes(*m_services.onboarding, this);
         m_onboardingRoutes->addTo(m_router);
+    }
+    if (m_services.funding) {
+        m_fundingRoutes = new FundingRoutes(*m_services.funding, *m_services.accounts, this);
+        m_fundingRoutes->addTo(m_router);
     }
     m_router.finish();
 }

@@ -21,6 +21,8 @@ class Broker;
 class BrokerageAccountRepository;
 class Bus;
 class Database;
+class FundingRoutes;
+class FundingService;
 class MarketFeed;
 class OperatorRoutes;
 class OnboardingRoutes;
@@ -33,7 +35,8 @@ class WebSocketHub;
 
 // The REST API (QHttpServer): GET /health, GET /api/v1/openapi.json, the account routes of AuthRoutes,
 // GET /api/v1/assets, GET /api/v1/accounts, the trading routes of TradingRoutes, the onboarding routes of
-// OnboardingRoutes and the operator routes of OperatorRoutes (/api/v1/admin/…). Bearer tokens are checked
+// OnboardingRoutes, the funding routes of FundingRoutes and the operator routes of OperatorRoutes
+// (/api/v1/admin/…). Bearer tokens are checked
 // against the store, so a disabled user or a demoted operator loses access before the token expires. Every
 // answer is JSON; errors are {"error":{"code","message"}} with a matching status (see HttpRouter for the
 // shared ones). In a scale-out role other than api, only /health is served (Services::healthOnly); without
@@ -55,6 +58,7 @@ public:
         BrokerageAccountRepository *accounts = nullptr;
         OrderService *orders = nullptr; // the trading routes are served when set
         OnboardingService *onboarding = nullptr; // the onboarding routes are served when set
+        FundingService *funding = nullptr; // the funding routes are served when set
         std::function<bool()> brokerAvailable;
         QString version;
         // Scale-out roles (clera-server --role): which one, its bus, and what else it reports.
@@ -91,6 +95,7 @@ private:
     std::unique_ptr<OperatorRoutes> m_operatorRoutes;
     TradingRoutes *m_tradingRoutes = nullptr;
     OnboardingRoutes *m_onboardingRoutes = nullptr;
+    FundingRoutes *m_fundingRoutes = nullptr;
     QElapsedTimer m_uptime;
     quint16 m_port = 0;
 };

@@ -27,6 +27,9 @@
 #include "core/onboarding/onboardingservice.h"
 #include "core/onboarding/simaccountopener.h"
 #include "core/store/onboardingrepository.h"
+#include "core/funding/alpacafundinggateway.h"
+#include "core/funding/fundingservice.h"
+#include "core/funding/simfundinggateway.h"
 #include "core/trading/orderservice.h"
 #include "datakey.h"
 #include "demoseeder.h"
@@ -192,6 +195,8 @@ ServerRoot::~ServerRoot()
     delete m_orders;
     delete m_onboarding;
     delete m_opener;
+    delete m_funding;
+    delete m_fundingGateway;
     delete m_hub;
     delete m_collector;
     delete m_publisher;
@@ -371,6 +376,16 @@ Expected<std::monostate, ServerRoot::StartError> ServerRoot::start(Options optio
             m_onboarding = new OnboardingService(*m_db, *m_applications, *m_accounts, *m_opener, {}, this);
             m_onboarding->start();
         }
+        // Transfers whose broker answer was lost are settled the same way before new ones are taken.
+        if (m_simBroker)
+            m_fundingGateway = new SimFundingGateway(*m_simBroker, this);
+        else if (auto *alpaca = qobject_cast<AlpacaBroker *>(m_broker))
+            m_fundingGateway = new AlpacaFundingGateway(*alpaca, this);
+        if (m_fundingGateway) {
+            m_funding = new FundingService(*m_fundingGateway, *m_db, *m_audit, this);
+            m_funding->setPollInterval(FundingService::kDefaultPollMs);
+            m_funding->reconcile();
+        }
     }
     RestApi::Services services;
     if (all) {
@@ -417,6 +432,7 @@ Expected<std::monostate, ServerRoot::StartError> ServerRoot::start(Options optio
     services.accounts = m_accounts.get();
     services.orders = m_orders;
     services.onboarding = m_onboarding;
+    services.funding = m_funding;
     if (m_simBroker)
         services.brokerAvailable = [broker = m_simBroker] { return broker->isOpen(); };
     services.version = QStringLiteral(CLERA_VERSION);

@@ -34,6 +34,8 @@ class MarketFeed;
 class OnboardingRepository;
 class OnboardingService;
 class OrderService;
+class FundingGateway;
+class FundingService;
 class OutboxMailer;
 class UserRepository;
 class PortfolioTracker;
@@ -111,6 +113,8 @@ public:
     // Null in the roles without REST and with the Trading API broker (no end-user accounts to open).
     [[nodiscard]] OnboardingService *onboarding() const { return m_onboarding; }
     [[nodiscard]] AccountOpener *accountOpener() const { return m_opener; }
+    // Null with the Trading API broker (one own account: no bank links to manage).
+    [[nodiscard]] FundingService *funding() const { return m_funding; }
     [[nodiscard]] const RestApi *rest() const { return m_rest; }
     [[nodiscard]] ServerRole role() const { return m_role; }
     [[nodiscard]] Bus *bus() const { return m_bus; } // null in role all
@@ -160,6 +164,8 @@ private:
     OrderService *m_orders = nullptr;
     AccountOpener *m_opener = nullptr;
     OnboardingService *m_onboarding = nullptr;
+    FundingGateway *m_fundingGateway = nullptr;
+    FundingService *m_funding = nullptr;
     RestApi *m_rest = nullptr;
     // Scale-out roles.
     Bus *m_bus = nullptr;

@@ -85,6 +85,7 @@ Expected<Done, QString> SimBroker::open()
     restored.orders = std::move(snapshot->orders);
     restored.transfers = std::move(snapshot->transfers);
     m_ledger.apply(restored);
+    m_relationships = std::move(snapshot->relationships);
     m_nextSeq = m_ledger.maxSeq() + 1;
     m_open = true;
     syncRegistry();
@@ -607,6 +608,8 @@ QFuture<BrokerResult<Transfer>> SimBroker::createTransfer(const QString &account
         return ready<Transfer>(unexpected(*e));
     if (auto valid = SimOrderRules::validateTransfer(request); !valid)
         return ready<Transfer>(unexpected(valid.error()));
+    if (auto e = checkTransferBank(accountId, request))
+        return ready<Transfer>(unexpected(*e));
     if (request.direction == TransferDirection::Outgoing) {
         const Decimal available = availableCash(accountId);
         if (request.amount > available)

@@ -4,6 +4,7 @@
 #include "core/broker/simbrokerstore.h"
 #include "core/broker/simledger.h"
 #include "core/broker/simorderrules.h"
+#include "core/domain/achrelationship.h"
 #include "core/marketdata/assetcatalog.h"
 #include "core/marketdata/marketfeed.h"
 
@@ -84,6 +85,20 @@ public:
     [[nodiscard]] QFuture<BrokerResult<QList<Asset>>> assets() override;
     [[nodiscard]] QFuture<BrokerResult<Asset>> asset(const QString &symbolOrId) override;
 
+    // ACH relationships as Alpaca has them (one active per account, 409 otherwise), approved at once.
+    // Only the bank account number's last four digits are kept (account_mask). A Plaid processor token
+    // must start with "processor-". Transfers naming a relationship need an approved one of the account;
+    // such transfers are limited to one per account per New York day (422, as Alpaca's limit). A
+    // transfer without a relationship is paper cash and is not limited.
+    [[nodiscard]] QFuture<BrokerResult<AchRelationship>>
+    createAchRelationship(const QString &accountId, const AchRelationshipRequest &request);
+    [[nodiscard]] QFuture<BrokerResult<QList<AchRelationship>>> achRelationships(const QString &accountId);
+    [[nodiscard]] QFuture<BrokerResult<Done>> deleteAchRelationship(const QString &accountId,
+                                                                    const QString &relationshipId);
+    // Cancels a QUEUED transfer (422 "transfer is not cancelable" otherwise).
+    [[nodiscard]] QFuture<BrokerResult<Done>> cancelTransfer(const QString &accountId,
+                                                             const QString &transferId);
+
 private:
     using AccountRow = SimBrokerStore::AccountRow;
     using PositionRow = SimBrokerStore::PositionRow;
@@ -96,6 +111,8 @@ private:
     [[nodiscard]] BrokerResult<Order> fill(OrderRow row, Decimal qty, Decimal price);
     [[nodiscard]] BrokerResult<Done> commit(const SimBrokerStore::Changes &changes);
     void onTicks(const QList<Tick> &batch);
+    [[nodiscard]] std::optional<BrokerError> checkTransferBank(const QString &accountId,
+                                                               const TransferRequest &request) const;
     void scheduleSettlement(const Transfer &transfer);
     void settleTransfer(const QString &transferId);
     void syncRegistry();
@@ -115,6 +132,7 @@ private:
     QPointer<SymbolRegistry> m_registry;
     std::unique_ptr<SimBrokerStore> m_store;
     SimLedger m_ledger;
+    QList<AchRelationship> m_relationships; // by creation
     bool m_open = false;
     int m_settleDelayMs = 1000;
     qint64 m_nextSeq = 1;

@@ -158,6 +158,20 @@ const QList<QStringList> &migrations()
         "  created_at TEXT NOT NULL,"
         "  updated_at TEXT,"
         "  expires_at TEXT)"_s,
+    }, {
+        u"CREATE TABLE ach_relationships ("
+        "  id TEXT PRIMARY KEY,"
+        "  account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+        "  status TEXT NOT NULL,"
+        "  account_owner_name TEXT NOT NULL,"
+        "  bank_account_type TEXT,"
+        "  account_mask TEXT CHECK (LENGTH(account_mask) <= 4),"
+        "  bank_routing_number TEXT,"
+        "  nickname TEXT,"
+        "  approval_method TEXT NOT NULL,"
+        "  created_at TEXT NOT NULL,"
+        "  updated_at TEXT)"_s,
+        u"CREATE INDEX ach_relationships_account ON ach_relationships(account_id)"_s,
     }};
     return steps;
 }
@@ -358,6 +372,29 @@ Expected<SimBrokerStore::Snapshot, QString> SimBrokerStore::load() const
             return unexpected(r.error());
         snap.transfers.append(std::move(row));
     }
+
+    if (!q.exec(u"SELECT * FROM ach_relationships ORDER BY rowid"_s))
+        return unexpected(describe(q.lastError()));
+    while (q.next()) {
+        RowReader r(q, u"ach_relationships"_s);
+        AchRelationship a;
+        a.id = r.text(u"id"_s);
+        a.accountId = r.text(u"account_id"_s);
+        a.status = achRelationshipStatusFromWire(r.text(u"status"_s));
+        a.accountOwnerName = r.text(u"account_owner_name"_s);
+        const QString type = r.text(u"bank_account_type"_s);
+        if (!type.isEmpty())
+            a.bankAccountType = bankAccountTypeFromWire(type);
+        a.accountMask = r.text(u"account_mask"_s);
+        a.bankRoutingNumber = r.text(u"bank_routing_number"_s);
+        a.nickname = r.text(u"nickname"_s);
+        a.approvalMethod = r.text(u"approval_method"_s);
+        a.createdAt = r.time(u"created_at"_s);
+        a.updatedAt = r.optTime(u"updated_at"_s);
+        if (!r.ok())
+            return unexpected(r.error());
+        snap.relationships.append(std::move(a));
+    }
     return snap;
 }
 
@@ -498,6 +535,32 @@ Expected<Done, SimBrokerStore::Error> SimBrokerStore::write(const Changes &chang
         q.addBindValue(t.createdAt.toString());
         q.addBindValue(timeOrNull(t.updatedAt));
         q.addBindValue(timeOrNull(t.expiresAt));
+        if (auto r = run(); !r)
+            return r;
+    }
+
+    for (const AchRelationship &a : changes.relationships) {
+        q.prepare(u"INSERT INTO ach_relationships (id, account_id, status, account_owner_name, "
+                  "bank_account_type, account_mask, bank_routing_number, nickname, approval_method, created_at, "
+                  "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                  "ON CONFLICT(id) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at"_s);
+        q.addBindValue(a.id);
+        q.addBindValue(a.accountId);
+        q.addBindValue(toWire(a.status));
+        q.addBindValue(a.accountOwnerName);
+        q.addBindValue(a.bankAccountType ? QVariant(toWire(*a.bankAccountType)) : QVariant(QMetaType(QMetaType::QString)));
+        q.addBindValue(textOrNull(a.accountMask.right(4)));
+        q.addBindValue(textOrNull(a.bankRoutingNumber));
+        q.addBindValue(textOrNull(a.nickname));
+        q.addBindValue(a.approvalMethod);
+        q.addBindValue(a.createdAt.toString());
+        q.addBindValue(timeOrNull(a.updatedAt));
+        if (auto r = run(); !r)
+            return r;
+    }
+    for (const QString &id : changes.removedRelationships) {
+        q.prepare(u"DELETE FROM ach_relationships WHERE id = ?"_s);
+        q.addBindValue(id);
         if (auto r = run(); !r)
             return r;
     }

@@ -2,6 +2,7 @@
 
 #include "core/broker/brokererror.h"
 #include "core/domain/account.h"
+#include "core/domain/achrelationship.h"
 #include "core/domain/decimal.h"
 #include "core/domain/order.h"
 #include "core/domain/timestamp.h"
@@ -10,16 +11,18 @@
 #include <QList>
 #include <QSqlDatabase>
 #include <QString>
+#include <QStringList>
 
 namespace clera {
 
-// SQLite persistence of the simulated broker: accounts, positions, orders and transfers as explicit
+// SQLite persistence of the simulated broker: accounts, positions, orders, transfers and ACH
+// relationships (only the bank account number's last four digits) as explicit
 // columns (decimals and timestamps as canonical TEXT), under a versioned schema. Every commit() is one
 // transaction, so a fill changes order, position and cash together or not at all.
 class SimBrokerStore
 {
 public:
-    static constexpr int kSchemaVersion = 1;
+    static constexpr int kSchemaVersion = 2;
 
     struct AccountRow
     {
@@ -57,6 +60,7 @@ public:
         QList<PositionRow> positions;
         QList<OrderRow> orders;       // by seq
         QList<TransferRow> transfers; // by seq
+        QList<AchRelationship> relationships; // by creation; bank_account_number is never stored
     };
     // Rows to insert or update, and positions to delete, in one transaction.
     struct Changes
@@ -66,6 +70,8 @@ public:
         QList<PositionRow> removedPositions; // by (accountId, symbol)
         QList<OrderRow> orders;
         QList<TransferRow> transfers;
+        QList<AchRelationship> relationships; // inserted or updated (status, updated_at)
+        QStringList removedRelationships;     // by id
     };
     struct Error
     {

@@ -139,6 +139,50 @@ const QList<Migration> &storeMigrations()
             {},
             {},
         },
+        {
+            5,
+            u"funding: bank links (last four digits only) and transfers stored before the broker sees them"_s,
+            {
+                u"CREATE TABLE bank_links ("
+                "id TEXT PRIMARY KEY NOT NULL, "
+                "user_id TEXT NOT NULL, "
+                "account_id TEXT NOT NULL, "
+                "relationship_id TEXT NOT NULL UNIQUE, "
+                "method TEXT NOT NULL CHECK (method IN ('manual', 'plaid')), "
+                "owner_name TEXT NOT NULL DEFAULT '', "
+                "account_type TEXT NOT NULL DEFAULT '', "
+                "account_last4 TEXT NOT NULL DEFAULT '' CHECK (LENGTH(account_last4) <= 4), "
+                "routing_number TEXT NOT NULL DEFAULT '', "
+                "nickname TEXT NOT NULL DEFAULT '', "
+                "status TEXT NOT NULL, "
+                "created_at TEXT NOT NULL, "
+                "updated_at TEXT NOT NULL, "
+                "removed_at TEXT)"_s,
+                u"CREATE INDEX bank_links_by_account ON bank_links (account_id, created_at)"_s,
+                u"CREATE TABLE transfers ("
+                "id TEXT PRIMARY KEY NOT NULL, "
+                "user_id TEXT NOT NULL, "
+                "account_id TEXT NOT NULL, "
+                "idempotency_key TEXT NOT NULL, "
+                "link_id TEXT NOT NULL REFERENCES bank_links (id), "
+                "relationship_id TEXT NOT NULL, "
+                "direction TEXT NOT NULL CHECK (direction IN ('INCOMING', 'OUTGOING')), "
+                "amount TEXT NOT NULL, "
+                "state TEXT NOT NULL CHECK (state IN ('pending', 'submitted', 'rejected', 'unknown', "
+                "'not_sent')), "
+                "broker_transfer_id TEXT UNIQUE, "
+                "status TEXT NOT NULL, "
+                "error_code TEXT, "
+                "error_message TEXT, "
+                "created_at TEXT NOT NULL, "
+                "updated_at TEXT NOT NULL, "
+                "UNIQUE (account_id, idempotency_key))"_s,
+                u"CREATE INDEX transfers_by_account ON transfers (account_id, created_at)"_s,
+                u"CREATE INDEX transfers_by_state ON transfers (state, created_at)"_s,
+            },
+            {},
+            {},
+        },
     };
     return all;
 }

@@ -115,6 +115,7 @@ private Q_SLOTS:
     void transfersSettle();
     void outgoingTransferLimitedByCash();
     void transferValidation();
+    void achRelationshipsLikeAlpaca();
     void restartRestoresEverything();
     void openFailsCleanly();
     void assets();
@@ -520,7 +521,7 @@ void TestSimBroker::uniqueIndexInDatabase()
         db.setDatabaseName(m_path);
         QVERIFY(db.open());
         QSqlQuery q(db);
-        QVERIFY(q.exec(u"SELECT version FROM schema_version"_s) && q.next());
+        QVERIFY(q.exec(u"SELECT MAX(version) FROM schema_version"_s) && q.next());
         QCOMPARE(q.value(0).toInt(), SimBrokerStore::kSchemaVersion);
         QVERIFY(q.exec(u"PRAGMA journal_mode"_s) && q.next());
         QCOMPARE(q.value(0).toString(), u"wal"_s);
@@ -829,6 +830,51 @@ void TestSimBroker::transferValidation()
     QCOMPARE(take(m_broker->createTransfer(m_accountId, r)).error().kind, BrokerError::Kind::InvalidRequest);
     QCOMPARE(take(m_broker->createTransfer(u"nope"_s, r)).error().kind, BrokerError::Kind::NotFound);
     QVERIFY(take(m_broker->transfers(m_accountId))->isEmpty());
+}
+
+void TestSimBroker::achRelationshipsLikeAlpaca()
+{
+    m_broker->setSettleDelayMs(60'000);
+    const auto bank = take(m_broker->createAchRelationship(
+        m_accountId, AchRelationshipRequest::manual(u"Pat Lee"_s, BankAccountType::Checking, u"000123456789"_s,
+                                                    u"121000358"_s, u"Main"_s)));
+    QVERIFY2(bank, qPrintable(bank ? QString() : bank.error().message));
+    QCOMPARE(bank->status, AchRelationshipStatus::Approved);
+    QCOMPARE(bank->accountMask, u"6789"_s);
+    QVERIFY(bank->bankAccountNumber.isEmpty());
+    // One active relationship per account (Alpaca's 409).
+    QCOMPARE(take(m_broker->createAchRelationship(m_accountId, AchRelationshipRequest::plaid(u"processor-x"_s)))
+                 .error()
+                 .kind,
+             BrokerError::Kind::AchRelationshipExists);
+
+    TransferRequest deposit;
+    deposit.amount = dec(u"25");
+    deposit.relationshipId = u"not-a-relationship"_s;
+    QCOMPARE(take(m_broker->createTransfer(m_accountId, deposit)).error().kind, BrokerError::Kind::InvalidRequest);
+    deposit.relationshipId = bank->id;
+    const auto first = take(m_broker->createTransfer(m_accountId, deposit));
+    QVERIFY(first);
+    // One bank transfer per day; a canceled one frees the day.
+    QCOMPARE(take(m_broker->createTransfer(m_accountId, deposit)).error().kind, BrokerError::Kind::TransferLimit);
+    QVERIFY(take(m_broker->cancelTransfer(m_accountId, first->id)));
+    QCOMPARE(take(m_broker->cancelTransfer(m_accountId, first->id)).error().httpStatus, 422);
+    QCOMPARE(currentAccount().pendingTransferIn, std::optional<Decimal>(Decimal()));
+    QVERIFY(take(m_broker->createTransfer(m_accountId, deposit)));
+
+    // Persisted (mask only), and deleted for good.
+    m_broker = std::make_unique<SimBroker>(m_feed.get(), *m_catalog, m_registry.get(), m_path);
+    QVERIFY(m_broker->open());
+    const auto restored = take(m_broker->achRelationships(m_accountId));
+    QCOMPARE(restored->size(), 1);
+    QCOMPARE(restored->first().id, bank->id);
+    QCOMPARE(restored->first().accountMask, u"6789"_s);
+    QVERIFY(take(m_broker->deleteAchRelationship(m_accountId, bank->id)));
+    QCOMPARE(take(m_broker->deleteAchRelationship(m_accountId, bank->id)).error().kind, BrokerError::Kind::NotFound);
+    QVERIFY(take(m_broker->achRelationships(m_accountId))->isEmpty());
+    QFile file(m_path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QVERIFY(!file.readAll().contains("000123456789"));
 }
 
 void TestSimBroker::restartRestoresEverything()

@@ -1,0 +1,737 @@
+#include "fundingservice.h"
+
+#include "core/funding/fundinggateway.h"
+#include "core/funding/fundingrules.h"
+#include "core/store/auditlog.h"
+#include "core/store/database.h"
+
+#include <QLoggingCategory>
+#include <QPromise>
+#include <QTimeZone>
+#include <QUuid>
+
+#include <memory>
+
+using namespace Qt::StringLiterals;
+
+Q_LOGGING_CATEGORY(lcFunding, "clera.funding")
+
+namespace clera {
+
+namespace {
+
+constexpr qint64 kMatchSkewNanos = 5LL * 60 * 1'000'000'000; // broker vs our clock when adopting
+
+template <typename T> std::function<void(T)> finisher(const std::shared_ptr<QPromise<T>> &promise)
+{
+    return [promise](T result) {
+        promise->addResult(std::move(result));
+        promise->finish();
+    };
+}
+
+template <typename T> std::pair<QFuture<T>, std::function<void(T)>> started()
+{
+    auto promise = std::make_shared<QPromise<T>>();
+    promise->start();
+    return {promise->future(), finisher<T>(promise)};
+}
+
+FundingError failure(FundingError::Kind kind, const QString &code, const QString &message)
+{
+    return {kind, code, message};
+}
+
+QString newId()
+{
+    return QUuid::createUuid().toString(QUuid::WithoutBraces);
+}
+
+// Failures after which the broker may or may not have the transfer.
+bool ambiguous(BrokerError::Kind kind)
+{
+    return kind == BrokerError::Kind::Unavailable || kind == BrokerError::Kind::Network ||
+           kind == BrokerError::Kind::Decode || kind == BrokerError::Kind::Internal;
+}
+
+bool failedOrCanceled(TransferStatus s)
+{
+    return s == TransferStatus::Rejected || s == TransferStatus::Canceled || s == TransferStatus::Returned ||
+           s == TransferStatus::Expired;
+}
+
+// Midnight in New York (the broker's business day) as UTC.
+QDateTime startOfBrokerDay(const QDateTime &now)
+{
+    static const QTimeZone newYork(QByteArrayLiteral("America/New_York"));
+    const QTimeZone zone = newYork.isValid() ? newYork : QTimeZone(-5 * 3600);
+    return now.toTimeZone(zone).date().startOfDay(zone).toUTC();
+}
+
+FundingError invalid(const QString &code, const QString &message)
+{
+    return {FundingError::Kind::Invalid, code, message};
+}
+
+FundingError notSent()
+{
+    return {FundingError::Kind::Rejected, u"transfer_not_sent"_s,
+            u"the broker never received this transfer and nothing was moved; send a new request with a new "
+            "idempotency_key"_s};
+}
+
+QJsonObject transferDetails(const TransferRecord &r)
+{
+    return {{u"transfer_id"_s, r.id},
+            {u"link_id"_s, r.linkId},
+            {u"direction"_s, toWire(r.direction)},
+            {u"amount"_s, r.amount.toString()},
+            {u"idempotency_key"_s, r.idempotencyKey}};
+}
+
+} // namespace
+
+FundingService::FundingService(FundingGateway &gateway, Database &db, AuditLog &audit, QObject *parent)
+    : QObject(parent), m_gateway(gateway), m_db(db), m_audit(audit), m_links(db), m_transfers(db)
+{
+    connect(&m_gateway, &FundingGateway::accountChanged, this, [this](const QString &accountId) {
+        const auto open = m_transfers.accountsWithOpenTransfers();
+        if (open && open->contains(accountId))
+            sync(accountId, [] {});
+    });
+    connect(&m_poll, &QTimer::timeout, this, &FundingService::poll);
+}
+
+FundingService::~FundingService() = default;
+
+void FundingService::setPollInterval(int ms)
+{
+    if (ms <= 0) {
+        m_poll.stop();
+        return;
+    }
+    m_poll.start(ms);
+}
+
+// ---- bank links ----------------------------------------------------------------------------------
+
+QFuture<FundingResult<BankLinkRecord>> FundingService::link(const FundingOrigin &origin,
+                                                            const LinkBank &command)
+{
+    auto [future, finish] = started<FundingResult<BankLinkRecord>>();
+    const auto refuse = [&](const FundingError &error) {
+        audit(origin, u"bank_link.create"_s, command.accountId, u"denied"_s, {{u"error"_s, error.code}});
+        finish(unexpected(error));
+        return future;
+    };
+    AchRelationshipRequest request;
+    const bool manualFields = !command.ownerName.isEmpty() || !command.accountType.isEmpty() ||
+                              !command.accountNumber.isEmpty() || !command.routingNumber.isEmpty();
+    if (!command.processorToken.isEmpty()) {
+        if (manualFields)
+            return refuse(invalid(u"invalid_bank_link"_s,
+                                  u"send either a processor_token or the bank details, not both"_s));
+        request = AchRelationshipRequest::plaid(command.processorToken);
+        request.nickname = command.nickname;
+    } else {
+        const QString owner = command.ownerName.trimmed();
+        if (owner.isEmpty() || owner.size() > 100)
+            return refuse(invalid(u"invalid_owner_name"_s,
+                                  u"account_owner_name is required (at most 100 characters)"_s));
+        const QString type = command.accountType.toUpper();
+        if (type != u"CHECKING" && type != u"SAVINGS")
+            return refuse(
+                invalid(u"invalid_account_type"_s, u"bank_account_type must be checking or savings"_s));
+        if (!FundingRules::isValidAccountNumber(command.accountNumber))
+            return refuse(
+                invalid(u"invalid_account_number"_s, u"bank_account_number must be 4 to 17 digits"_s));
+        if (!FundingRules::isValidRoutingNumber(command.routingNumber))
+            return refuse(invalid(u"invalid_routing_number"_s,
+                                  u"bank_routing_number must be 9 digits with a valid ABA checksum"_s));
+        request = AchRelationshipRequest::manual(owner, bankAccountTypeFromWire(type), command.accountNumber,
+                                                 command.routingNumber, command.nickname);
+    }
+    m_gateway.createRelationship(command.accountId, request)
+        .then(this, [this, origin, command, finish](const BrokerResult<AchRelationship> &created) {
+            if (created) {
+                finish(storeLink(origin, command, *created));
+                return;
+            }
+            if (created.error().kind == BrokerError::Kind::AchRelationshipExists) {
+                adoptOrRefuseLink(origin, command, finish);
+                return;
+            }
+            const FundingError error = FundingError::fromBroker(created.error());
+            audit(origin, u"bank_link.create"_s, command.accountId,
+                  ambiguous(created.error().kind) ? u"error"_s : u"denied"_s, {{u"error"_s, error.code}});
+            finish(unexpected(error));
+        });
+    return future;
+}
+
+FundingResult<BankLinkRecord> FundingService::storeLink(const FundingOrigin &origin, const LinkBank &command,
+                                                        const AchRelationship &relationship)
+{
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    BankLinkRecord l;
+    l.id = newId();
+    l.userId = origin.userId;
+    l.accountId = command.accountId;
+    l.relationshipId = relationship.id;
+    l.method = command.processorToken.isEmpty() ? u"manual"_s : u"plaid"_s;
+    l.ownerName =
+        relationship.accountOwnerName.isEmpty() ? command.ownerName.trimmed() : relationship.accountOwnerName;
+    l.accountType = relationship.bankAccountType ? toWire(*relationship.bankAccountType) : QString();
+    // The broker holds the full number now; only its last four digits are kept.
+    l.accountLast4 =
+        command.processorToken.isEmpty() ? command.accountNumber.right(4) : relationship.accountMask.right(4);
+    l.routingNumber = command.processorToken.isEmpty() ? command.routingNumber : QString();
+    l.nickname = command.nickname;
+    l.status = toWire(relationship.status);
+    l.createdAt = now;
+    l.updatedAt = now;
+    const auto stored = m_db.transaction([&] { return m_links.add(l); });
+    QJsonObject details{{u"link_id"_s, l.id},
+                        {u"relationship_id"_s, l.relationshipId},
+                        {u"method"_s, l.method},
+                        {u"account_last4"_s, l.accountLast4}};
+    if (!stored) {
+        qCWarning(lcFunding) << "the broker linked relationship" << relationship.id
+                             << "but it cannot be stored:" << stored.error().message;
+        details.insert(u"error"_s, u"internal_error"_s);
+        audit(origin, u"bank_link.create"_s, command.accountId, u"error"_s, details);
+        return unexpected(FundingError::fromStore(stored.error()));
+    }
+    audit(origin, u"bank_link.create"_s, command.accountId, u"ok"_s, details);
+    return *stored;
+}
+
+void FundingService::adoptOrRefuseLink(const FundingOrigin &origin, const LinkBank &command,
+                                       const std::function<void(FundingResult<BankLinkRecord>)> &finish)
+{
+    // A 409 after a lost answer: the relationship this very request created earlier is the active one.
+    m_gateway.relationships(command.accountId)
+        .then(this, [this, origin, command, finish](const BrokerResult<QList<AchRelationship>> &list) {
+            if (list) {
+                for (const AchRelationship &r : *list) {
+                    if (r.status == AchRelationshipStatus::CancelRequested)
+                        continue;
+                    const auto known = m_links.byRelationshipId(r.id);
+                    if (!known || *known)
+                        continue;
+                    const QString mask =
+                        r.accountMask.isEmpty() ? r.bankAccountNumber.right(4) : r.accountMask;
+                    const bool same = command.processorToken.isEmpty()
+                                          ? r.bankRoutingNumber == command.routingNumber &&
+                                                mask.right(4) == command.accountNumber.right(4)
+                                          : r.approvalMethod.startsWith(u"PLAID");
+                    if (same) {
+                        qCInfo(lcFunding) << "adopting ACH relationship" << r.id << "whose answer was lost";
+                        finish(storeLink(origin, command, r));
+                        return;
+                    }
+                }
+            }
+            const FundingError error =
+                FundingError::fromBroker({BrokerError::Kind::AchRelationshipExists, {}, 409, 0});
+            audit(origin, u"bank_link.create"_s, command.accountId, u"denied"_s, {{u"error"_s, error.code}});
+            finish(unexpected(error));
+        });
+}
+
+QFuture<FundingResult<QList<BankLinkRecord>>> FundingService::links(const QString &accountId)
+{
+    auto [future, finish] = started<FundingResult<QList<BankLinkRecord>>>();
+    m_gateway.relationships(accountId).then(this, [this, accountId,
+                                                   finish](const BrokerResult<QList<AchRelationship>> &list) {
+        const auto stored = m_links.activeOf(accountId);
+        if (!stored) {
+            finish(unexpected(FundingError::fromStore(stored.error())));
+            return;
+        }
+        if (!list) {
+            finish(*stored);
+            return;
+        }
+        QList<BankLinkRecord> out = *stored;
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        for (BankLinkRecord &l : out) {
+            for (const AchRelationship &r : *list) {
+                if (r.id == l.relationshipId && toWire(r.status) != l.status) {
+                    l.status = toWire(r.status);
+                    if (const auto set = m_links.setStatus(l.id, l.status, now); !set)
+                        qCWarning(lcFunding) << "cannot record a bank link status:" << set.error().message;
+                }
+            }
+        }
+        finish(out);
+    });
+    return future;
+}
+
+QFuture<FundingResult<Done>> FundingService::unlink(const FundingOrigin &origin, const QString &accountId,
+                                                    const QString &linkId)
+{
+    auto [future, finish] = started<FundingResult<Done>>();
+    const auto link = m_links.byId(accountId, linkId);
+    if (!link) {
+        finish(unexpected(FundingError::fromStore(link.error())));
+        return future;
+    }
+    if (!*link || (*link)->removedAt) {
+        audit(origin, u"bank_link.remove"_s, accountId, u"denied"_s,
+              {{u"link_id"_s, linkId}, {u"error"_s, u"bank_link_not_found"_s}});
+        finish(unexpected(
+            failure(FundingError::Kind::NotFound, u"bank_link_not_found"_s, u"no such bank link"_s)));
+        return future;
+    }
+    const BankLinkRecord l = **link;
+    m_gateway.deleteRelationship(accountId, l.relationshipId)
+        .then(this, [this, origin, l, finish](const BrokerResult<Done> &deleted) {
+            QJsonObject details{{u"link_id"_s, l.id}, {u"relationship_id"_s, l.relationshipId}};
+            // Not found at the broker: it is gone already, which is what was asked.
+            if (!deleted && deleted.error().kind != BrokerError::Kind::NotFound) {
+                const FundingError error = FundingError::fromBroker(deleted.error());
+                details.insert(u"error"_s, error.code);
+                audit(origin, u"bank_link.remove"_s, l.accountId, u"error"_s, details);
+                finish(unexpected(error));
+                return;
+            }
+            if (const auto removed = m_links.markRemoved(l.id, QDateTime::currentDateTimeUtc()); !removed) {
+                finish(unexpected(FundingError::fromStore(removed.error())));
+                return;
+            }
+            audit(origin, u"bank_link.remove"_s, l.accountId, u"ok"_s, details);
+            finish(Done{});
+        });
+    return future;
+}
+
+// ---- transfers -----------------------------------------------------------------------------------
+
+QFuture<FundingResult<TransferRecord>> FundingService::transfer(const FundingOrigin &origin,
+                                                                const RequestTransfer &command)
+{
+    auto [future, finish] = started<FundingResult<TransferRecord>>();
+    if (!m_ready) {
+        finish(unexpected(failure(FundingError::Kind::Unavailable, u"reconciling"_s,
+                                  u"transfers are being reconciled with the broker; try again shortly"_s)));
+        return future;
+    }
+    const auto refuse = [&](const FundingError &error) {
+        audit(origin, u"transfer.create"_s, command.accountId, u"denied"_s,
+              {{u"error"_s, error.code}, {u"idempotency_key"_s, command.idempotencyKey}});
+        finish(unexpected(error));
+        return future;
+    };
+    const QString key = command.idempotencyKey.trimmed();
+    if (key.isEmpty() || key.size() > 128)
+        return refuse(
+            invalid(u"idempotency_key_required"_s,
+                    u"idempotency_key is required (1 to 128 characters): a fresh value per transfer, "
+                    "the same value only to retry it"_s));
+    const QString dir = command.direction.toUpper();
+    if (dir != u"INCOMING" && dir != u"OUTGOING")
+        return refuse(invalid(u"invalid_direction"_s,
+                              u"direction must be INCOMING (deposit) or OUTGOING (withdrawal)"_s));
+    const TransferDirection direction = transferDirectionFromWire(dir);
+    const auto amount = FundingRules::transferAmount(command.amount);
+    if (!amount)
+        return refuse(amount.error());
+    if (command.linkId.isEmpty())
+        return refuse(invalid(u"invalid_bank_link"_s, u"link_id is required"_s));
+
+    const auto existing = m_transfers.byIdempotencyKey(command.accountId, key);
+    if (!existing) {
+        finish(unexpected(FundingError::fromStore(existing.error())));
+        return future;
+    }
+    if (*existing) {
+        replay(origin, **existing, command, *amount, direction, finish);
+        return future;
+    }
+    const auto link = m_links.byId(command.accountId, command.linkId);
+    if (!link) {
+        finish(unexpected(FundingError::fromStore(link.error())));
+        return future;
+    }
+    if (!*link || (*link)->removedAt)
+        return refuse(failure(FundingError::Kind::NotFound, u"bank_link_not_found"_s,
+                              u"no such bank link on this account"_s));
+    if (auto limited = dailyLimit(command.accountId))
+        return refuse(*limited);
+
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    TransferRecord r;
+    r.id = newId();
+    r.userId = origin.userId;
+    r.accountId = command.accountId;
+    r.idempotencyKey = key;
+    r.linkId = (*link)->id;
+    r.relationshipId = (*link)->relationshipId;
+    r.direction = direction;
+    r.amount = *amount;
+    r.createdAt = now;
+    r.updatedAt = now;
+    storeAndSubmit(origin, r, finish);
+    return future;
+}
+
+std::optional<FundingError> FundingService::dailyLimit(const QString &accountId) const
+{
+    const auto today = m_transfers.ofAccount(accountId, startOfBrokerDay(QDateTime::currentDateTimeUtc()));
+    if (!today)
+        return FundingError::fromStore(today.error());
+    for (const TransferRecord &t : *today) {
+        const bool counts = t.state == TransferRecord::State::Pending ||
+                            t.state == TransferRecord::State::Unknown ||
+                            (t.state == TransferRecord::State::Submitted && !failedOrCanceled(t.status));
+        if (counts)
+            return failure(
+                FundingError::Kind::Rejected, u"daily_transfer_limit"_s,
+                u"only one transfer per account per day is allowed and this account already has one "
+                "today (transfer %1); try again tomorrow (New York time) or cancel that one"_s.arg(t.id));
+    }
+    return std::nullopt;
+}
+
+void FundingService::storeAndSubmit(const FundingOrigin &origin, const TransferRecord &record,
+                                    const TransferFinish &finish)
+{
+    const auto stored = m_db.transaction([&] { return m_transfers.add(record); });
+    if (!stored && stored.error().kind == StoreError::Kind::Conflict) {
+        // A concurrent request with the same key won the race: answer with its transfer.
+        const auto existing = m_transfers.byIdempotencyKey(record.accountId, record.idempotencyKey);
+        if (existing && *existing) {
+            RequestTransfer same{record.accountId, record.linkId, toWire(record.direction),
+                                 record.amount.toString(), record.idempotencyKey};
+            replay(origin, **existing, same, record.amount, record.direction, finish);
+            return;
+        }
+    }
+    if (!stored) {
+        qCWarning(lcFunding) << "cannot store the transfer:" << stored.error().message;
+        finish(unexpected(FundingError::fromStore(stored.error())));
+        return;
+    }
+    submit(origin, *stored, finish);
+}
+
+void FundingService::replay(const FundingOrigin &origin, const TransferRecord &record,
+                            const RequestTransfer &command, Decimal amount, TransferDirection direction,
+                            const TransferFinish &finish)
+{
+    if (record.linkId != command.linkId || record.amount != amount || record.direction != direction) {
+        finish(unexpected(failure(FundingError::Kind::Conflict, u"idempotency_key_reused"_s,
+                                  u"this idempotency_key was used for a different transfer"_s)));
+        return;
+    }
+    switch (record.state) {
+    case TransferRecord::State::Submitted:
+        sync(record.accountId, [this, record, finish] { finish(reread(record)); });
+        return;
+    case TransferRecord::State::Rejected:
+        finish(unexpected(FundingError::fromRecordedRefusal(record.errorCode, record.errorMessage)));
+        return;
+    case TransferRecord::State::NotSent:
+        finish(unexpected(notSent()));
+        return;
+    case TransferRecord::State::Pending:
+        if (m_inFlight.contains(record.id)) {
+            finish(record); // the first request is still waiting for the broker
+            return;
+        }
+        lookUp(origin, record, finish);
+        return;
+    case TransferRecord::State::Unknown:
+        lookUp(origin, record, finish);
+        return;
+    }
+}
+
+void FundingService::submit(const FundingOrigin &origin, const TransferRecord &record,
+                            const TransferFinish &finish)
+{
+    TransferRequest request;
+    request.transferType = TransferType::Ach;
+    request.relationshipId = record.relationshipId;
+    request.amount = record.amount;
+    request.direction = record.direction;
+    m_inFlight.insert(record.id);
+    m_gateway.createTransfer(record.accountId, request)
+        .then(this, [this, origin, record, finish](const BrokerResult<Transfer> &created) {
+            m_inFlight.remove(record.id);
+            QJsonObject details = transferDetails(record);
+            if (created) {
+                settle(record, TransferRecord::State::Submitted, created->id, created->status, nullptr);
+                details.insert(u"broker_transfer_id"_s, created->id);
+                details.insert(u"status"_s, toWire(created->status));
+                audit(origin, u"transfer.create"_s, record.accountId, u"ok"_s, details);
+                finish(reread(record));
+                return;
+            }
+            const FundingError error = FundingError::fromBroker(created.error());
+            details.insert(u"error"_s, error.code);
+            if (ambiguous(created.error().kind)) {
+                settle(record, TransferRecord::State::Unknown, {}, TransferStatus::Queued, &error);
+                audit(origin, u"transfer.create"_s, record.accountId, u"error"_s, details);
+                finish(
+                    unexpected(failure(FundingError::Kind::Unavailable, u"transfer_state_unknown"_s,
+                                       u"the broker did not confirm the transfer; retry with the same "
+                                       "idempotency_key to learn its outcome (it is never sent twice)"_s)));
+                return;
+            }
+            settle(record, TransferRecord::State::Rejected, {}, TransferStatus::Rejected, &error);
+            audit(origin, u"transfer.create"_s, record.accountId, u"denied"_s, details);
+            finish(unexpected(error));
+        });
+}
+
+void FundingService::lookUp(const FundingOrigin &origin, const TransferRecord &record,
+                            const TransferFinish &finish)
+{
+    m_gateway.transfers(record.accountId)
+        .then(this, [this, origin, record, finish](const BrokerResult<QList<Transfer>> &list) {
+            if (!list) {
+                const FundingError error = FundingError::fromBroker(list.error());
+                if (record.state == TransferRecord::State::Pending)
+                    settle(record, TransferRecord::State::Unknown, {}, TransferStatus::Queued, &error);
+                finish(unexpected(
+                    failure(FundingError::Kind::Unavailable, u"transfer_state_unknown"_s,
+                            u"the transfer's state at the broker is not known yet: "_s + error.message)));
+                return;
+            }
+            const qint64 notBefore = Timestamp::fromDateTime(record.createdAt).nanos() - kMatchSkewNanos;
+            QJsonObject details = transferDetails(record);
+            for (const Transfer &t : *list) {
+                if (t.relationshipId != record.relationshipId || t.amount != record.amount ||
+                    t.direction != record.direction || t.createdAt.nanos() < notBefore)
+                    continue;
+                const auto claimed = m_transfers.byBrokerTransferId(t.id);
+                if (!claimed || *claimed)
+                    continue;
+                settle(record, TransferRecord::State::Submitted, t.id, t.status, nullptr);
+                details.insert(u"broker_transfer_id"_s, t.id);
+                details.insert(u"status"_s, toWire(t.status));
+                audit(origin, u"transfer.reconcile"_s, record.accountId, u"ok"_s, details);
+                finish(reread(record));
+                return;
+            }
+            const FundingError error = notSent();
+            settle(record, TransferRecord::State::NotSent, {}, TransferStatus::Rejected, &error);
+            details.insert(u"error"_s, error.code);
+            audit(origin, u"transfer.reconcile"_s, record.accountId, u"error"_s, details);
+            finish(unexpected(error));
+        });
+}
+
+QFuture<FundingResult<QList<TransferRecord>>> FundingService::transfers(const QString &accountId)
+{
+    auto [future, finish] = started<FundingResult<QList<TransferRecord>>>();
+    sync(accountId, [this, accountId, finish] {
+        const auto list = m_transfers.ofAccount(accountId);
+        if (!list)
+            finish(unexpected(FundingError::fromStore(list.error())));
+        else
+            finish(*list);
+    });
+    return future;
+}
+
+QFuture<FundingResult<TransferRecord>> FundingService::transferById(const QString &accountId,
+                                                                    const QString &transferId)
+{
+    auto [future, finish] = started<FundingResult<TransferRecord>>();
+    const auto found = m_transfers.byId(accountId, transferId);
+    if (!found) {
+        finish(unexpected(FundingError::fromStore(found.error())));
+        return future;
+    }
+    if (!*found) {
+        finish(unexpected(
+            failure(FundingError::Kind::NotFound, u"transfer_not_found"_s, u"no such transfer"_s)));
+        return future;
+    }
+    const TransferRecord r = **found;
+    if (r.state != TransferRecord::State::Submitted || isTerminal(r.status)) {
+        finish(r);
+        return future;
+    }
+    sync(accountId, [this, r, finish] { finish(reread(r)); });
+    return future;
+}
+
+QFuture<FundingResult<TransferRecord>>
+FundingService::cancel(const FundingOrigin &origin, const QString &accountId, const QString &transferId)
+{
+    auto [future, finish] = started<FundingResult<TransferRecord>>();
+    const auto found = m_transfers.byId(accountId, transferId);
+    if (!found) {
+        finish(unexpected(FundingError::fromStore(found.error())));
+        return future;
+    }
+    QJsonObject details{{u"transfer_id"_s, transferId}};
+    if (!*found) {
+        details.insert(u"error"_s, u"transfer_not_found"_s);
+        audit(origin, u"transfer.cancel"_s, accountId, u"denied"_s, details);
+        finish(unexpected(
+            failure(FundingError::Kind::NotFound, u"transfer_not_found"_s, u"no such transfer"_s)));
+        return future;
+    }
+    const TransferRecord r = **found;
+    if (r.state != TransferRecord::State::Submitted || r.status != TransferStatus::Queued) {
+        details.insert(u"error"_s, u"transfer_not_cancelable"_s);
+        audit(origin, u"transfer.cancel"_s, accountId, u"denied"_s, details);
+        finish(unexpected(failure(
+            FundingError::Kind::Rejected, u"transfer_not_cancelable"_s,
+            u"only a queued transfer can be canceled; this one is %1"_s.arg(
+                r.state == TransferRecord::State::Submitted ? toWire(r.status) : toString(r.state)))));
+        return future;
+    }
+    m_gateway.cancelTransfer(accountId, r.brokerTransferId)
+        .then(this, [this, origin, r, details, finish](const BrokerResult<Done> &done) mutable {
+            if (!done) {
+                const FundingError error = FundingError::fromBroker(done.error());
+                details.insert(u"error"_s, error.code);
+                audit(origin, u"transfer.cancel"_s, r.accountId,
+                      ambiguous(done.error().kind) ? u"error"_s : u"denied"_s, details);
+                finish(unexpected(error));
+                return;
+            }
+            if (const auto set =
+                    m_transfers.setStatus(r.id, TransferStatus::Canceled, QDateTime::currentDateTimeUtc());
+                !set)
+                qCWarning(lcFunding) << "cannot record a canceled transfer:" << set.error().message;
+            audit(origin, u"transfer.cancel"_s, r.accountId, u"ok"_s, details);
+            Q_EMIT transferUpdated(r.accountId, r.id);
+            finish(reread(r));
+        });
+    return future;
+}
+
+// ---- status sync and reconciliation --------------------------------------------------------------
+
+void FundingService::sync(const QString &accountId, const std::function<void()> &done)
+{
+    m_gateway.transfers(accountId).then(
+        this, [this, accountId, done](const BrokerResult<QList<Transfer>> &list) {
+            if (!list) {
+                qCInfo(lcFunding) << "cannot sync transfers of" << accountId << ":" << list.error().message;
+                done();
+                return;
+            }
+            const QDateTime now = QDateTime::currentDateTimeUtc();
+            for (const Transfer &t : *list) {
+                const auto ours = m_transfers.byBrokerTransferId(t.id);
+                if (!ours || !*ours || (*ours)->accountId != accountId || (*ours)->status == t.status)
+                    continue;
+                const TransferRecord &r = **ours;
+                if (const auto set = m_transfers.setStatus(r.id, t.status, now); !set) {
+                    qCWarning(lcFunding) << "cannot record a transfer status:" << set.error().message;
+                    continue;
+                }
+                QJsonObject details = transferDetails(r);
+                details.insert(u"broker_transfer_id"_s, t.id);
+                details.insert(u"status_from"_s, toWire(r.status));
+                details.insert(u"status_to"_s, toWire(t.status));
+                audit({u"system"_s, {}}, u"transfer.status"_s, accountId, u"ok"_s, details);
+                Q_EMIT transferUpdated(accountId, r.id);
+            }
+            done();
+        });
+}
+
+void FundingService::poll()
+{
+    const auto open = m_transfers.accountsWithOpenTransfers();
+    if (!open) {
+        qCWarning(lcFunding) << "cannot read open transfers:" << open.error().message;
+        return;
+    }
+    for (const QString &accountId : *open)
+        sync(accountId, [] {});
+}
+
+void FundingService::reconcile()
+{
+    const auto unresolved = m_transfers.unresolved();
+    if (!unresolved) {
+        // Staying closed is the safe side: new transfers now could not be reconciled later.
+        qCCritical(lcFunding) << "cannot read the transfers; funding stays closed:"
+                              << unresolved.error().message;
+        return;
+    }
+    if (unresolved->isEmpty()) {
+        m_ready = true;
+        Q_EMIT reconciled(0, 0);
+        return;
+    }
+    qCInfo(lcFunding) << "reconciling" << unresolved->size() << "transfers with the broker";
+    struct Progress
+    {
+        qsizetype remaining = 0;
+        int settled = 0;
+        int unsettled = 0;
+    };
+    auto progress = std::make_shared<Progress>();
+    progress->remaining = unresolved->size();
+    for (const TransferRecord &r : *unresolved) {
+        lookUp({u"system"_s, {}}, r, [this, progress](const FundingResult<TransferRecord> &result) {
+            if (result || result.error().code != u"transfer_state_unknown")
+                ++progress->settled;
+            else
+                ++progress->unsettled;
+            if (--progress->remaining == 0) {
+                m_ready = true;
+                qCInfo(lcFunding) << "reconciled" << progress->settled << "transfers;" << progress->unsettled
+                                  << "still unknown";
+                Q_EMIT reconciled(progress->settled, progress->unsettled);
+            }
+        });
+    }
+}
+
+void FundingService::auditRefusal(const FundingOrigin &origin, const QString &accountId,
+                                  const QString &action, const QString &code)
+{
+    audit(origin, action, accountId, u"denied"_s, {{u"error"_s, code}});
+}
+
+FundingResult<TransferRecord> FundingService::reread(const TransferRecord &record) const
+{
+    const auto found = m_transfers.byId(record.accountId, record.id);
+    if (!found)
+        return unexpected(FundingError::fromStore(found.error()));
+    if (!*found)
+        return unexpected(
+            failure(FundingError::Kind::Internal, u"internal_error"_s, u"the transfer vanished"_s));
+    return **found;
+}
+
+void FundingService::settle(const TransferRecord &r, TransferRecord::State state,
+                            const QString &brokerTransferId, TransferStatus status, const FundingError *error)
+{
+    const auto updated =
+        m_transfers.settle(r.id, state, brokerTransferId, status, error ? error->code : QString(),
+                           error ? error->message : QString(), QDateTime::currentDateTimeUtc());
+    if (!updated)
+        qCWarning(lcFunding) << "cannot record the outcome of transfer" << r.id << ":"
+                             << updated.error().message;
+}
+
+void FundingService::audit(const FundingOrigin &origin, const QString &action, const QString &accountId,
+                           const QString &result, QJsonObject details)
+{
+    AuditEntry entry;
+    entry.at = QDateTime::currentDateTimeUtc();
+    entry.actor = origin.userId.isEmpty() ? u"system"_s : origin.userId;
+    entry.action = action;
+    entry.subject = accountId;
+    entry.ip = origin.ip;
+    entry.result = result;
+    entry.details = std::move(details);
+    if (const auto appended = m_audit.append(entry); !appended)
+        qCWarning(lcFunding) << "cannot write the audit log:" << appended.error().message;
+}
+
+} // namespace clera
