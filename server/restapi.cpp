@@ -1,5 +1,6 @@
 #include "restapi.h"
 
+#include "accountdataroutes.h"
 #include "authroutes.h"
 #include "core/auth/authservice.h"
 #include "core/broker/broker.h"
@@ -13,6 +14,7 @@
 #include "openapi.h"
 #include "serverlog.h"
 #include "tradingroutes.h"
+#include "watchlistroutes.h"
 #include "websockethub.h"
 
 #include <QHttpServerRequest>
@@ -135,6 +137,15 @@ void RestApi::addRoutes()
             m_router.add(spec,
                          [this](const QHttpServerRequest &, const RequestContext &c) { return accounts(c); });
         }
+    }
+    if (!m_services.healthOnly && m_services.broker && m_services.accounts) {
+        m_accountDataRoutes = new AccountDataRoutes(*m_services.broker, *m_services.accounts, m_services.catalog,
+                                                    m_services.feed, this);
+        m_accountDataRoutes->addTo(m_router);
+    }
+    if (!m_services.healthOnly && m_services.database && m_services.catalog) {
+        m_watchlistRoutes = new WatchlistRoutes(*m_services.database, *m_services.catalog, this);
+        m_watchlistRoutes->addTo(m_router);
     }
     if (m_services.orders) {
         m_tradingRoutes =

@@ -14,6 +14,7 @@
 
 namespace clera {
 
+class AccountDataRoutes;
 class AssetCatalog;
 class AuthRoutes;
 class AuthService;
@@ -26,10 +27,12 @@ class OrderService;
 class PortfolioTracker;
 class TradingRoutes;
 class UserRepository;
+class WatchlistRoutes;
 class WebSocketHub;
 
 // The REST API (QHttpServer): GET /health, GET /api/v1/openapi.json, the account routes of AuthRoutes,
-// GET /api/v1/assets, GET /api/v1/accounts and the trading routes of TradingRoutes. Bearer tokens are checked
+// GET /api/v1/assets, GET /api/v1/accounts, the trading routes of TradingRoutes, the account data of
+// AccountDataRoutes (activities, history, asset profiles) and the watchlists of WatchlistRoutes. Bearer tokens are checked
 // against the store, so a disabled user or a demoted operator loses access before the token expires. Every
 // answer is JSON; errors are {"error":{"code","message"}} with a matching status (see HttpRouter for the
 // shared ones). In a scale-out role other than api, only /health is served (Services::healthOnly); without
@@ -83,6 +86,8 @@ private:
     HttpRouter m_router;
     std::unique_ptr<AuthRoutes> m_authRoutes;
     TradingRoutes *m_tradingRoutes = nullptr;
+    AccountDataRoutes *m_accountDataRoutes = nullptr;
+    WatchlistRoutes *m_watchlistRoutes = nullptr;
     QElapsedTimer m_uptime;
     quint16 m_port = 0;
 };
