@@ -146,7 +146,8 @@ private Q_SLOTS:
         QTest::addRow("name word") << u"apple"_s << 20 << QStringList{u"AAPL"_s} << 1;
         QTest::addRow("name start before a later name word, ties by symbol length")
             << u"micro"_s << 20 << QStringList{u"MU"_s, u"MSFT"_s, u"AMD"_s, u"SMCI"_s} << 4;
-        QTest::addRow("words split on punctuation") << u"cola"_s << 20 << QStringList{u"KO"_s} << 1;
+        QTest::addRow("words split on punctuation, before a name containing it")
+            << u"cola"_s << 20 << QStringList{u"KO"_s, u"ECL"_s} << 2;
         QTest::addRow("hyphenated name") << u"coca-cola"_s << 20 << QStringList{u"KO"_s} << 1;
         QTest::addRow("several query words prefix name words in order")
             << u"bank amer"_s << 20 << QStringList{u"BAC"_s} << 1;
