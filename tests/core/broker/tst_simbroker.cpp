@@ -520,7 +520,7 @@ void TestSimBroker::uniqueIndexInDatabase()
         db.setDatabaseName(m_path);
         QVERIFY(db.open());
         QSqlQuery q(db);
-        QVERIFY(q.exec(u"SELECT version FROM schema_version"_s) && q.next());
+        QVERIFY(q.exec(u"SELECT MAX(version) FROM schema_version"_s) && q.next());
         QCOMPARE(q.value(0).toInt(), SimBrokerStore::kSchemaVersion);
         QVERIFY(q.exec(u"PRAGMA journal_mode"_s) && q.next());
         QCOMPARE(q.value(0).toString(), u"wal"_s);
