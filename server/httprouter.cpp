@@ -4,6 +4,8 @@
 
 #include <QHttpServer>
 #include <QHttpServerResponder>
+
+#include <memory>
 #include <QJsonDocument>
 #include <QJsonParseError>
 #include <QMetaEnum>
@@ -64,6 +66,31 @@ QStringList HttpRouter::pathParameters(const QString &path)
 
 namespace {
 
+// Writes the handler's answer through the responder: at once when the future is finished, else when it
+// finishes. QHttpServer 6.4's own QFuture support crashed on answers that finish later (after a
+// network round trip): it takes the move-only result inside the continuation, and taking a result
+// resets the future's state, so the QPromise that finished it, destroyed right after, sees an
+// unfinished future and runs the continuation a second time. Here the result is taken on a later
+// event-loop turn, once the promise is gone.
+void respond(QHttpServer &server, QFuture<QHttpServerResponse> future, QHttpServerResponder &&responder)
+{
+    if (future.isFinished()) {
+        future.takeResult().write(std::move(responder));
+        return;
+    }
+    auto pending = std::make_shared<QHttpServerResponder>(std::move(responder));
+    future.then(&server, [pending, target = &server](QFuture<QHttpServerResponse> done) {
+        QMetaObject::invokeMethod(
+            target, [pending, done]() mutable { done.takeResult().write(std::move(*pending)); },
+            Qt::QueuedConnection);
+    });
+}
+
+void respond(QHttpServer &, QHttpServerResponse &&response, QHttpServerResponder &&responder)
+{
+    response.write(std::move(responder));
+}
+
 // QHttpServer 6.4 passes each <arg> of a pattern to the handler as a parameter before the request.
 template <typename Run>
 void routeWithParameters(QHttpServer &server, const QString &path,
@@ -73,11 +100,17 @@ void routeWithParameters(QHttpServer &server, const QString &path,
     QString pattern = path;
     for (const QString &name : names)
         pattern.replace(u'{' + name + u'}', u"<arg>"_s);
-    const auto one = [run](const QString &a, const QHttpServerRequest &r) { return run(r, QStringList{a}); };
-    const auto two = [run](const QString &a, const QString &b, const QHttpServerRequest &r) {
-        return run(r, QStringList{a, b});
+    QHttpServer *target = &server;
+    const auto one = [run, target](const QString &a, const QHttpServerRequest &r, QHttpServerResponder &&out) {
+        respond(*target, run(r, QStringList{a}), std::move(out));
     };
-    const auto none = [run](const QHttpServerRequest &r) { return run(r, QStringList()); };
+    const auto two = [run, target](const QString &a, const QString &b, const QHttpServerRequest &r,
+                                   QHttpServerResponder &&out) {
+        respond(*target, run(r, QStringList{a, b}), std::move(out));
+    };
+    const auto none = [run, target](const QHttpServerRequest &r, QHttpServerResponder &&out) {
+        respond(*target, run(r, QStringList()), std::move(out));
+    };
     Q_ASSERT(names.size() <= 2);
     if (method) {
         if (names.size() == 2)
