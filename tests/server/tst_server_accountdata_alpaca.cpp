@@ -158,7 +158,10 @@ private Q_SLOTS:
         QCOMPARE(r.body[u"timeframe"_s].toString(), u"1D"_s);
         const QJsonArray points = r.body[u"points"_s].toArray();
         QCOMPARE(points.size(), 6); // the sessions from Friday 27 February to Friday 6 March
-        const Account account = test::ready(m_root->broker()->account(m_account));
+        auto fetched = m_root->broker()->account(m_account);
+        QTRY_VERIFY(fetched.isFinished());
+        QVERIFY(fetched.result());
+        const Account account = *fetched.result();
         QCOMPARE(points.last()[u"equity"_s].toString(), account.equity.toString());
         QVERIFY(r.body[u"base_value"_s].isString());
         const auto sent = m_rest.requests("GET", u"/portfolio/history"_s);
