@@ -107,7 +107,8 @@ Expected<ActivityQuery, QString> activityQueryFrom(const QUrlQuery &query)
         bool ok = false;
         q.pageSize = item(query, u"page_size"_s).toInt(&ok);
         if (!ok)
-            return unexpected(u"page_size must be a whole number from 1 to %1"_s.arg(ActivityQuery::kMaxPageSize));
+            return unexpected(
+                u"page_size must be a whole number from 1 to %1"_s.arg(ActivityQuery::kMaxPageSize));
     }
     q.pageToken = item(query, u"page_token"_s);
     if (q.pageToken.size() > kMaxTokenLength)
@@ -184,8 +185,8 @@ QJsonObject historyJson(const PortfolioHistory &h)
     }
     return {{u"timeframe"_s, h.timeframe},
             {u"base_value"_s, exact(h.baseValue)},
-            {u"base_value_asof"_s,
-             h.baseValueAsOf ? QJsonValue(h.baseValueAsOf->toString(Qt::ISODate)) : QJsonValue(QJsonValue::Null)},
+            {u"base_value_asof"_s, h.baseValueAsOf ? QJsonValue(h.baseValueAsOf->toString(Qt::ISODate))
+                                                   : QJsonValue(QJsonValue::Null)},
             {u"points"_s, points},
             {u"cashflow"_s, cashflow}};
 }
@@ -225,7 +226,8 @@ QHttpServerResponse AccountDataRoutes::failure(const BrokerError &error)
         break;
     }
     qCWarning(lcServer) << "broker read failed:" << error.kindName() << error.message;
-    return errorResponse(Status::BadGateway, u"broker_error"_s, u"the broker could not answer: "_s + error.message);
+    return errorResponse(Status::BadGateway, u"broker_error"_s,
+                         u"the broker could not answer: "_s + error.message);
 }
 
 std::optional<QHttpServerResponse> AccountDataRoutes::refuse(const RequestContext &c) const
@@ -252,14 +254,16 @@ void AccountDataRoutes::addTo(HttpRouter &router)
                            "?page_token=<next_page_token>"_s,
                            u"portfolio"_s);
         s.responseSchema = u"ActivityPage"_s;
-        router.add(s, [this](const QHttpServerRequest &r, const RequestContext &c) { return activities(r, c); });
+        router.add(s,
+                   [this](const QHttpServerRequest &r, const RequestContext &c) { return activities(r, c); });
     }
     {
-        RouteSpec s = spec(Method::Get, account + u"/history"_s, u"portfolioHistory"_s,
-                           u"The account's equity over time, one point per window. ?period=<n>D|W|M|A "
-                           "?timeframe=1Min|5Min|15Min|1H|1D ?start=/?end=RFC 3339 ?date_end=YYYY-MM-DD "
-                           "?extended_hours=true|false ?intraday_reporting= ?pnl_reset= ?cashflow_types=CSD,CSW"_s,
-                           u"portfolio"_s);
+        RouteSpec s =
+            spec(Method::Get, account + u"/history"_s, u"portfolioHistory"_s,
+                 u"The account's equity over time, one point per window. ?period=<n>D|W|M|A "
+                 "?timeframe=1Min|5Min|15Min|1H|1D ?start=/?end=RFC 3339 ?date_end=YYYY-MM-DD "
+                 "?extended_hours=true|false ?intraday_reporting= ?pnl_reset= ?cashflow_types=CSD,CSW"_s,
+                 u"portfolio"_s);
         s.responseSchema = u"PortfolioHistory"_s;
         router.add(s, [this](const QHttpServerRequest &r, const RequestContext &c) { return history(r, c); });
     }
@@ -293,13 +297,14 @@ QFuture<QHttpServerResponse> AccountDataRoutes::activities(const QHttpServerRequ
                 out.append(a.toJson());
             // A full page may have a successor; an empty next page is the (cheap) end of the list.
             const bool full = page->size() >= pageSize && !page->isEmpty();
-            return jsonResponse(QJsonObject{
-                {u"activities"_s, out},
-                {u"next_page_token"_s, full ? QJsonValue(page->constLast().id) : QJsonValue(QJsonValue::Null)}});
+            return jsonResponse(QJsonObject{{u"activities"_s, out},
+                                            {u"next_page_token"_s, full ? QJsonValue(page->constLast().id)
+                                                                        : QJsonValue(QJsonValue::Null)}});
         });
 }
 
-QFuture<QHttpServerResponse> AccountDataRoutes::history(const QHttpServerRequest &request, const RequestContext &c)
+QFuture<QHttpServerResponse> AccountDataRoutes::history(const QHttpServerRequest &request,
+                                                        const RequestContext &c)
 {
     if (auto refused = refuse(c))
         return ready(std::move(*refused));
@@ -329,15 +334,17 @@ QFuture<QHttpServerResponse> AccountDataRoutes::profile(const RequestContext &c)
         }
         QJsonObject out = asset->toJson();
         const AssetCatalog::Entry *entry = m_catalog ? m_catalog->find(asset->symbol) : nullptr;
-        out.insert(u"type"_s, entry && !entry->type.isEmpty() ? QJsonValue(entry->type) : QJsonValue(QJsonValue::Null));
-        out.insert(u"sector"_s,
-                   entry && !entry->sector.isEmpty() ? QJsonValue(entry->sector) : QJsonValue(QJsonValue::Null));
+        out.insert(u"type"_s,
+                   entry && !entry->type.isEmpty() ? QJsonValue(entry->type) : QJsonValue(QJsonValue::Null));
+        out.insert(u"sector"_s, entry && !entry->sector.isEmpty() ? QJsonValue(entry->sector)
+                                                                  : QJsonValue(QJsonValue::Null));
         // Only what the feed has seen: a missing price stays null rather than a reference price.
         const auto last = m_feed ? m_feed->lastPrice(asset->symbol) : std::nullopt;
         const auto previous = m_feed ? m_feed->previousClose(asset->symbol) : std::nullopt;
-        out.insert(u"last_price"_s, last && last->isPositive() ? QJsonValue(last->toString()) : QJsonValue(QJsonValue::Null));
-        out.insert(u"previous_close"_s,
-                   previous && previous->isPositive() ? QJsonValue(previous->toString()) : QJsonValue(QJsonValue::Null));
+        out.insert(u"last_price"_s,
+                   last && last->isPositive() ? QJsonValue(last->toString()) : QJsonValue(QJsonValue::Null));
+        out.insert(u"previous_close"_s, previous && previous->isPositive() ? QJsonValue(previous->toString())
+                                                                           : QJsonValue(QJsonValue::Null));
         return jsonResponse(out);
     });
 }

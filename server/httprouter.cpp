@@ -5,11 +5,11 @@
 #include <QHttpServer>
 #include <QHttpServerResponder>
 
-#include <memory>
 #include <QJsonDocument>
 #include <QJsonParseError>
 #include <QMetaEnum>
 #include <QRegularExpression>
+#include <memory>
 
 using namespace Qt::StringLiterals;
 
@@ -101,7 +101,8 @@ void routeWithParameters(QHttpServer &server, const QString &path,
     for (const QString &name : names)
         pattern.replace(u'{' + name + u'}', u"<arg>"_s);
     QHttpServer *target = &server;
-    const auto one = [run, target](const QString &a, const QHttpServerRequest &r, QHttpServerResponder &&out) {
+    const auto one = [run, target](const QString &a, const QHttpServerRequest &r,
+                                   QHttpServerResponder &&out) {
         respond(*target, run(r, QStringList{a}), std::move(out));
     };
     const auto two = [run, target](const QString &a, const QString &b, const QHttpServerRequest &r,

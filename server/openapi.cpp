@@ -110,12 +110,14 @@ QJsonObject schemas()
                                                                  "strings"_s}}}}},
         {u"ActivityPage"_s,
          object({{u"activities"_s,
-                  QJsonObject{{u"type"_s, u"array"_s},
-                              {u"items"_s, QJsonObject{{u"type"_s, u"object"_s},
-                                                       {u"description"_s, u"Alpaca's activity shapes (FILL trade "
-                                                                          "activities, CSD/CSW … non-trade), "
-                                                                          "exact decimal strings"_s}}}}},
-                 {u"next_page_token"_s, nullableStr(u"Pass as page_token for the next page; null at the end"_s)}},
+                  QJsonObject{
+                      {u"type"_s, u"array"_s},
+                      {u"items"_s, QJsonObject{{u"type"_s, u"object"_s},
+                                               {u"description"_s, u"Alpaca's activity shapes (FILL trade "
+                                                                  "activities, CSD/CSW … non-trade), "
+                                                                  "exact decimal strings"_s}}}}},
+                 {u"next_page_token"_s,
+                  nullableStr(u"Pass as page_token for the next page; null at the end"_s)}},
                 {u"activities"_s, u"next_page_token"_s})},
         {u"PortfolioHistory"_s,
          object({{u"timeframe"_s, str(u"1Min, 5Min, 15Min, 1H or 1D"_s)},
@@ -136,13 +138,12 @@ QJsonObject schemas()
          QJsonObject{{u"type"_s, u"object"_s},
                      {u"description"_s, u"Alpaca's Asset shape plus type, sector, last_price and "
                                         "previous_close (exact decimals or null)"_s}}},
-        {u"Watchlist"_s,
-         object({{u"id"_s, str()},
-                 {u"name"_s, str()},
-                 {u"symbols"_s, QJsonObject{{u"type"_s, u"array"_s}, {u"items"_s, str()}}},
-                 {u"created_at"_s, str({}, u"date-time"_s)},
-                 {u"updated_at"_s, str({}, u"date-time"_s)}},
-                {u"id"_s, u"name"_s, u"symbols"_s, u"created_at"_s, u"updated_at"_s})},
+        {u"Watchlist"_s, object({{u"id"_s, str()},
+                                 {u"name"_s, str()},
+                                 {u"symbols"_s, QJsonObject{{u"type"_s, u"array"_s}, {u"items"_s, str()}}},
+                                 {u"created_at"_s, str({}, u"date-time"_s)},
+                                 {u"updated_at"_s, str({}, u"date-time"_s)}},
+                                {u"id"_s, u"name"_s, u"symbols"_s, u"created_at"_s, u"updated_at"_s})},
         {u"WatchlistList"_s, QJsonObject{{u"type"_s, u"array"_s}, {u"items"_s, ref(u"Watchlist"_s)}}},
         {u"Health"_s, QJsonObject{{u"type"_s, u"object"_s}}},
         {u"OpenApi"_s, QJsonObject{{u"type"_s, u"object"_s}}},

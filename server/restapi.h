@@ -32,11 +32,11 @@ class WebSocketHub;
 
 // The REST API (QHttpServer): GET /health, GET /api/v1/openapi.json, the account routes of AuthRoutes,
 // GET /api/v1/assets, GET /api/v1/accounts, the trading routes of TradingRoutes, the account data of
-// AccountDataRoutes (activities, history, asset profiles) and the watchlists of WatchlistRoutes. Bearer tokens are checked
-// against the store, so a disabled user or a demoted operator loses access before the token expires. Every
-// answer is JSON; errors are {"error":{"code","message"}} with a matching status (see HttpRouter for the
-// shared ones). In a scale-out role other than api, only /health is served (Services::healthOnly); without
-// a tracker (the api role) accounts come without live values.
+// AccountDataRoutes (activities, history, asset profiles) and the watchlists of WatchlistRoutes. Bearer
+// tokens are checked against the store, so a disabled user or a demoted operator loses access before the
+// token expires. Every answer is JSON; errors are {"error":{"code","message"}} with a matching status (see
+// HttpRouter for the shared ones). In a scale-out role other than api, only /health is served
+// (Services::healthOnly); without a tracker (the api role) accounts come without live values.
 class RestApi : public QObject
 {
     Q_OBJECT

@@ -134,7 +134,8 @@ void WatchlistRoutes::addTo(HttpRouter &router)
         });
     }
     {
-        RouteSpec s = spec(Method::Get, u"/{watchlist_id}"_s, u"watchlist"_s, u"One of the caller's watchlists"_s);
+        RouteSpec s =
+            spec(Method::Get, u"/{watchlist_id}"_s, u"watchlist"_s, u"One of the caller's watchlists"_s);
         s.errors = {404};
         router.add(s, [this](const QHttpServerRequest &, const RequestContext &c) {
             return ready(answer(m_watchlists.find(c.user.userId, watchlistOf(c))));
@@ -165,7 +166,8 @@ void WatchlistRoutes::addTo(HttpRouter &router)
         });
     }
     {
-        RouteSpec s = spec(Method::Delete, u"/{watchlist_id}"_s, u"deleteWatchlist"_s, u"Delete a watchlist"_s);
+        RouteSpec s =
+            spec(Method::Delete, u"/{watchlist_id}"_s, u"deleteWatchlist"_s, u"Delete a watchlist"_s);
         s.status = 204;
         s.responseSchema.clear();
         s.errors = {404};

@@ -178,8 +178,9 @@ BrokerResult<SimAccountData::Range> SimAccountData::resolve(const PortfolioHisto
     const std::int64_t span = std::max<std::int64_t>(0, r.end.nanos() - r.start.nanos());
     r.timeframe = query.timeframe;
     if (r.timeframe == T::Default)
-        r.timeframe = span < 7 * kNanosPerDay ? T::OneMinute : span < 30 * kNanosPerDay ? T::FifteenMinutes
-                                                                                      : T::OneDay;
+        r.timeframe = span < 7 * kNanosPerDay    ? T::OneMinute
+                      : span < 30 * kNanosPerDay ? T::FifteenMinutes
+                                                 : T::OneDay;
     // The query alone cannot tell the span when only start is given.
     if (isIntraday(r.timeframe) && span > kIntradayLimitDays * kNanosPerDay)
         return unexpected(refused(u"timeframe: %1 covers more than %2 days; only 1D is accepted"_s

@@ -93,6 +93,7 @@ private:
 };
 
 // Each step brings the schema from version i to i + 1.
+// clang-format off
 const QList<QStringList> &migrations()
 {
     static const QList<QStringList> steps = {{
@@ -168,6 +169,7 @@ const QList<QStringList> &migrations()
     }};
     return steps;
 }
+// clang-format on
 
 QString describe(const QSqlError &e)
 {

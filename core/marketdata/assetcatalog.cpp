@@ -59,8 +59,8 @@ int rank(const Asset &asset, const QString &q, const QStringList &queryWords)
         return 1;
     const QString name = asset.name.toUpper();
     const QStringList nameWords = wordsOf(name);
-    if (!nameWords.isEmpty() && !queryWords.isEmpty() && nameWords.first().startsWith(queryWords.first())
-        && wordsPrefix(nameWords, queryWords))
+    if (!nameWords.isEmpty() && !queryWords.isEmpty() && nameWords.first().startsWith(queryWords.first()) &&
+        wordsPrefix(nameWords, queryWords))
         return 2; // the name starts with the query
     if (wordsPrefix(nameWords, queryWords))
         return 3;

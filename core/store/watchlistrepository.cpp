@@ -123,7 +123,8 @@ Expected<QList<WatchlistRecord>, StoreError> WatchlistRepository::listOf(const Q
     return out;
 }
 
-Expected<WatchlistRecord, StoreError> WatchlistRepository::find(const QString &userId, const QString &id) const
+Expected<WatchlistRecord, StoreError> WatchlistRepository::find(const QString &userId,
+                                                                const QString &id) const
 {
     auto q = m_db.exec(u"SELECT name, created_at, updated_at FROM watchlists WHERE id = ? AND user_id = ?"_s,
                        {id, userId});
@@ -168,8 +169,9 @@ Expected<WatchlistRecord, StoreError> WatchlistRepository::update(const QString 
         if (auto existing = find(userId, id); !existing)
             return unexpected(existing.error());
         if (newName) {
-            auto taken = m_db.exec(u"SELECT 1 FROM watchlists WHERE user_id = ? AND name_key = ? AND id <> ?"_s,
-                                   {userId, nameKey(*newName), id});
+            auto taken =
+                m_db.exec(u"SELECT 1 FROM watchlists WHERE user_id = ? AND name_key = ? AND id <> ?"_s,
+                          {userId, nameKey(*newName), id});
             if (!taken)
                 return unexpected(taken.error());
             if (taken->next())
@@ -203,7 +205,8 @@ Expected<Done, StoreError> WatchlistRepository::remove(const QString &userId, co
     return Done{};
 }
 
-Expected<WatchlistRecord, StoreError> WatchlistRepository::addSymbols(const QString &userId, const QString &id,
+Expected<WatchlistRecord, StoreError> WatchlistRepository::addSymbols(const QString &userId,
+                                                                      const QString &id,
                                                                       const QStringList &symbols,
                                                                       const QDateTime &now)
 {
@@ -222,8 +225,9 @@ Expected<WatchlistRecord, StoreError> WatchlistRepository::addSymbols(const QStr
             return unexpected(last.error());
         const qint64 base = last->next() ? last->value(0).toLongLong() + 1 : 0;
         for (qsizetype i = 0; i < fresh.size(); ++i) {
-            auto q = m_db.exec(u"INSERT INTO watchlist_symbols (watchlist_id, symbol, ordinal) VALUES (?, ?, ?)"_s,
-                               {id, fresh.at(i), base + i});
+            auto q =
+                m_db.exec(u"INSERT INTO watchlist_symbols (watchlist_id, symbol, ordinal) VALUES (?, ?, ?)"_s,
+                          {id, fresh.at(i), base + i});
             if (!q)
                 return unexpected(q.error());
         }
@@ -259,8 +263,9 @@ Expected<WatchlistRecord, StoreError> WatchlistRepository::removeSymbol(const QS
 Expected<Done, StoreError> WatchlistRepository::writeSymbols(const QString &id, const QStringList &symbols)
 {
     for (qsizetype i = 0; i < symbols.size(); ++i) {
-        auto q = m_db.exec(u"INSERT INTO watchlist_symbols (watchlist_id, symbol, ordinal) VALUES (?, ?, ?)"_s,
-                           {id, symbols.at(i), i});
+        auto q =
+            m_db.exec(u"INSERT INTO watchlist_symbols (watchlist_id, symbol, ordinal) VALUES (?, ?, ?)"_s,
+                      {id, symbols.at(i), i});
         if (!q)
             return unexpected(q.error());
     }

@@ -39,9 +39,8 @@ public:
 
     explicit WatchlistRepository(Database &db) : m_db(db) {}
 
-    [[nodiscard]] Expected<WatchlistRecord, StoreError> create(const QString &userId, const QString &name,
-                                                               const QStringList &symbols,
-                                                               const QDateTime &now);
+    [[nodiscard]] Expected<WatchlistRecord, StoreError>
+    create(const QString &userId, const QString &name, const QStringList &symbols, const QDateTime &now);
     // The user's watchlists, oldest first.
     [[nodiscard]] Expected<QList<WatchlistRecord>, StoreError> listOf(const QString &userId) const;
     [[nodiscard]] Expected<WatchlistRecord, StoreError> find(const QString &userId, const QString &id) const;
@@ -52,13 +51,11 @@ public:
                                                                const QDateTime &now);
     [[nodiscard]] Expected<Done, StoreError> remove(const QString &userId, const QString &id);
     // Appends the symbols not on the list yet, in order.
-    [[nodiscard]] Expected<WatchlistRecord, StoreError> addSymbols(const QString &userId, const QString &id,
-                                                                   const QStringList &symbols,
-                                                                   const QDateTime &now);
+    [[nodiscard]] Expected<WatchlistRecord, StoreError>
+    addSymbols(const QString &userId, const QString &id, const QStringList &symbols, const QDateTime &now);
     // NotFound when the symbol is not on the list.
-    [[nodiscard]] Expected<WatchlistRecord, StoreError> removeSymbol(const QString &userId, const QString &id,
-                                                                     const QString &symbol,
-                                                                     const QDateTime &now);
+    [[nodiscard]] Expected<WatchlistRecord, StoreError>
+    removeSymbol(const QString &userId, const QString &id, const QString &symbol, const QDateTime &now);
 
     // Trimmed, upper-cased, duplicates dropped.
     [[nodiscard]] static QStringList normalizedSymbols(const QStringList &symbols);

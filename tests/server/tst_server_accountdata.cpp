@@ -1,7 +1,7 @@
 #include "core/broker/simbroker.h"
 #include "core/store/brokerageaccountrepository.h"
-#include "core/trading/orderservice.h"
 #include "core/store/scratchdatabase.h"
+#include "core/trading/orderservice.h"
 #include "serverfixture.h"
 
 #include <QJsonArray>
@@ -42,15 +42,17 @@ private:
     test::HttpResult activities(const QString &query = {}, const QString &as = u"demo-alice"_s,
                                 const QString &account = {})
     {
-        return m_http.get(u"/api/v1/accounts/%1/activities%2"_s.arg(account.isEmpty() ? m_alice : account, query),
-                          token(as, as == u"demo-operator" ? Role::Operator : Role::User));
+        return m_http.get(
+            u"/api/v1/accounts/%1/activities%2"_s.arg(account.isEmpty() ? m_alice : account, query),
+            token(as, as == u"demo-operator" ? Role::Operator : Role::User));
     }
 
     test::HttpResult history(const QString &query = {}, const QString &as = u"demo-alice"_s,
                              const QString &account = {})
     {
-        return m_http.get(u"/api/v1/accounts/%1/history%2"_s.arg(account.isEmpty() ? m_alice : account, query),
-                          token(as, as == u"demo-operator" ? Role::Operator : Role::User));
+        return m_http.get(
+            u"/api/v1/accounts/%1/history%2"_s.arg(account.isEmpty() ? m_alice : account, query),
+            token(as, as == u"demo-operator" ? Role::Operator : Role::User));
     }
 
     static void verifyError(const test::HttpResult &r, int status, const QString &code)
@@ -96,7 +98,8 @@ private Q_SLOTS:
         deposit.amount = *Decimal::parse(u"250.50");
         deposit.direction = TransferDirection::Incoming;
         QVERIFY(test::ready(m_root->broker()->createTransfer(m_alice, deposit)).id.size() > 0);
-        QTRY_COMPARE(test::ready(m_root->broker()->transfers(m_alice)).constLast().status, TransferStatus::Complete);
+        QTRY_COMPARE(test::ready(m_root->broker()->transfers(m_alice)).constLast().status,
+                     TransferStatus::Complete);
 
         const auto all = activities();
         QCOMPARE(all.status, 200);
@@ -126,9 +129,10 @@ private Q_SLOTS:
     void pagesFollowTheToken()
     {
         for (int i = 0; i < 3; ++i)
-            QCOMPARE(m_http.post(u"/api/v1/accounts/%1/orders"_s.arg(m_alice),
-                                 {{u"symbol"_s, u"AAPL"_s}, {u"side"_s, u"buy"_s}, {u"qty"_s, u"1"_s}},
-                                 token(u"demo-alice"_s))
+            QCOMPARE(m_http
+                         .post(u"/api/v1/accounts/%1/orders"_s.arg(m_alice),
+                               {{u"symbol"_s, u"AAPL"_s}, {u"side"_s, u"buy"_s}, {u"qty"_s, u"1"_s}},
+                               token(u"demo-alice"_s))
                          .status,
                      201);
         const int total = activities().body[u"activities"_s].toArray().size();
@@ -136,7 +140,8 @@ private Q_SLOTS:
         QStringList ids;
         QString next;
         for (int page = 0; page <= total; ++page) {
-            const auto r = activities(u"?page_size=2"_s + (next.isEmpty() ? QString() : u"&page_token="_s + next));
+            const auto r =
+                activities(u"?page_size=2"_s + (next.isEmpty() ? QString() : u"&page_token="_s + next));
             QCOMPARE(r.status, 200);
             const QJsonArray items = r.body[u"activities"_s].toArray();
             QVERIFY(items.size() <= 2);
@@ -159,7 +164,8 @@ private Q_SLOTS:
         QTest::addRow("page size text") << u"?page_size=ten"_s;
         QTest::addRow("bad date") << u"?date=2026-13-01"_s;
         QTest::addRow("date with after") << u"?date=2026-03-02&after=2026-03-01T00:00:00Z"_s;
-        QTest::addRow("after later than until") << u"?after=2026-03-02T00:00:00Z&until=2026-03-01T00:00:00Z"_s;
+        QTest::addRow("after later than until")
+            << u"?after=2026-03-02T00:00:00Z&until=2026-03-01T00:00:00Z"_s;
         QTest::addRow("bad instant") << u"?until=yesterday"_s;
         QTest::addRow("bad direction") << u"?direction=sideways"_s;
         QTest::addRow("bad type") << u"?activity_types=FILL,C5D"_s;
@@ -248,8 +254,8 @@ private Q_SLOTS:
         QCOMPARE(a[u"class"_s].toString(), u"us_equity"_s);
         QCOMPARE(a[u"type"_s].toString(), u"stock"_s);
         QVERIFY(!a[u"sector"_s].toString().isEmpty());
-        for (const QString &flag : {u"tradable"_s, u"fractionable"_s, u"shortable"_s, u"marginable"_s,
-                                    u"easy_to_borrow"_s})
+        for (const QString &flag :
+             {u"tradable"_s, u"fractionable"_s, u"shortable"_s, u"marginable"_s, u"easy_to_borrow"_s})
             QVERIFY2(a[flag].isBool(), qPrintable(flag));
         const auto price = m_root->simFeed()->lastPrice(u"AAPL"_s);
         QVERIFY(price);

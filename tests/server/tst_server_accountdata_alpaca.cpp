@@ -48,8 +48,8 @@ private:
 
     [[nodiscard]] QString createUser(const QString &email) const
     {
-        const auto user = m_root->users().create(email, u"$argon2id$unused"_s, u"user"_s,
-                                                 QDateTime::currentDateTimeUtc());
+        const auto user =
+            m_root->users().create(email, u"$argon2id$unused"_s, u"user"_s, QDateTime::currentDateTimeUtc());
         return user ? user->id : QString();
     }
 
@@ -74,23 +74,28 @@ private Q_SLOTS:
         m_account = m_rest.seedAccount(dec("10000"));
         m_rest.book().setLastPrice(u"AAPL"_s, dec("200"));
         for (const QString &qty : {u"3"_s, u"2"_s}) {
-            const auto reply = m_rest.book().submitOrder(
-                m_account, QJsonObject{{u"symbol"_s, u"AAPL"_s}, {u"qty"_s, qty}, {u"side"_s, u"buy"_s},
-                                       {u"type"_s, u"market"_s}, {u"time_in_force"_s, u"day"_s}});
+            const auto reply =
+                m_rest.book().submitOrder(m_account, QJsonObject{{u"symbol"_s, u"AAPL"_s},
+                                                                 {u"qty"_s, qty},
+                                                                 {u"side"_s, u"buy"_s},
+                                                                 {u"type"_s, u"market"_s},
+                                                                 {u"time_in_force"_s, u"day"_s}});
             QCOMPARE(reply.status, 200);
         }
-        const auto transfer = m_rest.book().createTransfer(
-            m_account, QJsonObject{{u"transfer_type"_s, u"ach"_s}, {u"relationship_id"_s, u"rel-1"_s},
-                                   {u"amount"_s, u"125.75"_s}, {u"direction"_s, u"INCOMING"_s}});
+        const auto transfer =
+            m_rest.book().createTransfer(m_account, QJsonObject{{u"transfer_type"_s, u"ach"_s},
+                                                                {u"relationship_id"_s, u"rel-1"_s},
+                                                                {u"amount"_s, u"125.75"_s},
+                                                                {u"direction"_s, u"INCOMING"_s}});
         QVERIFY2(transfer.status == 200, qPrintable(QString::number(transfer.status)));
         m_rest.book().completeTransfer(m_account, transfer.body.toObject().value(u"id"_s).toString());
         QCOMPARE(m_rest.accountData().activitiesOf(m_account).size(), 3);
 
-        auto config = test::configFor(
-            m_dir.path(),
-            {u"--broker"_s, u"alpaca"_s, u"--feed"_s, u"alpaca"_s, u"--alpaca-broker-api-url"_s,
-             m_rest.baseUrl().toString(), u"--alpaca-data-stream-url"_s, m_stream->url().toString(),
-             u"--alpaca-data-api-url"_s, m_data.baseUrl().toString()});
+        auto config =
+            test::configFor(m_dir.path(), {u"--broker"_s, u"alpaca"_s, u"--feed"_s, u"alpaca"_s,
+                                           u"--alpaca-broker-api-url"_s, m_rest.baseUrl().toString(),
+                                           u"--alpaca-data-stream-url"_s, m_stream->url().toString(),
+                                           u"--alpaca-data-api-url"_s, m_data.baseUrl().toString()});
         QVERIFY2(config, qPrintable(config ? QString() : config.error()));
         config->set(u"BROKER_API_KEY"_s, credentials.keyId, u"environment"_s);
         config->set(u"BROKER_SECRET_KEY"_s, credentials.secret, u"environment"_s);
@@ -103,7 +108,8 @@ private Q_SLOTS:
         m_owner = createUser(u"owner@example.com"_s);
         m_stranger = createUser(u"stranger@example.com"_s);
         QVERIFY(!m_owner.isEmpty() && !m_stranger.isEmpty());
-        QVERIFY(m_root->brokerageAccounts().add(m_owner, m_account, u"alpaca"_s, QDateTime::currentDateTimeUtc()));
+        QVERIFY(m_root->brokerageAccounts().add(m_owner, m_account, u"alpaca"_s,
+                                                QDateTime::currentDateTimeUtc()));
     }
 
     void cleanupTestCase()
@@ -131,8 +137,8 @@ private Q_SLOTS:
         QCOMPARE(sent.first().query.queryItemValue(u"page_size"_s), u"50"_s);
 
         // One page at a time, the token passed through to Alpaca.
-        const auto first = m_http.get(u"/api/v1/accounts/%1/activities?page_size=1"_s.arg(m_account),
-                                      token(m_owner));
+        const auto first =
+            m_http.get(u"/api/v1/accounts/%1/activities?page_size=1"_s.arg(m_account), token(m_owner));
         QCOMPARE(first.body[u"activities"_s].toArray().size(), 1);
         const QString next = first.body[u"next_page_token"_s].toString();
         QCOMPARE(next, upstream.at(0).id);
@@ -142,8 +148,8 @@ private Q_SLOTS:
         QCOMPARE(second.status, 200);
         QCOMPARE(second.body[u"activities"_s].toArray().at(0)[u"id"_s].toString(), upstream.at(1).id);
 
-        const auto deposits = m_http.get(u"/api/v1/accounts/%1/activities?activity_types=CSD"_s.arg(m_account),
-                                         token(m_owner));
+        const auto deposits =
+            m_http.get(u"/api/v1/accounts/%1/activities?activity_types=CSD"_s.arg(m_account), token(m_owner));
         const QJsonArray cash = deposits.body[u"activities"_s].toArray();
         QCOMPARE(cash.size(), 1);
         QCOMPARE(cash.at(0)[u"net_amount"_s].toString(), u"125.75"_s);

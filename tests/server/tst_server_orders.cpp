@@ -72,7 +72,8 @@ public:
     {
         return m_inner.createTransfer(id, request);
     }
-    QFuture<BrokerResult<QList<Activity>>> activityPage(const QString &id, const ActivityQuery &query) override
+    QFuture<BrokerResult<QList<Activity>>> activityPage(const QString &id,
+                                                        const ActivityQuery &query) override
     {
         return m_inner.activityPage(id, query);
     }

@@ -48,7 +48,8 @@ private:
                           const QString &as = u"demo-alice"_s)
     {
         return m_http.send(method, path, token(as),
-                           body.isEmpty() ? QByteArray() : QJsonDocument(body).toJson(QJsonDocument::Compact));
+                           body.isEmpty() ? QByteArray()
+                                          : QJsonDocument(body).toJson(QJsonDocument::Compact));
     }
 
     static QStringList symbolsOf(const test::HttpResult &r)
@@ -136,13 +137,18 @@ private Q_SLOTS:
 
         QCOMPARE(create(u"Tech"_s, u"AAPL"_s).status, 201);
         verifyError(create(u"tech"_s, QString()), 409, u"watchlist_exists"_s);
-        const QString id = m_http.get(u"/api/v1/watchlists"_s, token(u"demo-alice"_s)).body.array().at(0)[u"id"_s].toString();
+        const QString id = m_http.get(u"/api/v1/watchlists"_s, token(u"demo-alice"_s))
+                               .body.array()
+                               .at(0)[u"id"_s]
+                               .toString();
         const QString path = u"/api/v1/watchlists/"_s + id;
         verifyError(send("PUT", path, {}), 400, u"invalid_watchlist"_s);
         verifyError(send("PUT", path, {{u"symbols"_s, u"AAPL,NOPE1"_s}}), 422, u"unknown_symbol"_s);
         QCOMPARE(symbolsOf(m_http.get(path, token(u"demo-alice"_s))), QStringList{u"AAPL"_s}); // unchanged
-        verifyError(send("POST", path + u"/symbols"_s, {{u"symbol"_s, u" , "_s}}), 400, u"invalid_watchlist"_s);
-        verifyError(send("POST", path + u"/symbols"_s, {{u"symbol"_s, u"NOPE1"_s}}), 422, u"unknown_symbol"_s);
+        verifyError(send("POST", path + u"/symbols"_s, {{u"symbol"_s, u" , "_s}}), 400,
+                    u"invalid_watchlist"_s);
+        verifyError(send("POST", path + u"/symbols"_s, {{u"symbol"_s, u"NOPE1"_s}}), 422,
+                    u"unknown_symbol"_s);
         verifyError(send("POST", path + u"/symbols"_s, {{u"symbol"_s, 5}}), 400, u"invalid_request"_s);
         verifyError(m_http.get(u"/api/v1/watchlists"_s), 401, u"unauthorized"_s);
     }
@@ -163,7 +169,8 @@ private Q_SLOTS:
                 QVERIFY(w[u"name"_s].toString() != u"Alice's" || other == u"demo-bob");
             verifyError(m_http.get(path, t), 404, u"not_found"_s);
             verifyError(m_http.send("PUT", path, t, R"({"name":"Mine now"})"), 404, u"not_found"_s);
-            verifyError(m_http.send("POST", path + u"/symbols"_s, t, R"({"symbol":"MSFT"})"), 404, u"not_found"_s);
+            verifyError(m_http.send("POST", path + u"/symbols"_s, t, R"({"symbol":"MSFT"})"), 404,
+                        u"not_found"_s);
             verifyError(m_http.send("DELETE", path + u"/symbols/AAPL"_s, t), 404, u"not_found"_s);
             verifyError(m_http.send("DELETE", path, t), 404, u"not_found"_s);
         }

@@ -275,8 +275,8 @@ private Q_SLOTS:
         q.cashflowTypes = {u"CSD"_s};
         const PortfolioHistory h = history(q);
         QCOMPARE(h.timeframe, u"1H"_s);
-        QCOMPARE(equities(h), (QStringList{u"100000"_s, u"100000"_s, u"100126.9"_s, u"101126.9"_s,
-                                           u"101126.9"_s}));
+        QCOMPARE(equities(h),
+                 (QStringList{u"100000"_s, u"100000"_s, u"100126.9"_s, u"101126.9"_s, u"101126.9"_s}));
         QCOMPARE(h.points.first().timestamp, kT0);
         QCOMPARE(h.points.last().timestamp, at(4 * kHour));
         QCOMPARE(h.baseValue, std::optional<Decimal>(dec(u"100000")));

@@ -53,7 +53,8 @@ private Q_SLOTS:
     void createListAndFind()
     {
         WatchlistRepository lists(*m_db);
-        const auto tech = lists.create(m_alice, u"  Tech "_s, {u"aapl"_s, u" MSFT"_s, u"AAPL"_s, u""_s}, kNow);
+        const auto tech =
+            lists.create(m_alice, u"  Tech "_s, {u"aapl"_s, u" MSFT"_s, u"AAPL"_s, u""_s}, kNow);
         QVERIFY2(tech, qPrintable(tech ? QString() : tech.error().message));
         QCOMPARE(tech->name, u"Tech"_s);
         QCOMPARE(tech->symbols, (QStringList{u"AAPL"_s, u"MSFT"_s})); // upper-cased, duplicates dropped
@@ -112,7 +113,8 @@ private Q_SLOTS:
         QCOMPARE(added->symbols, (QStringList{u"MSFT"_s, u"KO"_s, u"NVDA"_s, u"AAPL"_s}));
         const auto missing = lists.removeSymbol(m_alice, w->id, u"TSLA"_s, kNow);
         QCOMPARE(missing.error().kind, StoreError::Kind::NotFound);
-        const auto replaced = lists.update(m_alice, w->id, std::nullopt, QStringList{u"ko"_s, u"aapl"_s}, kNow);
+        const auto replaced =
+            lists.update(m_alice, w->id, std::nullopt, QStringList{u"ko"_s, u"aapl"_s}, kNow);
         QCOMPARE(replaced->symbols, (QStringList{u"KO"_s, u"AAPL"_s}));
         QCOMPARE(replaced->name, u"W"_s);
     }
