@@ -106,6 +106,8 @@ QHttpServerResponse AuthRoutes::failure(const AuthError &error, QHttpServerRespo
     }
     case AuthError::Kind::NotFound:
         return errorResponse(Status::NotFound, error.code(), error.message);
+    case AuthError::Kind::Conflict:
+        return errorResponse(Status::Conflict, error.code(), error.message);
     case AuthError::Kind::Internal:
         break;
     }
@@ -121,11 +123,14 @@ void AuthRoutes::addTo(HttpRouter &router)
         spec.body = {kEmail, kPassword};
         spec.status = 202;
         spec.responseSchema = u"Accepted"_s;
+        spec.errors = {429};
         router.add(spec, [this](const QHttpServerRequest &, const RequestContext &c) {
-            const auto done = m_auth.signUp(field(c, u"email"_s), field(c, u"password"_s), c.client);
-            if (!done)
-                return ready(failure(done.error()));
-            return ready(accepted(u"if the address can be used, a verification mail is on its way"_s));
+            return m_auth.signUp(field(c, u"email"_s), field(c, u"password"_s), c.client)
+                .then([](const Expected<Done, AuthError> &done) {
+                    if (!done)
+                        return failure(done.error());
+                    return accepted(u"if the address can be used, a verification mail is on its way"_s);
+                });
         });
     }
     {
@@ -134,10 +139,12 @@ void AuthRoutes::addTo(HttpRouter &router)
         spec.responseSchema = u"Session"_s;
         spec.errors = {401, 403, 429};
         router.add(spec, [this](const QHttpServerRequest &, const RequestContext &c) {
-            const auto session = m_auth.signIn(field(c, u"email"_s), field(c, u"password"_s), c.client);
-            if (!session)
-                return ready(failure(session.error()));
-            return ready(jsonResponse(sessionJson(*session)));
+            return m_auth.signIn(field(c, u"email"_s), field(c, u"password"_s), c.client)
+                .then([](const Expected<AuthSession, AuthError> &session) {
+                    if (!session)
+                        return failure(session.error());
+                    return jsonResponse(sessionJson(*session));
+                });
         });
     }
     {
@@ -188,15 +195,18 @@ void AuthRoutes::addTo(HttpRouter &router)
         spec.responseSchema = u"Session"_s;
         spec.errors = {403, 429};
         router.add(spec, [this](const QHttpServerRequest &, const RequestContext &c) {
-            const auto session = m_auth.changePassword(c.user.userId, field(c, u"current_password"_s),
-                                                       field(c, u"new_password"_s), c.client);
-            if (!session && session.error().kind == AuthError::Kind::InvalidCredentials)
-                // Not 401: the bearer token is fine, and clients treat 401 as "sign in again".
-                return ready(
-                    errorResponse(Status::Forbidden, session.error().code(), session.error().message));
-            if (!session)
-                return ready(failure(session.error()));
-            return ready(jsonResponse(sessionJson(*session)));
+            return m_auth
+                .changePassword(c.user.userId, field(c, u"current_password"_s), field(c, u"new_password"_s),
+                                c.client)
+                .then([](const Expected<AuthSession, AuthError> &session) {
+                    if (!session && session.error().kind == AuthError::Kind::InvalidCredentials)
+                        // Not 401: the bearer token is fine, and clients treat 401 as "sign in again".
+                        return errorResponse(Status::Forbidden, session.error().code(),
+                                             session.error().message);
+                    if (!session)
+                        return failure(session.error());
+                    return jsonResponse(sessionJson(*session));
+                });
         });
     }
     {
@@ -248,11 +258,12 @@ void AuthRoutes::addTo(HttpRouter &router)
         spec.body = {kMailToken, kPassword};
         spec.status = 204;
         router.add(spec, [this](const QHttpServerRequest &, const RequestContext &c) {
-            const auto done =
-                m_auth.completePasswordReset(field(c, u"token"_s), field(c, u"password"_s), c.client);
-            if (!done)
-                return ready(failure(done.error()));
-            return ready(QHttpServerResponse(Status::NoContent));
+            return m_auth.completePasswordReset(field(c, u"token"_s), field(c, u"password"_s), c.client)
+                .then([](const Expected<Done, AuthError> &done) {
+                    if (!done)
+                        return failure(done.error());
+                    return QHttpServerResponse(Status::NoContent);
+                });
         });
     }
     {

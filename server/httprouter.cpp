@@ -4,12 +4,11 @@
 
 #include <QHttpServer>
 #include <QHttpServerResponder>
-
 #include <QJsonDocument>
 #include <QJsonParseError>
 #include <QMetaEnum>
+#include <QPointer>
 #include <QRegularExpression>
-#include <memory>
 
 using namespace Qt::StringLiterals;
 
@@ -66,31 +65,6 @@ QStringList HttpRouter::pathParameters(const QString &path)
 
 namespace {
 
-// Writes the handler's answer through the responder: at once when the future is finished, else when it
-// finishes. QHttpServer 6.4's own QFuture support crashed on answers that finish later (after a
-// network round trip): it takes the move-only result inside the continuation, and taking a result
-// resets the future's state, so the QPromise that finished it, destroyed right after, sees an
-// unfinished future and runs the continuation a second time. Here the result is taken on a later
-// event-loop turn, once the promise is gone.
-void respond(QHttpServer &server, QFuture<QHttpServerResponse> future, QHttpServerResponder &&responder)
-{
-    if (future.isFinished()) {
-        future.takeResult().write(std::move(responder));
-        return;
-    }
-    auto pending = std::make_shared<QHttpServerResponder>(std::move(responder));
-    future.then(&server, [pending, target = &server](QFuture<QHttpServerResponse> done) {
-        QMetaObject::invokeMethod(
-            target, [pending, done]() mutable { done.takeResult().write(std::move(*pending)); },
-            Qt::QueuedConnection);
-    });
-}
-
-void respond(QHttpServer &, QHttpServerResponse &&response, QHttpServerResponder &&responder)
-{
-    response.write(std::move(responder));
-}
-
 // QHttpServer 6.4 passes each <arg> of a pattern to the handler as a parameter before the request.
 template <typename Run>
 void routeWithParameters(QHttpServer &server, const QString &path,
@@ -100,18 +74,11 @@ void routeWithParameters(QHttpServer &server, const QString &path,
     QString pattern = path;
     for (const QString &name : names)
         pattern.replace(u'{' + name + u'}', u"<arg>"_s);
-    QHttpServer *target = &server;
-    const auto one = [run, target](const QString &a, const QHttpServerRequest &r,
-                                   QHttpServerResponder &&out) {
-        respond(*target, run(r, QStringList{a}), std::move(out));
+    const auto one = [run](const QString &a, const QHttpServerRequest &r) { return run(r, QStringList{a}); };
+    const auto two = [run](const QString &a, const QString &b, const QHttpServerRequest &r) {
+        return run(r, QStringList{a, b});
     };
-    const auto two = [run, target](const QString &a, const QString &b, const QHttpServerRequest &r,
-                                   QHttpServerResponder &&out) {
-        respond(*target, run(r, QStringList{a, b}), std::move(out));
-    };
-    const auto none = [run, target](const QHttpServerRequest &r, QHttpServerResponder &&out) {
-        respond(*target, run(r, QStringList()), std::move(out));
-    };
+    const auto none = [run](const QHttpServerRequest &r) { return run(r, QStringList()); };
     Q_ASSERT(names.size() <= 2);
     if (method) {
         if (names.size() == 2)
@@ -145,8 +112,37 @@ void HttpRouter::add(RouteSpec spec, Handler handler)
                 context.path.insert(names.at(i), values.at(i));
             if (auto refused = prepare(spec, request, context))
                 return QtFuture::makeReadyFuture(std::move(*refused));
-            return handler(request, context);
+            return handOver(handler(request, context));
         });
+}
+
+// QHttpServer 6.4 takes the (move-only) response out of the future, which resets the future's state;
+// a QPromise still alive behind it then thinks it never finished and runs QHttpServer's continuation a
+// second time when it is destroyed (a crash). So a pending response is handed over through a plain
+// QFutureInterface, filled from a queued call once the handler's continuation (and its QPromise) is gone.
+QFuture<QHttpServerResponse> HttpRouter::handOver(QFuture<QHttpServerResponse> pending)
+{
+    if (pending.isFinished())
+        return pending;
+    QFutureInterface<QHttpServerResponse> out;
+    out.reportStarted();
+    QFuture<QHttpServerResponse> result = out.future();
+    pending.then([server = QPointer<QHttpServer>(&m_server), out](QFuture<QHttpServerResponse> done) mutable {
+        if (!server)
+            return;
+        QMetaObject::invokeMethod(
+            server.data(),
+            [out, done]() mutable {
+                if (done.isCanceled() || done.resultCount() == 0)
+                    out.reportAndMoveResult(errorResponse(Status::ServiceUnavailable, u"unavailable"_s,
+                                                          u"the server is shutting down"_s));
+                else
+                    out.reportAndMoveResult(done.takeResult());
+                out.reportFinished();
+            },
+            Qt::QueuedConnection);
+    });
+    return result;
 }
 
 void HttpRouter::finish()

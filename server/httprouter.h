@@ -84,6 +84,7 @@ public:
     [[nodiscard]] static QStringList pathParameters(const QString &path);
 
 private:
+    [[nodiscard]] QFuture<QHttpServerResponse> handOver(QFuture<QHttpServerResponse> pending);
     [[nodiscard]] std::optional<QHttpServerResponse>
     prepare(const RouteSpec &spec, const QHttpServerRequest &request, RequestContext &context) const;
 

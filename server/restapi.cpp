@@ -12,6 +12,7 @@
 #include "core/store/database.h"
 #include "jsonresponse.h"
 #include "openapi.h"
+#include "operatorroutes.h"
 #include "serverlog.h"
 #include "tradingroutes.h"
 #include "watchlistroutes.h"
@@ -147,6 +148,18 @@ void RestApi::addRoutes()
         m_watchlistRoutes = new WatchlistRoutes(*m_services.database, *m_services.catalog, this);
         m_watchlistRoutes->addTo(m_router);
     }
+    if (!m_services.healthOnly && m_services.database) {
+        OperatorRoutes::Services ops;
+        ops.auth = m_services.auth;
+        ops.database = m_services.database;
+        ops.users = m_services.users;
+        ops.accounts = m_services.accounts;
+        ops.hub = m_services.hub;
+        ops.health = [this] { return healthBody(); };
+        ops.version = m_services.version;
+        m_operatorRoutes = std::make_unique<OperatorRoutes>(std::move(ops));
+        m_operatorRoutes->addTo(m_router);
+    }
     if (m_services.orders) {
         m_tradingRoutes =
             new TradingRoutes(*m_services.orders, *m_services.broker, *m_services.accounts, this);
@@ -156,6 +169,11 @@ void RestApi::addRoutes()
 }
 
 QHttpServerResponse RestApi::health() const
+{
+    return jsonResponse(healthBody());
+}
+
+QJsonObject RestApi::healthBody() const
 {
     const bool brokerOk = !m_services.brokerAvailable || m_services.brokerAvailable();
     const bool databaseOk = !m_services.database || m_services.database->ping();
@@ -196,7 +214,7 @@ QHttpServerResponse RestApi::health() const
         role.insert(u"name"_s, m_services.role);
         body.insert(u"role"_s, role);
     }
-    return jsonResponse(body);
+    return body;
 }
 
 QHttpServerResponse RestApi::assets(const QHttpServerRequest &request) const

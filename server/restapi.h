@@ -23,6 +23,7 @@ class BrokerageAccountRepository;
 class Bus;
 class Database;
 class MarketFeed;
+class OperatorRoutes;
 class OrderService;
 class PortfolioTracker;
 class TradingRoutes;
@@ -32,11 +33,12 @@ class WebSocketHub;
 
 // The REST API (QHttpServer): GET /health, GET /api/v1/openapi.json, the account routes of AuthRoutes,
 // GET /api/v1/assets, GET /api/v1/accounts, the trading routes of TradingRoutes, the account data of
-// AccountDataRoutes (activities, history, asset profiles) and the watchlists of WatchlistRoutes. Bearer
-// tokens are checked against the store, so a disabled user or a demoted operator loses access before the
-// token expires. Every answer is JSON; errors are {"error":{"code","message"}} with a matching status (see
-// HttpRouter for the shared ones). In a scale-out role other than api, only /health is served
-// (Services::healthOnly); without a tracker (the api role) accounts come without live values.
+// AccountDataRoutes (activities, history, asset profiles), the watchlists of WatchlistRoutes and the
+// operator routes of OperatorRoutes (/api/v1/admin/…). Bearer tokens are checked against the store, so a
+// disabled user or a demoted operator loses access before the token expires. Every answer is JSON;
+// errors are {"error":{"code","message"}} with a matching status (see HttpRouter for the shared ones). In
+// a scale-out role other than api, only /health is served (Services::healthOnly); without a tracker (the
+// api role) accounts come without live values.
 class RestApi : public QObject
 {
     Q_OBJECT
@@ -78,6 +80,7 @@ public:
 private:
     void addRoutes();
     [[nodiscard]] QHttpServerResponse health() const;
+    [[nodiscard]] QJsonObject healthBody() const;
     [[nodiscard]] QHttpServerResponse assets(const QHttpServerRequest &request) const;
     [[nodiscard]] QFuture<QHttpServerResponse> accounts(const RequestContext &context);
 
@@ -85,6 +88,7 @@ private:
     QHttpServer m_server;
     HttpRouter m_router;
     std::unique_ptr<AuthRoutes> m_authRoutes;
+    std::unique_ptr<OperatorRoutes> m_operatorRoutes;
     TradingRoutes *m_tradingRoutes = nullptr;
     AccountDataRoutes *m_accountDataRoutes = nullptr;
     WatchlistRoutes *m_watchlistRoutes = nullptr;

@@ -78,6 +78,7 @@ struct ServerSettings
     QStringList allowedOrigins;
     std::chrono::seconds accessTokenTtl{900};
     std::chrono::seconds refreshTokenTtl{30 * 24 * 3600};
+    int passwordThreads = 0;
     QString publicUrl;
 
     BackendSelection backend;
@@ -142,6 +143,10 @@ struct ServerSettings
         if (!refreshTtl)
             return unexpected(refreshTtl.error());
         s.refreshTokenTtl = std::chrono::seconds(*refreshTtl);
+        const auto passwordThreads = config.integer(u"CLERA_PASSWORD_THREADS"_s, 0, 256);
+        if (!passwordThreads)
+            return unexpected(passwordThreads.error());
+        s.passwordThreads = int(*passwordThreads);
         s.publicUrl = config.value(u"CLERA_PUBLIC_URL"_s).trimmed();
         while (s.publicUrl.endsWith(u'/'))
             s.publicUrl.chop(1);
@@ -251,6 +256,7 @@ Expected<std::monostate, ServerRoot::StartError> ServerRoot::start(Options optio
         policy.accessTokenTtl = settings->accessTokenTtl;
         policy.refreshTokenTtl = settings->refreshTokenTtl;
         policy.linkBase = settings->publicUrl;
+        policy.passwordThreads = settings->passwordThreads;
         m_auth = std::make_unique<AuthService>(*m_db, *m_jwt, hasher, *m_mailer, policy);
     }
 

@@ -444,6 +444,8 @@ void WebSocketHub::flush()
             }
             socket->sendTextMessage(batch + u"]}"_s);
         }
+        m_updatesSent += client.pending.size();
+        ++m_framesWritten;
         client.pending.clear();
         m_dirty.remove(socket);
     }

@@ -68,6 +68,9 @@ public:
     {
         return int(m_watchers.value(accountId).size());
     }
+    // Since start: portfolio updates delivered (one per account and client) and frames written for them.
+    [[nodiscard]] qint64 updatesSent() const { return m_updatesSent; }
+    [[nodiscard]] qint64 framesWritten() const { return m_framesWritten; }
     // Closes every client (1001 going away) and stops listening.
     void shutdown();
 
@@ -120,6 +123,8 @@ private:
     QTimer m_flush;
     QTimer m_revalidate;
     int m_authenticated = 0;
+    qint64 m_updatesSent = 0;
+    qint64 m_framesWritten = 0;
 };
 
 } // namespace clera

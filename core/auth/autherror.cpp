@@ -30,6 +30,8 @@ QString AuthError::code() const
         return u"forbidden"_s;
     case Kind::NotFound:
         return u"not_found"_s;
+    case Kind::Conflict:
+        return u"conflict"_s;
     case Kind::Internal:
         break;
     }

@@ -20,6 +20,7 @@ struct AuthError
         RateLimited,        // retryAfter says when to try again
         Forbidden,          // the caller lacks the role for an operator action
         NotFound,           // an operator action names an unknown user
+        Conflict,           // an operator action the current state forbids (disabling the last operator)
         Internal            // the store or the mailer failed; details are in the logs
     };
 

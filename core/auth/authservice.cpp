@@ -6,7 +6,13 @@
 #include "core/store/database.h"
 
 #include <QLoggingCategory>
+#include <QPromise>
+#include <QThread>
+#include <QThreadPool>
 #include <QUuid>
+
+#include <atomic>
+#include <mutex>
 
 using namespace Qt::StringLiterals;
 
@@ -37,7 +43,62 @@ QString describeTtl(std::chrono::seconds ttl)
     return hours >= 1 ? u"%1 hour(s)"_s.arg(hours) : u"%1 minute(s)"_s.arg(qMax<qint64>(1, ttl.count() / 60));
 }
 
+template <typename T> QFuture<Expected<T, AuthError>> failed(AuthError error)
+{
+    return QtFuture::makeReadyFuture(Expected<T, AuthError>(unexpected(std::move(error))));
+}
+
+// What the pool reports back for a sign-in: whether the password matched, and a new hash when the
+// stored one was made with other costs.
+struct VerifyOutcome
+{
+    bool matched = false;
+    std::optional<QString> rehash;
+};
+
+// For a password change: the current password checked, then (when it matched and the new one passes
+// the rules) the new one hashed.
+struct ChangeOutcome
+{
+    bool matched = false;
+    std::optional<Expected<QString, PasswordHashError>> hash;
+};
+
 } // namespace
+
+struct AuthService::PasswordWork
+{
+    std::atomic<int> queued{0};
+    std::atomic<int> running{0};
+    std::atomic<int> peak{0};
+    // A hash of a random password, verified against for unknown addresses so they cost the same time.
+    std::once_flag dummyOnce;
+    QString dummyHash;
+};
+
+// The continuation is attached before the work starts, so it always runs later from the event loop
+// (queued from the pool's thread), never inside the call that started the work.
+template <typename Work, typename Then> auto AuthService::onPool(Work work, Then then)
+{
+    using R = std::invoke_result_t<Work &>;
+    auto promise = std::make_shared<QPromise<R>>();
+    promise->start();
+    auto result = promise->future().then(m_context.get(), std::move(then));
+    auto state = m_work;
+    ++state->queued;
+    m_pool->start([promise, state, work = std::move(work)]() mutable {
+        --state->queued;
+        const int running = ++state->running;
+        int peak = state->peak.load();
+        while (running > peak && !state->peak.compare_exchange_weak(peak, running)) {
+        }
+        R outcome = work();
+        --state->running;
+        promise->addResult(std::move(outcome));
+        promise->finish();
+    });
+    return result;
+}
 
 AuthService::AuthService(Database &db, Jwt jwt, PasswordHasher hasher, Mailer &mailer, AuthPolicy policy,
                          Clock clock)
@@ -46,8 +107,29 @@ AuthService::AuthService(Database &db, Jwt jwt, PasswordHasher hasher, Mailer &m
       m_signInByAccount(m_policy.signInFailuresPerAccount, m_policy.signInWindow, m_clock),
       m_signInByAddress(m_policy.signInFailuresPerAddress, m_policy.signInWindow, m_clock),
       m_resetByAccount(m_policy.resetRequestsPerAccount, m_policy.resetWindow, m_clock),
-      m_resetByAddress(m_policy.resetRequestsPerAddress, m_policy.resetWindow, m_clock)
-{}
+      m_resetByAddress(m_policy.resetRequestsPerAddress, m_policy.resetWindow, m_clock),
+      m_signUpByAccount(m_policy.signUpsPerAccount, m_policy.signUpWindow, m_clock),
+      m_signUpByAddress(m_policy.signUpsPerAddress, m_policy.signUpWindow, m_clock),
+      m_work(std::make_shared<PasswordWork>()), m_pool(std::make_unique<QThreadPool>()),
+      m_context(std::make_unique<QObject>())
+{
+    m_pool->setObjectName(u"clera-password"_s);
+    m_pool->setMaxThreadCount(m_policy.passwordThreads > 0 ? m_policy.passwordThreads
+                                                           : qMax(1, QThread::idealThreadCount()));
+}
+
+AuthService::~AuthService()
+{
+    // Queued work is dropped (its futures are cancelled); running work finishes, and its store step,
+    // queued to m_context, goes with it.
+    m_pool->clear();
+    m_pool->waitForDone();
+}
+
+PasswordWorkStatus AuthService::passwordWork() const
+{
+    return {m_pool->maxThreadCount(), m_work->running.load(), m_work->queued.load(), m_work->peak.load()};
+}
 
 QDateTime AuthService::now() const
 {
@@ -84,13 +166,6 @@ Expected<Done, StoreError> AuthService::auditInTransaction(const QString &actor,
     if (!appended)
         return unexpected(appended.error());
     return Done{};
-}
-
-const QString &AuthService::dummyHash()
-{
-    if (m_dummyHash.isEmpty())
-        m_dummyHash = m_hasher.hash(OpaqueToken::generate()).valueOr(QString());
-    return m_dummyHash;
 }
 
 void AuthService::recordSignInFailure(const QString &accountKey, const ClientInfo &client)
@@ -174,15 +249,37 @@ Expected<Done, StoreError> AuthService::issueEmailToken(const UserRecord &user, 
     return Done{};
 }
 
-Expected<Done, AuthError> AuthService::signUp(const QString &email, const QString &password,
-                                              const ClientInfo &client)
+QFuture<Expected<Done, AuthError>> AuthService::signUp(const QString &email, const QString &password,
+                                                       const ClientInfo &client)
 {
     if (auto bad = SignUpRules::checkEmail(email))
-        return unexpected(AuthError(AuthError::Kind::InvalidInput, *bad));
+        return failed<Done>(AuthError(AuthError::Kind::InvalidInput, *bad));
     if (auto bad = SignUpRules::checkPassword(password, email))
-        return unexpected(AuthError(AuthError::Kind::InvalidInput, *bad));
-    // Hash before looking the address up, so both outcomes take the same time.
-    const auto hash = m_hasher.hash(password);
+        return failed<Done>(AuthError(AuthError::Kind::InvalidInput, *bad));
+    const QString accountKey = UserRepository::emailKey(email);
+    // Counted for every address, known or not, so a 429 says nothing about an account.
+    for (auto [limiter, key] :
+         {std::pair{&m_signUpByAccount, accountKey}, std::pair{&m_signUpByAddress, client.ip}}) {
+        if (auto limited = rateLimited(*limiter, key, false)) {
+            audit(kAnonymous, u"auth.sign_up"_s, QString(), client, u"denied"_s,
+                  {{u"email"_s, accountKey}, {u"reason"_s, u"rate_limited"_s}});
+            return failed<Done>(*limited);
+        }
+    }
+    m_signUpByAccount.record(accountKey);
+    if (!client.ip.isEmpty())
+        m_signUpByAddress.record(client.ip);
+    // Hashed before looking the address up, so both outcomes take the same time.
+    return onPool([hasher = m_hasher, password] { return hasher.hash(password); },
+                  [this, email, client](const Expected<QString, PasswordHashError> &hash) {
+                      return finishSignUp(email, hash, client);
+                  });
+}
+
+Expected<Done, AuthError> AuthService::finishSignUp(const QString &email,
+                                                    const Expected<QString, PasswordHashError> &hash,
+                                                    const ClientInfo &client)
+{
     if (!hash)
         return unexpected(AuthError(AuthError::Kind::Internal, u"internal error"_s));
     const QJsonObject details{{u"email"_s, UserRepository::emailKey(email)}};
@@ -222,52 +319,80 @@ Expected<Done, AuthError> AuthService::signUp(const QString &email, const QStrin
     return Done{};
 }
 
-Expected<AuthSession, AuthError> AuthService::signIn(const QString &email, const QString &password,
-                                                     const ClientInfo &client)
+QFuture<Expected<AuthSession, AuthError>> AuthService::signIn(const QString &email, const QString &password,
+                                                              const ClientInfo &client)
 {
+    using Result = Expected<AuthSession, AuthError>;
     const QString accountKey = UserRepository::emailKey(email);
-    const QJsonObject details{{u"email"_s, accountKey}};
     for (auto [limiter, key] :
          {std::pair{&m_signInByAccount, accountKey}, std::pair{&m_signInByAddress, client.ip}}) {
         if (auto limited = rateLimited(*limiter, key, false)) {
             audit(kAnonymous, u"auth.sign_in"_s, QString(), client, u"denied"_s,
                   QJsonObject{{u"email"_s, accountKey}, {u"reason"_s, u"rate_limited"_s}});
-            return unexpected(*limited);
+            return failed<AuthSession>(*limited);
         }
     }
     const auto found = m_users.findByEmail(email);
     if (!found)
-        return unexpected(AuthError(found.error()));
-    const bool known = found->has_value();
-    // Unknown addresses still pay for one Argon2id verification, so timing does not tell them apart.
-    const bool passwordOk = m_hasher.verify(password, known ? (*found)->passwordHash : dummyHash()) && known;
-    if (!passwordOk) {
-        recordSignInFailure(accountKey, client);
-        audit(kAnonymous, u"auth.sign_in"_s, known ? (*found)->id : QString(), client, u"denied"_s,
-              QJsonObject{{u"email"_s, accountKey}, {u"reason"_s, u"invalid_credentials"_s}});
-        return unexpected(AuthError(AuthError::Kind::InvalidCredentials, kInvalidCredentials));
-    }
-    UserRecord user = **found;
-    if (user.disabled) {
-        audit(user.id, u"auth.sign_in"_s, user.id, client, u"denied"_s, {{u"reason"_s, u"disabled"_s}});
-        return unexpected(AuthError(AuthError::Kind::AccountDisabled, u"this account is disabled"_s));
-    }
-    m_signInByAccount.reset(accountKey);
-    if (m_hasher.needsRehash(user.passwordHash)) {
-        if (auto rehashed = m_hasher.hash(password); rehashed && m_users.setPasswordHash(user.id, *rehashed))
-            user.passwordHash = *rehashed;
-    }
-    auto session = m_db.transaction([&]() -> Expected<AuthSession, StoreError> {
-        auto s = startSession(user, newId(), client);
-        if (!s)
-            return s;
-        if (auto logged = auditInTransaction(user.id, u"auth.sign_in"_s, client, details); !logged)
-            return unexpected(logged.error());
-        return s;
-    });
-    if (!session)
-        return unexpected(AuthError(session.error()));
-    return std::move(session).value();
+        return failed<AuthSession>(AuthError(found.error()));
+    // Counted as a failure up front (and given back when the password matches), so attempts still
+    // being verified count against the limits too.
+    recordSignInFailure(accountKey, client);
+    const std::optional<UserRecord> user = *found;
+    const QString storedHash = user ? user->passwordHash : QString();
+    return onPool(
+        [hasher = m_hasher, work = m_work, password, storedHash, known = user.has_value()] {
+            // Unknown addresses still pay for one Argon2id verification, so timing does not tell
+            // them apart.
+            std::call_once(work->dummyOnce, [&] {
+                work->dummyHash = hasher.hash(OpaqueToken::generate()).valueOr(QString());
+            });
+            VerifyOutcome outcome;
+            outcome.matched = hasher.verify(password, known ? storedHash : work->dummyHash) && known;
+            if (outcome.matched && hasher.needsRehash(storedHash)) {
+                if (auto rehashed = hasher.hash(password))
+                    outcome.rehash = *rehashed;
+            }
+            return outcome;
+        },
+        [this, accountKey, client, user, storedHash](const VerifyOutcome &outcome) -> Result {
+            if (!outcome.matched) {
+                audit(kAnonymous, u"auth.sign_in"_s, user ? user->id : QString(), client, u"denied"_s,
+                      QJsonObject{{u"email"_s, accountKey}, {u"reason"_s, u"invalid_credentials"_s}});
+                return unexpected(AuthError(AuthError::Kind::InvalidCredentials, kInvalidCredentials));
+            }
+            // Read again: the account may have been disabled or demoted while Argon2id ran.
+            const auto fresh = m_users.findById(user->id);
+            if (!fresh)
+                return unexpected(AuthError(fresh.error()));
+            if (!fresh->has_value())
+                return unexpected(AuthError(AuthError::Kind::InvalidCredentials, kInvalidCredentials));
+            UserRecord current = **fresh;
+            if (current.disabled) {
+                audit(current.id, u"auth.sign_in"_s, current.id, client, u"denied"_s,
+                      {{u"reason"_s, u"disabled"_s}});
+                return unexpected(AuthError(AuthError::Kind::AccountDisabled, u"this account is disabled"_s));
+            }
+            m_signInByAccount.reset(accountKey);
+            if (!client.ip.isEmpty())
+                m_signInByAddress.release(client.ip);
+            // Only over the hash that was verified: a password changed meanwhile stays changed.
+            if (outcome.rehash)
+                (void)m_users.replacePasswordHash(current.id, storedHash, *outcome.rehash);
+            auto session = m_db.transaction([&]() -> Expected<AuthSession, StoreError> {
+                auto s = startSession(current, newId(), client);
+                if (!s)
+                    return s;
+                if (auto logged =
+                        auditInTransaction(current.id, u"auth.sign_in"_s, client, {{u"email"_s, accountKey}});
+                    !logged)
+                    return unexpected(logged.error());
+                return s;
+            });
+            if (!session)
+                return unexpected(AuthError(session.error()));
+            return std::move(session).value();
+        });
 }
 
 Expected<AuthSession, AuthError> AuthService::refresh(const QString &refreshToken, const ClientInfo &client)
@@ -352,51 +477,79 @@ Expected<int, AuthError> AuthService::signOutEverywhere(const QString &userId, c
     return *revoked;
 }
 
-Expected<AuthSession, AuthError> AuthService::changePassword(const QString &userId, const QString &current,
-                                                             const QString &replacement,
-                                                             const ClientInfo &client)
+QFuture<Expected<AuthSession, AuthError>> AuthService::changePassword(const QString &userId,
+                                                                      const QString &current,
+                                                                      const QString &replacement,
+                                                                      const ClientInfo &client)
 {
+    using Result = Expected<AuthSession, AuthError>;
     const auto found = m_users.findById(userId);
     if (!found)
-        return unexpected(AuthError(found.error()));
+        return failed<AuthSession>(AuthError(found.error()));
     if (!found->has_value())
-        return unexpected(AuthError(AuthError::Kind::InvalidToken, kInvalidSession));
+        return failed<AuthSession>(AuthError(AuthError::Kind::InvalidToken, kInvalidSession));
     const UserRecord user = **found;
     const QString accountKey = UserRepository::emailKey(user.email);
     if (auto limited = rateLimited(m_signInByAccount, accountKey, false))
-        return unexpected(*limited);
-    if (!m_hasher.verify(current, user.passwordHash)) {
-        recordSignInFailure(accountKey, client);
-        audit(userId, u"auth.password_change"_s, userId, client, u"denied"_s,
-              {{u"reason"_s, u"wrong_password"_s}});
-        return unexpected(AuthError(AuthError::Kind::InvalidCredentials, u"the current password is wrong"_s));
-    }
-    if (auto bad = SignUpRules::checkPassword(replacement, user.email))
-        return unexpected(AuthError(AuthError::Kind::InvalidInput, *bad));
-    const auto hash = m_hasher.hash(replacement);
-    if (!hash)
-        return unexpected(AuthError(AuthError::Kind::Internal, u"internal error"_s));
-    auto session = m_db.transaction([&]() -> Expected<AuthSession, StoreError> {
-        const QDateTime at = now();
-        if (auto set = m_users.setPasswordHash(userId, *hash); !set)
-            return unexpected(set.error());
-        const auto revoked = m_sessions.revokeAllForUser(userId, at);
-        if (!revoked)
-            return unexpected(revoked.error());
-        if (auto old = m_emailTokens.invalidateAll(userId, EmailTokenPurpose::ResetPassword, at); !old)
-            return unexpected(old.error());
-        auto s = startSession(user, newId(), client);
-        if (!s)
-            return s;
-        if (auto logged =
-                auditInTransaction(userId, u"auth.password_change"_s, client, {{u"revoked"_s, *revoked}});
-            !logged)
-            return unexpected(logged.error());
-        return s;
-    });
-    if (!session)
-        return unexpected(AuthError(session.error()));
-    return std::move(session).value();
+        return failed<AuthSession>(*limited);
+    recordSignInFailure(accountKey, client);
+    const std::optional<QString> ruleError = SignUpRules::checkPassword(replacement, user.email);
+    return onPool(
+        [hasher = m_hasher, current, replacement, stored = user.passwordHash,
+         rejected = ruleError.has_value()] {
+            ChangeOutcome outcome;
+            outcome.matched = hasher.verify(current, stored);
+            if (outcome.matched && !rejected)
+                outcome.hash = hasher.hash(replacement);
+            return outcome;
+        },
+        [this, user, accountKey, ruleError, client](const ChangeOutcome &outcome) -> Result {
+            const QString userId = user.id;
+            if (!outcome.matched) {
+                audit(userId, u"auth.password_change"_s, userId, client, u"denied"_s,
+                      {{u"reason"_s, u"wrong_password"_s}});
+                return unexpected(
+                    AuthError(AuthError::Kind::InvalidCredentials, u"the current password is wrong"_s));
+            }
+            m_signInByAccount.release(accountKey);
+            if (!client.ip.isEmpty())
+                m_signInByAddress.release(client.ip);
+            if (ruleError)
+                return unexpected(AuthError(AuthError::Kind::InvalidInput, *ruleError));
+            if (!outcome.hash || !*outcome.hash)
+                return unexpected(AuthError(AuthError::Kind::Internal, u"internal error"_s));
+            const QString hash = **outcome.hash;
+            auto session = m_db.transaction([&]() -> Expected<AuthSession, StoreError> {
+                const QDateTime at = now();
+                // Only over the hash that was verified: of two concurrent changes, the second fails.
+                const auto replaced = m_users.replacePasswordHash(userId, user.passwordHash, hash);
+                if (!replaced)
+                    return unexpected(replaced.error());
+                if (!*replaced)
+                    return unexpected(
+                        StoreError{StoreError::Kind::Conflict, u"the password changed meanwhile"_s});
+                const auto revoked = m_sessions.revokeAllForUser(userId, at);
+                if (!revoked)
+                    return unexpected(revoked.error());
+                if (auto old = m_emailTokens.invalidateAll(userId, EmailTokenPurpose::ResetPassword, at);
+                    !old)
+                    return unexpected(old.error());
+                auto s = startSession(user, newId(), client);
+                if (!s)
+                    return s;
+                if (auto logged = auditInTransaction(userId, u"auth.password_change"_s, client,
+                                                     {{u"revoked"_s, *revoked}});
+                    !logged)
+                    return unexpected(logged.error());
+                return s;
+            });
+            if (!session && session.error().kind == StoreError::Kind::Conflict)
+                return unexpected(
+                    AuthError(AuthError::Kind::InvalidCredentials, u"the current password is wrong"_s));
+            if (!session)
+                return unexpected(AuthError(session.error()));
+            return std::move(session).value();
+        });
 }
 
 Expected<Done, AuthError> AuthService::requestEmailVerification(const QString &userId,
@@ -485,39 +638,51 @@ Expected<Done, AuthError> AuthService::requestPasswordReset(const QString &email
     return Done{};
 }
 
-Expected<Done, AuthError> AuthService::completePasswordReset(const QString &token, const QString &password,
-                                                             const ClientInfo &client)
+QFuture<Expected<Done, AuthError>>
+AuthService::completePasswordReset(const QString &token, const QString &password, const ClientInfo &client)
 {
     const AuthError invalid(AuthError::Kind::InvalidToken, kInvalidLink);
     if (!OpaqueToken::isWellFormed(token))
-        return unexpected(invalid);
+        return failed<Done>(invalid);
     const auto found = m_emailTokens.findByHash(OpaqueToken::hashOf(token), EmailTokenPurpose::ResetPassword);
     if (!found)
-        return unexpected(AuthError(found.error()));
-    const QDateTime at = now();
-    if (!found->has_value() || (*found)->usedAt || at >= (*found)->expiresAt) {
+        return failed<Done>(AuthError(found.error()));
+    if (!found->has_value() || (*found)->usedAt || now() >= (*found)->expiresAt) {
         audit(kAnonymous, u"auth.password_reset"_s, found->has_value() ? (*found)->userId : QString(), client,
               u"denied"_s);
-        return unexpected(invalid);
+        return failed<Done>(invalid);
     }
     const EmailTokenRecord record = **found;
-    const auto user = m_users.findById(record.userId);
-    if (!user)
-        return unexpected(AuthError(user.error()));
-    if (!user->has_value())
-        return unexpected(invalid);
-    if (auto bad = SignUpRules::checkPassword(password, (*user)->email))
-        return unexpected(AuthError(AuthError::Kind::InvalidInput, *bad));
-    const auto hash = m_hasher.hash(password);
+    const auto owner = m_users.findById(record.userId);
+    if (!owner)
+        return failed<Done>(AuthError(owner.error()));
+    if (!owner->has_value())
+        return failed<Done>(invalid);
+    if (auto bad = SignUpRules::checkPassword(password, (*owner)->email))
+        return failed<Done>(AuthError(AuthError::Kind::InvalidInput, *bad));
+    return onPool([hasher = m_hasher, password] { return hasher.hash(password); },
+                  [this, record, user = **owner, client](const Expected<QString, PasswordHashError> &hash) {
+                      return finishPasswordReset(record, user, hash, client);
+                  });
+}
+
+Expected<Done, AuthError> AuthService::finishPasswordReset(const EmailTokenRecord &record,
+                                                           const UserRecord &user,
+                                                           const Expected<QString, PasswordHashError> &hash,
+                                                           const ClientInfo &client)
+{
+    const AuthError invalid(AuthError::Kind::InvalidToken, kInvalidLink);
     if (!hash)
         return unexpected(AuthError(AuthError::Kind::Internal, u"internal error"_s));
+    // The token is consumed in the transaction, so of two requests with one token only one succeeds.
+    const QDateTime at = now();
     auto done = m_db.transaction([&]() -> Expected<bool, StoreError> {
         const auto consumed = m_emailTokens.consume(record.id, at);
         if (!consumed || !*consumed)
             return consumed;
         if (auto set = m_users.setPasswordHash(record.userId, *hash); !set)
             return unexpected(set.error());
-        if (!(*user)->emailVerifiedAt) {
+        if (!user.emailVerifiedAt) {
             if (auto marked = m_users.markEmailVerified(record.userId, at); !marked)
                 return unexpected(marked.error());
         }
@@ -536,7 +701,7 @@ Expected<Done, AuthError> AuthService::completePasswordReset(const QString &toke
         return unexpected(AuthError(done.error()));
     if (!*done)
         return unexpected(invalid);
-    m_signInByAccount.reset(UserRepository::emailKey((*user)->email));
+    m_signInByAccount.reset(UserRepository::emailKey(user.email));
     return Done{};
 }
 
@@ -566,24 +731,35 @@ Expected<Done, AuthError> AuthService::setUserDisabled(const QString &operatorId
     const auto target = operatorTarget(operatorId, userId, action, client);
     if (!target)
         return unexpected(target.error());
-    auto done = m_db.transaction([&]() -> Expected<Done, StoreError> {
-        if (auto set = m_users.setDisabled(userId, disabled); !set)
-            return set;
+    const auto refuse = [&](const QString &reason, const QString &message) {
+        audit(operatorId, action, userId, client, u"denied"_s, {{u"reason"_s, reason}});
+        return unexpected(AuthError(AuthError::Kind::Conflict, message));
+    };
+    if (disabled && userId == operatorId)
+        return refuse(u"self"_s, u"operators cannot disable their own account"_s);
+    auto done = m_db.transaction([&]() -> Expected<bool, StoreError> {
         int revoked = 0;
         if (disabled) {
+            const auto set = m_users.disableKeepingAnOperator(userId);
+            if (!set || !*set)
+                return set;
             const auto ended = m_sessions.revokeAllForUser(userId, now());
             if (!ended)
                 return unexpected(ended.error());
             revoked = *ended;
+        } else if (auto set = m_users.setDisabled(userId, false); !set) {
+            return unexpected(set.error());
         }
         auto appended = m_audit.append(
             {0, now(), operatorId, action, userId, client.ip, u"ok"_s, QJsonObject{{u"revoked"_s, revoked}}});
         if (!appended)
             return unexpected(appended.error());
-        return Done{};
+        return true;
     });
     if (!done)
         return unexpected(AuthError(done.error()));
+    if (!*done)
+        return refuse(u"last_operator"_s, u"the last enabled operator cannot be disabled"_s);
     return Done{};
 }
 

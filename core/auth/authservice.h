@@ -12,9 +12,14 @@
 #include "core/store/userrepository.h"
 
 #include <QDateTime>
+#include <QFuture>
+#include <QObject>
 #include <QString>
 
 #include <chrono>
+#include <memory>
+
+class QThreadPool;
 
 namespace clera {
 
@@ -35,6 +40,15 @@ struct AuthPolicy
     int resetRequestsPerAccount = 3;
     int resetRequestsPerAddress = 10;
     std::chrono::seconds resetWindow{3600};
+    // Sign-up attempts per email address (counted whether or not it has an account, so a 429 says
+    // nothing about it) and per client address.
+    int signUpsPerAccount = 3;
+    int signUpsPerAddress = 20;
+    std::chrono::seconds signUpWindow{3600};
+    // Argon2id runs on a pool of at most this many threads (0: one per core), never on the caller's
+    // thread. Further requests wait in the pool's queue, so the memory Argon2id takes stays below
+    // threads × the hasher's m (64 MiB by default) however many sign-ins arrive at once.
+    int passwordThreads = 0;
     // Links in mails: <linkBase>/verify-email?token=… and <linkBase>/reset-password?token=…
     QString linkBase = QStringLiteral("http://localhost:8000");
 };
@@ -59,6 +73,15 @@ struct AuthSession
     QString sessionId;
 };
 
+// The password work of an AuthService: its pool size and what is waiting or running now.
+struct PasswordWorkStatus
+{
+    int threads = 0;
+    int running = 0;
+    int queued = 0;
+    int peakRunning = 0; // the most that ever ran at once
+};
+
 // Who an access token belongs to, as the store sees them now.
 struct AuthenticatedUser
 {
@@ -70,19 +93,25 @@ struct AuthenticatedUser
 // Accounts and sessions: sign-up, sign-in, rotating refresh tokens (reuse of a rotated or revoked
 // token revokes its whole family), sign-out (one device or everywhere), password change and reset,
 // email verification. Answers never reveal whether an address has an account; every security-relevant
-// step is written to the audit log. Used from one thread (the store connection's).
+// step is written to the audit log. Used from one thread (the store connection's), which needs an event
+// loop: the calls that hash or verify a password (sign-up, sign-in, password change and reset) run
+// Argon2id on a bounded worker pool and finish their store work back on that thread, so their futures
+// finish there too.
 class AuthService
 {
 public:
     AuthService(Database &db, Jwt jwt, PasswordHasher hasher, Mailer &mailer, AuthPolicy policy = {},
                 Clock clock = systemClock());
+    // Waits for the password work in progress; futures still waiting for their store step are cancelled.
+    ~AuthService();
+    Q_DISABLE_COPY_MOVE(AuthService)
 
     // Succeeds for a valid email and password whether or not the address already has an account: a new
     // user gets a verification mail, an existing one a notice.
-    [[nodiscard]] Expected<Done, AuthError> signUp(const QString &email, const QString &password,
-                                                   const ClientInfo &client);
-    [[nodiscard]] Expected<AuthSession, AuthError> signIn(const QString &email, const QString &password,
-                                                          const ClientInfo &client);
+    [[nodiscard]] QFuture<Expected<Done, AuthError>> signUp(const QString &email, const QString &password,
+                                                            const ClientInfo &client);
+    [[nodiscard]] QFuture<Expected<AuthSession, AuthError>>
+    signIn(const QString &email, const QString &password, const ClientInfo &client);
     [[nodiscard]] Expected<AuthSession, AuthError> refresh(const QString &refreshToken,
                                                            const ClientInfo &client);
     // Ends the device's session family. Unknown tokens are fine (idempotent).
@@ -90,10 +119,10 @@ public:
     // Revokes every session of the user; returns how many were active.
     [[nodiscard]] Expected<int, AuthError> signOutEverywhere(const QString &userId, const ClientInfo &client);
     // Revokes every session and returns a fresh one for the caller.
-    [[nodiscard]] Expected<AuthSession, AuthError> changePassword(const QString &userId,
-                                                                  const QString &current,
-                                                                  const QString &replacement,
-                                                                  const ClientInfo &client);
+    [[nodiscard]] QFuture<Expected<AuthSession, AuthError>> changePassword(const QString &userId,
+                                                                           const QString &current,
+                                                                           const QString &replacement,
+                                                                           const ClientInfo &client);
 
     [[nodiscard]] Expected<Done, AuthError> requestEmailVerification(const QString &userId,
                                                                      const ClientInfo &client);
@@ -102,11 +131,12 @@ public:
     [[nodiscard]] Expected<Done, AuthError> requestPasswordReset(const QString &email,
                                                                  const ClientInfo &client);
     // Sets the password, marks the email verified and revokes every session.
-    [[nodiscard]] Expected<Done, AuthError>
+    [[nodiscard]] QFuture<Expected<Done, AuthError>>
     completePasswordReset(const QString &token, const QString &password, const ClientInfo &client);
 
     // Operator actions, audited with the operator as actor; `operatorId` must have the operator role.
-    // Disabling a user also revokes every session.
+    // Disabling a user also revokes every session; operators cannot disable themselves nor the last
+    // enabled operator (Conflict).
     [[nodiscard]] Expected<Done, AuthError> setUserDisabled(const QString &operatorId, const QString &userId,
                                                             bool disabled, const ClientInfo &client);
     [[nodiscard]] Expected<Done, AuthError> setUserRole(const QString &operatorId, const QString &userId,
@@ -119,8 +149,13 @@ public:
     [[nodiscard]] Expected<AuthenticatedUser, AuthError> authenticate(QStringView accessToken);
     [[nodiscard]] Expected<TokenClaims, JwtError> verifyAccessToken(QStringView token) const;
     [[nodiscard]] const AuthPolicy &policy() const { return m_policy; }
+    [[nodiscard]] PasswordWorkStatus passwordWork() const;
 
 private:
+    struct PasswordWork;
+    // Runs `work` (password hashing) on the pool, then `then` with its result on this object's thread.
+    template <typename Work, typename Then> [[nodiscard]] auto onPool(Work work, Then then);
+
     [[nodiscard]] QDateTime now() const;
     [[nodiscard]] std::optional<AuthError> rateLimited(RateLimiter &limiter, const QString &key,
                                                        bool consume);
@@ -133,10 +168,15 @@ private:
                                                                  const QString &familyId,
                                                                  const ClientInfo &client,
                                                                  const QString &replacing = {});
+    [[nodiscard]] Expected<Done, AuthError> finishSignUp(const QString &email,
+                                                         const Expected<QString, PasswordHashError> &hash,
+                                                         const ClientInfo &client);
+    [[nodiscard]] Expected<Done, AuthError>
+    finishPasswordReset(const EmailTokenRecord &record, const UserRecord &user,
+                        const Expected<QString, PasswordHashError> &hash, const ClientInfo &client);
     [[nodiscard]] Expected<Done, StoreError> issueEmailToken(const UserRecord &user,
                                                              EmailTokenPurpose purpose);
     void recordSignInFailure(const QString &accountKey, const ClientInfo &client);
-    [[nodiscard]] const QString &dummyHash();
     [[nodiscard]] Expected<UserRecord, AuthError> operatorTarget(const QString &operatorId,
                                                                  const QString &userId, const QString &action,
                                                                  const ClientInfo &client);
@@ -155,7 +195,12 @@ private:
     RateLimiter m_signInByAddress;
     RateLimiter m_resetByAccount;
     RateLimiter m_resetByAddress;
-    QString m_dummyHash;
+    RateLimiter m_signUpByAccount;
+    RateLimiter m_signUpByAddress;
+    std::shared_ptr<PasswordWork> m_work;
+    std::unique_ptr<QThreadPool> m_pool;
+    // Continuations of pool work run in this object's thread (the one that built the service).
+    std::unique_ptr<QObject> m_context;
 };
 
 } // namespace clera

@@ -61,6 +61,17 @@ std::optional<std::chrono::milliseconds> RateLimiter::tryAcquire(const QString &
     return std::nullopt;
 }
 
+void RateLimiter::release(const QString &key)
+{
+    auto it = m_events.find(key);
+    if (it == m_events.end())
+        return;
+    if (!it.value().empty())
+        it.value().pop_back();
+    if (it.value().empty())
+        m_events.erase(it);
+}
+
 void RateLimiter::reset(const QString &key)
 {
     m_events.remove(key);

@@ -24,6 +24,8 @@ public:
     void record(const QString &key);
     // retryAfter() and, when allowed, record() in one step.
     [[nodiscard]] std::optional<std::chrono::milliseconds> tryAcquire(const QString &key);
+    // Forgets the newest event of `key`: an attempt counted up front that turned out fine.
+    void release(const QString &key);
     void reset(const QString &key);
 
     [[nodiscard]] int limit() const { return m_limit; }

@@ -145,6 +145,10 @@ const QList<Config::Setting> &Config::settings()
          u"Lifetime of access tokens handed out by sign-in and refresh"_s, u"900"_s, Server},
         {u"CLERA_REFRESH_TOKEN_TTL"_s, u"refresh-token-ttl"_s, u"seconds"_s,
          u"Lifetime of refresh tokens (each refresh hands out a new one)"_s, u"2592000"_s, Server},
+        {u"CLERA_PASSWORD_THREADS"_s, u"password-threads"_s, u"count"_s,
+         u"Threads hashing and checking passwords (Argon2id, 64 MiB each) at once; more sign-ins wait "
+         u"(0: one per core)"_s,
+         u"0"_s, Server},
         {u"CLERA_PUBLIC_URL"_s,
          u"public-url"_s,
          u"url"_s,

@@ -4,6 +4,7 @@
 #include "core/store/storeerror.h"
 
 #include <QDateTime>
+#include <QHash>
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -19,6 +20,7 @@ struct BrokerageAccountRecord
     QString brokerAccountId;
     QString broker;
     QDateTime createdAt;
+    QString ownerEmail; // filled by list() only
 };
 
 // The brokerage_accounts table: which user owns which broker account. An account has exactly one
@@ -35,6 +37,12 @@ public:
     // The user's account ids in the order they were recorded.
     [[nodiscard]] Expected<QStringList, StoreError> accountsOf(const QString &userId) const;
     [[nodiscard]] Expected<QList<BrokerageAccountRecord>, StoreError> recordsOf(const QString &userId) const;
+    // Every user's accounts (with the owner's email), in the order they were recorded.
+    [[nodiscard]] Expected<QList<BrokerageAccountRecord>, StoreError> list(int limit, int offset) const;
+    [[nodiscard]] Expected<qint64, StoreError> count() const;
+    // The accounts of each of `userIds` (users without accounts are left out).
+    [[nodiscard]] Expected<QHash<QString, QList<BrokerageAccountRecord>>, StoreError>
+    recordsOfUsers(const QStringList &userIds) const;
     // The owner's user id, or an empty string when nobody owns the account.
     [[nodiscard]] Expected<QString, StoreError> ownerOf(const QString &brokerAccountId) const;
 

@@ -84,6 +84,16 @@ SessionRepository::listForUser(const QString &userId, bool activeOnly, const QDa
     return sessions;
 }
 
+Expected<qint64, StoreError> SessionRepository::countActive(const QDateTime &now) const
+{
+    auto q = m_db.exec(u"SELECT COUNT(*) FROM sessions "
+                       "WHERE revoked_at IS NULL AND replaced_by IS NULL AND expires_at > ?"_s,
+                       {toStoreTime(now)});
+    if (!q)
+        return unexpected(q.error());
+    return q->next() ? q->value(0).toLongLong() : 0;
+}
+
 Expected<bool, StoreError> SessionRepository::markReplaced(const QString &id, const QString &replacementId,
                                                            const QDateTime &at)
 {

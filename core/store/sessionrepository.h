@@ -47,6 +47,9 @@ public:
     [[nodiscard]] Expected<QList<SessionRecord>, StoreError>
     listForUser(const QString &userId, bool activeOnly, const QDateTime &now) const;
 
+    // Sessions active at `now`, all users.
+    [[nodiscard]] Expected<qint64, StoreError> countActive(const QDateTime &now) const;
+
     // Marks `id` replaced by `replacementId` (and revoked) only if it is still neither replaced nor
     // revoked; false when another request rotated or revoked it first.
     [[nodiscard]] Expected<bool, StoreError> markReplaced(const QString &id, const QString &replacementId,

@@ -92,6 +92,41 @@ Expected<qint64, StoreError> UserRepository::count() const
     return q->next() ? q->value(0).toLongLong() : 0;
 }
 
+namespace {
+
+// A LIKE pattern matching `text` anywhere, with LIKE's wildcards taken literally.
+QString containsPattern(const QString &text)
+{
+    QString escaped = UserRepository::emailKey(text);
+    escaped.replace(u"\\"_s, u"\\\\"_s).replace(u"%"_s, u"\\%"_s).replace(u"_"_s, u"\\_"_s);
+    return u'%' + escaped + u'%';
+}
+
+} // namespace
+
+Expected<QList<UserRecord>, StoreError> UserRepository::search(const QString &emailContains, int limit,
+                                                               int offset) const
+{
+    auto q = m_db.exec(u"SELECT %1 FROM users WHERE email_key LIKE ? ESCAPE '\\' "
+                       "ORDER BY created_at, id LIMIT ? OFFSET ?"_s.arg(kColumns),
+                       {containsPattern(emailContains), limit, offset});
+    if (!q)
+        return unexpected(q.error());
+    QList<UserRecord> users;
+    while (q->next())
+        users.append(readUser(*q));
+    return users;
+}
+
+Expected<qint64, StoreError> UserRepository::countMatching(const QString &emailContains) const
+{
+    auto q = m_db.exec(u"SELECT COUNT(*) FROM users WHERE email_key LIKE ? ESCAPE '\\'"_s,
+                       {containsPattern(emailContains)});
+    if (!q)
+        return unexpected(q.error());
+    return q->next() ? q->value(0).toLongLong() : 0;
+}
+
 Expected<Done, StoreError> UserRepository::updateOne(const QString &assignment, const QVariant &value,
                                                      const QString &id)
 {
@@ -121,6 +156,33 @@ Expected<Done, StoreError> UserRepository::setRole(const QString &id, const QStr
 Expected<Done, StoreError> UserRepository::setDisabled(const QString &id, bool disabled)
 {
     return updateOne(u"disabled"_s, disabled, id);
+}
+
+Expected<bool, StoreError> UserRepository::replacePasswordHash(const QString &id, const QString &expected,
+                                                               const QString &hash)
+{
+    auto q = m_db.exec(u"UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?"_s,
+                       {hash, id, expected});
+    if (!q)
+        return unexpected(q.error());
+    return q->numRowsAffected() == 1;
+}
+
+Expected<bool, StoreError> UserRepository::disableKeepingAnOperator(const QString &id)
+{
+    const auto found = findById(id);
+    if (!found)
+        return unexpected(found.error());
+    if (!found->has_value())
+        return unexpected(StoreError{StoreError::Kind::NotFound, u"no such user"_s});
+    // One statement, so the check and the change see the same rows.
+    auto q = m_db.exec(u"UPDATE users SET disabled = ? WHERE id = ? AND (role <> 'operator' OR EXISTS "
+                       "(SELECT 1 FROM users AS other WHERE other.role = 'operator' AND other.disabled = ? "
+                       "AND other.id <> ?))"_s,
+                       {true, id, false, id});
+    if (!q)
+        return unexpected(q.error());
+    return q->numRowsAffected() == 1;
 }
 
 } // namespace clera

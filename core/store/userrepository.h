@@ -39,12 +39,22 @@ public:
     [[nodiscard]] Expected<std::optional<UserRecord>, StoreError> findByEmail(const QString &email) const;
     [[nodiscard]] Expected<QList<UserRecord>, StoreError> list(int limit, int offset) const;
     [[nodiscard]] Expected<qint64, StoreError> count() const;
+    // Users whose email contains `emailContains` (ignoring case; empty: everyone), oldest first.
+    [[nodiscard]] Expected<QList<UserRecord>, StoreError> search(const QString &emailContains, int limit,
+                                                                 int offset) const;
+    [[nodiscard]] Expected<qint64, StoreError> countMatching(const QString &emailContains) const;
 
     // Each fails with NotFound for an unknown id.
     [[nodiscard]] Expected<Done, StoreError> setPasswordHash(const QString &id, const QString &hash);
     [[nodiscard]] Expected<Done, StoreError> markEmailVerified(const QString &id, const QDateTime &at);
     [[nodiscard]] Expected<Done, StoreError> setRole(const QString &id, const QString &role);
     [[nodiscard]] Expected<Done, StoreError> setDisabled(const QString &id, bool disabled);
+    // Sets the hash only while the stored one is still `expected`; false when it changed meanwhile.
+    [[nodiscard]] Expected<bool, StoreError> replacePasswordHash(const QString &id, const QString &expected,
+                                                                 const QString &hash);
+    // Disables the user unless that would leave no enabled operator; false when refused. NotFound for
+    // an unknown id.
+    [[nodiscard]] Expected<bool, StoreError> disableKeepingAnOperator(const QString &id);
 
 private:
     [[nodiscard]] Expected<std::optional<UserRecord>, StoreError> findOne(const QString &column,

@@ -48,6 +48,26 @@ private Q_SLOTS:
         QVERIFY(!limiter.retryAfter(u"k"_s));
     }
 
+    void releaseForgetsTheNewestEvent()
+    {
+        RateLimiter limiter(2, 60s, clock());
+        QVERIFY(!limiter.tryAcquire(u"k"_s));
+        m_now = m_now.addSecs(10);
+        QVERIFY(!limiter.tryAcquire(u"k"_s));
+        QVERIFY(limiter.retryAfter(u"k"_s));
+        limiter.release(u"k"_s);
+        QVERIFY(!limiter.retryAfter(u"k"_s));
+        // The older event is kept: a new one fills the limit again, freed 60 s after the first.
+        limiter.record(u"k"_s);
+        QCOMPARE(limiter.retryAfter(u"k"_s).value_or(0ms), 50000ms);
+        limiter.release(u"k"_s);
+        limiter.release(u"k"_s);
+        limiter.release(u"k"_s); // more releases than events are harmless
+        QCOMPARE(limiter.trackedKeys(), 0);
+        limiter.release(u"unknown"_s);
+        QCOMPARE(limiter.trackedKeys(), 0);
+    }
+
     void recordBeyondLimitKeepsTheWindowBounded()
     {
         RateLimiter limiter(2, 60s, clock());

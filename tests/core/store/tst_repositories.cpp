@@ -123,6 +123,72 @@ private Q_SLOTS:
         QCOMPARE(sizeOf(users.list(1, 1)), 1);
     }
 
+    void operatorQueries()
+    {
+        UserRepository users(*m_db);
+        const UserRecord a = makeUser(u"Ann_1@Example.com"_s);
+        const UserRecord b = makeUser(u"bert%@example.org"_s);
+        makeUser(u"annex@example.com"_s);
+        QCOMPARE(users.countMatching(u"ANN"_s).valueOr(-1), 2);
+        QCOMPARE(users.countMatching(QString()).valueOr(-1), 3);
+        // LIKE's wildcards are literal in a filter.
+        QCOMPARE(users.countMatching(u"_"_s).valueOr(-1), 1);
+        QCOMPARE(users.countMatching(u"%"_s).valueOr(-1), 1);
+        QCOMPARE(users.countMatching(u"\\"_s).valueOr(-1), 0);
+        const auto first = users.search(u"example"_s, 2, 0);
+        const auto second = users.search(u"example"_s, 2, 2);
+        QVERIFY(first && first->size() == 2 && second && second->size() == 1);
+        QSet<QString> seen{first->at(0).id, first->at(1).id, second->at(0).id};
+        QCOMPARE(seen.size(), 3);
+        const auto org = users.search(u".ORG"_s, 10, 0);
+        QVERIFY(org && org->size() == 1);
+        QCOMPARE(org->first().id, b.id);
+
+        // The password hash only changes over the one that was verified.
+        QCOMPARE(users.replacePasswordHash(a.id, u"$argon2id$other"_s, u"$argon2id$new"_s).valueOr(true),
+                 false);
+        QCOMPARE(users.replacePasswordHash(a.id, a.passwordHash, u"$argon2id$new"_s).valueOr(false), true);
+        QCOMPARE((*users.findById(a.id))->passwordHash, u"$argon2id$new"_s);
+
+        // The last enabled operator stays enabled; users and other operators can be disabled.
+        QVERIFY(users.setRole(a.id, u"operator"_s));
+        QCOMPARE(users.disableKeepingAnOperator(a.id).valueOr(true), false);
+        QVERIFY(!(*users.findById(a.id))->disabled);
+        QCOMPARE(users.disableKeepingAnOperator(b.id).valueOr(false), true);
+        QVERIFY((*users.findById(b.id))->disabled);
+        QVERIFY(users.setRole(b.id, u"operator"_s));
+        QCOMPARE(users.disableKeepingAnOperator(a.id).valueOr(true), false); // b is disabled
+        QVERIFY(users.setDisabled(b.id, false));
+        QCOMPARE(users.disableKeepingAnOperator(a.id).valueOr(false), true);
+        QCOMPARE(users.disableKeepingAnOperator(u"nobody"_s).error().kind, StoreError::Kind::NotFound);
+
+        SessionRepository sessions(*m_db);
+        QVERIFY(sessions.create(makeSession(a.id, newId(), u"hash-a"_s)));
+        SessionRecord expired = makeSession(b.id, newId(), u"hash-b"_s);
+        expired.expiresAt = kNow.addSecs(-1);
+        QVERIFY(sessions.create(expired));
+        const SessionRecord revoked = makeSession(b.id, newId(), u"hash-c"_s);
+        QVERIFY(sessions.create(revoked));
+        QCOMPARE(sessions.countActive(kNow).valueOr(-1), 2);
+        QCOMPARE(sessions.revoke(revoked.id, kNow).valueOr(-1), 1);
+        QCOMPARE(sessions.countActive(kNow).valueOr(-1), 1);
+
+        BrokerageAccountRepository accounts(*m_db);
+        QVERIFY(accounts.add(b.id, u"acc-b"_s, u"sim"_s, kNow));
+        QVERIFY(accounts.add(a.id, u"acc-a"_s, u"alpaca"_s, kNow));
+        QCOMPARE(accounts.count().valueOr(-1), 2);
+        const auto all = accounts.list(10, 0);
+        QVERIFY(all && all->size() == 2);
+        QCOMPARE(all->first().brokerAccountId, u"acc-b"_s);
+        QCOMPARE(all->first().ownerEmail, b.email);
+        QCOMPARE(sizeOf(accounts.list(10, 1)), 1);
+        const auto byUser = accounts.recordsOfUsers({a.id, b.id, u"nobody"_s});
+        QVERIFY(byUser);
+        QCOMPARE(byUser->size(), 2);
+        QCOMPARE(byUser->value(a.id).first().broker, u"alpaca"_s);
+        QVERIFY(accounts.recordsOfUsers({})->isEmpty());
+    }
+
     void sessionsRotateAndRevoke()
     {
         SessionRepository sessions(*m_db);
