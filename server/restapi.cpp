@@ -1,5 +1,6 @@
 #include "restapi.h"
 
+#include "accountdataroutes.h"
 #include "authroutes.h"
 #include "core/auth/authservice.h"
 #include "core/broker/broker.h"
@@ -16,6 +17,7 @@
 #include "serverlog.h"
 #include "fundingroutes.h"
 #include "tradingroutes.h"
+#include "watchlistroutes.h"
 #include "websockethub.h"
 
 #include <QHttpServerRequest>
@@ -138,6 +140,15 @@ void RestApi::addRoutes()
             m_router.add(spec,
                          [this](const QHttpServerRequest &, const RequestContext &c) { return accounts(c); });
         }
+    }
+    if (!m_services.healthOnly && m_services.broker && m_services.accounts) {
+        m_accountDataRoutes = new AccountDataRoutes(*m_services.broker, *m_services.accounts, m_services.catalog,
+                                                    m_services.feed, this);
+        m_accountDataRoutes->addTo(m_router);
+    }
+    if (!m_services.healthOnly && m_services.database && m_services.catalog) {
+        m_watchlistRoutes = new WatchlistRoutes(*m_services.database, *m_services.catalog, this);
+        m_watchlistRoutes->addTo(m_router);
     }
     if (!m_services.healthOnly && m_services.database) {
         OperatorRoutes::Services ops;

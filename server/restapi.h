@@ -14,6 +14,7 @@
 
 namespace clera {
 
+class AccountDataRoutes;
 class AssetCatalog;
 class AuthRoutes;
 class AuthService;
@@ -31,16 +32,18 @@ class OrderService;
 class PortfolioTracker;
 class TradingRoutes;
 class UserRepository;
+class WatchlistRoutes;
 class WebSocketHub;
 
 // The REST API (QHttpServer): GET /health, GET /api/v1/openapi.json, the account routes of AuthRoutes,
-// GET /api/v1/assets, GET /api/v1/accounts, the trading routes of TradingRoutes, the onboarding routes of
-// OnboardingRoutes, the funding routes of FundingRoutes and the operator routes of OperatorRoutes
-// (/api/v1/admin/…). Bearer tokens are checked
-// against the store, so a disabled user or a demoted operator loses access before the token expires. Every
-// answer is JSON; errors are {"error":{"code","message"}} with a matching status (see HttpRouter for the
-// shared ones). In a scale-out role other than api, only /health is served (Services::healthOnly); without
-// a tracker (the api role) accounts come without live values.
+// GET /api/v1/assets, GET /api/v1/accounts, the trading routes of TradingRoutes, the account data of
+// AccountDataRoutes (activities, history, asset profiles), the watchlists of WatchlistRoutes, the onboarding
+// routes of OnboardingRoutes, the funding routes of FundingRoutes and the operator routes of OperatorRoutes
+// (/api/v1/admin/…). Bearer tokens are checked against the store, so a disabled user or a demoted operator
+// loses access before the token expires. Every answer is JSON; errors are {"error":{"code","message"}}
+// with a matching status (see HttpRouter for the shared ones). In a scale-out role other than api, only
+// /health is served (Services::healthOnly); without a tracker (the api role) accounts come without live
+// values.
 class RestApi : public QObject
 {
     Q_OBJECT
@@ -96,6 +99,8 @@ private:
     TradingRoutes *m_tradingRoutes = nullptr;
     OnboardingRoutes *m_onboardingRoutes = nullptr;
     FundingRoutes *m_fundingRoutes = nullptr;
+    AccountDataRoutes *m_accountDataRoutes = nullptr;
+    WatchlistRoutes *m_watchlistRoutes = nullptr;
     QElapsedTimer m_uptime;
     quint16 m_port = 0;
 };

@@ -264,6 +264,18 @@ QFuture<BrokerResult<PortfolioHistory>> AlpacaRestBroker::portfolioHistory(const
         RestRequest::get(tradingPath(accountId) + u"/account/portfolio/history", *q), u"portfolio history"_s);
 }
 
+QFuture<BrokerResult<QList<Activity>>> AlpacaRestBroker::activityPage(const QString &accountId,
+                                                                      const ActivityQuery &query)
+{
+    if (auto foreign = foreignAccount(accountId))
+        return ready<QList<Activity>>(unexpected(*foreign));
+    auto q = query.toUrlQuery();
+    if (!q)
+        return ready<QList<Activity>>(unexpected(refused(q.error())));
+    scopeActivities(*q, accountId);
+    return fetchList<Activity>(RestRequest::get(activitiesPath(), *q), u"activities"_s);
+}
+
 struct AlpacaRestBroker::ActivityPages
 {
     QString accountId;

@@ -63,14 +63,16 @@ public:
     [[nodiscard]] QFuture<BrokerResult<QList<Asset>>> assets() override;
     [[nodiscard]] QFuture<BrokerResult<Asset>> asset(const QString &symbolOrId) override;
 
-    // Account data. Not on the Broker interface yet (SimBroker has no history to serve).
-    // A query Alpaca would refuse fails with InvalidRequest before any request is sent.
+    // Account data. A query Alpaca would refuse fails with InvalidRequest before any request is sent.
     [[nodiscard]] QFuture<BrokerResult<PortfolioHistory>>
-    portfolioHistory(const QString &accountId, const PortfolioHistoryQuery &query);
+    portfolioHistory(const QString &accountId, const PortfolioHistoryQuery &query) override;
+    // One `GET …/activities` request.
+    [[nodiscard]] QFuture<BrokerResult<QList<Activity>>> activityPage(const QString &accountId,
+                                                                      const ActivityQuery &query) override;
     // Every activity matching `query`, page after page (page_token = the last id) from
     // query.pageToken on, until a page comes back empty or shorter than query.pageSize.
     [[nodiscard]] QFuture<BrokerResult<QList<Activity>>> activities(const QString &accountId,
-                                                                    const ActivityQuery &query);
+                                                                    const ActivityQuery &query) override;
     [[nodiscard]] QFuture<BrokerResult<MarketClock>> clock();
     // Trading days from `start` to `end`, both inclusive; an invalid date leaves that bound to Alpaca.
     [[nodiscard]] QFuture<BrokerResult<QList<CalendarDay>>> calendar(const QDate &start, const QDate &end);

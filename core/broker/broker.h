@@ -2,8 +2,12 @@
 
 #include "core/broker/brokererror.h"
 #include "core/domain/account.h"
+#include "core/domain/activity.h"
+#include "core/domain/activityquery.h"
 #include "core/domain/asset.h"
 #include "core/domain/order.h"
+#include "core/domain/portfoliohistory.h"
+#include "core/domain/portfoliohistoryquery.h"
 #include "core/domain/position.h"
 #include "core/domain/transfer.h"
 
@@ -58,6 +62,19 @@ public:
     [[nodiscard]] virtual QFuture<BrokerResult<QList<Transfer>>> transfers(const QString &accountId) = 0;
     [[nodiscard]] virtual QFuture<BrokerResult<Transfer>> createTransfer(const QString &accountId,
                                                                          const TransferRequest &request) = 0;
+
+    // Account activities in Alpaca's shapes (FILL trade activities; CSD/CSW and other non-trade
+    // activities). A query Alpaca would refuse fails with InvalidRequest before anything is read.
+    // activityPage: at most query.pageSize activities after query.pageToken, in query's direction.
+    [[nodiscard]] virtual QFuture<BrokerResult<QList<Activity>>> activityPage(const QString &accountId,
+                                                                              const ActivityQuery &query) = 0;
+    // activities: every matching activity from query.pageToken on, page after page.
+    [[nodiscard]] virtual QFuture<BrokerResult<QList<Activity>>> activities(const QString &accountId,
+                                                                            const ActivityQuery &query) = 0;
+    // Equity over time, one point per window of the query's timeframe; never a point before the
+    // account existed. Invalid queries fail with InvalidRequest.
+    [[nodiscard]] virtual QFuture<BrokerResult<PortfolioHistory>>
+    portfolioHistory(const QString &accountId, const PortfolioHistoryQuery &query) = 0;
 
     [[nodiscard]] virtual QFuture<BrokerResult<QList<Asset>>> assets() = 0;
     [[nodiscard]] virtual QFuture<BrokerResult<Asset>> asset(const QString &symbolOrId) = 0;

@@ -1,5 +1,7 @@
 #include "simbroker.h"
 
+#include "core/broker/simaccountdata.h"
+
 #include "core/marketdata/symbolregistry.h"
 
 #include <QLoggingCategory>
@@ -58,6 +60,8 @@ SimBroker::SimBroker(MarketFeed *feed, const AssetCatalog &catalog, SymbolRegist
         connect(m_feed, &MarketFeed::ticks, this, &SimBroker::onTicks);
     m_sessionTimer.setInterval(std::chrono::minutes(1));
     connect(&m_sessionTimer, &QTimer::timeout, this, &SimBroker::expireDayOrders);
+    m_equityTimer.setInterval(std::chrono::minutes(5));
+    connect(&m_equityTimer, &QTimer::timeout, this, [this] { recordEquity(); });
 }
 
 SimBroker::~SimBroker()
@@ -95,6 +99,7 @@ Expected<Done, QString> SimBroker::open()
         scheduleSettlement(t);
     expireDayOrders();
     m_sessionTimer.start();
+    m_equityTimer.start();
     qCDebug(lcSimBroker).nospace() << "opened " << m_store->path() << ": " << m_ledger.accountCount()
                                    << " accounts, " << m_ledger.orderCount() << " orders ("
                                    << m_ledger.openOrderCount() << " open), " << m_ledger.transferCount()
@@ -137,6 +142,7 @@ BrokerResult<Account> SimBroker::createAccount(Decimal initialCash, const QStrin
     qCDebug(lcSimBroker) << "created account" << row.id << row.accountNumber << "with cash"
                          << initialCash.toString();
     Q_EMIT accountChanged(row.id);
+    recordEquity({row.id});
     return valuate(row);
 }
 
@@ -456,6 +462,7 @@ BrokerResult<Order> SimBroker::fill(OrderRow row, Decimal qty, Decimal price)
     qCDebug(lcSimBroker).noquote() << "filled" << (o.side == OrderSide::Buy ? "buy" : "sell")
                                    << qty.toString() << o.symbol << "@" << price.toString() << "for account"
                                    << accountId;
+    recordEquity({accountId});
     Q_EMIT orderUpdated(accountId, o);
     Q_EMIT positionsChanged(accountId);
     Q_EMIT accountChanged(accountId);
@@ -674,6 +681,7 @@ void SimBroker::settleTransfer(const QString &transferId)
         return;
     }
     qCDebug(lcSimBroker) << "settled transfer" << transferId;
+    recordEquity({account.id});
     Q_EMIT accountChanged(account.id);
 }
 
@@ -693,6 +701,89 @@ QFuture<BrokerResult<Asset>> SimBroker::asset(const QString &symbolOrId)
     if (const AssetCatalog::Entry *e = m_rules.findAsset(symbolOrId))
         return ready<Asset>(e->asset);
     return ready<Asset>(unexpected(notFound(u"asset %1 not found"_s.arg(symbolOrId))));
+}
+
+// ---- activities and history ---------------------------------------------------------------------
+
+QList<Activity> SimBroker::activityList(const QString &accountId) const
+{
+    QList<Activity> all;
+    for (const Order &o : m_ledger.allOrders(accountId)) {
+        if (o.filledAt && o.filledQty.isPositive())
+            all.append(SimAccountData::fillActivity(accountId, o));
+    }
+    for (const Transfer &t : m_ledger.transfers(accountId)) {
+        if (auto a = SimAccountData::transferActivity(t))
+            all.append(std::move(*a));
+    }
+    return all;
+}
+
+QFuture<BrokerResult<QList<Activity>>> SimBroker::activityPage(const QString &accountId,
+                                                               const ActivityQuery &query)
+{
+    if (auto e = checkAccount(accountId))
+        return ready<QList<Activity>>(unexpected(*e));
+    return ready(SimAccountData::select(activityList(accountId), query, false));
+}
+
+QFuture<BrokerResult<QList<Activity>>> SimBroker::activities(const QString &accountId,
+                                                             const ActivityQuery &query)
+{
+    if (auto e = checkAccount(accountId))
+        return ready<QList<Activity>>(unexpected(*e));
+    return ready(SimAccountData::select(activityList(accountId), query, true));
+}
+
+QFuture<BrokerResult<PortfolioHistory>> SimBroker::portfolioHistory(const QString &accountId,
+                                                                    const PortfolioHistoryQuery &query)
+{
+    if (auto e = checkAccount(accountId))
+        return ready<PortfolioHistory>(unexpected(*e));
+    const auto range = SimAccountData::resolve(query, now());
+    if (!range)
+        return ready<PortfolioHistory>(unexpected(range.error()));
+    const auto rows = m_store->equityPoints(accountId, range->start, range->end);
+    if (!rows)
+        return ready<PortfolioHistory>(
+            unexpected(internal(u"cannot read the equity history: %1"_s.arg(rows.error()))));
+    QList<SimAccountData::EquityPoint> points;
+    points.reserve(rows->size());
+    for (const SimBrokerStore::EquityRow &row : *rows)
+        points.append({row.at, row.equity});
+    return ready<PortfolioHistory>(
+        SimAccountData::history(*range, points, m_ledger.transfers(accountId), query.cashflowTypes));
+}
+
+void SimBroker::setEquitySampleInterval(std::chrono::milliseconds interval)
+{
+    m_equityTimer.setInterval(std::max(interval, std::chrono::milliseconds(1)));
+}
+
+void SimBroker::recordEquity(const QStringList &accountIds)
+{
+    if (!m_open)
+        return;
+    const Timestamp at = now();
+    QList<SimBrokerStore::EquityRow> rows;
+    for (const QString &id : accountIds.isEmpty() ? m_ledger.accountIds() : accountIds) {
+        const AccountRow *row = m_ledger.account(id);
+        if (!row)
+            continue;
+        const auto valued = valuate(*row);
+        if (!valued)
+            continue; // no price yet for a holding: no point rather than a made-up one
+        const auto last = m_lastEquity.constFind(id);
+        if (last != m_lastEquity.cend() && *last == valued->equity)
+            continue;
+        rows.append({id, at, valued->equity});
+    }
+    if (auto stored = m_store->addEquityPoints(rows); !stored) {
+        qCWarning(lcSimBroker) << "could not record equity:" << stored.error();
+        return;
+    }
+    for (const SimBrokerStore::EquityRow &row : std::as_const(rows))
+        m_lastEquity.insert(row.accountId, row.equity);
 }
 
 // ---- state ---------------------------------------------------------------------------------------

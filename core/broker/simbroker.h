@@ -82,6 +82,14 @@ public:
     [[nodiscard]] QFuture<BrokerResult<Transfer>> createTransfer(const QString &accountId,
                                                                  const TransferRequest &request) override;
 
+    // Activities and history as SimAccountData describes them.
+    [[nodiscard]] QFuture<BrokerResult<QList<Activity>>> activityPage(const QString &accountId,
+                                                                      const ActivityQuery &query) override;
+    [[nodiscard]] QFuture<BrokerResult<QList<Activity>>> activities(const QString &accountId,
+                                                                    const ActivityQuery &query) override;
+    [[nodiscard]] QFuture<BrokerResult<PortfolioHistory>>
+    portfolioHistory(const QString &accountId, const PortfolioHistoryQuery &query) override;
+
     [[nodiscard]] QFuture<BrokerResult<QList<Asset>>> assets() override;
     [[nodiscard]] QFuture<BrokerResult<Asset>> asset(const QString &symbolOrId) override;
 
@@ -98,6 +106,12 @@ public:
     // Cancels a QUEUED transfer (422 "transfer is not cancelable" otherwise).
     [[nodiscard]] QFuture<BrokerResult<Done>> cancelTransfer(const QString &accountId,
                                                              const QString &transferId);
+    // How often every account's equity is sampled for portfolio history while the broker is open
+    // (default 5 minutes; a sample equal to the last recorded value is not stored again).
+    void setEquitySampleInterval(std::chrono::milliseconds interval);
+    // Records the equity of the given accounts (every account when empty) at now(); an account that
+    // cannot be valued (no price yet for a holding) is skipped.
+    void recordEquity(const QStringList &accountIds = {});
 
 private:
     using AccountRow = SimBrokerStore::AccountRow;
@@ -121,12 +135,15 @@ private:
     [[nodiscard]] Decimal availableCash(const QString &accountId) const;
     [[nodiscard]] BrokerResult<Account> valuate(const AccountRow &row) const;
     [[nodiscard]] QList<Position> positionList(const QString &accountId) const;
+    [[nodiscard]] QList<Activity> activityList(const QString &accountId) const;
     [[nodiscard]] QString newAccountNumber() const;
 
     [[nodiscard]] Timestamp now() const { return m_clock(); }
 
     std::function<Timestamp()> m_clock = [] { return Timestamp::now(); };
     QTimer m_sessionTimer;
+    QTimer m_equityTimer;
+    QHash<QString, Decimal> m_lastEquity; // last value stored per account (since open)
     QPointer<MarketFeed> m_feed;
     SimOrderRules m_rules;
     QPointer<SymbolRegistry> m_registry;

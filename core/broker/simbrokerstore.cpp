@@ -93,6 +93,7 @@ private:
 };
 
 // Each step brings the schema from version i to i + 1.
+// clang-format off
 const QList<QStringList> &migrations()
 {
     static const QList<QStringList> steps = {{
@@ -172,9 +173,17 @@ const QList<QStringList> &migrations()
         "  created_at TEXT NOT NULL,"
         "  updated_at TEXT)"_s,
         u"CREATE INDEX ach_relationships_account ON ach_relationships(account_id)"_s,
+    },
+    {
+        u"CREATE TABLE equity_points ("
+        "  account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+        "  at_ns INTEGER NOT NULL,"
+        "  equity TEXT NOT NULL,"
+        "  PRIMARY KEY (account_id, at_ns))"_s,
     }};
     return steps;
 }
+// clang-format on
 
 QString describe(const QSqlError &e)
 {
@@ -565,6 +574,70 @@ Expected<Done, SimBrokerStore::Error> SimBrokerStore::write(const Changes &chang
             return r;
     }
     return Done{};
+}
+
+Expected<Done, QString> SimBrokerStore::addEquityPoints(const QList<EquityRow> &rows)
+{
+    if (!m_db.isOpen())
+        return unexpected(u"database is not open"_s);
+    if (rows.isEmpty())
+        return Done{};
+    if (!m_db.transaction())
+        return unexpected(describe(m_db.lastError()));
+    QSqlQuery q(m_db);
+    for (const EquityRow &row : rows) {
+        q.prepare(u"INSERT INTO equity_points (account_id, at_ns, equity) VALUES (?, ?, ?) "
+                  "ON CONFLICT(account_id, at_ns) DO UPDATE SET equity = excluded.equity"_s);
+        q.addBindValue(row.accountId);
+        q.addBindValue(qint64(row.at.nanos()));
+        q.addBindValue(row.equity.toString());
+        if (!q.exec()) {
+            const QString message = describe(q.lastError());
+            m_db.rollback();
+            return unexpected(message);
+        }
+    }
+    if (!m_db.commit()) {
+        const QString message = describe(m_db.lastError());
+        m_db.rollback();
+        return unexpected(message);
+    }
+    return Done{};
+}
+
+Expected<QList<SimBrokerStore::EquityRow>, QString>
+SimBrokerStore::equityPoints(const QString &accountId, Timestamp from, Timestamp until) const
+{
+    if (!m_db.isOpen())
+        return unexpected(u"database is not open"_s);
+    // Instants are integer nanoseconds here (not RFC 3339 text, whose trimmed fractions do not sort).
+    QSqlQuery q(m_db);
+    q.setForwardOnly(true);
+    q.prepare(u"SELECT at_ns, equity FROM ("
+              "  SELECT at_ns, equity FROM (SELECT at_ns, equity FROM equity_points "
+              "                             WHERE account_id = ? AND at_ns < ? ORDER BY at_ns DESC LIMIT 1) "
+              "  UNION ALL "
+              "  SELECT at_ns, equity FROM equity_points WHERE account_id = ? AND at_ns >= ? AND at_ns <= ?) "
+              "ORDER BY at_ns"_s);
+    q.addBindValue(accountId);
+    q.addBindValue(qint64(from.nanos()));
+    q.addBindValue(accountId);
+    q.addBindValue(qint64(from.nanos()));
+    q.addBindValue(qint64(until.nanos()));
+    if (!q.exec())
+        return unexpected(describe(q.lastError()));
+    QList<EquityRow> out;
+    while (q.next()) {
+        RowReader r(q, u"equity_points"_s);
+        EquityRow row;
+        row.accountId = accountId;
+        row.at = Timestamp::fromNanos(r.integer(u"at_ns"_s));
+        row.equity = r.decimal(u"equity"_s);
+        if (!r.ok())
+            return unexpected(r.error());
+        out.append(std::move(row));
+    }
+    return out;
 }
 
 } // namespace clera

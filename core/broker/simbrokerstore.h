@@ -18,11 +18,12 @@ namespace clera {
 // SQLite persistence of the simulated broker: accounts, positions, orders, transfers and ACH
 // relationships (only the bank account number's last four digits) as explicit
 // columns (decimals and timestamps as canonical TEXT), under a versioned schema. Every commit() is one
-// transaction, so a fill changes order, position and cash together or not at all.
+// transaction, so a fill changes order, position and cash together or not at all. Equity points (the
+// source of portfolio history) are kept beside them and read on demand, not loaded into memory.
 class SimBrokerStore
 {
 public:
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 3;
 
     struct AccountRow
     {
@@ -73,6 +74,13 @@ public:
         QList<AchRelationship> relationships; // inserted or updated (status, updated_at)
         QStringList removedRelationships;     // by id
     };
+    // An account's equity (cash + positions at the prices of the moment) observed at `at`.
+    struct EquityRow
+    {
+        QString accountId;
+        Timestamp at;
+        Decimal equity;
+    };
     struct Error
     {
         QString message;
@@ -91,6 +99,13 @@ public:
 
     [[nodiscard]] Expected<Snapshot, QString> load() const;
     [[nodiscard]] Expected<Done, Error> commit(const Changes &changes);
+
+    // Appends equity points in one transaction (a point at an instant already recorded replaces it).
+    [[nodiscard]] Expected<Done, QString> addEquityPoints(const QList<EquityRow> &rows);
+    // The account's points with at <= `until`, oldest first: the last one before `from` (the value
+    // carried into the range) and every one from `from` on.
+    [[nodiscard]] Expected<QList<EquityRow>, QString> equityPoints(const QString &accountId, Timestamp from,
+                                                                   Timestamp until) const;
 
 private:
     [[nodiscard]] Expected<Done, QString> migrate();

@@ -140,6 +140,16 @@ QList<Order> SimLedger::orders(const QString &accountId, const OrderQuery &query
     return out;
 }
 
+QList<Order> SimLedger::allOrders(const QString &accountId) const
+{
+    QList<Order> out;
+    const QStringList ids = m_orderIdsByAccount.value(accountId);
+    out.reserve(ids.size());
+    for (const QString &id : ids)
+        out.append(m_orders.constFind(id)->order);
+    return out;
+}
+
 QList<SimLedger::OrderRow> SimLedger::openOrders() const
 {
     QList<OrderRow> out;

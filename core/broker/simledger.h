@@ -39,6 +39,8 @@ public:
     [[nodiscard]] const OrderRow *orderByClientOrderId(const QString &accountId,
                                                        const QString &clientOrderId) const;
     [[nodiscard]] QList<Order> orders(const QString &accountId, const OrderQuery &query) const;
+    // Every order of the account in submission order (no limit, any status).
+    [[nodiscard]] QList<Order> allOrders(const QString &accountId) const;
     [[nodiscard]] qsizetype orderCount() const { return m_orders.size(); }
     // Open orders, oldest first.
     [[nodiscard]] QList<OrderRow> openOrders() const;

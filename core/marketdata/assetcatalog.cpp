@@ -16,7 +16,41 @@ namespace {
 // Namespace for the catalog's deterministic asset ids (UUID v5 of the symbol).
 const QUuid kAssetNamespace(u"6f1d2c3b-8a7e-4f5d-9c0b-1a2b3c4d5e6f"_s);
 
-int rank(const Asset &asset, const QString &q)
+// Words of a name or query: runs of letters and digits ("Coca-Cola Co." → COCA, COLA, CO).
+QStringList wordsOf(const QString &upper)
+{
+    QStringList words;
+    QString word;
+    for (QChar c : upper) {
+        if (c.isLetterOrNumber()) {
+            word.append(c);
+        } else if (!word.isEmpty()) {
+            words.append(word);
+            word.clear();
+        }
+    }
+    if (!word.isEmpty())
+        words.append(word);
+    return words;
+}
+
+// Every query word starts a different name word, in the query's order ("bank amer" → Bank of America).
+bool wordsPrefix(const QStringList &nameWords, const QStringList &queryWords)
+{
+    if (queryWords.isEmpty())
+        return false;
+    qsizetype from = 0;
+    for (const QString &q : queryWords) {
+        while (from < nameWords.size() && !nameWords.at(from).startsWith(q))
+            ++from;
+        if (from == nameWords.size())
+            return false;
+        ++from;
+    }
+    return true;
+}
+
+int rank(const Asset &asset, const QString &q, const QStringList &queryWords)
 {
     const QString symbol = asset.symbol.toUpper();
     if (symbol == q)
@@ -24,15 +58,16 @@ int rank(const Asset &asset, const QString &q)
     if (symbol.startsWith(q))
         return 1;
     const QString name = asset.name.toUpper();
-    const auto words = QStringView(name).split(u' ', Qt::SkipEmptyParts);
-    for (QStringView w : words) {
-        if (w.startsWith(q))
-            return 2;
-    }
-    if (symbol.contains(q))
+    const QStringList nameWords = wordsOf(name);
+    if (!nameWords.isEmpty() && !queryWords.isEmpty() && nameWords.first().startsWith(queryWords.first()) &&
+        wordsPrefix(nameWords, queryWords))
+        return 2; // the name starts with the query
+    if (wordsPrefix(nameWords, queryWords))
         return 3;
-    if (name.contains(q))
+    if (symbol.contains(q))
         return 4;
+    if (name.contains(q))
+        return 5;
     return -1;
 }
 
@@ -120,6 +155,7 @@ QStringList AssetCatalog::symbols() const
 QList<Asset> AssetCatalog::search(QStringView query, int limit) const
 {
     const QString q = query.trimmed().toString().toUpper();
+    const QStringList queryWords = wordsOf(q);
     struct Hit
     {
         int rank;
@@ -127,7 +163,7 @@ QList<Asset> AssetCatalog::search(QStringView query, int limit) const
     };
     QList<Hit> hits;
     for (const Entry &e : m_entries) {
-        const int r = q.isEmpty() ? 0 : rank(e.asset, q);
+        const int r = q.isEmpty() ? 0 : rank(e.asset, q, queryWords);
         if (r >= 0)
             hits.append({r, &e.asset});
     }

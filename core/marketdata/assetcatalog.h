@@ -36,8 +36,10 @@ public:
     // Case-insensitive symbol lookup; nullptr when unknown.
     [[nodiscard]] const Entry *find(QStringView symbol) const;
     [[nodiscard]] QStringList symbols() const;
-    // Ranked: exact symbol, symbol prefix, a name word starting with the query, symbol contains,
-    // name contains; ties by shorter symbol, then alphabetically. An empty query lists all.
+    // Ranked: exact symbol, symbol prefix, name starting with the query's words, every query word
+    // starting a name word in order (words are runs of letters and digits, so "cola" finds
+    // "Coca-Cola"), symbol contains, name contains; ties by shorter symbol, then alphabetically. Case
+    // and surrounding spaces are ignored. An empty query lists all.
     [[nodiscard]] QList<Asset> search(QStringView query, int limit = 20) const;
 
 private:

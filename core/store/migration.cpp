@@ -183,6 +183,29 @@ const QList<Migration> &storeMigrations()
             {},
             {},
         },
+        {
+            6,
+            u"watchlists: named, ordered symbol lists per user"_s,
+            {
+                u"CREATE TABLE watchlists ("
+                "id TEXT PRIMARY KEY NOT NULL, "
+                "user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE, "
+                "name TEXT NOT NULL, "
+                "name_key TEXT NOT NULL, "
+                "created_at TEXT NOT NULL, "
+                "updated_at TEXT NOT NULL, "
+                "UNIQUE (user_id, name_key))"_s,
+                u"CREATE INDEX watchlists_by_user ON watchlists (user_id, created_at)"_s,
+                u"CREATE TABLE watchlist_symbols ("
+                "watchlist_id TEXT NOT NULL REFERENCES watchlists (id) ON DELETE CASCADE, "
+                "symbol TEXT NOT NULL, "
+                "ordinal INTEGER NOT NULL, "
+                "PRIMARY KEY (watchlist_id, symbol))"_s,
+                u"CREATE INDEX watchlist_symbols_by_ordinal ON watchlist_symbols (watchlist_id, ordinal)"_s,
+            },
+            {},
+            {},
+        },
     };
     return all;
 }

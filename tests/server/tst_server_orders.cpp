@@ -72,6 +72,20 @@ public:
     {
         return m_inner.createTransfer(id, request);
     }
+    QFuture<BrokerResult<QList<Activity>>> activityPage(const QString &id,
+                                                        const ActivityQuery &query) override
+    {
+        return m_inner.activityPage(id, query);
+    }
+    QFuture<BrokerResult<QList<Activity>>> activities(const QString &id, const ActivityQuery &query) override
+    {
+        return m_inner.activities(id, query);
+    }
+    QFuture<BrokerResult<PortfolioHistory>> portfolioHistory(const QString &id,
+                                                             const PortfolioHistoryQuery &query) override
+    {
+        return m_inner.portfolioHistory(id, query);
+    }
     QFuture<BrokerResult<QList<Asset>>> assets() override { return m_inner.assets(); }
     QFuture<BrokerResult<Asset>> asset(const QString &symbolOrId) override
     {

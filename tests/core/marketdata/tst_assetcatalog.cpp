@@ -144,8 +144,19 @@ private Q_SLOTS:
         QTest::addRow("one-letter exact then prefixes")
             << u"T"_s << 3 << QStringList{u"T"_s, u"TT"_s, u"TAN"_s} << 3;
         QTest::addRow("name word") << u"apple"_s << 20 << QStringList{u"AAPL"_s} << 1;
-        QTest::addRow("name word prefix, ties by symbol length")
-            << u"micro"_s << 20 << QStringList{u"MU"_s, u"AMD"_s, u"MSFT"_s, u"SMCI"_s} << 4;
+        QTest::addRow("name start before a later name word, ties by symbol length")
+            << u"micro"_s << 20 << QStringList{u"MU"_s, u"MSFT"_s, u"AMD"_s, u"SMCI"_s} << 4;
+        QTest::addRow("words split on punctuation, before a name containing it")
+            << u"cola"_s << 20 << QStringList{u"KO"_s, u"ECL"_s} << 2;
+        QTest::addRow("hyphenated name") << u"coca-cola"_s << 20 << QStringList{u"KO"_s} << 1;
+        QTest::addRow("several query words prefix name words in order")
+            << u"bank amer"_s << 20 << QStringList{u"BAC"_s} << 1;
+        QTest::addRow("name start beats a later word")
+            << u"bank of"_s << 20 << QStringList{u"BAC"_s, u"BK"_s} << 2;
+        QTest::addRow("same name rank, shorter symbol first")
+            << u"alphabet"_s << 20 << QStringList{u"GOOG"_s, u"GOOGL"_s} << 2;
+        QTest::addRow("symbol prefix before name start")
+            << u"ba"_s << 3 << QStringList{u"BA"_s, u"BAC"_s} << 3;
         QTest::addRow("symbol prefix with a dot") << u"brk"_s << 20 << QStringList{u"BRK.B"_s} << 1;
         QTest::addRow("no match") << u"zzqqzz"_s << 20 << QStringList{} << 0;
         QTest::addRow("empty lists all up to the limit") << QString() << 10 << QStringList{} << 10;
