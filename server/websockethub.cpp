@@ -15,6 +15,7 @@
 #include <QWebSocket>
 #include <QWebSocketCorsAuthenticator>
 
+#include <algorithm>
 #include <memory>
 
 using namespace Qt::StringLiterals;
@@ -256,7 +257,7 @@ void WebSocketHub::watch(QWebSocket *socket, const QString &accountId,
             }
             qCInfo(lcServer) << "WebSocket client watching account" << accountId;
             if (const auto latest = m_source->latest(accountId))
-                queue(guard, accountId, compact(latest->toJson()));
+                queue(guard, accountId, QString::fromUtf8(latest->toJsonBytes()));
             m_source->watch(accountId);
             done(Watch::Ok, {});
         });
@@ -267,7 +268,7 @@ void WebSocketHub::unwatch(QWebSocket *socket, const QString &accountId)
     Client &client = m_clients[socket];
     if (!client.accounts.remove(accountId))
         return;
-    client.pending.remove(accountId);
+    dropPending(client, accountId);
     auto watchers = m_watchers.find(accountId);
     if (watchers != m_watchers.end()) {
         watchers->removeOne(socket);
@@ -398,17 +399,46 @@ void WebSocketHub::onPortfolioUpdated(const PortfolioUpdate &update)
     const auto it = m_watchers.constFind(update.accountId);
     if (it == m_watchers.cend() || it->isEmpty())
         return;
-    const QString text = compact(update.toJson());
+    // Serialised once, the text shared by every client watching the account.
+    const QString text = QString::fromUtf8(update.toJsonBytes());
     for (QWebSocket *socket : *it)
         queue(socket, update.accountId, text);
 }
 
 void WebSocketHub::queue(QWebSocket *socket, const QString &accountId, const QString &text)
 {
-    m_clients[socket].pending.insert(accountId, text);
+    const auto it = m_clients.find(socket);
+    if (it == m_clients.end())
+        return;
+    Client &client = *it;
+    // The latest value per account replaces an unsent older one.
+    if (!client.multi) {
+        if (client.pending.isEmpty())
+            client.pending.emplace_back(accountId, text);
+        else
+            client.pending.first().second = text;
+    } else if (const auto index = client.pendingIndex.constFind(accountId); index != client.pendingIndex.cend()) {
+        client.pending[*index].second = text;
+    } else {
+        client.pendingIndex.insert(accountId, client.pending.size());
+        client.pending.emplace_back(accountId, text);
+    }
     m_dirty.insert(socket);
     if (!m_flush.isActive())
         m_flush.start(0);
+}
+
+void WebSocketHub::dropPending(Client &client, const QString &accountId)
+{
+    const auto it = std::find_if(client.pending.begin(), client.pending.end(),
+                                 [&](const auto &entry) { return entry.first == accountId; });
+    if (it == client.pending.end())
+        return;
+    client.pending.erase(it);
+    client.pendingIndex.clear();
+    if (client.multi)
+        for (qsizetype i = 0; i < client.pending.size(); ++i)
+            client.pendingIndex.insert(client.pending[i].first, i);
 }
 
 void WebSocketHub::flush()
@@ -432,19 +462,29 @@ void WebSocketHub::flush()
         }
         client.slowSinceMs = -1;
         if (client.pending.size() == 1) {
-            socket->sendTextMessage(client.pending.cbegin().value());
-        } else {
-            QString batch = u"{\"type\":\"portfolio_updates\",\"updates\":["_s;
+            socket->sendTextMessage(client.pending.first().second);
+        } else if (!client.pending.isEmpty()) {
+            qsizetype length = 40;
+            for (const auto &entry : std::as_const(client.pending))
+                length += entry.second.size() + 1;
+            QString batch;
+            batch.reserve(length);
+            batch += u"{\"type\":\"portfolio_updates\",\"updates\":["_s;
             bool first = true;
-            for (const QString &text : std::as_const(client.pending)) {
+            for (const auto &entry : std::as_const(client.pending)) {
                 if (!first)
                     batch += u',';
-                batch += text;
+                batch += entry.second;
                 first = false;
             }
-            socket->sendTextMessage(batch + u"]}"_s);
+            batch += u"]}"_s;
+            socket->sendTextMessage(batch);
         }
-        client.pending.clear();
+        // Hand the frame to the kernel now, in this turn, rather than after a poll for writability:
+        // one write(2) per client per flush.
+        socket->flush();
+        client.pending.clear(); // keeps its capacity: no allocation for the next update
+        client.pendingIndex.clear();
         m_dirty.remove(socket);
     }
     if (!m_dirty.isEmpty()) // slow clients: look again soon

@@ -83,7 +83,10 @@ private:
         QString token;
         AuthenticatedUser user;
         QSet<QString> accounts;
-        QHash<QString, QString> pending; // account → latest serialised update not yet written
+        // The latest serialised update of each account not yet written, in arrival order; the texts
+        // are shared (implicitly) with every other client watching the account.
+        QList<std::pair<QString, QString>> pending;
+        QHash<QString, qsizetype> pendingIndex; // account → index in pending (multi-account clients)
         qint64 slowSinceMs = -1;
     };
 
@@ -106,6 +109,7 @@ private:
     void closeWhenExpired(QWebSocket *socket, qint64 expiresAt);
     void reject(QWebSocket *socket, QWebSocketProtocol::CloseCode code, const QString &reason);
     void queue(QWebSocket *socket, const QString &accountId, const QString &text);
+    static void dropPending(Client &client, const QString &accountId);
     void flush();
 
     AuthService *m_auth;
