@@ -72,7 +72,9 @@ WebSocketHub::WebSocketHub(AuthService *auth, Broker *broker, BrokerageAccountRe
                 }
             });
     connect(m_source, &PortfolioSource::portfolioUpdated, this, &WebSocketHub::onPortfolioUpdated);
+    m_clock.start();
     m_flush.setSingleShot(true);
+    m_flush.setTimerType(Qt::PreciseTimer);
     connect(&m_flush, &QTimer::timeout, this, &WebSocketHub::flush);
     connect(&m_revalidate, &QTimer::timeout, this, &WebSocketHub::revalidateAll);
     if (m_options.revalidateIntervalMs > 0)
@@ -424,8 +426,10 @@ void WebSocketHub::queue(QWebSocket *socket, const QString &accountId, const QSt
         client.pending.emplace_back(accountId, text);
     }
     m_dirty.insert(socket);
-    if (!m_flush.isActive())
-        m_flush.start(0);
+    if (!m_flush.isActive()) {
+        const qint64 wait = m_lastFlushMs + m_options.flushIntervalMs - m_clock.elapsed();
+        m_flush.start(int(std::clamp<qint64>(wait, 0, m_options.flushIntervalMs)));
+    }
 }
 
 void WebSocketHub::dropPending(Client &client, const QString &accountId)
@@ -443,6 +447,7 @@ void WebSocketHub::dropPending(Client &client, const QString &accountId)
 
 void WebSocketHub::flush()
 {
+    m_lastFlushMs = m_clock.elapsed();
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     const QList<QWebSocket *> dirty = m_dirty.values();
     for (QWebSocket *socket : dirty) {

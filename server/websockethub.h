@@ -4,6 +4,7 @@
 #include "core/domain/expected.h"
 #include "core/realtime/portfolioupdate.h"
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QHostAddress>
 #include <QList>
@@ -54,6 +55,9 @@ public:
         QStringList allowedOrigins; // empty: any (non-browser clients send no Origin)
         int authTimeoutMs = 10'000; // /ws without a token in the handshake
         int revalidateIntervalMs = 30'000;
+        // Least time between two flushes (writes to a client); 0: at the end of every event-loop turn.
+        // The updates that arrive in between are coalesced, the latest per account.
+        int flushIntervalMs = 0;
     };
 
     WebSocketHub(AuthService *auth, Broker *broker, BrokerageAccountRepository *accounts,
@@ -123,6 +127,8 @@ private:
     QSet<QWebSocket *> m_dirty;                     // clients with pending updates
     QTimer m_flush;
     QTimer m_revalidate;
+    QElapsedTimer m_clock;
+    qint64 m_lastFlushMs = std::numeric_limits<qint32>::min(); // m_clock's time of the last flush
     int m_authenticated = 0;
 };
 
