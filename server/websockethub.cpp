@@ -107,6 +107,8 @@ void WebSocketHub::shutdown()
     m_clients.clear();
     m_watchers.clear();
     m_dirty.clear();
+    m_changed.clear();
+    m_texts.clear();
     m_authenticated = 0;
     if (hadClients)
         Q_EMIT connectionCountChanged(0);
@@ -258,8 +260,10 @@ void WebSocketHub::watch(QWebSocket *socket, const QString &accountId,
                 m_watchers[accountId].append(guard);
             }
             qCInfo(lcServer) << "WebSocket client watching account" << accountId;
-            if (const auto latest = m_source->latest(accountId))
-                queue(guard, accountId, QString::fromUtf8(latest->toJsonBytes()));
+            if (const auto latest = m_source->latest(accountId)) {
+                m_changed.insert(accountId, *latest);
+                queue(guard, accountId);
+            }
             m_source->watch(accountId);
             done(Watch::Ok, {});
         });
@@ -276,6 +280,8 @@ void WebSocketHub::unwatch(QWebSocket *socket, const QString &accountId)
         watchers->removeOne(socket);
         if (watchers->isEmpty()) {
             m_watchers.erase(watchers);
+            m_changed.remove(accountId);
+            m_texts.remove(accountId);
             m_source->unwatch(accountId);
         }
     }
@@ -401,29 +407,25 @@ void WebSocketHub::onPortfolioUpdated(const PortfolioUpdate &update)
     const auto it = m_watchers.constFind(update.accountId);
     if (it == m_watchers.cend() || it->isEmpty())
         return;
-    // Serialised once, the text shared by every client watching the account.
-    const QString text = QString::fromUtf8(update.toJsonBytes());
+    // Kept, not serialised: a newer update before the flush replaces it.
+    m_changed.insert(update.accountId, update);
     for (QWebSocket *socket : *it)
-        queue(socket, update.accountId, text);
+        queue(socket, update.accountId);
 }
 
-void WebSocketHub::queue(QWebSocket *socket, const QString &accountId, const QString &text)
+void WebSocketHub::queue(QWebSocket *socket, const QString &accountId)
 {
     const auto it = m_clients.find(socket);
     if (it == m_clients.end())
         return;
     Client &client = *it;
-    // The latest value per account replaces an unsent older one.
+    // An account already pending is written once, with its latest value.
     if (!client.multi) {
         if (client.pending.isEmpty())
-            client.pending.emplace_back(accountId, text);
-        else
-            client.pending.first().second = text;
-    } else if (const auto index = client.pendingIndex.constFind(accountId); index != client.pendingIndex.cend()) {
-        client.pending[*index].second = text;
-    } else {
-        client.pendingIndex.insert(accountId, client.pending.size());
-        client.pending.emplace_back(accountId, text);
+            client.pending.append(accountId);
+    } else if (!client.pendingSet.contains(accountId)) {
+        client.pendingSet.insert(accountId);
+        client.pending.append(accountId);
     }
     m_dirty.insert(socket);
     if (!m_flush.isActive()) {
@@ -434,20 +436,17 @@ void WebSocketHub::queue(QWebSocket *socket, const QString &accountId, const QSt
 
 void WebSocketHub::dropPending(Client &client, const QString &accountId)
 {
-    const auto it = std::find_if(client.pending.begin(), client.pending.end(),
-                                 [&](const auto &entry) { return entry.first == accountId; });
-    if (it == client.pending.end())
-        return;
-    client.pending.erase(it);
-    client.pendingIndex.clear();
-    if (client.multi)
-        for (qsizetype i = 0; i < client.pending.size(); ++i)
-            client.pendingIndex.insert(client.pending[i].first, i);
+    client.pending.removeOne(accountId);
+    client.pendingSet.remove(accountId);
 }
 
 void WebSocketHub::flush()
 {
     m_lastFlushMs = m_clock.elapsed();
+    // Each changed account serialised once; the text is shared by every client watching it.
+    for (auto it = m_changed.cbegin(); it != m_changed.cend(); ++it)
+        m_texts.insert(it.key(), QString::fromUtf8(it.value().toJsonBytes()));
+    m_changed.clear();
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     const QList<QWebSocket *> dirty = m_dirty.values();
     for (QWebSocket *socket : dirty) {
@@ -467,29 +466,37 @@ void WebSocketHub::flush()
         }
         client.slowSinceMs = -1;
         if (client.pending.size() == 1) {
-            socket->sendTextMessage(client.pending.first().second);
+            if (const auto text = m_texts.constFind(client.pending.first()); text != m_texts.cend())
+                socket->sendTextMessage(*text);
         } else if (!client.pending.isEmpty()) {
+            QList<QString> texts;
+            texts.reserve(client.pending.size());
             qsizetype length = 40;
-            for (const auto &entry : std::as_const(client.pending))
-                length += entry.second.size() + 1;
+            for (const QString &accountId : std::as_const(client.pending)) {
+                if (const auto text = m_texts.constFind(accountId); text != m_texts.cend()) {
+                    texts.append(*text);
+                    length += text->size() + 1;
+                }
+            }
             QString batch;
             batch.reserve(length);
             batch += u"{\"type\":\"portfolio_updates\",\"updates\":["_s;
             bool first = true;
-            for (const auto &entry : std::as_const(client.pending)) {
+            for (const QString &text : std::as_const(texts)) {
                 if (!first)
                     batch += u',';
-                batch += entry.second;
+                batch += text;
                 first = false;
             }
             batch += u"]}"_s;
-            socket->sendTextMessage(batch);
+            if (!texts.isEmpty())
+                socket->sendTextMessage(batch);
         }
         // Hand the frame to the kernel now, in this turn, rather than after a poll for writability:
         // one write(2) per client per flush.
         socket->flush();
         client.pending.clear(); // keeps its capacity: no allocation for the next update
-        client.pendingIndex.clear();
+        client.pendingSet.clear();
         m_dirty.remove(socket);
     }
     if (!m_dirty.isEmpty()) // slow clients: look again soon

@@ -36,8 +36,8 @@ class PortfolioSource;
 // disconnected (1008) before the token expires. Values come from a PortfolioSource (this process's
 // tracker, or the calculator role over the bus), which is told to watch an account while at least one
 // client watches it.
-// Updates are serialised once per account and coalesced per client: one write per flush carrying the
-// latest value of each changed account. A client whose unsent data exceeds kMaxBufferedBytes gets no
+// Updates are serialised once per account per flush and coalesced per client: one write per flush
+// carrying the latest value of each changed account; WEBSOCKET_FLUSH_INTERVAL spaces the flushes. A client whose unsent data exceeds kMaxBufferedBytes gets no
 // more writes (its pending values keep only the latest per account) and is closed with 1008 when it
 // stays that slow for kSlowClientCloseMs, so it never slows the others.
 class WebSocketHub : public QObject
@@ -87,10 +87,10 @@ private:
         QString token;
         AuthenticatedUser user;
         QSet<QString> accounts;
-        // The latest serialised update of each account not yet written, in arrival order; the texts
-        // are shared (implicitly) with every other client watching the account.
-        QList<std::pair<QString, QString>> pending;
-        QHash<QString, qsizetype> pendingIndex; // account → index in pending (multi-account clients)
+        // The accounts with a value not yet written to this client, in arrival order; the flush writes
+        // each one's latest text (m_texts).
+        QList<QString> pending;
+        QSet<QString> pendingSet; // the same, for multi-account clients
         qint64 slowSinceMs = -1;
     };
 
@@ -112,7 +112,7 @@ private:
     // Closes the connection with 1008 when its token expires.
     void closeWhenExpired(QWebSocket *socket, qint64 expiresAt);
     void reject(QWebSocket *socket, QWebSocketProtocol::CloseCode code, const QString &reason);
-    void queue(QWebSocket *socket, const QString &accountId, const QString &text);
+    void queue(QWebSocket *socket, const QString &accountId);
     static void dropPending(Client &client, const QString &accountId);
     void flush();
 
@@ -125,6 +125,9 @@ private:
     QHash<QWebSocket *, Client> m_clients;
     QHash<QString, QList<QWebSocket *>> m_watchers; // account → its clients
     QSet<QWebSocket *> m_dirty;                     // clients with pending updates
+    // Updates are serialised at the flush, once per account however many arrived since the last one:
+    QHash<QString, PortfolioUpdate> m_changed; // watched account → its latest update since the last flush
+    QHash<QString, QString> m_texts;           // watched account → its latest serialised update
     QTimer m_flush;
     QTimer m_revalidate;
     QElapsedTimer m_clock;
