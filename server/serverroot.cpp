@@ -84,6 +84,7 @@ struct ServerSettings
     std::chrono::milliseconds minUpdateInterval{2000};
     std::chrono::milliseconds recalculationInterval{30000};
     QStringList allowedOrigins;
+    int wsFlushIntervalMs = 0;
     std::chrono::seconds accessTokenTtl{900};
     std::chrono::seconds refreshTokenTtl{30 * 24 * 3600};
     int passwordThreads = 0;
@@ -140,6 +141,10 @@ struct ServerSettings
                                   u"(got '%1')"_s.arg(origin.trimmed()));
             s.allowedOrigins.append(origin.trimmed());
         }
+        const auto flushInterval = config.integer(u"WEBSOCKET_FLUSH_INTERVAL"_s, 0, 1000);
+        if (!flushInterval)
+            return unexpected(flushInterval.error());
+        s.wsFlushIntervalMs = int(*flushInterval);
         const auto ttl = config.integer(u"CLERA_TOKEN_TTL"_s, 1, 366LL * 24 * 3600);
         if (!ttl)
             return unexpected(ttl.error());
@@ -177,6 +182,14 @@ struct ServerSettings
         return s;
     }
 };
+
+WebSocketHub::Options hubOptionsOf(const ServerSettings &settings)
+{
+    WebSocketHub::Options options;
+    options.allowedOrigins = settings.allowedOrigins;
+    options.flushIntervalMs = settings.wsFlushIntervalMs;
+    return options;
+}
 
 } // namespace
 
@@ -393,12 +406,11 @@ Expected<std::monostate, ServerRoot::StartError> ServerRoot::start(Options optio
             new PortfolioTracker(m_broker, m_feed, m_registry,
                                  {settings->minUpdateInterval, settings->recalculationInterval}, this);
         m_tracker->trackAll();
-        WebSocketHub::Options hubOptions;
-        hubOptions.allowedOrigins = settings->allowedOrigins;
-        m_hub = new WebSocketHub(m_auth.get(), m_broker, m_accounts.get(), m_tracker, hubOptions, this);
+        m_hub = new WebSocketHub(m_auth.get(), m_broker, m_accounts.get(), m_tracker, hubOptionsOf(*settings),
+                                 this);
     } else {
         startRole(*scaleOut, settings->minUpdateInterval, settings->recalculationInterval,
-                  settings->allowedOrigins, options.startFeed);
+                  hubOptionsOf(*settings), options.startFeed);
         services.role = toString(m_role);
         services.bus = m_bus;
         services.healthOnly = m_role != ServerRole::Api;
@@ -455,8 +467,8 @@ Expected<std::monostate, ServerRoot::StartError> ServerRoot::start(Options optio
 }
 
 void ServerRoot::startRole(const ScaleOutSettings &scale, std::chrono::milliseconds minUpdateInterval,
-                           std::chrono::milliseconds recalculationInterval, const QStringList &allowedOrigins,
-                           bool startFeed)
+                           std::chrono::milliseconds recalculationInterval,
+                           const WebSocketHub::Options &hubOptions, bool startFeed)
 {
     auto *bus = new RedisBus(scale.redis, this);
     m_bus = bus;
@@ -491,8 +503,6 @@ void ServerRoot::startRole(const ScaleOutSettings &scale, std::chrono::milliseco
         break;
     case ServerRole::WebSocket:
         m_busSource = new BusPortfolioSource(m_bus, this);
-        WebSocketHub::Options hubOptions;
-        hubOptions.allowedOrigins = allowedOrigins;
         m_hub = new WebSocketHub(m_auth.get(), m_broker, m_accounts.get(), m_busSource, hubOptions, this);
         break;
     }

@@ -4,6 +4,7 @@
 #include "core/config/config.h"
 #include "core/domain/expected.h"
 #include "serverrole.h"
+#include "websockethub.h"
 
 #include <QObject>
 #include <QStringList>
@@ -127,7 +128,7 @@ public:
 private:
     // Builds the bus and the services of a scale-out role.
     void startRole(const ScaleOutSettings &scale, std::chrono::milliseconds minUpdateInterval,
-                   std::chrono::milliseconds recalculationInterval, const QStringList &allowedOrigins,
+                   std::chrono::milliseconds recalculationInterval, const WebSocketHub::Options &hubOptions,
                    bool startFeed);
 
     Config m_config;

@@ -15,6 +15,7 @@
 #include <QWebSocket>
 #include <QWebSocketCorsAuthenticator>
 
+#include <algorithm>
 #include <memory>
 
 using namespace Qt::StringLiterals;
@@ -71,7 +72,9 @@ WebSocketHub::WebSocketHub(AuthService *auth, Broker *broker, BrokerageAccountRe
                 }
             });
     connect(m_source, &PortfolioSource::portfolioUpdated, this, &WebSocketHub::onPortfolioUpdated);
+    m_clock.start();
     m_flush.setSingleShot(true);
+    m_flush.setTimerType(Qt::PreciseTimer);
     connect(&m_flush, &QTimer::timeout, this, &WebSocketHub::flush);
     connect(&m_revalidate, &QTimer::timeout, this, &WebSocketHub::revalidateAll);
     if (m_options.revalidateIntervalMs > 0)
@@ -104,6 +107,8 @@ void WebSocketHub::shutdown()
     m_clients.clear();
     m_watchers.clear();
     m_dirty.clear();
+    m_changed.clear();
+    m_texts.clear();
     m_authenticated = 0;
     if (hadClients)
         Q_EMIT connectionCountChanged(0);
@@ -255,8 +260,10 @@ void WebSocketHub::watch(QWebSocket *socket, const QString &accountId,
                 m_watchers[accountId].append(guard);
             }
             qCInfo(lcServer) << "WebSocket client watching account" << accountId;
-            if (const auto latest = m_source->latest(accountId))
-                queue(guard, accountId, compact(latest->toJson()));
+            if (const auto latest = m_source->latest(accountId)) {
+                m_changed.insert(accountId, *latest);
+                queue(guard, accountId);
+            }
             m_source->watch(accountId);
             done(Watch::Ok, {});
         });
@@ -267,12 +274,14 @@ void WebSocketHub::unwatch(QWebSocket *socket, const QString &accountId)
     Client &client = m_clients[socket];
     if (!client.accounts.remove(accountId))
         return;
-    client.pending.remove(accountId);
+    dropPending(client, accountId);
     auto watchers = m_watchers.find(accountId);
     if (watchers != m_watchers.end()) {
         watchers->removeOne(socket);
         if (watchers->isEmpty()) {
             m_watchers.erase(watchers);
+            m_changed.remove(accountId);
+            m_texts.remove(accountId);
             m_source->unwatch(accountId);
         }
     }
@@ -398,21 +407,46 @@ void WebSocketHub::onPortfolioUpdated(const PortfolioUpdate &update)
     const auto it = m_watchers.constFind(update.accountId);
     if (it == m_watchers.cend() || it->isEmpty())
         return;
-    const QString text = compact(update.toJson());
+    // Kept, not serialised: a newer update before the flush replaces it.
+    m_changed.insert(update.accountId, update);
     for (QWebSocket *socket : *it)
-        queue(socket, update.accountId, text);
+        queue(socket, update.accountId);
 }
 
-void WebSocketHub::queue(QWebSocket *socket, const QString &accountId, const QString &text)
+void WebSocketHub::queue(QWebSocket *socket, const QString &accountId)
 {
-    m_clients[socket].pending.insert(accountId, text);
+    const auto it = m_clients.find(socket);
+    if (it == m_clients.end())
+        return;
+    Client &client = *it;
+    // An account already pending is written once, with its latest value.
+    if (!client.multi) {
+        if (client.pending.isEmpty())
+            client.pending.append(accountId);
+    } else if (!client.pendingSet.contains(accountId)) {
+        client.pendingSet.insert(accountId);
+        client.pending.append(accountId);
+    }
     m_dirty.insert(socket);
-    if (!m_flush.isActive())
-        m_flush.start(0);
+    if (!m_flush.isActive()) {
+        const qint64 wait = m_lastFlushMs + m_options.flushIntervalMs - m_clock.elapsed();
+        m_flush.start(int(std::clamp<qint64>(wait, 0, m_options.flushIntervalMs)));
+    }
+}
+
+void WebSocketHub::dropPending(Client &client, const QString &accountId)
+{
+    client.pending.removeOne(accountId);
+    client.pendingSet.remove(accountId);
 }
 
 void WebSocketHub::flush()
 {
+    m_lastFlushMs = m_clock.elapsed();
+    // Each changed account serialised once; the text is shared by every client watching it.
+    for (auto it = m_changed.cbegin(); it != m_changed.cend(); ++it)
+        m_texts.insert(it.key(), QString::fromUtf8(it.value().toJsonBytes()));
+    m_changed.clear();
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     const QList<QWebSocket *> dirty = m_dirty.values();
     for (QWebSocket *socket : dirty) {
@@ -432,21 +466,39 @@ void WebSocketHub::flush()
         }
         client.slowSinceMs = -1;
         if (client.pending.size() == 1) {
-            socket->sendTextMessage(client.pending.cbegin().value());
-        } else {
-            QString batch = u"{\"type\":\"portfolio_updates\",\"updates\":["_s;
+            if (const auto text = m_texts.constFind(client.pending.first()); text != m_texts.cend())
+                socket->sendTextMessage(*text);
+        } else if (!client.pending.isEmpty()) {
+            QList<QString> texts;
+            texts.reserve(client.pending.size());
+            qsizetype length = 40;
+            for (const QString &accountId : std::as_const(client.pending)) {
+                if (const auto text = m_texts.constFind(accountId); text != m_texts.cend()) {
+                    texts.append(*text);
+                    length += text->size() + 1;
+                }
+            }
+            QString batch;
+            batch.reserve(length);
+            batch += u"{\"type\":\"portfolio_updates\",\"updates\":["_s;
             bool first = true;
-            for (const QString &text : std::as_const(client.pending)) {
+            for (const QString &text : std::as_const(texts)) {
                 if (!first)
                     batch += u',';
                 batch += text;
                 first = false;
             }
-            socket->sendTextMessage(batch + u"]}"_s);
+            batch += u"]}"_s;
+            if (!texts.isEmpty())
+                socket->sendTextMessage(batch);
         }
+        // Hand the frame to the kernel now, in this turn, rather than after a poll for writability:
+        // one write(2) per client per flush.
+        socket->flush();
         m_updatesSent += client.pending.size();
         ++m_framesWritten;
-        client.pending.clear();
+        client.pending.clear(); // keeps its capacity: no allocation for the next update
+        client.pendingSet.clear();
         m_dirty.remove(socket);
     }
     if (!m_dirty.isEmpty()) // slow clients: look again soon

@@ -4,6 +4,7 @@
 #include "core/domain/expected.h"
 #include "core/realtime/portfolioupdate.h"
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QHostAddress>
 #include <QList>
@@ -35,8 +36,8 @@ class PortfolioSource;
 // disconnected (1008) before the token expires. Values come from a PortfolioSource (this process's
 // tracker, or the calculator role over the bus), which is told to watch an account while at least one
 // client watches it.
-// Updates are serialised once per account and coalesced per client: one write per flush carrying the
-// latest value of each changed account. A client whose unsent data exceeds kMaxBufferedBytes gets no
+// Updates are serialised once per account per flush and coalesced per client: one write per flush
+// carrying the latest value of each changed account; WEBSOCKET_FLUSH_INTERVAL spaces the flushes. A client whose unsent data exceeds kMaxBufferedBytes gets no
 // more writes (its pending values keep only the latest per account) and is closed with 1008 when it
 // stays that slow for kSlowClientCloseMs, so it never slows the others.
 class WebSocketHub : public QObject
@@ -54,6 +55,9 @@ public:
         QStringList allowedOrigins; // empty: any (non-browser clients send no Origin)
         int authTimeoutMs = 10'000; // /ws without a token in the handshake
         int revalidateIntervalMs = 30'000;
+        // Least time between two flushes (writes to a client); 0: at the end of every event-loop turn.
+        // The updates that arrive in between are coalesced, the latest per account.
+        int flushIntervalMs = 0;
     };
 
     WebSocketHub(AuthService *auth, Broker *broker, BrokerageAccountRepository *accounts,
@@ -86,7 +90,10 @@ private:
         QString token;
         AuthenticatedUser user;
         QSet<QString> accounts;
-        QHash<QString, QString> pending; // account → latest serialised update not yet written
+        // The accounts with a value not yet written to this client, in arrival order; the flush writes
+        // each one's latest text (m_texts).
+        QList<QString> pending;
+        QSet<QString> pendingSet; // the same, for multi-account clients
         qint64 slowSinceMs = -1;
     };
 
@@ -108,7 +115,8 @@ private:
     // Closes the connection with 1008 when its token expires.
     void closeWhenExpired(QWebSocket *socket, qint64 expiresAt);
     void reject(QWebSocket *socket, QWebSocketProtocol::CloseCode code, const QString &reason);
-    void queue(QWebSocket *socket, const QString &accountId, const QString &text);
+    void queue(QWebSocket *socket, const QString &accountId);
+    static void dropPending(Client &client, const QString &accountId);
     void flush();
 
     AuthService *m_auth;
@@ -120,8 +128,13 @@ private:
     QHash<QWebSocket *, Client> m_clients;
     QHash<QString, QList<QWebSocket *>> m_watchers; // account → its clients
     QSet<QWebSocket *> m_dirty;                     // clients with pending updates
+    // Updates are serialised at the flush, once per account however many arrived since the last one:
+    QHash<QString, PortfolioUpdate> m_changed; // watched account → its latest update since the last flush
+    QHash<QString, QString> m_texts;           // watched account → its latest serialised update
     QTimer m_flush;
     QTimer m_revalidate;
+    QElapsedTimer m_clock;
+    qint64 m_lastFlushMs = std::numeric_limits<qint32>::min(); // m_clock's time of the last flush
     int m_authenticated = 0;
     qint64 m_updatesSent = 0;
     qint64 m_framesWritten = 0;

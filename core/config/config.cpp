@@ -122,6 +122,10 @@ const QList<Config::Setting> &Config::settings()
          u"Origin are not affected)"_s,
          {},
          Server},
+        {u"WEBSOCKET_FLUSH_INTERVAL"_s, u"ws-flush-interval"_s, u"ms"_s,
+         u"Least time between two writes to one WebSocket client (0: every event-loop turn); the updates "
+         u"of the interval are coalesced, the latest per account"_s,
+         u"0"_s, Server},
         {u"CLERA_JWT_SECRET"_s,
          {},
          u"secret"_s,

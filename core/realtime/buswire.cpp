@@ -176,7 +176,7 @@ Expected<SymbolChange, QString> decodeSymbolChange(const QByteArray &payload)
 
 QByteArray encode(const PortfolioUpdate &update)
 {
-    return compact(update.toJson());
+    return update.toJsonBytes();
 }
 
 Expected<PortfolioUpdate, QString> decodeUpdate(const QByteArray &payload)

@@ -6,14 +6,86 @@ using namespace Qt::StringLiterals;
 
 namespace clera {
 
+namespace {
+
+QString todayText(const std::optional<Decimal> &todayReturn, const std::optional<Decimal> &todayReturnPercent)
+{
+    QString text = formatSignedUsd(*todayReturn);
+    if (todayReturnPercent)
+        text += u" ("_s + formatPercent(*todayReturnPercent / Decimal(100)) + u')';
+    return text;
+}
+
+// A JSON string as Qt's JSON writer escapes it: ", \ and control characters escaped, the rest UTF-8.
+void appendString(QByteArray &out, QStringView text)
+{
+    static constexpr char kHex[] = "0123456789abcdef";
+    out.append('"');
+    qsizetype plainFrom = 0;
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const char16_t c = text[i].unicode();
+        if (c >= 0x20 && c != u'"' && c != u'\\')
+            continue;
+        out.append(text.mid(plainFrom, i - plainFrom).toUtf8());
+        plainFrom = i + 1;
+        out.append('\\');
+        switch (c) {
+        case u'"': out.append('"'); break;
+        case u'\\': out.append('\\'); break;
+        case u'\b': out.append('b'); break;
+        case u'\f': out.append('f'); break;
+        case u'\n': out.append('n'); break;
+        case u'\r': out.append('r'); break;
+        case u'\t': out.append('t'); break;
+        default:
+            out.append("u00");
+            out.append(kHex[c >> 4]);
+            out.append(kHex[c & 0xf]);
+        }
+    }
+    out.append(text.mid(plainFrom).toUtf8());
+    out.append('"');
+}
+
+// ,"key":"text" or ,"key":null; the keys here are ASCII and need no escaping.
+void appendField(QByteArray &out, const char *key, const std::optional<QString> &text)
+{
+    out.append(",\"");
+    out.append(key);
+    out.append("\":");
+    if (text)
+        appendString(out, *text);
+    else
+        out.append("null");
+}
+
+} // namespace
+
+QByteArray PortfolioUpdate::toJsonBytes() const
+{
+    auto exact = [](const std::optional<Decimal> &d, int digits) {
+        return d ? std::optional<QString>(d->rounded(digits).toString()) : std::nullopt;
+    };
+    QByteArray out;
+    out.reserve(320 + accountId.size());
+    // QJsonObject keeps its keys sorted, so toJson() comes out in this order.
+    out.append("{\"account_id\":");
+    appendString(out, accountId);
+    appendField(out, "raw_cash", cash.toString());
+    appendField(out, "raw_return", exact(todayReturn, 18));
+    appendField(out, "raw_return_percent", exact(todayReturnPercent, 4));
+    appendField(out, "raw_value", exact(totalValue, 18));
+    appendField(out, "timestamp", timestamp.toString());
+    appendField(out, "today_return",
+                todayReturn ? std::optional<QString>(todayText(todayReturn, todayReturnPercent)) : std::nullopt);
+    appendField(out, "total_value", totalValue ? std::optional<QString>(formatUsd(*totalValue)) : std::nullopt);
+    out.append(",\"type\":\"portfolio_update\"}");
+    return out;
+}
+
 QJsonObject PortfolioUpdate::toJson() const
 {
-    QString todayText;
-    if (todayReturn) {
-        todayText = formatSignedUsd(*todayReturn);
-        if (todayReturnPercent)
-            todayText += u" ("_s + formatPercent(*todayReturnPercent / Decimal(100)) + u')';
-    }
+    const QString today = todayReturn ? todayText(todayReturn, todayReturnPercent) : QString();
     auto exact = [](const std::optional<Decimal> &d, int digits) {
         return d ? QJsonValue(d->rounded(digits).toString()) : QJsonValue(QJsonValue::Null);
     };
@@ -21,7 +93,7 @@ QJsonObject PortfolioUpdate::toJson() const
         {u"type"_s, u"portfolio_update"_s},
         {u"account_id"_s, accountId},
         {u"total_value"_s, totalValue ? QJsonValue(formatUsd(*totalValue)) : QJsonValue(QJsonValue::Null)},
-        {u"today_return"_s, todayReturn ? QJsonValue(todayText) : QJsonValue(QJsonValue::Null)},
+        {u"today_return"_s, todayReturn ? QJsonValue(today) : QJsonValue(QJsonValue::Null)},
         {u"raw_value"_s, exact(totalValue, 18)},
         {u"raw_return"_s, exact(todayReturn, 18)},
         {u"raw_return_percent"_s, exact(todayReturnPercent, 4)},

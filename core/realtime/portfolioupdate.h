@@ -3,6 +3,7 @@
 #include "core/domain/decimal.h"
 #include "core/domain/timestamp.h"
 
+#include <QByteArray>
 #include <QJsonObject>
 #include <QMetaType>
 #include <QString>
@@ -27,6 +28,10 @@ struct PortfolioUpdate
     // "today_return":"+$12.34 (0.10%)","raw_value","raw_return","raw_return_percent","timestamp"};
     // raw_* are exact decimal strings or null.
     [[nodiscard]] QJsonObject toJson() const;
+    // The same message as compact UTF-8 JSON, byte for byte what QJsonDocument(toJson()).toJson(Compact)
+    // gives (keys in its sorted order), written directly without a QJsonObject: the hot path of the
+    // WebSocket fan-out and the bus serialise each update once with this.
+    [[nodiscard]] QByteArray toJsonBytes() const;
     friend bool operator==(const PortfolioUpdate &, const PortfolioUpdate &) = default;
 };
 

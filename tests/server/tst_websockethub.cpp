@@ -6,6 +6,7 @@
 #include "server/websockethub.h"
 #include "serverfixture.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QTemporaryDir>
 #include <QTest>
@@ -119,6 +120,42 @@ private Q_SLOTS:
             QVERIFY(updates(client).size() <= 2);
         }
         QVERIFY2(batched, "both accounts never changed in the same turn");
+    }
+
+    // WEBSOCKET_FLUSH_INTERVAL: a client gets at most one write per interval, carrying the latest value.
+    void flushIntervalPacesWritesAndKeepsTheLatest()
+    {
+        WebSocketHub::Options options;
+        options.flushIntervalMs = 300;
+        WebSocketHub hub(&m_root->auth(), m_root->broker(), &m_root->brokerageAccounts(), m_root->tracker(),
+                         options);
+        const auto port = hub.listen(QHostAddress::LocalHost, 0);
+        QVERIFY(port);
+        test::WsClient client;
+        QVERIFY(client.open(url(*port, token(u"demo-operator"_s, Role::Operator))));
+        send(client, subscribe({m_alice}));
+        QTRY_COMPARE(client.count(u"subscribed"_s), 1);
+        QTRY_VERIFY(!updates(client).isEmpty());
+        QTest::qWait(350);
+        client.messages.clear();
+
+        QElapsedTimer elapsed;
+        elapsed.start();
+        int steps = 0;
+        while (elapsed.elapsed() < 1500) { // a step every 10 ms, each in its own event-loop turn
+            m_root->simFeed()->step();
+            ++steps;
+            QTest::qWait(10);
+        }
+        QTest::qWait(400); // the last interval's write
+        const qint64 window = elapsed.elapsed();
+        const QList<QJsonObject> received = updates(client);
+        QVERIFY2(steps > 50, qPrintable(u"only %1 steps"_s.arg(steps)));
+        QVERIFY2(received.size() >= 2 && received.size() <= window / 300 + 1,
+                 qPrintable(u"%1 updates in %2 ms"_s.arg(received.size()).arg(window)));
+        const auto latest = m_root->tracker()->latest(m_alice);
+        QVERIFY(latest && latest->totalValue);
+        QCOMPARE(received.last().value(u"raw_value"_s).toString(), latest->totalValue->toString());
     }
 
     void userMayOnlySubscribeOwnAccounts()

@@ -2,6 +2,7 @@
 #include "core/realtime/buswire.h"
 #include "core/realtime/portfoliocalculator.h"
 
+#include <QJsonDocument>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -74,6 +75,36 @@ private Q_SLOTS:
                                 std::nullopt, std::nullopt, Timestamp::now()};
         const auto back2 = BusWire::decodeUpdate(BusWire::encode(unknown));
         QVERIFY(back2 && !back2->totalValue && !back2->marketValue);
+    }
+
+    // The hand-written serialiser must give the bytes QJsonDocument gives: clients and tests parse them.
+    void updateBytesMatchTheJsonDocument_data()
+    {
+        QTest::addColumn<PortfolioUpdate>("update");
+        const Timestamp t = Timestamp::fromNanos(1'764'892'800'123'456'789);
+        QTest::addRow("gain") << PortfolioUpdate{u"acct-1"_s,  dec("9936.74"), dec("15065.52"), dec("25002.26"),
+                                                 dec("54.55"), dec("0.2187"),  t};
+        QTest::addRow("loss, many digits")
+            << PortfolioUpdate{u"a"_s, dec("-12.000000000000000001"), dec("1234567.891"), dec("1234555.890999999"),
+                               dec("-1234.565"), dec("-0.09995"), t};
+        QTest::addRow("unknown values") << PortfolioUpdate{u"b"_s,        dec("5"),     std::nullopt, std::nullopt,
+                                                           std::nullopt, std::nullopt, t};
+        QTest::addRow("return without percent") << PortfolioUpdate{
+            u"c"_s, dec("0"), dec("0.004"), dec("0.004"), dec("-0.004"), std::nullopt, t};
+        QTest::addRow("escaped id") << PortfolioUpdate{u"q\"b\\s/\n\t\u0001\u007f-é-€-😀"_s,
+                                                       dec("1"), dec("2"), dec("3"), dec("4"), dec("5"), t};
+    }
+
+    void updateBytesMatchTheJsonDocument()
+    {
+        QFETCH(PortfolioUpdate, update);
+        const QByteArray viaDocument = QJsonDocument(update.toJson()).toJson(QJsonDocument::Compact);
+        QCOMPARE(update.toJsonBytes(), viaDocument);
+        QCOMPARE(BusWire::encode(update), viaDocument);
+        const auto back = BusWire::decodeUpdate(update.toJsonBytes());
+        QVERIFY(back);
+        QCOMPARE(back->accountId, update.accountId);
+        QCOMPARE(back->totalValue, update.totalValue);
     }
 
     void malformedPayloadsAreRejected_data()
