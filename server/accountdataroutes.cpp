@@ -3,7 +3,6 @@
 #include "core/broker/broker.h"
 #include "core/marketdata/assetcatalog.h"
 #include "core/marketdata/marketfeed.h"
-#include "core/store/brokerageaccountrepository.h"
 #include "jsonresponse.h"
 #include "serverlog.h"
 
@@ -209,7 +208,7 @@ RouteSpec spec(Method method, const QString &path, const QString &operationId, c
 
 AccountDataRoutes::AccountDataRoutes(Broker &broker, BrokerageAccountRepository &accounts,
                                      const AssetCatalog *catalog, const MarketFeed *feed, QObject *parent)
-    : QObject(parent), m_broker(broker), m_accounts(accounts), m_catalog(catalog), m_feed(feed)
+    : QObject(parent), m_broker(broker), m_access(accounts), m_catalog(catalog), m_feed(feed)
 {}
 
 QHttpServerResponse AccountDataRoutes::failure(const BrokerError &error)
@@ -232,15 +231,7 @@ QHttpServerResponse AccountDataRoutes::failure(const BrokerError &error)
 
 std::optional<QHttpServerResponse> AccountDataRoutes::refuse(const RequestContext &c) const
 {
-    const auto owner = m_accounts.ownerOf(accountOf(c));
-    if (!owner) {
-        qCWarning(lcServer) << "brokerage accounts unavailable:" << owner.error().message;
-        return errorResponse(Status::InternalServerError, u"internal_error"_s,
-                             u"account ownership unavailable"_s);
-    }
-    if ((!owner->isEmpty() && *owner == c.user.userId) || c.user.role == Role::Operator)
-        return std::nullopt;
-    return errorResponse(Status::NotFound, u"account_not_found"_s, u"no such account"_s);
+    return m_access.check(c, AccountAccess::Use::Read);
 }
 
 void AccountDataRoutes::addTo(HttpRouter &router)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/broker/brokererror.h"
+#include "accountaccess.h"
 #include "httprouter.h"
 
 #include <QHttpServerResponse>
@@ -42,7 +43,7 @@ private:
     [[nodiscard]] QFuture<QHttpServerResponse> profile(const RequestContext &context);
 
     Broker &m_broker;
-    BrokerageAccountRepository &m_accounts;
+    AccountAccess m_access;
     const AssetCatalog *m_catalog;
     const MarketFeed *m_feed;
 };

@@ -1,7 +1,6 @@
 #include "fundingroutes.h"
 
 #include "core/funding/fundingservice.h"
-#include "core/store/brokerageaccountrepository.h"
 #include "jsonresponse.h"
 #include "serverlog.h"
 
@@ -54,32 +53,12 @@ QString isoTime(const QDateTime &at)
 } // namespace
 
 FundingRoutes::FundingRoutes(FundingService &funding, BrokerageAccountRepository &accounts, QObject *parent)
-    : QObject(parent), m_funding(funding), m_accounts(accounts)
+    : QObject(parent), m_funding(funding), m_access(accounts)
 {}
 
 QHttpServerResponse FundingRoutes::failure(const FundingError &error)
 {
-    using K = FundingError::Kind;
-    switch (error.kind) {
-    case K::Invalid:
-        return errorResponse(Status::BadRequest, error.code, error.message);
-    case K::Rejected:
-        return errorResponse(Status::UnprocessableEntity, error.code, error.message);
-    case K::Forbidden:
-        return errorResponse(Status::Forbidden, error.code, error.message);
-    case K::NotFound:
-        return errorResponse(Status::NotFound, error.code, error.message);
-    case K::Conflict:
-        return errorResponse(Status::Conflict, error.code, error.message);
-    case K::Unavailable:
-        if (error.code == u"broker_rate_limited")
-            return errorResponse(Status::TooManyRequests, error.code, error.message);
-        return errorResponse(error.code == u"reconciling" ? Status::ServiceUnavailable : Status::BadGateway,
-                             error.code, error.message);
-    case K::Internal:
-        break;
-    }
-    return errorResponse(Status::InternalServerError, u"internal_error"_s, u"internal error"_s);
+    return serviceFailure(error);
 }
 
 QJsonObject FundingRoutes::toJson(const BankLinkRecord &l)
@@ -118,24 +97,11 @@ QJsonObject FundingRoutes::toJson(const TransferRecord &t)
 std::optional<QHttpServerResponse> FundingRoutes::refuse(const RequestContext &c, Access access,
                                                          const QString &action) const
 {
-    const auto owner = m_accounts.ownerOf(accountOf(c));
-    if (!owner) {
-        qCWarning(lcServer) << "brokerage accounts unavailable:" << owner.error().message;
-        return errorResponse(Status::InternalServerError, u"internal_error"_s,
-                             u"account ownership unavailable"_s);
-    }
-    if (!owner->isEmpty() && *owner == c.user.userId)
-        return std::nullopt;
-    if (c.user.role == Role::Operator) {
-        if (access == Access::Read)
-            return std::nullopt;
-        m_funding.auditRefusal(originOf(c), accountOf(c), action, u"forbidden"_s);
-        return errorResponse(Status::Forbidden, u"forbidden"_s,
-                             u"operators may read any account but move money only on their own"_s);
-    }
-    if (access == Access::Move)
-        m_funding.auditRefusal(originOf(c), accountOf(c), action, u"account_not_found"_s);
-    return errorResponse(Status::NotFound, u"account_not_found"_s, u"no such account"_s);
+    return m_access.check(c, access == Access::Read ? AccountAccess::Use::Read : AccountAccess::Use::Act,
+                          u"operators may read any account but move money only on their own"_s,
+                          [&](const QString &code) {
+                              m_funding.auditRefusal(originOf(c), accountOf(c), action, code);
+                          });
 }
 
 void FundingRoutes::addTo(HttpRouter &router)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/funding/fundingerror.h"
+#include "accountaccess.h"
 #include "httprouter.h"
 
 #include <QHttpServerResponse>
@@ -37,7 +38,7 @@ private:
                                                             const QString &action = {}) const;
 
     FundingService &m_funding;
-    BrokerageAccountRepository &m_accounts;
+    AccountAccess m_access;
 };
 
 } // namespace clera

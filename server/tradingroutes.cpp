@@ -1,7 +1,6 @@
 #include "tradingroutes.h"
 
 #include "core/broker/broker.h"
-#include "core/store/brokerageaccountrepository.h"
 #include "core/trading/orderservice.h"
 #include "jsonresponse.h"
 #include "serverlog.h"
@@ -89,55 +88,22 @@ Expected<OrderRequest, QString> orderRequestFrom(const QJsonObject &body)
 
 TradingRoutes::TradingRoutes(OrderService &orders, Broker &broker, BrokerageAccountRepository &accounts,
                              QObject *parent)
-    : QObject(parent), m_orders(orders), m_broker(broker), m_accounts(accounts)
+    : QObject(parent), m_orders(orders), m_broker(broker), m_access(accounts)
 {}
 
 QHttpServerResponse TradingRoutes::failure(const TradingError &error)
 {
-    using K = TradingError::Kind;
-    switch (error.kind) {
-    case K::Invalid:
-        return errorResponse(Status::BadRequest, error.code, error.message);
-    case K::Rejected:
-        return errorResponse(Status::UnprocessableEntity, error.code, error.message);
-    case K::Forbidden:
-        return errorResponse(Status::Forbidden, error.code, error.message);
-    case K::NotFound:
-        return errorResponse(Status::NotFound, error.code, error.message);
-    case K::Conflict:
-        return errorResponse(Status::Conflict, error.code, error.message);
-    case K::Unavailable:
-        if (error.code == u"broker_rate_limited")
-            return errorResponse(Status::TooManyRequests, error.code, error.message);
-        return errorResponse(error.code == u"reconciling" ? Status::ServiceUnavailable : Status::BadGateway,
-                             error.code, error.message);
-    case K::Internal:
-        break;
-    }
-    return errorResponse(Status::InternalServerError, u"internal_error"_s, u"internal error"_s);
+    return serviceFailure(error);
 }
 
 std::optional<QHttpServerResponse> TradingRoutes::refuse(const RequestContext &c, Access access,
                                                          const QString &action) const
 {
-    const auto owner = m_accounts.ownerOf(accountOf(c));
-    if (!owner) {
-        qCWarning(lcServer) << "brokerage accounts unavailable:" << owner.error().message;
-        return errorResponse(Status::InternalServerError, u"internal_error"_s,
-                             u"account ownership unavailable"_s);
-    }
-    if (!owner->isEmpty() && *owner == c.user.userId)
-        return std::nullopt;
-    if (c.user.role == Role::Operator) {
-        if (access == Access::Read)
-            return std::nullopt;
-        m_orders.auditRefusal(c.user.userId, accountOf(c), action, c.client.ip, u"forbidden"_s);
-        return errorResponse(Status::Forbidden, u"forbidden"_s,
-                             u"operators may read any account but trade only their own"_s);
-    }
-    if (access == Access::Trade)
-        m_orders.auditRefusal(c.user.userId, accountOf(c), action, c.client.ip, u"account_not_found"_s);
-    return errorResponse(Status::NotFound, u"account_not_found"_s, u"no such account"_s);
+    return m_access.check(c, access == Access::Read ? AccountAccess::Use::Read : AccountAccess::Use::Act,
+                          u"operators may read any account but trade only their own"_s,
+                          [&](const QString &code) {
+                              m_orders.auditRefusal(c.user.userId, accountOf(c), action, c.client.ip, code);
+                          });
 }
 
 void TradingRoutes::addTo(HttpRouter &router)

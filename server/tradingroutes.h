@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/trading/tradingerror.h"
+#include "accountaccess.h"
 #include "httprouter.h"
 
 #include <QHttpServerResponse>
@@ -43,7 +44,7 @@ private:
 
     OrderService &m_orders;
     Broker &m_broker;
-    BrokerageAccountRepository &m_accounts;
+    AccountAccess m_access;
 };
 
 } // namespace clera
