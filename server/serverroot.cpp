@@ -270,6 +270,12 @@ Expected<std::monostate, ServerRoot::StartError> ServerRoot::start(Options optio
             return fail(db.error().kind == StoreError::Kind::Invalid ? Kind::Setting : Kind::Runtime,
                         u"cannot open the store: "_s + db.error().message);
         m_db = std::move(db).value();
+        // A PostgreSQL store is shared by instances on other machines: a key generated into one instance's
+        // data folder would leave the others unable to read what it encrypted.
+        if (m_db->engine() == Database::Engine::Postgres && !m_config.isSet(u"CLERA_DATA_KEY"_s))
+            return fail(Kind::Setting, u"CLERA_DATA_KEY must be set when the store is PostgreSQL (CLERA_DB_URL): "
+                                       "every instance needs the same key for the encrypted fields "
+                                       "(make one with: openssl rand -base64 32)"_s);
         const auto dataKey = DataKey::resolve(m_config.value(u"CLERA_DATA_KEY"_s), m_dataDir);
         if (!dataKey)
             return fail(m_config.isSet(u"CLERA_DATA_KEY"_s) ? Kind::Setting : Kind::Runtime, dataKey.error());

@@ -355,7 +355,7 @@ QFuture<Expected<AuthSession, AuthError>> AuthService::signIn(const QString &ema
             }
             return outcome;
         },
-        [this, accountKey, client, user, storedHash](const VerifyOutcome &outcome) -> Result {
+        [this, accountKey, client, user, storedHash, password](const VerifyOutcome &outcome) -> Result {
             if (!outcome.matched) {
                 audit(kAnonymous, u"auth.sign_in"_s, user ? user->id : QString(), client, u"denied"_s,
                       QJsonObject{{u"email"_s, accountKey}, {u"reason"_s, u"invalid_credentials"_s}});
@@ -368,6 +368,15 @@ QFuture<Expected<AuthSession, AuthError>> AuthService::signIn(const QString &ema
             if (!fresh->has_value())
                 return unexpected(AuthError(AuthError::Kind::InvalidCredentials, kInvalidCredentials));
             UserRecord current = **fresh;
+            // The hash changed while Argon2id ran: another sign-in upgraded it (same password), or the password
+            // was changed or reset (which revokes every session) and the one just verified is no longer the
+            // account's. Only the current hash decides. This verification runs on the loop, but only in
+            // that rare race.
+            if (current.passwordHash != storedHash && !m_hasher.verify(password, current.passwordHash)) {
+                audit(current.id, u"auth.sign_in"_s, current.id, client, u"denied"_s,
+                      {{u"reason"_s, u"password_changed"_s}});
+                return unexpected(AuthError(AuthError::Kind::InvalidCredentials, kInvalidCredentials));
+            }
             if (current.disabled) {
                 audit(current.id, u"auth.sign_in"_s, current.id, client, u"denied"_s,
                       {{u"reason"_s, u"disabled"_s}});

@@ -175,6 +175,16 @@ Expected<bool, StoreError> UserRepository::disableKeepingAnOperator(const QStrin
         return unexpected(found.error());
     if (!found->has_value())
         return unexpected(StoreError{StoreError::Kind::NotFound, u"no such user"_s});
+    // On PostgreSQL (READ COMMITTED, possibly several api processes) two operators disabling each other at
+    // once would each still see the other enabled: lock the enabled operators first, so the second waits
+    // for the first to commit and its statement below then sees the change. Callers run this inside a
+    // transaction; SQLite serialises writers anyway.
+    if (m_db.engine() == Database::Engine::Postgres) {
+        if (auto locked = m_db.exec(u"SELECT id FROM users WHERE role = 'operator' AND disabled = ? FOR UPDATE"_s,
+                                    {false});
+            !locked)
+            return unexpected(locked.error());
+    }
     // One statement, so the check and the change see the same rows.
     auto q = m_db.exec(u"UPDATE users SET disabled = ? WHERE id = ? AND (role <> 'operator' OR EXISTS "
                        "(SELECT 1 FROM users AS other WHERE other.role = 'operator' AND other.disabled = ? "

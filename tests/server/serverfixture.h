@@ -11,6 +11,7 @@
 #include "core/marketdata/simfeed.h"
 #include "core/store/databaseurl.h"
 #include "core/store/userrepository.h"
+#include "core/store/fieldcipher.h"
 #include "server/demoseeder.h"
 #include "server/serverroot.h"
 
@@ -92,6 +93,14 @@ inline QString databaseUrlText(const DatabaseUrl &url)
     return parts.join(u' ');
 }
 
+// The data key for servers on a PostgreSQL store (which needs one configured): one per test program, so a
+// restarted server reads what the one before it wrote.
+inline QString sharedDataKey()
+{
+    static const QString key = FieldCipher::generateBase64Key();
+    return key;
+}
+
 // A server with the demo data on the store at `databaseUrl` (CLERA_DB_URL text), its simulated market
 // stopped so values move only when a test says so; null (with a warning) when it cannot start.
 inline std::unique_ptr<ServerRoot> startDemoServer(const QString &dataDir, const QString &databaseUrl)
@@ -102,6 +111,8 @@ inline std::unique_ptr<ServerRoot> startDemoServer(const QString &dataDir, const
         return nullptr;
     }
     config->set(u"CLERA_DB_URL"_s, databaseUrl, u"environment"_s);
+    if (!databaseUrl.endsWith(u".sqlite"_s))
+        config->set(u"CLERA_DATA_KEY"_s, sharedDataKey(), u"environment"_s);
     auto root = std::make_unique<ServerRoot>(*config);
     const auto started = root->start(options(true));
     if (!started) {

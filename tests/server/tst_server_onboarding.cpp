@@ -254,15 +254,31 @@ private Q_SLOTS:
         const QString alice = token(u"demo-alice"_s);
         saveAll(alice, u"alice.applicant@example.org"_s);
         const QString keyFile = QDir(m_dir->path()).filePath(u"data-key"_s);
-        QVERIFY(QFileInfo::exists(keyFile));
-        QCOMPARE(QFileInfo(keyFile).permissions() & (QFile::ReadGroup | QFile::ReadOther),
-                 QFile::Permissions());
-        QVERIFY(m_root->banner().join(u'\n').contains(
-            u"Data key (encrypts tax ids and dates of birth): generated file"_s));
-
-        m_root.reset();
-        QVERIFY(startServer());
-        QVERIFY(m_root->banner().join(u'\n').contains(u"using generated file "_s + keyFile));
+        if (m_scratch.url().engine == DatabaseUrl::Engine::Postgres) {
+            // A PostgreSQL store is shared between instances: the key must be configured, never generated.
+            QVERIFY(!QFileInfo::exists(keyFile));
+            QVERIFY(m_root->banner().join(u'\n').contains(
+                u"Data key (encrypts tax ids and dates of birth): from CLERA_DATA_KEY"_s));
+            m_root.reset();
+            auto config = test::configFor(m_dir->path());
+            QVERIFY(config);
+            config->set(u"CLERA_DB_URL"_s, test::databaseUrlText(m_scratch.url()), u"environment"_s);
+            ServerRoot unkeyed(*config);
+            const auto refused = unkeyed.start(test::options(false));
+            QVERIFY(!refused);
+            QCOMPARE(refused.error().exitCode(), 2);
+            QVERIFY(refused.error().message.contains(u"CLERA_DATA_KEY"_s));
+            QVERIFY(startServer());
+        } else {
+            QVERIFY(QFileInfo::exists(keyFile));
+            QCOMPARE(QFileInfo(keyFile).permissions() & (QFile::ReadGroup | QFile::ReadOther),
+                     QFile::Permissions());
+            QVERIFY(m_root->banner().join(u'\n').contains(
+                u"Data key (encrypts tax ids and dates of birth): generated file"_s));
+            m_root.reset();
+            QVERIFY(startServer());
+            QVERIFY(m_root->banner().join(u'\n').contains(u"using generated file "_s + keyFile));
+        }
         const auto back = m_http.get(u"/api/v1/onboarding"_s, token(u"demo-alice"_s));
         QCOMPARE(back.status, 200);
         QCOMPARE(back.body[u"completed_steps"_s].toArray().size(), 5);

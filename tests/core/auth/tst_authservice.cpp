@@ -371,6 +371,25 @@ private Q_SLOTS:
         QCOMPARE(m_auth->refresh(session->refreshToken, kClient).error().kind, AuthError::Kind::InvalidToken);
     }
 
+    void aPasswordChangedDuringTheCheckOpensNoSession()
+    {
+        const UserRecord user = signedUp(u"kim@example.com"_s);
+        // The sign-in's Argon2id check runs on the pool; before its store step runs on this thread the
+        // password is reset elsewhere (another process, the same store). The old password, although it
+        // matched when it was checked, must not open a session.
+        auto pending = m_auth->signIn(u"kim@example.com"_s, kPassword, kClient);
+        QVERIFY(!pending.isFinished());
+        QVERIFY(*UserRepository(*m_db).replacePasswordHash(user.id, user.passwordHash, u"$argon2id$v=19$other"_s));
+        const auto session = await(std::move(pending));
+        QVERIFY(!session);
+        QCOMPARE(session.error().kind, AuthError::Kind::InvalidCredentials);
+        const auto denied = audit(u"auth.sign_in"_s);
+        QVERIFY(std::any_of(denied.cbegin(), denied.cend(), [&](const AuditEntry &e) {
+            return e.subject == user.id && e.result == u"denied"_s
+                   && e.details.value(u"reason"_s).toString() == u"password_changed"_s;
+        }));
+    }
+
     void outdatedHashesAreUpgradedAtSignIn()
     {
         const UserRecord user = signedUp(u"max@example.com"_s);
