@@ -27,15 +27,26 @@ fail() {
     exit 1
 }
 
-# The blocks, numbered, each as its own file.
+# The blocks, numbered, each as its own file, and the output the README shows after each (the ```text
+# block that follows it; none: it prints nothing).
 work=$(mktemp -d)
 awk -v dir="$work" '
     /<!-- walkthrough:begin -->/ { inside = 1; next }
     /<!-- walkthrough:end -->/   { inside = 0; next }
-    inside && /^```bash$/        { n++; file = sprintf("%s/block-%02d.sh", dir, n); code = 1; next }
+    inside && /^```bash$/        { n++; file = sprintf("%s/block-%02d.sh", dir, n); code = 1
+                                   printf "" > sprintf("%s/block-%02d.shown", dir, n); next }
+    inside && /^```text$/        { file = sprintf("%s/block-%02d.shown", dir, n); code = 1; next }
     inside && code && /^```$/    { code = 0; next }
     inside && code               { print > file }
 ' "$readme"
+# What may differ from run to run: ids, the mail's file name, amounts and prices (the simulated market
+# moves with time). Keys, states, statuses, symbols and the number and order of lines may not.
+normalize() {
+    sed -E -e 's/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/<id>/g' \
+        -e 's/^[0-9]{8}-[0-9]{6}-[0-9]{3}-[0-9a-f]{8}\.eml$/<mail>.eml/' \
+        -e 's/"[-+]?\$[0-9,]+\.[0-9]{2}( \([-+]?[0-9.]+%\))?"/"<money>"/g' \
+        -e 's/"-?[0-9]+(\.[0-9]+)?"/"<n>"/g'
+}
 blocks=("$work"/block-*.sh)
 [ -e "${blocks[0]}" ] || fail "no bash blocks between the walkthrough markers in $readme"
 [ ${#blocks[@]} -ge 7 ] || fail "only ${#blocks[@]} bash blocks in the walk-through of $readme"
@@ -82,11 +93,22 @@ trap cleanup EXIT
 echo "clera-server: $CLERA; REST port $CLERA_API_PORT, WebSocket port $WEBSOCKET_PORT"
 # Each block runs in this shell (so its variables reach the next blocks) under set -e: any command
 # that fails — curl --fail-with-body on an HTTP error, jq on an unexpected answer — fails the test.
+# A failing command names its block (curl --fail-with-body has printed the error's JSON, unless a
+# command substitution took it).
+trap 'status=$?; echo "FAIL: a command of $(basename "${block:-setup}" .sh) failed (exit status $status)" >&2' ERR
+# Its standard output must match what the README shows, normalized (lines the README shows from
+# standard error, "clera-server: …", are left out of the comparison).
 for block in "${blocks[@]}"; do
     echo "=== $(basename "$block" .sh)"
     sed 's/^/    $ /' "$block"
     # shellcheck disable=SC1090
-    source "$block"
+    source "$block" > "${block%.sh}.out"
+    cat "${block%.sh}.out"
+    if ! diff <(grep -v '^clera-server: ' "${block%.sh}.shown" | normalize) <(normalize < "${block%.sh}.out") \
+        > "${block%.sh}.diff"; then
+        cat "${block%.sh}.diff" >&2
+        fail "$(basename "$block" .sh) printed something else than the README shows (< README, > this run)"
+    fi
 done
 
 # The last block stopped the server; what the steps left behind is read from the data folder's files
