@@ -26,7 +26,13 @@ PortfolioTracker::PortfolioTracker(Broker *broker, MarketFeed *feed, SymbolRegis
     });
     connect(&m_throttle, &UpdateThrottle::released, this, &PortfolioTracker::publish);
     connect(m_broker, &Broker::positionsChanged, this, &PortfolioTracker::reload);
-    connect(m_broker, &Broker::accountChanged, this, &PortfolioTracker::reload);
+    connect(m_broker, &Broker::accountChanged, this, [this](const QString &accountId) {
+        // After trackAll(), an account the broker opens later (onboarding) is tracked from its first change.
+        if (m_trackEveryAccount && !m_tracked.contains(accountId))
+            track(accountId);
+        else
+            reload(accountId);
+    });
 
     if (options.recalculationInterval.count() > 0) {
         m_recalculation.setInterval(options.recalculationInterval);
@@ -60,6 +66,7 @@ void PortfolioTracker::untrack(const QString &accountId)
 
 void PortfolioTracker::trackAll()
 {
+    m_trackEveryAccount = true;
     m_broker->accounts().then(this, [this](const BrokerResult<QList<Account>> &result) {
         if (!result) {
             qCWarning(lcRealtime) << "cannot list accounts:" << result.error().message;

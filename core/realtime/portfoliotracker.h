@@ -39,7 +39,8 @@ public:
     // Starts tracking (idempotent); the first update is emitted once cash and positions are loaded.
     void track(const QString &accountId);
     void untrack(const QString &accountId);
-    // Tracks every account the broker lists.
+    // Tracks every account the broker lists, and from then on every account it reports a change of
+    // (so one opened later is valued without being watched first).
     void trackAll();
     [[nodiscard]] QStringList trackedAccounts() const { return m_tracked.keys(); }
     [[nodiscard]] bool isTracked(const QString &accountId) const { return m_tracked.contains(accountId); }
@@ -80,6 +81,7 @@ private:
     QTimer m_recalculation;
     QHash<QString, Tracked> m_tracked;
     quint64 m_generation = 0;
+    bool m_trackEveryAccount = false;
 };
 
 } // namespace clera

@@ -43,6 +43,7 @@ private Q_SLOTS:
     void ticksRevalueExactly();
     void todaysReturnUnknownUntilPreviousCloseKnown();
     void untrackedAccountsGetNoUpdates();
+    void trackAllTracksAccountsOpenedLater();
 
 private:
     PortfolioUpdate waitForUpdate(QSignalSpy &spy);
@@ -164,6 +165,26 @@ void TestPortfolioTracker::untrackedAccountsGetNoUpdates()
     QVERIFY(!m_tracker->latest(m_account));
     m_feed->tick(u"AAPL"_s, dec("201"));
     QVERIFY(!spy.wait(200));
+}
+
+void TestPortfolioTracker::trackAllTracksAccountsOpenedLater()
+{
+    m_tracker->trackAll();
+    QTRY_VERIFY(m_tracker->latest(m_account).has_value());
+    // An account opened after trackAll() (onboarding) is valued without anyone watching it.
+    auto later = m_broker->createAccount(dec("250.5"));
+    QVERIFY(later);
+    QTRY_VERIFY(m_tracker->latest(later->id).has_value());
+    QCOMPARE(m_tracker->latest(later->id)->totalValue.value(), dec("250.5"));
+    QVERIFY(m_tracker->isTracked(later->id));
+
+    // Without trackAll() a tracker tracks only what it is told to.
+    PortfolioTracker selective(m_broker.get(), m_feed.get(), m_registry.get(), PortfolioTracker::Options{0ms, 0ms});
+    selective.track(m_account);
+    auto another = m_broker->createAccount(dec("10"));
+    QVERIFY(another);
+    QTRY_VERIFY(selective.latest(m_account).has_value());
+    QVERIFY(!selective.isTracked(another->id));
 }
 
 QTEST_GUILESS_MAIN(TestPortfolioTracker)
