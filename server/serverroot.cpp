@@ -386,7 +386,8 @@ Expected<std::monostate, ServerRoot::StartError> ServerRoot::start(Options optio
         else if (auto *alpaca = qobject_cast<AlpacaBroker *>(m_broker))
             m_opener = new AlpacaAccountOpener(*alpaca, this);
         if (m_opener) {
-            m_onboarding = new OnboardingService(*m_db, *m_applications, *m_accounts, *m_opener, {}, this);
+            m_onboarding =
+                new OnboardingService(*m_db, *m_applications, *m_accounts, *m_opener, *m_audit, {}, this);
             m_onboarding->start();
         }
         // Transfers whose broker answer was lost are settled the same way before new ones are taken.
