@@ -415,6 +415,8 @@ Expected<std::monostate, ServerRoot::StartError> ServerRoot::start(Options optio
         services.role = toString(m_role);
         services.bus = m_bus;
         services.healthOnly = m_role != ServerRole::Api;
+        if (m_role == ServerRole::Api)
+            services.liveValues = m_bus;
         if (m_publisher)
             services.feedExpected = [publisher = m_publisher] { return publisher->isLeader(); };
         if (m_publisher)
