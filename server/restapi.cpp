@@ -58,7 +58,7 @@ QJsonValue exact(const std::optional<Decimal> &d)
 }
 
 // Why an account comes without live values (value_unavailable_reason, docs/api.md).
-constexpr QStringView kNoValueYet = u"no_value_yet"; // none calculated yet (or expired)
+constexpr QStringView kNoValueYet = u"no_value_yet";                   // none calculated yet (or expired)
 constexpr QStringView kValuesUnavailable = u"live_values_unavailable"; // Redis could not be read
 constexpr QStringView kInvalidValue = u"invalid_stored_value"; // what Redis holds cannot be read as a value
 
@@ -333,43 +333,44 @@ QFuture<QHttpServerResponse> RestApi::accountsWithStoredValues(const std::option
     };
     // With `this` as context the continuations run on this thread, and not at all once the API is gone
     // (the promise is then dropped unfinished, and the router answers 500 if the client still waits).
-    m_services.broker->accounts().then(this, [this, visible, done](const BrokerResult<QList<Account>> &result) {
-        Listed listed;
-        if (!result) {
-            listed.error = result.error();
-            return done(listed);
-        }
-        QList<QByteArray> keys;
-        for (const Account &account : *result) {
-            if (visible && !visible->contains(account.id))
-                continue;
-            listed.accounts.append(account);
-            keys.append(BusWire::valueKey(account.id));
-        }
-        if (keys.isEmpty())
-            return done(listed);
-        m_services.liveValues->values(keys).then(
-            this, [listed, done](const BusResult<QList<std::optional<QByteArray>>> &stored) mutable {
-                if (!stored)
-                    qCWarning(lcServer) << "live values unavailable:" << stored.error();
-                for (qsizetype i = 0; i < listed.accounts.size(); ++i) {
-                    LiveValue live;
-                    if (!stored || i >= stored->size()) {
-                        live.unavailable = kValuesUnavailable.toString();
-                    } else if (!stored->at(i)) {
-                        live.unavailable = kNoValueYet.toString();
-                    } else if (auto update = BusWire::decodeUpdate(*stored->at(i));
-                               update && update->accountId == listed.accounts[i].id) {
-                        live.update = std::move(*update);
-                    } else {
-                        qCWarning(lcServer) << "unreadable live value of" << listed.accounts[i].id;
-                        live.unavailable = kInvalidValue.toString();
+    m_services.broker->accounts().then(
+        this, [this, visible, done](const BrokerResult<QList<Account>> &result) {
+            Listed listed;
+            if (!result) {
+                listed.error = result.error();
+                return done(listed);
+            }
+            QList<QByteArray> keys;
+            for (const Account &account : *result) {
+                if (visible && !visible->contains(account.id))
+                    continue;
+                listed.accounts.append(account);
+                keys.append(BusWire::valueKey(account.id));
+            }
+            if (keys.isEmpty())
+                return done(listed);
+            m_services.liveValues->values(keys).then(
+                this, [listed, done](const BusResult<QList<std::optional<QByteArray>>> &stored) mutable {
+                    if (!stored)
+                        qCWarning(lcServer) << "live values unavailable:" << stored.error();
+                    for (qsizetype i = 0; i < listed.accounts.size(); ++i) {
+                        LiveValue live;
+                        if (!stored || i >= stored->size()) {
+                            live.unavailable = kValuesUnavailable.toString();
+                        } else if (!stored->at(i)) {
+                            live.unavailable = kNoValueYet.toString();
+                        } else if (auto update = BusWire::decodeUpdate(*stored->at(i));
+                                   update && update->accountId == listed.accounts[i].id) {
+                            live.update = std::move(*update);
+                        } else {
+                            qCWarning(lcServer) << "unreadable live value of" << listed.accounts[i].id;
+                            live.unavailable = kInvalidValue.toString();
+                        }
+                        listed.values.append(live);
                     }
-                    listed.values.append(live);
-                }
-                done(listed);
-            });
-    });
+                    done(listed);
+                });
+        });
     return promise->future().then(this, [](const Listed &listed) -> QHttpServerResponse {
         if (listed.error)
             return brokerFailure(*listed.error);

@@ -655,7 +655,8 @@ Expected<Done, OnboardingError> OnboardingService::applyStatus(OnboardingRecord 
         if (before != r.brokerStatus) {
             entry.action = u"onboarding.status"_s;
             entry.details = account;
-            entry.details.insert(u"from"_s, before.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(before));
+            entry.details.insert(u"from"_s,
+                                 before.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(before));
             entry.details.insert(u"to"_s, r.brokerStatus);
             entry.details.insert(u"state"_s, r.state);
             if (auto appended = m_audit.append(entry); !appended)
