@@ -116,7 +116,7 @@ void OnboardingRoutes::addTo(HttpRouter &router)
         spec.responseSchema = u"Onboarding"_s;
         spec.errors = {409, 422, 502};
         router.add(spec, [this](const QHttpServerRequest &, const RequestContext &c) {
-            return m_service.submit(c.user.userId).then(this, [](const Result &r) {
+            return m_service.submit(c.user.userId, c.client.ip).then(this, [](const Result &r) {
                 const bool waiting = r && r->value(u"state"_s).toString() == u"submitting";
                 return answer(r, waiting ? Status::Accepted : Status::Ok);
             });

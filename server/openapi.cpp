@@ -253,7 +253,10 @@ QJsonObject schemas()
                  {u"cash"_s, str(u"Exact decimal"_s)},
                  {u"total_value"_s, nullableStr(u"Exact decimal; null when a price is unknown"_s)},
                  {u"today_return"_s, nullableStr(u"Exact decimal"_s)},
-                 {u"today_return_percent"_s, nullableStr(u"Exact decimal, 4 places"_s)}},
+                 {u"today_return_percent"_s, nullableStr(u"Exact decimal, 4 places"_s)},
+                 {u"value_unavailable_reason"_s,
+                  nullableStr(u"Null when the live values are there; else no_value_yet, "
+                              "live_values_unavailable (Redis cannot be read) or invalid_stored_value"_s)}},
                 {u"id"_s, u"account_number"_s, u"status"_s, u"currency"_s, u"cash"_s})},
         {u"AccountList"_s, QJsonObject{{u"type"_s, u"array"_s}, {u"items"_s, ref(u"Account"_s)}}},
         {u"AssetList"_s,

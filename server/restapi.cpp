@@ -7,6 +7,7 @@
 #include "core/bus/bus.h"
 #include "core/marketdata/assetcatalog.h"
 #include "core/marketdata/marketfeed.h"
+#include "core/realtime/buswire.h"
 #include "core/realtime/portfoliotracker.h"
 #include "core/store/brokerageaccountrepository.h"
 #include "core/store/database.h"
@@ -23,6 +24,7 @@
 #include <QHttpServerRequest>
 #include <QHttpServerResponder>
 #include <QJsonDocument>
+#include <QPromise>
 #include <QUrlQuery>
 
 using namespace Qt::StringLiterals;
@@ -53,6 +55,36 @@ QString feedStatusName(MarketFeed::Status status)
 QJsonValue exact(const std::optional<Decimal> &d)
 {
     return d ? QJsonValue(d->toString()) : QJsonValue(QJsonValue::Null);
+}
+
+// Why an account comes without live values (value_unavailable_reason, docs/api.md).
+constexpr QStringView kNoValueYet = u"no_value_yet";                   // none calculated yet (or expired)
+constexpr QStringView kValuesUnavailable = u"live_values_unavailable"; // Redis could not be read
+constexpr QStringView kInvalidValue = u"invalid_stored_value"; // what Redis holds cannot be read as a value
+
+// An account's live value, or why there is none: never a made-up number.
+struct LiveValue
+{
+    std::optional<PortfolioUpdate> update;
+    QString unavailable;
+};
+
+QJsonObject accountJson(const Account &account, const LiveValue &live)
+{
+    const std::optional<PortfolioUpdate> &latest = live.update;
+    return QJsonObject{
+        {u"id"_s, account.id},
+        {u"account_number"_s, account.accountNumber},
+        {u"status"_s, toWire(account.status)},
+        {u"currency"_s, account.currency},
+        {u"cash"_s, account.cash.toString()},
+        {u"total_value"_s, latest ? exact(latest->totalValue) : QJsonValue(QJsonValue::Null)},
+        {u"today_return"_s, latest ? exact(latest->todayReturn) : QJsonValue(QJsonValue::Null)},
+        {u"today_return_percent"_s, latest && latest->todayReturnPercent
+                                        ? QJsonValue(latest->todayReturnPercent->rounded(4).toString())
+                                        : QJsonValue(QJsonValue::Null)},
+        {u"value_unavailable_reason"_s, latest ? QJsonValue(QJsonValue::Null) : QJsonValue(live.unavailable)},
+    };
 }
 
 QHttpServerResponse brokerFailure(const BrokerError &error)
@@ -263,6 +295,8 @@ QFuture<QHttpServerResponse> RestApi::accounts(const RequestContext &context)
         if (visible->isEmpty())
             return QtFuture::makeReadyFuture(jsonResponse(QJsonArray()));
     }
+    if (m_services.liveValues)
+        return accountsWithStoredValues(visible);
     // With `this` as context the continuation runs on this thread, and not at all once the API is gone.
     return m_services.broker->accounts().then(
         this, [this, visible](const BrokerResult<QList<Account>> &result) -> QHttpServerResponse {
@@ -272,24 +306,79 @@ QFuture<QHttpServerResponse> RestApi::accounts(const RequestContext &context)
             for (const Account &account : *result) {
                 if (visible && !visible->contains(account.id))
                     continue;
-                const auto latest =
-                    m_services.tracker ? m_services.tracker->latest(account.id) : std::nullopt;
-                out.append(QJsonObject{
-                    {u"id"_s, account.id},
-                    {u"account_number"_s, account.accountNumber},
-                    {u"status"_s, toWire(account.status)},
-                    {u"currency"_s, account.currency},
-                    {u"cash"_s, account.cash.toString()},
-                    {u"total_value"_s, latest ? exact(latest->totalValue) : QJsonValue(QJsonValue::Null)},
-                    {u"today_return"_s, latest ? exact(latest->todayReturn) : QJsonValue(QJsonValue::Null)},
-                    {u"today_return_percent"_s,
-                     latest && latest->todayReturnPercent
-                         ? QJsonValue(latest->todayReturnPercent->rounded(4).toString())
-                         : QJsonValue(QJsonValue::Null)},
-                });
+                LiveValue live{m_services.tracker ? m_services.tracker->latest(account.id) : std::nullopt,
+                               kNoValueYet.toString()};
+                out.append(accountJson(account, live));
             }
             return jsonResponse(out);
         });
+}
+
+QFuture<QHttpServerResponse> RestApi::accountsWithStoredValues(const std::optional<QSet<QString>> &visible)
+{
+    // Two asynchronous steps: the broker's accounts, then one MGET of their value:<id> keys. They hand a
+    // copyable answer to the last continuation, which makes the move-only response (the router writes
+    // it through the responder, so an answer on a later event-loop turn is safe).
+    struct Listed
+    {
+        std::optional<BrokerError> error;
+        QList<Account> accounts;
+        QList<LiveValue> values;
+    };
+    auto promise = std::make_shared<QPromise<Listed>>();
+    promise->start();
+    const auto done = [promise](const Listed &listed) {
+        promise->addResult(listed);
+        promise->finish();
+    };
+    // With `this` as context the continuations run on this thread, and not at all once the API is gone
+    // (the promise is then dropped unfinished, and the router answers 500 if the client still waits).
+    m_services.broker->accounts().then(
+        this, [this, visible, done](const BrokerResult<QList<Account>> &result) {
+            Listed listed;
+            if (!result) {
+                listed.error = result.error();
+                return done(listed);
+            }
+            QList<QByteArray> keys;
+            for (const Account &account : *result) {
+                if (visible && !visible->contains(account.id))
+                    continue;
+                listed.accounts.append(account);
+                keys.append(BusWire::valueKey(account.id));
+            }
+            if (keys.isEmpty())
+                return done(listed);
+            m_services.liveValues->values(keys).then(
+                this, [listed, done](const BusResult<QList<std::optional<QByteArray>>> &stored) mutable {
+                    if (!stored)
+                        qCWarning(lcServer) << "live values unavailable:" << stored.error();
+                    for (qsizetype i = 0; i < listed.accounts.size(); ++i) {
+                        LiveValue live;
+                        if (!stored || i >= stored->size()) {
+                            live.unavailable = kValuesUnavailable.toString();
+                        } else if (!stored->at(i)) {
+                            live.unavailable = kNoValueYet.toString();
+                        } else if (auto update = BusWire::decodeUpdate(*stored->at(i));
+                                   update && update->accountId == listed.accounts[i].id) {
+                            live.update = std::move(*update);
+                        } else {
+                            qCWarning(lcServer) << "unreadable live value of" << listed.accounts[i].id;
+                            live.unavailable = kInvalidValue.toString();
+                        }
+                        listed.values.append(live);
+                    }
+                    done(listed);
+                });
+        });
+    return promise->future().then(this, [](const Listed &listed) -> QHttpServerResponse {
+        if (listed.error)
+            return brokerFailure(*listed.error);
+        QJsonArray out;
+        for (qsizetype i = 0; i < listed.accounts.size(); ++i)
+            out.append(accountJson(listed.accounts[i], listed.values[i]));
+        return jsonResponse(out);
+    });
 }
 
 } // namespace clera

@@ -8,9 +8,11 @@
 #include <QHttpServer>
 #include <QJsonObject>
 #include <QObject>
+#include <QSet>
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 namespace clera {
 
@@ -42,8 +44,8 @@ class WebSocketHub;
 // (/api/v1/admin/…). Bearer tokens are checked against the store, so a disabled user or a demoted operator
 // loses access before the token expires. Every answer is JSON; errors are {"error":{"code","message"}}
 // with a matching status (see HttpRouter for the shared ones). In a scale-out role other than api, only
-// /health is served (Services::healthOnly); without a tracker (the api role) accounts come without live
-// values.
+// /health is served (Services::healthOnly). The api role has no tracker: it reads the accounts' live
+// values from the calculator's value:<id> keys (Services::liveValues).
 class RestApi : public QObject
 {
     Q_OBJECT
@@ -68,6 +70,8 @@ public:
         // Null/empty members are left out of /health; healthOnly serves nothing but /health.
         QString role;
         const Bus *bus = nullptr;
+        // The api role: GET /api/v1/accounts reads the calculator's value:<id> keys, one MGET a request.
+        Bus *liveValues = nullptr;
         std::function<QJsonObject()> roleStatus;
         std::function<bool()> feedExpected; // false: a stopped feed is fine (a market-data standby)
         bool healthOnly = false;
@@ -90,6 +94,8 @@ private:
     [[nodiscard]] QJsonObject healthBody() const;
     [[nodiscard]] QHttpServerResponse assets(const QHttpServerRequest &request) const;
     [[nodiscard]] QFuture<QHttpServerResponse> accounts(const RequestContext &context);
+    [[nodiscard]] QFuture<QHttpServerResponse>
+    accountsWithStoredValues(const std::optional<QSet<QString>> &visible);
 
     Services m_services;
     QHttpServer m_server;

@@ -392,7 +392,8 @@ Expected<std::monostate, ServerRoot::StartError> ServerRoot::start(Options optio
         else if (auto *alpaca = qobject_cast<AlpacaBroker *>(m_broker))
             m_opener = new AlpacaAccountOpener(*alpaca, this);
         if (m_opener) {
-            m_onboarding = new OnboardingService(*m_db, *m_applications, *m_accounts, *m_opener, {}, this);
+            m_onboarding =
+                new OnboardingService(*m_db, *m_applications, *m_accounts, *m_opener, *m_audit, {}, this);
             m_onboarding->start();
         }
         // Transfers whose broker answer was lost are settled the same way before new ones are taken.
@@ -420,6 +421,8 @@ Expected<std::monostate, ServerRoot::StartError> ServerRoot::start(Options optio
         services.role = toString(m_role);
         services.bus = m_bus;
         services.healthOnly = m_role != ServerRole::Api;
+        if (m_role == ServerRole::Api)
+            services.liveValues = m_bus;
         if (m_publisher)
             services.feedExpected = [publisher = m_publisher] { return publisher->isLeader(); };
         if (m_publisher)

@@ -2,6 +2,7 @@
 
 #include "core/domain/accountapplication.h"
 #include "core/onboarding/accountopener.h"
+#include "core/store/auditlog.h"
 #include "core/store/brokerageaccountrepository.h"
 #include "core/store/database.h"
 
@@ -141,9 +142,9 @@ std::optional<OnboardingState> onboardingStateFor(AccountStatus status)
 
 OnboardingService::OnboardingService(Database &db, OnboardingRepository &applications,
                                      BrokerageAccountRepository &accounts, AccountOpener &opener,
-                                     Options options, QObject *parent)
+                                     AuditLog &audit, Options options, QObject *parent)
     : QObject(parent), m_db(db), m_applications(applications), m_accounts(accounts), m_opener(opener),
-      m_options(options)
+      m_audit(audit), m_options(options)
 {
     connect(&m_opener, &AccountOpener::statusChanged, this, &OnboardingService::onStatusChanged);
     connect(&m_poll, &QTimer::timeout, this, &OnboardingService::pollPending);
@@ -420,7 +421,12 @@ Expected<AccountApplication, QString> OnboardingService::applicationOf(const Onb
     return *application;
 }
 
-QFuture<Result> OnboardingService::submit(const QString &userId)
+QFuture<Result> OnboardingService::submit(const QString &userId, const QString &clientIp)
+{
+    return submitAs(userId, {userId, clientIp});
+}
+
+QFuture<Result> OnboardingService::submitAs(const QString &userId, const Origin &origin)
 {
     auto record = load(userId);
     if (!record)
@@ -438,9 +444,15 @@ QFuture<Result> OnboardingService::submit(const QString &userId)
             if (!r.steps.contains(toString(step)))
                 errors.append({toString(step), u"this step is not completed yet"_s});
         }
-        if (!errors.isEmpty())
+        if (!errors.isEmpty()) {
+            QJsonArray fields; // which fields, never what they hold
+            for (const FieldError &e : std::as_const(errors))
+                fields.append(e.field);
+            audit(origin, u"onboarding.submit"_s, userId, u"denied"_s,
+                  {{u"error"_s, u"validation_failed"_s}, {u"fields"_s, fields}});
             return ready(unexpected(OnboardingError{OnboardingError::Kind::Invalid, u"validation_failed"_s,
                                                     u"the application is not complete"_s, errors}));
+        }
         r.state = toString(OnboardingState::Submitting);
         r.submissionId = QUuid::createUuid().toString(QUuid::WithoutBraces);
         r.submittedAt = now();
@@ -450,16 +462,36 @@ QFuture<Result> OnboardingService::submit(const QString &userId)
         r.errorMessage.clear();
         if (auto saved = store(r); !saved)
             return ready(unexpected(saved.error()));
-        return send(r, false);
+        return send(r, false, origin);
     }
     // Submitting without a submission in flight: an earlier attempt's outcome is unknown.
     ++r.submitAttempts;
     if (auto saved = store(r); !saved)
         return ready(unexpected(saved.error()));
-    return send(r, true);
+    return send(r, true, origin);
 }
 
-QFuture<Result> OnboardingService::send(OnboardingRecord record, bool lookFirst)
+QJsonObject OnboardingService::submissionDetails(const OnboardingRecord &r)
+{
+    return {{u"submission_id"_s, r.submissionId}, {u"attempt"_s, r.submitAttempts}, {u"broker"_s, r.broker}};
+}
+
+void OnboardingService::audit(const Origin &origin, const QString &action, const QString &userId,
+                              const QString &result, QJsonObject details)
+{
+    AuditEntry entry;
+    entry.at = now();
+    entry.actor = origin.actor.isEmpty() ? u"system"_s : origin.actor;
+    entry.action = action;
+    entry.subject = userId;
+    entry.ip = origin.ip;
+    entry.result = result;
+    entry.details = std::move(details);
+    if (const auto appended = m_audit.append(entry); !appended)
+        qCWarning(lcOnboarding) << "cannot write the audit log:" << appended.error().message;
+}
+
+QFuture<Result> OnboardingService::send(OnboardingRecord record, bool lookFirst, const Origin &origin)
 {
     const auto application = applicationOf(record);
     if (!application) {
@@ -470,11 +502,28 @@ QFuture<Result> OnboardingService::send(OnboardingRecord record, bool lookFirst)
                                                 {}}));
     }
     const QString userId = record.userId;
+    QJsonObject details = submissionDetails(record);
+    details.insert(u"looked_up_first"_s, lookFirst);
     m_inFlight.insert(userId);
     auto promise = std::make_shared<QPromise<Result>>();
     promise->start();
     QFuture<Result> future = promise->future();
-    const auto finish = [this, promise, userId](Result result) {
+    // Audits how the submission ended: ok with the account, or error with our code and the broker's.
+    const auto finish = [this, promise, userId, origin, details](Result result,
+                                                                 const BrokerError *brokerError = nullptr) {
+        QJsonObject outcome = details;
+        if (result) {
+            outcome.insert(u"broker_account_id"_s, result->value(u"broker_account_id"_s));
+            outcome.insert(u"broker_status"_s, result->value(u"broker_status"_s));
+        } else {
+            outcome.insert(u"error"_s, result.error().code);
+        }
+        if (brokerError) {
+            outcome.insert(u"broker_error"_s, brokerError->kindName());
+            outcome.insert(u"broker_code"_s, brokerError->code);
+            outcome.insert(u"http_status"_s, brokerError->httpStatus);
+        }
+        audit(origin, u"onboarding.submit"_s, userId, result ? u"ok"_s : u"error"_s, outcome);
         m_inFlight.remove(userId);
         promise->addResult(std::move(result));
         promise->finish();
@@ -483,7 +532,10 @@ QFuture<Result> OnboardingService::send(OnboardingRecord record, bool lookFirst)
     const auto open = [this, finish, userId, application = *application, reference = record.submissionId] {
         m_opener.open(application, reference)
             .then(this, [this, finish, userId](const BrokerResult<OpenedAccount> &r) {
-                finish(r ? opened(userId, *r) : failed(userId, r.error()));
+                if (r)
+                    finish(opened(userId, *r));
+                else
+                    finish(failed(userId, r.error()), &r.error());
             });
     };
     if (!lookFirst) {
@@ -492,11 +544,16 @@ QFuture<Result> OnboardingService::send(OnboardingRecord record, bool lookFirst)
     }
     const Timestamp since = Timestamp::fromDateTime(record.submittedAt.value_or(record.createdAt));
     m_opener.find(*application, record.submissionId, since)
-        .then(this, [this, finish, open, userId](const BrokerResult<std::optional<OpenedAccount>> &found) {
+        .then(this, [this, finish, open, userId, origin,
+                     details](const BrokerResult<std::optional<OpenedAccount>> &found) {
             if (!found)
-                return finish(failed(userId, found.error()));
+                return finish(failed(userId, found.error()), &found.error());
             if (*found) {
                 qCInfo(lcOnboarding) << "a retried submission found the account the first one opened";
+                QJsonObject adopted = details;
+                adopted.insert(u"broker_account_id"_s, (*found)->id);
+                adopted.remove(u"looked_up_first"_s);
+                audit(origin, u"onboarding.adopt"_s, userId, u"ok"_s, adopted);
                 return finish(opened(userId, **found));
             }
             open();
@@ -577,18 +634,47 @@ Result OnboardingService::failed(const QString &userId, const BrokerError &error
 
 Expected<Done, OnboardingError> OnboardingService::applyStatus(OnboardingRecord &r, AccountStatus status)
 {
+    const QString before = r.brokerStatus;
     r.brokerStatus = toWire(status);
     r.checkedAt = now();
     if (const auto next = onboardingStateFor(status))
         r.state = toString(*next);
     const OnboardingState state = onboardingStateFromString(r.state);
     const bool link = state == OnboardingState::Approved || state == OnboardingState::Active;
+    // The change, the link and their audit rows are stored together or not at all.
     const auto done = m_db.transaction([&]() -> Expected<Done, StoreError> {
         r.updatedAt = now();
         if (auto saved = m_applications.save(r); !saved)
             return saved;
-        if (link)
-            return m_accounts.add(r.userId, r.brokerAccountId, r.broker, r.updatedAt);
+        AuditEntry entry;
+        entry.at = r.updatedAt;
+        entry.actor = u"system"_s;
+        entry.subject = r.userId;
+        entry.result = u"ok"_s;
+        const QJsonObject account{{u"broker"_s, r.broker}, {u"broker_account_id"_s, r.brokerAccountId}};
+        if (before != r.brokerStatus) {
+            entry.action = u"onboarding.status"_s;
+            entry.details = account;
+            entry.details.insert(u"from"_s,
+                                 before.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(before));
+            entry.details.insert(u"to"_s, r.brokerStatus);
+            entry.details.insert(u"state"_s, r.state);
+            if (auto appended = m_audit.append(entry); !appended)
+                return unexpected(appended.error());
+        }
+        if (!link)
+            return Done{};
+        const auto owner = m_accounts.ownerOf(r.brokerAccountId);
+        if (!owner)
+            return unexpected(owner.error());
+        if (*owner == r.userId)
+            return Done{}; // linked already (approved, then active)
+        if (auto added = m_accounts.add(r.userId, r.brokerAccountId, r.broker, r.updatedAt); !added)
+            return added;
+        entry.action = u"onboarding.link"_s;
+        entry.details = account;
+        if (auto appended = m_audit.append(entry); !appended)
+            return unexpected(appended.error());
         return Done{};
     });
     if (!done)
@@ -659,7 +745,7 @@ void OnboardingService::pollPending()
         if (!record || !*record || m_inFlight.contains(userId))
             continue;
         if (onboardingStateFromString((*record)->state) == OnboardingState::Submitting)
-            (void)submit(userId);
+            (void)submitAs(userId, {u"system"_s, {}});
         else
             (void)refresh(userId);
     }

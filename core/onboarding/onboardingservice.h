@@ -19,6 +19,7 @@
 namespace clera {
 
 class AccountOpener;
+class AuditLog;
 class BrokerageAccountRepository;
 class Database;
 struct AccountApplication;
@@ -48,6 +49,11 @@ enum class OnboardingState {
 // at the broker before opening one, so a retried submit never opens two accounts. Status comes from the
 // broker's events (AccountOpener::statusChanged) and from polling; on approved or active the broker account
 // is recorded as the user's (BrokerageAccountRepository), which gives them the account and trading routes.
+// The audit log gets a row for every submission (onboarding.submit: who, from where, ok/denied/error with
+// the broker's code), every adoption of an account a lost answer had opened (onboarding.adopt), every
+// status change from the broker (onboarding.status) and the link (onboarding.link), the last two by
+// "system" and in the transaction that records them. Details hold ids, states and codes only: never the
+// tax id, the date of birth, a document or the broker's message (which may echo what was sent).
 class OnboardingService : public QObject
 {
     Q_OBJECT
@@ -60,7 +66,7 @@ public:
     };
 
     OnboardingService(Database &db, OnboardingRepository &applications, BrokerageAccountRepository &accounts,
-                      AccountOpener &opener, Options options, QObject *parent = nullptr);
+                      AccountOpener &opener, AuditLog &audit, Options options, QObject *parent = nullptr);
     ~OnboardingService() override;
 
     void setClock(std::function<QDateTime()> clock) { m_clock = std::move(clock); }
@@ -75,7 +81,8 @@ public:
     [[nodiscard]] Result saveStep(const QString &userId, OnboardingStep step, const QJsonObject &data,
                                   const QString &clientIp);
     // Submits a complete draft; answers the current view when it is already submitted (idempotent).
-    [[nodiscard]] QFuture<Result> submit(const QString &userId);
+    // `clientIp` is audited with the submission.
+    [[nodiscard]] QFuture<Result> submit(const QString &userId, const QString &clientIp);
     // Reads the broker's status when the application waits for it and was not checked lately.
     [[nodiscard]] QFuture<Result> refresh(const QString &userId);
     // Refreshes every waiting application and resumes submissions whose outcome is unknown.
@@ -89,6 +96,13 @@ Q_SIGNALS:
     void changed(const QString &userId);
 
 private:
+    // Who a submission is audited as: the user and their address, or "system" resuming one.
+    struct Origin
+    {
+        QString actor;
+        QString ip;
+    };
+
     [[nodiscard]] QDateTime now() const { return m_clock(); }
     [[nodiscard]] Expected<OnboardingRecord, OnboardingError> load(const QString &userId) const;
     [[nodiscard]] QList<FieldError> problems(const OnboardingRecord &record, QStringList *completed) const;
@@ -98,15 +112,21 @@ private:
     [[nodiscard]] Expected<Done, OnboardingError> store(OnboardingRecord &record);
     // Moves the application to where `status` leaves it and links the account on approval.
     [[nodiscard]] Expected<Done, OnboardingError> applyStatus(OnboardingRecord &record, AccountStatus status);
-    [[nodiscard]] QFuture<Result> send(OnboardingRecord record, bool lookFirst);
+    [[nodiscard]] QFuture<Result> submitAs(const QString &userId, const Origin &origin);
+    [[nodiscard]] QFuture<Result> send(OnboardingRecord record, bool lookFirst, const Origin &origin);
     [[nodiscard]] Result opened(const QString &userId, const OpenedAccount &account);
     [[nodiscard]] Result failed(const QString &userId, const BrokerError &error);
+    // An audit row about the user's application; a failure to write it is logged.
+    void audit(const Origin &origin, const QString &action, const QString &userId, const QString &result,
+               QJsonObject details);
+    [[nodiscard]] static QJsonObject submissionDetails(const OnboardingRecord &record);
     void onStatusChanged(const QString &accountId, AccountStatus status);
 
     Database &m_db;
     OnboardingRepository &m_applications;
     BrokerageAccountRepository &m_accounts;
     AccountOpener &m_opener;
+    AuditLog &m_audit;
     Options m_options;
     std::function<QDateTime()> m_clock = [] { return QDateTime::currentDateTimeUtc(); };
     QTimer m_poll;

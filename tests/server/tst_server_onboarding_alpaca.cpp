@@ -1,5 +1,6 @@
 #include "../core/onboarding/onboardingsteps.h"
 #include "core/onboarding/onboardingservice.h"
+#include "core/store/auditlog.h"
 #include "core/store/userrepository.h"
 #include "fakes/rest/fakealpacaevents.h"
 #include "fakes/rest/fakealpacarest.h"
@@ -41,6 +42,22 @@ private:
                                        QJsonDocument(data).toJson(QJsonDocument::Compact));
             QVERIFY2(r.status == 200, qPrintable(QString::fromUtf8(r.body.toJson())));
         }
+    }
+
+    // The audit rows of an action about the user, oldest first.
+    [[nodiscard]] QList<AuditEntry> audited(const QString &userId, const QString &action)
+    {
+        AuditFilter filter;
+        filter.subject = userId;
+        filter.action = action;
+        auto rows = AuditLog(m_root->database()).query(filter).valueOr(QList<AuditEntry>());
+        std::reverse(rows.begin(), rows.end());
+        return rows;
+    }
+
+    [[nodiscard]] QString userIdOf(const QString &token)
+    {
+        return m_http.get(u"/api/v1/me"_s, token).body[u"id"_s].toString();
     }
 
     [[nodiscard]] QString state(const QString &token)
@@ -243,6 +260,18 @@ private Q_SLOTS:
         QCOMPARE(view.body[u"editable"_s].toBool(), true);
         // Nobody else's account became theirs.
         QCOMPARE(m_http.get(u"/api/v1/accounts"_s, token).body.array().size(), 0);
+        // Audited as the user's failed submission, with the broker's code.
+        const QString userId = userIdOf(token);
+        QVERIFY(!userId.isEmpty());
+        const auto rows = audited(userId, u"onboarding.submit"_s);
+        QCOMPARE(rows.size(), 1);
+        QCOMPARE(rows[0].actor, userId);
+        QCOMPARE(rows[0].ip, u"127.0.0.1"_s);
+        QCOMPARE(rows[0].result, u"error"_s);
+        QCOMPARE(rows[0].details[u"error"_s].toString(), u"email_already_registered"_s);
+        QCOMPARE(rows[0].details[u"broker_code"_s].toInteger(), 40910000);
+        QCOMPARE(rows[0].details[u"http_status"_s].toInt(), 409);
+        QVERIFY(!QJsonDocument(rows[0].details).toJson().contains("123-45-6789"));
     }
 
     void aLostAnswerIsFoundNotRepeated()
@@ -263,6 +292,18 @@ private Q_SLOTS:
         QCOMPARE(applicationsFor(email).size(), 1); // and was not asked again
         QTRY_COMPARE_WITH_TIMEOUT(state(token), u"active"_s, 10000);
         QCOMPARE(m_http.get(u"/api/v1/accounts"_s, token).body.array().size(), 1);
+        // The lost answer is an error row, the retry an adoption of the account it had opened.
+        const QString userId = userIdOf(token);
+        const auto submits = audited(userId, u"onboarding.submit"_s);
+        QCOMPARE(submits.size(), 2);
+        QCOMPARE(submits[0].result, u"error"_s);
+        QCOMPARE(submits[0].details[u"error"_s].toString(), u"broker_unavailable"_s);
+        QCOMPARE(submits[1].result, u"ok"_s);
+        const auto adopted = audited(userId, u"onboarding.adopt"_s);
+        QCOMPARE(adopted.size(), 1);
+        QCOMPARE(adopted[0].actor, userId);
+        QCOMPARE(adopted[0].details[u"broker_account_id"_s], retried.body[u"broker_account_id"_s]);
+        QTRY_COMPARE(audited(userId, u"onboarding.link"_s).size(), 1);
     }
 };
 

@@ -177,6 +177,29 @@ private:
             15000));
     }
 
+    // The calculator's last value of the account as Redis holds it (value:<id>).
+    [[nodiscard]] std::optional<PortfolioUpdate> storedUpdate(const QString &accountId)
+    {
+        const auto stored = await(m_probe->value(BusWire::valueKey(accountId)));
+        if (!stored || !*stored)
+            return std::nullopt;
+        const auto update = BusWire::decodeUpdate(**stored);
+        return update ? std::optional<PortfolioUpdate>(*update) : std::nullopt;
+    }
+
+    // GET /api/v1/accounts from the api role: each listed account's object by id.
+    [[nodiscard]] QHash<QString, QJsonObject> apiAccounts(const QString &bearer, int *status = nullptr)
+    {
+        test::Http http(m_api->restPort());
+        const auto r = http.get(u"/api/v1/accounts"_s, bearer);
+        if (status)
+            *status = r.status;
+        QHash<QString, QJsonObject> out;
+        for (const QJsonValue &a : r.body.array())
+            out.insert(a[u"id"_s].toString(), a.toObject());
+        return out;
+    }
+
     [[nodiscard]] QJsonObject health(quint16 port)
     {
         QNetworkAccessManager nam;
@@ -312,6 +335,64 @@ private Q_SLOTS:
         QTRY_COMPARE(m_ws2->portfolioSource()->watchedCount(), 0);
     }
 
+    // The api role has no tracker: GET /api/v1/accounts reads the calculator's value:<id> keys (one MGET).
+    void apiRoleListsLiveValuesFromRedis()
+    {
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                m_marketData->simFeed()->step();
+                QTest::qWait(50);
+                return storedUpdate(m_alice) && storedUpdate(m_bob);
+            },
+            15000));
+        QTest::qWait(2500); // more than MIN_UPDATE_INTERVAL: the last step's values are stored, none follows
+        const auto alice = storedUpdate(m_alice);
+        QVERIFY(alice && alice->totalValue && alice->todayReturn && alice->todayReturnPercent);
+
+        int status = 0;
+        const auto aliceSees = apiAccounts(token(u"demo-alice"_s, Role::User), &status);
+        QCOMPARE(status, 200);
+        QCOMPARE(aliceSees.size(), 1); // her own account only
+        const QJsonObject a = aliceSees.value(m_alice);
+        QCOMPARE(a[u"total_value"_s].toString(), alice->totalValue->toString());
+        QCOMPARE(a[u"today_return"_s].toString(), alice->todayReturn->toString());
+        QCOMPARE(a[u"today_return_percent"_s].toString(), alice->todayReturnPercent->rounded(4).toString());
+        QCOMPARE(a[u"value_unavailable_reason"_s], QJsonValue(QJsonValue::Null));
+        QVERIFY(Decimal::parse(a[u"total_value"_s].toString()).valueOr(Decimal()) > Decimal());
+
+        // A key the calculator has not written (or that expired): null values and why, never a number.
+        m_probe->remove(BusWire::valueKey(m_bob));
+        QTRY_VERIFY(!storedUpdate(m_bob));
+        const QString operatorToken = token(u"demo-operator"_s, Role::Operator);
+        auto seen = apiAccounts(operatorToken, &status);
+        QCOMPARE(status, 200);
+        QCOMPARE(seen.value(m_alice)[u"total_value"_s].toString(), alice->totalValue->toString());
+        const QJsonObject bob = seen.value(m_bob);
+        QCOMPARE(bob[u"id"_s].toString(), m_bob);
+        QVERIFY(!bob[u"cash"_s].toString().isEmpty()); // the broker's part is there
+        for (const QString &field : {u"total_value"_s, u"today_return"_s, u"today_return_percent"_s})
+            QCOMPARE(bob[field], QJsonValue(QJsonValue::Null));
+        QCOMPARE(bob[u"value_unavailable_reason"_s].toString(), u"no_value_yet"_s);
+
+        // Something that is not a value of this account is not passed off as one.
+        m_probe->setValue(BusWire::valueKey(m_bob), BusWire::encode(*alice), 60s);
+        QTRY_VERIFY(storedUpdate(m_bob));
+        seen = apiAccounts(operatorToken);
+        QCOMPARE(seen.value(m_bob)[u"total_value"_s], QJsonValue(QJsonValue::Null));
+        QCOMPARE(seen.value(m_bob)[u"value_unavailable_reason"_s].toString(), u"invalid_stored_value"_s);
+
+        // The calculator writes it again on the next change.
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                m_marketData->simFeed()->step();
+                QTest::qWait(50);
+                const auto b = storedUpdate(m_bob);
+                return b && b->accountId == m_bob;
+            },
+            15000));
+        QTRY_VERIFY(!apiAccounts(operatorToken).value(m_bob)[u"total_value"_s].isNull());
+    }
+
     void aStalledClientDoesNotHoldUpTheOthers()
     {
         // A client that completes the handshake and then never reads.
@@ -388,6 +469,17 @@ private Q_SLOTS:
         for (ServerRoot *r : roles)
             QTRY_COMPARE(r->bus()->status(), Bus::Status::Disconnected);
         QCOMPARE(health(m_calculator->restPort()).value(u"status"_s).toString(), u"degraded"_s);
+        // The api role still lists the accounts, with null values and the reason.
+        int status = 0;
+        const auto listed = apiAccounts(token(u"demo-operator"_s, Role::Operator), &status);
+        QCOMPARE(status, 200);
+        QVERIFY(listed.contains(m_alice) && listed.contains(m_bob));
+        for (const QJsonObject &account : listed) {
+            QVERIFY(!account[u"cash"_s].toString().isEmpty());
+            QCOMPARE(account[u"total_value"_s], QJsonValue(QJsonValue::Null));
+            QCOMPARE(account[u"today_return"_s], QJsonValue(QJsonValue::Null));
+            QCOMPARE(account[u"value_unavailable_reason"_s].toString(), u"live_values_unavailable"_s);
+        }
         QCOMPARE(health(m_ws1->restPort())
                      .value(u"components"_s)
                      .toObject()

@@ -2,6 +2,7 @@
 #include "core/marketdata/simfeed.h"
 #include "core/onboarding/onboardingservice.h"
 #include "core/onboarding/simaccountopener.h"
+#include "core/store/auditlog.h"
 #include "core/store/brokerageaccountrepository.h"
 #include "core/store/database.h"
 #include "core/store/onboardingrepository.h"
@@ -46,6 +47,7 @@ private:
     std::unique_ptr<UserRepository> m_users;
     std::unique_ptr<BrokerageAccountRepository> m_accounts;
     std::unique_ptr<OnboardingRepository> m_applications;
+    std::unique_ptr<AuditLog> m_audit;
     std::unique_ptr<SimFeed> m_feed;
     std::unique_ptr<SimBroker> m_broker;
     std::unique_ptr<SimAccountOpener> m_opener;
@@ -58,7 +60,7 @@ private:
         m_service.reset();
         m_applications = std::make_unique<OnboardingRepository>(*m_db, *FieldCipher::fromBase64Key(m_key));
         m_service = std::make_unique<OnboardingService>(*m_db, *m_applications, *m_accounts, *m_opener,
-                                                        OnboardingService::Options{});
+                                                        *m_audit, OnboardingService::Options{});
         m_service->setClock([] { return kNow; });
     }
 
@@ -73,6 +75,30 @@ private:
         for (const auto &[step, data] : test::onboarding::completeSteps(email, affiliated)) {
             const auto saved = m_service->saveStep(user, step, data, kIp);
             QVERIFY2(saved, qPrintable(saved ? QString() : saved.error().message));
+        }
+    }
+
+    // The audit rows about the user's application, oldest first.
+    [[nodiscard]] QList<AuditEntry> auditOf(const QString &user, const QString &action = {}) const
+    {
+        AuditFilter filter;
+        filter.subject = user;
+        filter.action = action;
+        auto rows = m_audit->query(filter).valueOr(QList<AuditEntry>());
+        std::reverse(rows.begin(), rows.end());
+        return rows;
+    }
+
+    // No audit row anywhere holds the tax id (in any form), the date of birth or a document's content.
+    void verifyNothingSensitiveAudited() const
+    {
+        const auto rows = m_audit->query({});
+        QVERIFY(rows && !rows->isEmpty());
+        for (const AuditEntry &e : *rows) {
+            const QByteArray details = QJsonDocument(e.details).toJson(QJsonDocument::Compact);
+            for (const char *secret : {"123-45-6789", "123456789", "1988-04-12", "04/12/1988", "JVBERi0",
+                                       "tax_id", "date_of_birth", "content"})
+                QVERIFY2(!details.contains(secret), details.constData());
         }
     }
 
@@ -95,6 +121,7 @@ private Q_SLOTS:
         m_db = std::move(db).value();
         m_users = std::make_unique<UserRepository>(*m_db);
         m_accounts = std::make_unique<BrokerageAccountRepository>(*m_db);
+        m_audit = std::make_unique<AuditLog>(*m_db);
         m_feed = std::make_unique<SimFeed>(AssetCatalog::fromAssets({}), SimFeed::Options{});
         m_broker = std::make_unique<SimBroker>(m_feed.get(), AssetCatalog::fromAssets({}), nullptr,
                                                m_dir.filePath(u"sim-%1.sqlite"_s.arg(++m_counter)));
@@ -111,6 +138,7 @@ private Q_SLOTS:
         m_broker.reset();
         m_feed.reset();
         m_applications.reset();
+        m_audit.reset();
         m_accounts.reset();
         m_users.reset();
         m_db.reset();
@@ -178,7 +206,7 @@ private Q_SLOTS:
     {
         const auto steps = test::onboarding::completeSteps(u"pat@example.org"_s);
         QVERIFY(m_service->saveStep(m_user, steps.at(0).first, steps.at(0).second, kIp));
-        const auto refused = wait(m_service->submit(m_user));
+        const auto refused = wait(m_service->submit(m_user, kIp));
         QVERIFY(!refused);
         QCOMPARE(refused.error().code, u"validation_failed"_s);
         QStringList fields;
@@ -192,7 +220,7 @@ private Q_SLOTS:
     {
         saveAll(m_user, u"pat@example.org"_s);
         QSignalSpy changed(m_service.get(), &OnboardingService::changed);
-        const auto submitted = wait(m_service->submit(m_user));
+        const auto submitted = wait(m_service->submit(m_user, kIp));
         QVERIFY2(submitted, qPrintable(submitted ? QString() : submitted.error().message));
         QCOMPARE(submitted->value(u"state"_s).toString(), u"submitted"_s);
         QCOMPARE(submitted->value(u"broker_status"_s).toString(), u"SUBMITTED"_s);
@@ -215,13 +243,13 @@ private Q_SLOTS:
     void submitIsIdempotent()
     {
         saveAll(m_user, u"pat@example.org"_s);
-        const auto first = m_service->submit(m_user);
-        const auto second = m_service->submit(m_user); // while the first is at the broker
+        const auto first = m_service->submit(m_user, kIp);
+        const auto second = m_service->submit(m_user, kIp); // while the first is at the broker
         const auto a = wait(first);
         const auto b = wait(second);
         QVERIFY(a && b);
         QTRY_COMPARE(m_service->view(m_user)->value(u"state"_s).toString(), u"active"_s);
-        const auto third = wait(m_service->submit(m_user));
+        const auto third = wait(m_service->submit(m_user, kIp));
         QVERIFY(third);
         QCOMPARE(third->value(u"broker_account_id"_s), a->value(u"broker_account_id"_s));
         QCOMPARE(m_broker->accounts().result()->size(), 1);
@@ -245,9 +273,23 @@ private Q_SLOTS:
         QVERIFY(!m_service->saveStep(m_user, OnboardingStep::Contact,
                                      test::onboarding::completeSteps(u"p@example.org"_s).at(0).second, kIp));
 
-        const auto retried = wait(m_service->submit(m_user));
+        const auto retried = wait(m_service->submit(m_user, kIp));
         QVERIFY2(retried, qPrintable(retried ? QString() : retried.error().message));
         QCOMPARE(retried->value(u"broker_account_id"_s).toString(), opened->id);
+        // The adoption is audited, then the submission it completed.
+        const auto adopted = auditOf(m_user, u"onboarding.adopt"_s);
+        QCOMPARE(adopted.size(), 1);
+        QCOMPARE(adopted[0].actor, m_user);
+        QCOMPARE(adopted[0].ip, kIp);
+        QCOMPARE(adopted[0].result, u"ok"_s);
+        QCOMPARE(adopted[0].details[u"broker_account_id"_s].toString(), opened->id);
+        QCOMPARE(adopted[0].details[u"submission_id"_s].toString(), record.submissionId);
+        QCOMPARE(adopted[0].details[u"attempt"_s].toInt(), 2);
+        const auto submits = auditOf(m_user, u"onboarding.submit"_s);
+        QCOMPARE(submits.size(), 1);
+        QCOMPARE(submits[0].result, u"ok"_s);
+        QCOMPARE(submits[0].details[u"looked_up_first"_s].toBool(), true);
+        QVERIFY(submits[0].id > adopted[0].id);
         QCOMPARE(accountsLabelled(SimAccountOpener::labelFor(record.submissionId)), 1);
         QCOMPARE(m_broker->accounts().result()->size(), 1);
         QCOMPARE(m_applications->find(m_user)->value().submitAttempts, 2);
@@ -262,6 +304,80 @@ private Q_SLOTS:
         m_service->pollPending();
         QTRY_COMPARE(m_service->view(other)->value(u"state"_s).toString(), u"active"_s);
         QCOMPARE(accountsLabelled(SimAccountOpener::labelFor(pending.submissionId)), 1);
+        // Resumed by the service: nothing to adopt, so opened, as the system from no address.
+        QCOMPARE(auditOf(other, u"onboarding.adopt"_s).size(), 0);
+        const auto resumed = auditOf(other, u"onboarding.submit"_s);
+        QCOMPARE(resumed.size(), 1);
+        QCOMPARE(resumed[0].actor, u"system"_s);
+        QCOMPARE(resumed[0].ip, QString());
+        QCOMPARE(resumed[0].result, u"ok"_s);
+        QCOMPARE(auditOf(other, u"onboarding.link"_s).size(), 1);
+        verifyNothingSensitiveAudited();
+    }
+
+    void aSubmissionItsStatusesAndTheLinkAreAudited()
+    {
+        saveAll(m_user, u"pat@example.org"_s);
+        const auto submitted = wait(m_service->submit(m_user, kIp));
+        QVERIFY(submitted);
+        const QString accountId = submitted->value(u"broker_account_id"_s).toString();
+        QTRY_COMPARE(m_service->view(m_user)->value(u"state"_s).toString(), u"active"_s);
+
+        const auto submits = auditOf(m_user, u"onboarding.submit"_s);
+        QCOMPARE(submits.size(), 1);
+        QCOMPARE(submits[0].actor, m_user);
+        QCOMPARE(submits[0].ip, kIp);
+        QCOMPARE(submits[0].result, u"ok"_s);
+        QCOMPARE(submits[0].details[u"broker_account_id"_s].toString(), accountId);
+        QCOMPARE(submits[0].details[u"submission_id"_s].toString(),
+                 m_applications->find(m_user)->value().submissionId);
+        QCOMPARE(submits[0].details[u"attempt"_s].toInt(), 1);
+        QCOMPARE(submits[0].details[u"looked_up_first"_s].toBool(), false);
+
+        // Each status the broker reported, in order, by the system.
+        const auto statuses = auditOf(m_user, u"onboarding.status"_s);
+        QCOMPARE(statuses.size(), 2);
+        QCOMPARE(statuses[0].details[u"from"_s], QJsonValue(QJsonValue::Null));
+        QCOMPARE(statuses[0].details[u"to"_s].toString(), u"SUBMITTED"_s);
+        QCOMPARE(statuses[1].details[u"from"_s].toString(), u"SUBMITTED"_s);
+        QCOMPARE(statuses[1].details[u"to"_s].toString(), u"ACTIVE"_s);
+        QCOMPARE(statuses[1].details[u"state"_s].toString(), u"active"_s);
+        for (const AuditEntry &e : statuses) {
+            QCOMPARE(e.actor, u"system"_s);
+            QCOMPARE(e.result, u"ok"_s);
+            QCOMPARE(e.details[u"broker_account_id"_s].toString(), accountId);
+        }
+        const auto links = auditOf(m_user, u"onboarding.link"_s);
+        QCOMPARE(links.size(), 1);
+        QCOMPARE(links[0].actor, u"system"_s);
+        QCOMPARE(links[0].details[u"broker_account_id"_s].toString(), accountId);
+        QCOMPARE(links[0].details[u"broker"_s].toString(), m_opener->brokerName());
+
+        // A repeated submit or a refresh with nothing new adds no row.
+        const qsizetype before = auditOf(m_user).size();
+        QVERIFY(wait(m_service->submit(m_user, kIp)));
+        m_service->setMinCheckInterval(std::chrono::milliseconds(0));
+        QVERIFY(wait(m_service->refresh(m_user)));
+        QCOMPARE(auditOf(m_user).size(), before);
+        verifyNothingSensitiveAudited();
+    }
+
+    void anIncompleteSubmissionIsAuditedAsDenied()
+    {
+        const auto steps = test::onboarding::completeSteps(u"pat@example.org"_s);
+        QVERIFY(m_service->saveStep(m_user, steps.at(0).first, steps.at(0).second, kIp));
+        QVERIFY(m_service->saveStep(m_user, steps.at(1).first, steps.at(1).second, kIp));
+        QVERIFY(!wait(m_service->submit(m_user, kIp)));
+        const auto rows = auditOf(m_user);
+        QCOMPARE(rows.size(), 1);
+        QCOMPARE(rows[0].action, u"onboarding.submit"_s);
+        QCOMPARE(rows[0].actor, m_user);
+        QCOMPARE(rows[0].ip, kIp);
+        QCOMPARE(rows[0].result, u"denied"_s);
+        QCOMPARE(rows[0].details[u"error"_s].toString(), u"validation_failed"_s);
+        QCOMPARE(rows[0].details[u"fields"_s].toArray(),
+                 (QJsonArray{u"employment"_s, u"disclosures"_s, u"agreements"_s}));
+        verifyNothingSensitiveAudited(); // the identity step (tax id, date of birth) was saved
     }
 
     void sensitiveFieldsAreEncryptedAtRest()
