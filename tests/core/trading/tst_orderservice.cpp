@@ -1,4 +1,5 @@
 #include "core/broker/alpacabroker.h"
+#include "core/broker/alpacatrading.h"
 #include "core/broker/simbroker.h"
 #include "core/marketdata/assetcatalog.h"
 #include "core/store/auditlog.h"
@@ -311,23 +312,35 @@ private Q_SLOTS:
         QCOMPARE(intentRows(), 0);
     }
 
-    // Over the Broker API: the clock comes from GET /v1/clock; a clock that cannot be read does not
-    // stop the order but is said so.
+    // Over the Broker API (GET /v1/clock) and the Trading API (GET /v2/clock): a clock that cannot be
+    // read does not stop the order but is said so.
+    void alpacaClockThroughTheFake_data()
+    {
+        QTest::addColumn<bool>("brokerApi");
+        QTest::addRow("broker api") << true;
+        QTest::addRow("trading api") << false;
+    }
     void alpacaClockThroughTheFake()
     {
+        QFETCH(bool, brokerApi);
         FakeAlpacaRest fake;
         QVERIFY(fake.listen() != 0);
         const QString account = fake.seedAccount(dec(u"100000"));
         fake.accountData().setNow(ts(kWeekend));
         AlpacaOptions o;
         o.baseUrl = fake.baseUrl();
-        o.keyId = fake.brokerCredentials().keyId;
-        o.secret = fake.brokerCredentials().secret;
+        const auto &credentials = brokerApi ? fake.brokerCredentials() : fake.tradingCredentials();
+        o.keyId = credentials.keyId;
+        o.secret = credentials.secret;
         o.timeout = 2000ms;
         o.retry.baseDelay = 10ms;
         o.retry.maxDelay = 20ms;
-        AlpacaBroker alpaca(o);
-        OrderService service(alpaca, *m_db, *m_audit);
+        std::unique_ptr<Broker> alpaca;
+        if (brokerApi)
+            alpaca = std::make_unique<AlpacaBroker>(o);
+        else
+            alpaca = std::make_unique<AlpacaTrading>(o);
+        OrderService service(*alpaca, *m_db, *m_audit);
         service.reconcile();
         QTRY_VERIFY(service.isReady());
 
@@ -339,7 +352,8 @@ private Q_SLOTS:
         QVERIFY2(placed, qPrintable(placed ? QString() : placed.error().message));
         QCOMPARE(codes(placed->warnings), QStringList{u"market_closed"_s});
         QVERIFY(messageOf(placed->warnings, u"market_closed"_s).contains(u"2026-01-12T09:30:00-05:00"));
-        QCOMPARE(fake.requests("GET", u"/v1/clock"_s).size(), 1);
+        QCOMPARE(fake.requests("GET", u"/clock"_s).size(), 1);
+        QCOMPARE(fake.requests("GET", u"/clock"_s).first().path, brokerApi ? u"/v1/clock"_s : u"/v2/clock"_s);
 
         fake.injectFault(FakeFault::respond(500, 50).on("GET", u"/clock"_s));
         placed = take(service.place(command));
