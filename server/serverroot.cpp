@@ -38,6 +38,7 @@
 #include "serverlog.h"
 #include "websockethub.h"
 
+#include <QPointer>
 #include <QUrl>
 
 #include <QDir>
@@ -384,6 +385,12 @@ Expected<std::monostate, ServerRoot::StartError> ServerRoot::start(Options optio
         // until then the order routes answer 503 reconciling.
         m_audit = std::make_unique<AuditLog>(*m_db);
         m_orders = new OrderService(*m_broker, *m_db, *m_audit, this);
+        if (m_feed) {
+            // Market orders are estimated at the feed's last price (previews, large_order warnings).
+            m_orders->setLastPrices([feed = QPointer<MarketFeed>(m_feed)](const QString &symbol) {
+                return feed ? feed->lastPrice(symbol) : std::nullopt;
+            });
+        }
         m_orders->reconcile();
         // Brokerage onboarding opens accounts where the broker can: paper ones at the simulator, real
         // ones through the Broker API. The Trading API is the user's own single account: nothing to open.

@@ -5,6 +5,7 @@
 #include "jsonresponse.h"
 #include "serverlog.h"
 
+#include <QJsonArray>
 #include <QUrlQuery>
 
 using namespace Qt::StringLiterals;
@@ -50,6 +51,30 @@ const QStringList kDecimalFields{u"qty"_s,
                                  u"take_profit_limit_price"_s,
                                  u"stop_loss_stop_price"_s,
                                  u"stop_loss_limit_price"_s};
+
+// The body of placing (and previewing) an order.
+QList<BodyField> orderBody()
+{
+    return {
+        {u"symbol"_s, u"e.g. AAPL"_s, true, 32},
+        {u"side"_s, u"buy or sell"_s, true, 8},
+        {u"type"_s, u"market (default), limit, stop, stop_limit or trailing_stop"_s, false, 16},
+        {u"time_in_force"_s, u"day (default), gtc, opg, cls, ioc or fok"_s, false, 8},
+        {u"qty"_s, u"Shares as a decimal string (exactly one of qty and notional)"_s, false, 40},
+        {u"notional"_s, u"Dollars as a decimal string (exactly one of qty and notional)"_s, false, 40},
+        {u"limit_price"_s, u"For limit and stop_limit"_s, false, 40},
+        {u"stop_price"_s, u"For stop and stop_limit"_s, false, 40},
+        {u"trail_price"_s, u"For trailing_stop (or trail_percent)"_s, false, 40},
+        {u"trail_percent"_s, u"For trailing_stop (or trail_price)"_s, false, 40},
+        {u"extended_hours"_s, u"Limit day orders only"_s, false, 8},
+        {u"order_class"_s, u"simple (default) or bracket"_s, false, 16},
+        {u"take_profit_limit_price"_s, u"Bracket: the take-profit leg's limit price"_s, false, 40},
+        {u"stop_loss_stop_price"_s, u"Bracket: the stop-loss leg's stop price"_s, false, 40},
+        {u"stop_loss_limit_price"_s, u"Bracket: the stop-loss leg's limit price (optional)"_s, false, 40},
+        {u"idempotency_key"_s, u"Optional: a retry with the same key returns the same order"_s, false,
+         128},
+    };
+}
 
 // The request body as an OrderRequest; enum values it does not know become Unknown, which the
 // validator refuses with a clear message.
@@ -113,30 +138,23 @@ void TradingRoutes::addTo(HttpRouter &router)
                            u"Place an order. It is stored with a fresh client_order_id before the broker "
                            "sees it and is never sent twice; a retry with the same idempotency_key returns "
                            "the first order"_s);
-        s.body = {
-            {u"symbol"_s, u"e.g. AAPL"_s, true, 32},
-            {u"side"_s, u"buy or sell"_s, true, 8},
-            {u"type"_s, u"market (default), limit, stop, stop_limit or trailing_stop"_s, false, 16},
-            {u"time_in_force"_s, u"day (default), gtc, opg, cls, ioc or fok"_s, false, 8},
-            {u"qty"_s, u"Shares as a decimal string (exactly one of qty and notional)"_s, false, 40},
-            {u"notional"_s, u"Dollars as a decimal string (exactly one of qty and notional)"_s, false, 40},
-            {u"limit_price"_s, u"For limit and stop_limit"_s, false, 40},
-            {u"stop_price"_s, u"For stop and stop_limit"_s, false, 40},
-            {u"trail_price"_s, u"For trailing_stop (or trail_percent)"_s, false, 40},
-            {u"trail_percent"_s, u"For trailing_stop (or trail_price)"_s, false, 40},
-            {u"extended_hours"_s, u"Limit day orders only"_s, false, 8},
-            {u"order_class"_s, u"simple (default) or bracket"_s, false, 16},
-            {u"take_profit_limit_price"_s, u"Bracket: the take-profit leg's limit price"_s, false, 40},
-            {u"stop_loss_stop_price"_s, u"Bracket: the stop-loss leg's stop price"_s, false, 40},
-            {u"stop_loss_limit_price"_s, u"Bracket: the stop-loss leg's limit price (optional)"_s, false, 40},
-            {u"idempotency_key"_s, u"Optional: a retry with the same key returns the same order"_s, false,
-             128},
-        };
+        s.body = orderBody();
         s.booleanFields = {u"extended_hours"_s};
         s.status = 201;
-        s.responseSchema = u"Order"_s;
+        s.responseSchema = u"PlacedOrder"_s;
         s.errors += {403, 409, 422, 429};
         router.add(s, [this](const QHttpServerRequest &, const RequestContext &c) { return place(c); });
+    }
+    {
+        RouteSpec s = spec(Method::Post, u"/orders/preview"_s, u"previewOrder"_s,
+                           u"What placing this order would do: the same checks, the estimated cost, the "
+                           "buying power before and after, the market clock and the warnings. Nothing is "
+                           "stored or sent to the broker"_s);
+        s.body = orderBody();
+        s.booleanFields = {u"extended_hours"_s};
+        s.responseSchema = u"OrderPreview"_s;
+        s.errors += {400, 403, 429};
+        router.add(s, [this](const QHttpServerRequest &, const RequestContext &c) { return preview(c); });
     }
     {
         RouteSpec s = spec(Method::Get, u"/orders"_s, u"listOrders"_s,
@@ -210,10 +228,29 @@ QFuture<QHttpServerResponse> TradingRoutes::place(const RequestContext &c)
     command.request = *request;
     command.idempotencyKey = c.body.value(u"idempotency_key"_s).toString();
     command.ip = c.client.ip;
-    return m_orders.place(command).then(this, [](const TradingResult<Order> &order) {
-        if (!order)
-            return failure(order.error());
-        return jsonResponse(order->toJson(), Status::Created);
+    return m_orders.place(command).then(this, [](const TradingResult<PlacedOrder> &placed) {
+        if (!placed)
+            return failure(placed.error());
+        QJsonObject out = placed->order.toJson();
+        QJsonArray warnings;
+        for (const OrderWarning &w : placed->warnings)
+            warnings.append(w.toJson());
+        out.insert(u"warnings"_s, warnings);
+        return jsonResponse(out, Status::Created);
+    });
+}
+
+QFuture<QHttpServerResponse> TradingRoutes::preview(const RequestContext &c)
+{
+    if (auto refused = refuse(c, Access::Trade, u"order.preview"_s))
+        return ready(std::move(*refused));
+    const auto request = orderRequestFrom(c.body);
+    if (!request)
+        return ready(errorResponse(Status::BadRequest, u"invalid_order"_s, request.error()));
+    return m_orders.preview(accountOf(c), *request).then(this, [](const TradingResult<OrderPreview> &preview) {
+        if (!preview)
+            return failure(preview.error());
+        return jsonResponse(preview->toJson());
     });
 }
 

@@ -15,8 +15,8 @@ class Broker;
 class BrokerageAccountRepository;
 class OrderService;
 
-// The trading routes under /api/v1/accounts/{account_id}: POST/GET orders, GET/DELETE
-// orders/{order_id} and GET positions. A user reaches only the accounts BrokerageAccountRepository
+// The trading routes under /api/v1/accounts/{account_id}: POST/GET orders, POST orders/preview,
+// GET/DELETE orders/{order_id} and GET positions. A user reaches only the accounts BrokerageAccountRepository
 // says are theirs (others answer 404, as if they did not exist); an operator may read any account but
 // trades for nobody else (403).
 class TradingRoutes : public QObject
@@ -39,6 +39,7 @@ private:
                                                             const QString &action = {}) const;
 
     [[nodiscard]] QFuture<QHttpServerResponse> place(const RequestContext &context);
+    [[nodiscard]] QFuture<QHttpServerResponse> preview(const RequestContext &context);
     [[nodiscard]] QFuture<QHttpServerResponse> list(const QHttpServerRequest &request,
                                                     const RequestContext &context);
 

@@ -73,7 +73,7 @@ public:
     // query.pageToken on, until a page comes back empty or shorter than query.pageSize.
     [[nodiscard]] QFuture<BrokerResult<QList<Activity>>> activities(const QString &accountId,
                                                                     const ActivityQuery &query) override;
-    [[nodiscard]] QFuture<BrokerResult<MarketClock>> clock();
+    [[nodiscard]] QFuture<BrokerResult<MarketClock>> clock() override;
     // Trading days from `start` to `end`, both inclusive; an invalid date leaves that bound to Alpaca.
     [[nodiscard]] QFuture<BrokerResult<QList<CalendarDay>>> calendar(const QDate &start, const QDate &end);
 

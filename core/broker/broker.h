@@ -5,6 +5,7 @@
 #include "core/domain/activity.h"
 #include "core/domain/activityquery.h"
 #include "core/domain/asset.h"
+#include "core/domain/marketclock.h"
 #include "core/domain/order.h"
 #include "core/domain/portfoliohistory.h"
 #include "core/domain/portfoliohistoryquery.h"
@@ -78,6 +79,10 @@ public:
 
     [[nodiscard]] virtual QFuture<BrokerResult<QList<Asset>>> assets() = 0;
     [[nodiscard]] virtual QFuture<BrokerResult<Asset>> asset(const QString &symbolOrId) = 0;
+
+    // The US equity market clock (Alpaca `GET /v2/clock`, `/v1/clock` on the Broker API): open now or
+    // not, and the next regular-session open and close, in New York time.
+    [[nodiscard]] virtual QFuture<BrokerResult<MarketClock>> clock() = 0;
 
 Q_SIGNALS:
     // An account's positions changed (fill, corporate action, reconciliation).

@@ -485,6 +485,39 @@ Timestamp SimBroker::sessionCloseAfter(Timestamp at)
     return Timestamp::fromDateTime(closeOn(day));
 }
 
+MarketClock SimBroker::clockAt(Timestamp at)
+{
+    static const QTimeZone newYork(QByteArrayLiteral("America/New_York"));
+    const QTimeZone zone = newYork.isValid() ? newYork : QTimeZone(-5 * 3600);
+    const QDateTime local = at.toDateTime().toTimeZone(zone);
+    const auto weekday = [](QDate d) { return d.dayOfWeek() <= 5; };
+    const auto openOn = [&zone](QDate d) { return QDateTime(d, QTime(9, 30), zone); };
+    MarketClock c;
+    c.timestamp = at;
+    c.timestampOffsetSeconds = zone.offsetFromUtc(local);
+    const QDate today = local.date();
+    c.isOpen = weekday(today) && local >= openOn(today) && local < QDateTime(today, QTime(16, 0), zone);
+    QDate openDay = today;
+    if (!weekday(openDay) || local >= openOn(openDay)) {
+        do {
+            openDay = openDay.addDays(1);
+        } while (!weekday(openDay));
+    }
+    const QDateTime nextOpen = openOn(openDay);
+    c.nextOpen = Timestamp::fromDateTime(nextOpen);
+    c.nextOpenOffsetSeconds = zone.offsetFromUtc(nextOpen);
+    c.nextClose = sessionCloseAfter(at);
+    c.nextCloseOffsetSeconds = zone.offsetFromUtc(c.nextClose.toDateTime());
+    return c;
+}
+
+QFuture<BrokerResult<MarketClock>> SimBroker::clock()
+{
+    if (!m_open)
+        return ready<MarketClock>(unexpected(notOpen()));
+    return ready<MarketClock>(clockAt(now()));
+}
+
 void SimBroker::expireDayOrders()
 {
     if (!m_open || m_ledger.openOrderCount() == 0)

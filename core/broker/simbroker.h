@@ -92,6 +92,11 @@ public:
 
     [[nodiscard]] QFuture<BrokerResult<QList<Asset>>> assets() override;
     [[nodiscard]] QFuture<BrokerResult<Asset>> asset(const QString &symbolOrId) override;
+    // The clock of the sim's own sessions at now(): 09:30-16:00 New York on weekdays (the hours
+    // sessionCloseAfter uses). Exchange holidays and early closes are not modelled: a holiday is
+    // reported as a regular session.
+    [[nodiscard]] QFuture<BrokerResult<MarketClock>> clock() override;
+    [[nodiscard]] static MarketClock clockAt(Timestamp at);
 
     // ACH relationships as Alpaca has them (one active per account, 409 otherwise), approved at once.
     // Only the bank account number's last four digits are kept (account_mask). A Plaid processor token

@@ -5,6 +5,7 @@
 #include "core/store/database.h"
 #include "core/trading/ordervalidator.h"
 
+#include <QJsonArray>
 #include <QLoggingCategory>
 #include <QPromise>
 #include <QUuid>
@@ -59,64 +60,218 @@ QJsonObject withoutClientOrderId(QJsonObject request)
 
 } // namespace
 
+QJsonObject OrderWarning::toJson() const
+{
+    return {{u"code"_s, code}, {u"message"_s, message}};
+}
+
+QJsonObject OrderPreview::toJson() const
+{
+    const auto decimal = [](const std::optional<Decimal> &d) {
+        return d ? QJsonValue(d->toString()) : QJsonValue(QJsonValue::Null);
+    };
+    QJsonArray warningList;
+    for (const OrderWarning &w : warnings)
+        warningList.append(w.toJson());
+    return {
+        {u"symbol"_s, request.symbol},
+        {u"side"_s, toWire(request.side)},
+        {u"type"_s, toWire(request.type)},
+        {u"time_in_force"_s, toWire(request.timeInForce)},
+        {u"qty"_s, decimal(request.qty)},
+        {u"notional"_s, decimal(request.notional)},
+        {u"extended_hours"_s, request.extendedHours},
+        {u"estimated_price"_s, decimal(price)},
+        {u"price_source"_s, priceSource.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(priceSource)},
+        {u"estimated_cost"_s, decimal(estimatedCost)},
+        {u"buying_power"_s, decimal(buyingPower)},
+        {u"buying_power_after"_s, decimal(buyingPowerAfter)},
+        {u"market"_s, clock ? QJsonValue(clock->toJson()) : QJsonValue(QJsonValue::Null)},
+        {u"warnings"_s, warningList},
+    };
+}
+
 OrderService::OrderService(Broker &broker, Database &db, AuditLog &audit, QObject *parent)
     : QObject(parent), m_broker(broker), m_db(db), m_audit(audit), m_intents(db)
 {}
 
 OrderService::~OrderService() = default;
 
-QFuture<TradingResult<Order>> OrderService::place(const PlaceOrder &command)
+QFuture<TradingResult<PlacedOrder>> OrderService::place(const PlaceOrder &command)
 {
-    auto promise = std::make_shared<QPromise<TradingResult<Order>>>();
+    auto promise = std::make_shared<QPromise<TradingResult<PlacedOrder>>>();
     promise->start();
-    QFuture<TradingResult<Order>> future = promise->future();
-    const Finish finish = finisher<TradingResult<Order>>(promise);
+    QFuture<TradingResult<PlacedOrder>> future = promise->future();
+    const auto done = finisher<TradingResult<PlacedOrder>>(promise);
+    // The internal steps answer with the Order; the warnings found before it was sent go with it.
+    const auto finishWith = [done](const QList<OrderWarning> &warnings) -> Finish {
+        return [done, warnings](TradingResult<Order> order) {
+            if (!order)
+                done(unexpected(order.error()));
+            else
+                done(PlacedOrder{std::move(*order), warnings});
+        };
+    };
 
     if (!m_ready) {
-        finish(unexpected(failure(TradingError::Kind::Unavailable, u"reconciling"_s,
-                                  u"orders are being reconciled with the broker; try again shortly"_s)));
+        done(unexpected(failure(TradingError::Kind::Unavailable, u"reconciling"_s,
+                                u"orders are being reconciled with the broker; try again shortly"_s)));
         return future;
     }
     if (auto valid = OrderValidator::check(command.request); !valid) {
-        finish(unexpected(valid.error()));
+        done(unexpected(valid.error()));
         return future;
     }
     if (!command.idempotencyKey.isEmpty()) {
         const auto existing = m_intents.byIdempotencyKey(command.accountId, command.idempotencyKey);
         if (!existing) {
-            finish(unexpected(TradingError::fromStore(existing.error())));
+            done(unexpected(TradingError::fromStore(existing.error())));
             return future;
         }
         if (*existing) {
-            replay(**existing, command.request, {command.userId, command.ip}, finish);
+            replay(**existing, command.request, {command.userId, command.ip}, finishWith({}));
             return future;
         }
     }
-    checkBuyingPowerThenSubmit(command, finish);
+    assess(command.accountId, command.request,
+           [this, command, done, finishWith](const TradingResult<OrderPreview> &assessed) {
+               if (!assessed) {
+                   done(unexpected(assessed.error()));
+                   return;
+               }
+               storeAndSubmit(command, finishWith(assessed->warnings));
+           });
     return future;
 }
 
-void OrderService::checkBuyingPowerThenSubmit(const PlaceOrder &command, const Finish &finish)
+QFuture<TradingResult<OrderPreview>> OrderService::preview(const QString &accountId, const OrderRequest &request)
 {
-    const auto cost = estimatedCost(command.request);
-    if (command.request.side != OrderSide::Buy || !cost) {
-        storeAndSubmit(command, finish);
-        return;
+    auto promise = std::make_shared<QPromise<TradingResult<OrderPreview>>>();
+    promise->start();
+    QFuture<TradingResult<OrderPreview>> future = promise->future();
+    const auto done = finisher<TradingResult<OrderPreview>>(promise);
+    if (auto valid = OrderValidator::check(request); !valid) {
+        done(unexpected(valid.error()));
+        return future;
     }
-    m_broker.account(command.accountId)
-        .then(this, [this, command, cost, finish](const BrokerResult<Account> &account) {
-            if (!account) {
-                finish(unexpected(TradingError::fromBroker(account.error())));
-                return;
-            }
-            if (*cost > account->buyingPower) {
-                finish(unexpected(failure(TradingError::Kind::Forbidden, u"insufficient_buying_power"_s,
-                                          u"the order needs up to %1 but the buying power is %2"_s.arg(
-                                              cost->toString(), account->buyingPower.toString()))));
-                return;
-            }
-            storeAndSubmit(command, finish);
-        });
+    assess(accountId, request, done);
+    return future;
+}
+
+void OrderService::assess(const QString &accountId, const OrderRequest &request, const Assessed &done)
+{
+    // Both requests go out before either answer is awaited: one round trip, not two.
+    struct Gathered
+    {
+        std::optional<BrokerResult<Account>> account;
+        std::optional<BrokerResult<MarketClock>> clock;
+    };
+    auto gathered = std::make_shared<Gathered>();
+    const auto whenBoth = [this, gathered, request, done] {
+        if (gathered->account && gathered->clock)
+            done(judge(request, *gathered->account, *gathered->clock));
+    };
+    QFuture<BrokerResult<Account>> account = m_broker.account(accountId);
+    QFuture<BrokerResult<MarketClock>> clock = m_broker.clock();
+    account.then(this, [gathered, whenBoth](const BrokerResult<Account> &result) {
+        gathered->account = result;
+        whenBoth();
+    });
+    clock.then(this, [gathered, whenBoth](const BrokerResult<MarketClock> &result) {
+        gathered->clock = result;
+        whenBoth();
+    });
+}
+
+TradingResult<OrderPreview> OrderService::judge(const OrderRequest &r, const BrokerResult<Account> &account,
+                                                const BrokerResult<MarketClock> &clock) const
+{
+    OrderPreview p;
+    p.request = r;
+    const bool buy = r.side == OrderSide::Buy;
+    const auto upfront = estimatedCost(r);
+    const std::optional<Decimal> last = m_lastPrice ? m_lastPrice(r.symbol) : std::nullopt;
+    if (r.limitPrice) {
+        p.price = r.limitPrice;
+        p.priceSource = u"limit_price"_s;
+    } else if (r.stopPrice) {
+        p.price = r.stopPrice;
+        p.priceSource = u"stop_price"_s;
+    } else if (last && last->isPositive()) {
+        p.price = last;
+        p.priceSource = u"last_price"_s;
+    }
+    p.estimatedCost = upfront;
+    if (!p.estimatedCost && r.qty && p.price)
+        p.estimatedCost = *r.qty * *p.price;
+    if (!p.estimatedCost)
+        p.warnings.append({u"price_unknown"_s,
+                           u"no price of %1 is known yet, so the order's value cannot be estimated"_s.arg(
+                               r.symbol)});
+
+    if (!account) {
+        // A buy whose cost is known must be checked against the buying power: without it, no order.
+        if (buy && upfront)
+            return unexpected(TradingError::fromBroker(account.error()));
+        p.warnings.append({u"buying_power_unknown"_s,
+                           u"the account could not be read (%1); the order's size was not checked against "
+                           "it"_s.arg(account.error().message)});
+    } else {
+        p.buyingPower = account->buyingPower;
+        if (buy && upfront && *upfront > account->buyingPower)
+            return unexpected(failure(TradingError::Kind::Forbidden, u"insufficient_buying_power"_s,
+                                      u"the order needs up to %1 but the buying power is %2"_s.arg(
+                                          upfront->toString(), account->buyingPower.toString())));
+        if (!buy)
+            p.buyingPowerAfter = account->buyingPower;
+        else if (p.estimatedCost)
+            p.buyingPowerAfter = account->buyingPower - *p.estimatedCost;
+        if (buy && !upfront && p.estimatedCost && *p.estimatedCost > account->buyingPower)
+            p.warnings.append({u"may_exceed_buying_power"_s,
+                               u"at the last price the order would cost about %1, more than the buying power "
+                               "of %2; the broker may refuse it"_s.arg(p.estimatedCost->toString(),
+                                                                       account->buyingPower.toString())});
+        if (p.estimatedCost && account->equity.isPositive() &&
+            *p.estimatedCost * Decimal(100) > account->equity * Decimal(kLargeOrderPercentOfEquity))
+            p.warnings.append({u"large_order"_s,
+                               u"the order's estimated value of %1 is over %2 % of the account's equity "
+                               "(%3)"_s.arg(p.estimatedCost->toString())
+                                   .arg(kLargeOrderPercentOfEquity)
+                                   .arg(account->equity.toString())});
+    }
+
+    if (r.notional || (r.qty && r.qty->rounded(0) != *r.qty))
+        p.warnings.append({u"fractional"_s,
+                           u"a fractional or dollar-amount order: it must be a day order and the asset must be "
+                           "fractionable, and it may fill for a fraction of a share"_s});
+
+    if (!clock) {
+        p.warnings.append({u"market_hours_unknown"_s,
+                           u"the market clock could not be read (%1); it is not known whether the market is "
+                           "open"_s.arg(clock.error().message)});
+        return p;
+    }
+    p.clock = *clock;
+    const QString nextOpen = MarketClock::formatWithOffset(clock->nextOpen, clock->nextOpenOffsetSeconds);
+    const QString tif = toWire(r.timeInForce);
+    if (!clock->isOpen && r.extendedHours) {
+        p.warnings.append({u"extended_hours"_s,
+                           u"the regular session is closed; this extended-hours limit order can fill in the "
+                           "pre-market or after-hours session, or else waits for the open at %1"_s.arg(nextOpen)});
+    } else if (!clock->isOpen) {
+        const bool queues = r.timeInForce == TimeInForce::Day || r.timeInForce == TimeInForce::Gtc ||
+                            r.timeInForce == TimeInForce::Opg || r.timeInForce == TimeInForce::Cls;
+        p.warnings.append(
+            {u"market_closed"_s,
+             queues ? u"the market is closed; this %1 order will wait for the open at %2"_s.arg(tif, nextOpen)
+                    : u"the market is closed until %2; a %1 order fills at once or is canceled, so it may "
+                      "not fill at all"_s.arg(tif, nextOpen)});
+    } else if (r.extendedHours) {
+        p.warnings.append({u"extended_hours"_s,
+                           u"extended_hours: this order may also fill in the pre-market and after-hours "
+                           "sessions, when fewer shares trade and prices move more"_s});
+    }
+    return p;
 }
 
 void OrderService::storeAndSubmit(const PlaceOrder &command, const Finish &finish)

@@ -91,6 +91,7 @@ public:
     {
         return m_inner.asset(symbolOrId);
     }
+    QFuture<BrokerResult<MarketClock>> clock() override { return m_inner.clock(); }
 
 private:
     Broker &m_inner;
@@ -463,7 +464,8 @@ private Q_SLOTS:
         // The client retries with its key: the order is found, not sent again.
         const auto retried = waitFor(service.place(command));
         QVERIFY(retried);
-        QCOMPARE(retried->clientOrderId, clientOrderId);
+        QCOMPARE(retried->order.clientOrderId, clientOrderId);
+        QVERIFY(retried->warnings.isEmpty()); // a replay: nothing was judged again
         QCOMPARE(brokerOrdersWith(m_alice, clientOrderId), 1);
         QCOMPARE(toString((*service.intents().byClientOrderId(clientOrderId))->state), u"submitted"_s);
 
