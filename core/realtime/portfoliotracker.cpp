@@ -4,6 +4,7 @@
 #include "core/marketdata/symbolregistry.h"
 
 #include <QLoggingCategory>
+#include <QSet>
 
 using namespace Qt::StringLiterals;
 
@@ -31,9 +32,8 @@ PortfolioTracker::PortfolioTracker(Broker *broker, MarketFeed *feed, SymbolRegis
     if (options.recalculationInterval.count() > 0) {
         m_recalculation.setInterval(options.recalculationInterval);
         connect(&m_recalculation, &QTimer::timeout, this, [this] {
-            const QStringList ids = m_tracked.keys();
-            for (const QString &id : ids)
-                reload(id);
+            if (!m_bulkLoading) // a slow bulk load is not stacked with another
+                reloadAll(false);
         });
         m_recalculation.start();
     }
@@ -60,14 +60,49 @@ void PortfolioTracker::untrack(const QString &accountId)
 
 void PortfolioTracker::trackAll()
 {
-    m_broker->accounts().then(this, [this](const BrokerResult<QList<Account>> &result) {
-        if (!result) {
-            qCWarning(lcRealtime) << "cannot list accounts:" << result.error().message;
-            Q_EMIT accountFailed(QString(), result.error());
-            return;
-        }
-        for (const Account &account : *result)
-            track(account.id);
+    reloadAll(true);
+}
+
+void PortfolioTracker::reloadAll(bool trackListed)
+{
+    // Answers of single reloads started after this one are newer than the bulk answer: they win.
+    const quint64 generation = ++m_generation;
+    m_bulkLoading = true;
+    auto failed = [this](const QString &what, const BrokerError &error) {
+        m_bulkLoading = false;
+        qCWarning(lcRealtime).noquote() << what << error.message;
+        Q_EMIT accountFailed(QString(), error);
+    };
+    m_broker->accounts().then(this, [this, generation, trackListed, failed](
+                                        const BrokerResult<QList<Account>> &accounts) {
+        if (!accounts)
+            return failed(u"cannot list accounts:"_s, accounts.error());
+        m_broker->allPositions().then(
+            this, [this, generation, trackListed, failed, list = *accounts](
+                      const BrokerResult<QHash<QString, QList<Position>>> &positions) {
+                if (!positions)
+                    return failed(u"cannot read all positions:"_s, positions.error());
+                m_bulkLoading = false;
+                QSet<QString> listed;
+                for (const Account &account : list) {
+                    listed.insert(account.id);
+                    auto it = m_tracked.find(account.id);
+                    if (it == m_tracked.end()) {
+                        if (!trackListed)
+                            continue;
+                        it = m_tracked.insert(account.id, Tracked{});
+                    } else if (it->loadGeneration > generation) {
+                        continue;
+                    }
+                    it->loadGeneration = generation; // drops older single reloads still in flight
+                    applyLoaded(account.id, generation, account, positions->value(account.id));
+                }
+                // Watched accounts the list does not show (not listed yet, or no trading account).
+                const QStringList ids = m_tracked.keys();
+                for (const QString &id : ids)
+                    if (!listed.contains(id) && m_tracked.value(id).loadGeneration < generation)
+                        reload(id);
+            });
     });
 }
 

@@ -21,7 +21,7 @@ class SymbolRegistry;
 // Keeps the live value of the tracked accounts: loads each account's cash and positions from the
 // broker, subscribes their symbols through the registry, applies feed ticks to the engine and emits
 // throttled updates. Reloads an account when the broker reports a change, and every account every
-// recalculation interval to heal drift. As a PortfolioSource it values every tracked account, watched
+// recalculation interval to heal drift (in bulk, as trackAll() loads: one positions request for all). As a PortfolioSource it values every tracked account, watched
 // or not (the REST API reads them too): watch() tracks, unwatch() keeps tracking.
 class PortfolioTracker : public PortfolioSource
 {
@@ -39,7 +39,8 @@ public:
     // Starts tracking (idempotent); the first update is emitted once cash and positions are loaded.
     void track(const QString &accountId);
     void untrack(const QString &accountId);
-    // Tracks every account the broker lists.
+    // Tracks every account the broker lists, loaded in bulk: the account list with balances
+    // (Broker::accounts()) and every position in one request (Broker::allPositions()).
     void trackAll();
     [[nodiscard]] QStringList trackedAccounts() const { return m_tracked.keys(); }
     [[nodiscard]] bool isTracked(const QString &accountId) const { return m_tracked.contains(accountId); }
@@ -65,6 +66,9 @@ private:
     };
 
     void reload(const QString &accountId);
+    // Loads every tracked account (and with trackListed every listed one) from one account list and one
+    // all-positions answer; tracked accounts the list lacks are reloaded one by one.
+    void reloadAll(bool trackListed);
     // False once the account was untracked or a newer reload started: late answers are dropped.
     [[nodiscard]] bool isCurrentLoad(const QString &accountId, quint64 generation) const;
     void applyLoaded(const QString &accountId, quint64 generation, const Account &account,
@@ -80,6 +84,7 @@ private:
     QTimer m_recalculation;
     QHash<QString, Tracked> m_tracked;
     quint64 m_generation = 0;
+    bool m_bulkLoading = false;
 };
 
 } // namespace clera
