@@ -203,8 +203,11 @@ void AlpacaBroker::fetchNextAccount(const std::shared_ptr<AccountsGather> &g)
 QFuture<BrokerResult<QHash<QString, QList<Position>>>> AlpacaBroker::allPositions()
 {
     using Result = BrokerResult<QHash<QString, QList<Position>>>;
+    // Every position of every account: with thousands of accounts the answer takes seconds to prepare.
+    RestRequest request = RestRequest::get(u"/v1/accounts/positions"_s);
+    request.timeout = kAllPositionsTimeout;
     return rest()
-        .send(RestRequest::get(u"/v1/accounts/positions"_s))
+        .send(request)
         .then(this, [](const RestResult &r) -> Result {
             if (!r)
                 return unexpected(brokerErrorFrom(r.error()));

@@ -34,6 +34,8 @@ class AlpacaBroker : public AlpacaRestBroker
 public:
     // accounts(): trading-account requests in flight at once.
     static constexpr int kAccountFetchesInFlight = 8;
+    // allPositions(): the least time its (large) answer may take.
+    static constexpr std::chrono::milliseconds kAllPositionsTimeout{120'000};
 
     [[nodiscard]] static QUrl sandboxUrl();
     [[nodiscard]] static QUrl productionUrl();

@@ -22,8 +22,8 @@ class SymbolRegistry;
 // broker, subscribes their symbols through the registry, applies feed ticks to the engine and emits
 // throttled updates. Reloads an account when the broker reports a change, and every account every
 // recalculation interval to heal drift (in bulk like trackAll(): one positions request for all). As a
-// PortfolioSource it values every tracked account, watched
-// or not (the REST API reads them too): watch() tracks, unwatch() keeps tracking.
+// PortfolioSource it values every tracked account, watched or not (the REST API reads them too):
+// watch() tracks, unwatch() keeps tracking.
 class PortfolioTracker : public PortfolioSource
 {
     Q_OBJECT
