@@ -126,7 +126,7 @@ Expected<Done, QString> AppRoot::start()
     }
     m_tracker = std::make_unique<PortfolioTracker>(
         m_broker.get(), m_feed.get(), m_registry.get(),
-        PortfolioTracker::Options{m_options.minUpdateInterval, m_options.recalculationInterval});
+        PortfolioTracker::Options{m_options.minUpdateInterval, m_options.recalculationInterval, true});
 
     m_portfolio = std::make_unique<PortfolioModel>(m_tracker.get(), m_feed.get(), mode, notice);
     m_positions = std::make_unique<PositionsModel>(m_tracker.get(), m_feed.get(), &*m_catalog);

@@ -37,7 +37,7 @@ void PortfolioModel::setAccount(const QString &accountId, const QString &account
     }
     if (const auto latest = m_tracker->latest(accountId))
         m_last = latest;
-    m_positionCount = int(m_tracker->positions(accountId).size());
+    m_positionCount = m_tracker->positionCount(accountId);
     Q_EMIT positionCountChanged();
     Q_EMIT valuesChanged();
     if (wasLoading != loading())
@@ -70,7 +70,7 @@ void PortfolioModel::onAccountLoaded(const QString &accountId)
 {
     if (accountId != m_accountId)
         return;
-    const int count = int(m_tracker->positions(accountId).size());
+    const int count = m_tracker->positionCount(accountId);
     if (count != m_positionCount) {
         m_positionCount = count;
         Q_EMIT positionCountChanged();

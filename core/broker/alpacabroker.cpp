@@ -142,71 +142,72 @@ void AlpacaBroker::scopeActivities(QUrlQuery &query, const QString &accountId) c
 
 QFuture<BrokerResult<QList<Account>>> AlpacaBroker::accounts()
 {
-    struct Gather
-    {
-        QPromise<BrokerResult<QList<Account>>> promise;
-        QList<std::optional<Account>> found;
-        int pending = 0;
-        bool done = false;
-    };
-    auto g = std::make_shared<Gather>();
+    auto g = std::make_shared<AccountsGather>();
     g->promise.start();
     QFuture<BrokerResult<QList<Account>>> future = g->promise.future();
 
     // Oldest first (Alpaca's default is newest first), so the order stays put as accounts are added.
     const RestRequest list = RestRequest::get(u"/v1/accounts"_s, QUrlQuery{{u"sort"_s, u"asc"_s}});
     rest().send(list).then(this, [this, g](const RestResult &r) {
-        auto finish = [g](BrokerResult<QList<Account>> result) {
-            g->done = true;
-            g->promise.addResult(std::move(result));
-            g->promise.finish();
-        };
         if (!r)
-            return finish(unexpected(brokerErrorFrom(r.error())));
+            return g->finish(unexpected(brokerErrorFrom(r.error())));
         if (!r->json.isArray())
-            return finish(unexpected(decodeFailure(u"accounts"_s, {{}, u"must be an array"_s}, r->status)));
-        QStringList ids;
+            return g->finish(unexpected(decodeFailure(u"accounts"_s, {{}, u"must be an array"_s}, r->status)));
         const QJsonArray list = r->json.array();
         for (qsizetype i = 0; i < list.size(); ++i) {
             const QString id = list.at(i).toObject().value(u"id").toString();
             if (id.isEmpty())
-                return finish(unexpected(
+                return g->finish(unexpected(
                     decodeFailure(u"accounts"_s, {u"[%1].id"_s.arg(i), u"is missing"_s}, r->status)));
-            ids.append(id);
+            g->ids.append(id);
         }
-        if (ids.isEmpty())
-            return finish(QList<Account>{});
-        g->found.resize(ids.size());
-        g->pending = int(ids.size());
-        for (qsizetype i = 0; i < ids.size(); ++i) {
-            account(ids.at(i)).then(this, [g, i, id = ids.at(i), finish](const BrokerResult<Account> &a) {
-                if (g->done)
-                    return;
-                if (a)
-                    g->found[i] = *a;
-                else if (skippable(a.error()))
-                    qCDebug(lcAlpaca) << "account" << id << "has no trading account:" << a.error().message;
-                else
-                    return finish(unexpected(a.error()));
-                if (--g->pending == 0) {
-                    QList<Account> out;
-                    for (const auto &account : std::as_const(g->found)) {
-                        if (account)
-                            out.append(*account);
-                    }
-                    finish(out);
-                }
-            });
-        }
+        if (g->ids.isEmpty())
+            return g->finish(QList<Account>{});
+        g->found.resize(g->ids.size());
+        g->pending = g->ids.size();
+        // The list carries no balances: one trading-account request per account, a few at a time, so
+        // thousands of accounts do not queue thousands of requests whose timeouts all run at once.
+        for (int n = 0; n < kAccountFetchesInFlight; ++n)
+            fetchNextAccount(g);
     });
     return future;
+}
+
+void AlpacaBroker::fetchNextAccount(const std::shared_ptr<AccountsGather> &g)
+{
+    if (g->done || g->next >= g->ids.size())
+        return;
+    const qsizetype i = g->next++;
+    const QString id = g->ids.at(i);
+    account(id).then(this, [this, g, i, id](const BrokerResult<Account> &a) {
+        if (g->done)
+            return;
+        if (a)
+            g->found[i] = *a;
+        else if (skippable(a.error()))
+            qCDebug(lcAlpaca) << "account" << id << "has no trading account:" << a.error().message;
+        else
+            return g->finish(unexpected(a.error()));
+        if (--g->pending == 0) {
+            QList<Account> out;
+            for (const auto &account : std::as_const(g->found)) {
+                if (account)
+                    out.append(*account);
+            }
+            return g->finish(out);
+        }
+        fetchNextAccount(g);
+    });
 }
 
 QFuture<BrokerResult<QHash<QString, QList<Position>>>> AlpacaBroker::allPositions()
 {
     using Result = BrokerResult<QHash<QString, QList<Position>>>;
+    // Every position of every account: with thousands of accounts the answer takes seconds to prepare.
+    RestRequest request = RestRequest::get(u"/v1/accounts/positions"_s);
+    request.timeout = kAllPositionsTimeout;
     return rest()
-        .send(RestRequest::get(u"/v1/accounts/positions"_s))
+        .send(request)
         .then(this, [](const RestResult &r) -> Result {
             if (!r)
                 return unexpected(brokerErrorFrom(r.error()));

@@ -5,7 +5,10 @@
 #include "core/domain/achrelationship.h"
 #include "core/domain/brokeraccount.h"
 
+#include <QPromise>
+
 #include <memory>
+#include <optional>
 
 namespace clera {
 
@@ -21,13 +24,19 @@ struct BrokerAccountQuery
 };
 
 // Alpaca's Broker API: many end-user accounts under one partner key (HTTP Basic auth), paths under /v1.
-// accounts() lists the accounts and fetches each one's trading account (balances).
+// accounts() lists the accounts and fetches each one's trading account (balances), at most
+// kAccountFetchesInFlight at a time.
 // Onboarding (account applications, bank links) exists only here, not on Broker: the Trading API and the
 // simulator have no end-user accounts to open.
 class AlpacaBroker : public AlpacaRestBroker
 {
     Q_OBJECT
 public:
+    // accounts(): trading-account requests in flight at once.
+    static constexpr int kAccountFetchesInFlight = 8;
+    // allPositions(): the least time its (large) answer may take.
+    static constexpr std::chrono::milliseconds kAllPositionsTimeout{120'000};
+
     [[nodiscard]] static QUrl sandboxUrl();
     [[nodiscard]] static QUrl productionUrl();
 
@@ -87,6 +96,23 @@ protected:
     void scopeActivities(QUrlQuery &query, const QString &accountId) const override;
 
 private:
+    // accounts(): the listed ids and the trading accounts fetched so far.
+    struct AccountsGather
+    {
+        QPromise<BrokerResult<QList<Account>>> promise;
+        QStringList ids;
+        QList<std::optional<Account>> found;
+        qsizetype next = 0;    // the next id to fetch
+        qsizetype pending = 0; // fetched ids not answered yet, or not started
+        bool done = false;
+        void finish(BrokerResult<QList<Account>> result)
+        {
+            done = true;
+            promise.addResult(std::move(result));
+            promise.finish();
+        }
+    };
+    void fetchNextAccount(const std::shared_ptr<AccountsGather> &g);
     void onTradeEvent(const QJsonObject &event);
     void onTransferEvent(const QJsonObject &event);
     void onAccountEvent(const QJsonObject &event);

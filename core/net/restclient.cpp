@@ -95,7 +95,7 @@ void RestClient::attempt(const std::shared_ptr<Call> &call)
     ++call->attempt;
     const RestRequest &r = call->request;
     QNetworkRequest request(urlFor(r));
-    request.setTransferTimeout(int(m_options.timeout.count()));
+    request.setTransferTimeout(int(std::max(r.timeout, m_options.timeout).count()));
     request.setRawHeader(QByteArrayLiteral("Accept"), QByteArrayLiteral("application/json"));
     request.setRawHeader(QByteArrayLiteral("User-Agent"), m_options.userAgent);
     switch (m_options.auth) {
@@ -137,9 +137,9 @@ void RestClient::finished(const std::shared_ptr<Call> &call, QNetworkReply *repl
         e.kind = code == QNetworkReply::OperationCanceledError || code == QNetworkReply::TimeoutError
                      ? ApiError::Kind::Timeout
                      : ApiError::Kind::Network;
-        e.message = e.kind == ApiError::Kind::Timeout
-                        ? u"no answer within %1 ms"_s.arg(m_options.timeout.count())
-                        : reply->errorString();
+        const auto timeout = std::max(call->request.timeout, m_options.timeout);
+        e.message = e.kind == ApiError::Kind::Timeout ? u"no answer within %1 ms"_s.arg(timeout.count())
+                                                      : reply->errorString();
         error = e;
     } else if (status < 200 || status >= 300) {
         ApiError e = ApiError::fromHttp(status, payload);

@@ -30,6 +30,9 @@ struct RestRequest
     // false (order submission): only a 429 is retried, since it proves the request was not processed;
     // after a timeout, network error or 5xx the caller decides what to do.
     bool idempotent = true;
+    // Longer than the client's timeout for an answer that takes long to prepare (all accounts' positions);
+    // zero: the client's.
+    std::chrono::milliseconds timeout{0};
 
     [[nodiscard]] static RestRequest get(const QString &path, const QUrlQuery &query = {});
     [[nodiscard]] static RestRequest post(const QString &path, const QJsonDocument &body);

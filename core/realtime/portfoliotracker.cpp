@@ -4,6 +4,11 @@
 #include "core/marketdata/symbolregistry.h"
 
 #include <QLoggingCategory>
+#include <QSet>
+
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 using namespace Qt::StringLiterals;
 
@@ -11,10 +16,21 @@ Q_LOGGING_CATEGORY(lcRealtime, "clera.realtime")
 
 namespace clera {
 
+namespace {
+
+#ifdef __GLIBC__
+void releaseFreeHeap()
+{
+    malloc_trim(0);
+}
+#endif
+
+} // namespace
+
 PortfolioTracker::PortfolioTracker(Broker *broker, MarketFeed *feed, SymbolRegistry *registry, Options options,
                                    QObject *parent)
     : PortfolioSource(parent), m_broker(broker), m_feed(feed), m_registry(registry),
-      m_throttle(options.minUpdateInterval, this)
+      m_throttle(options.minUpdateInterval, this), m_keepPositions(options.keepPositions)
 {
     connect(m_feed, &MarketFeed::ticks, this, &PortfolioTracker::onTicks);
     connect(m_feed, &MarketFeed::previousCloseChanged, this, [this](const QString &symbol) {
@@ -37,9 +53,8 @@ PortfolioTracker::PortfolioTracker(Broker *broker, MarketFeed *feed, SymbolRegis
     if (options.recalculationInterval.count() > 0) {
         m_recalculation.setInterval(options.recalculationInterval);
         connect(&m_recalculation, &QTimer::timeout, this, [this] {
-            const QStringList ids = m_tracked.keys();
-            for (const QString &id : ids)
-                reload(id);
+            if (!m_bulkLoading) // a slow bulk load is not stacked with another
+                reloadAll(m_trackEveryAccount);
         });
         m_recalculation.start();
     }
@@ -67,14 +82,56 @@ void PortfolioTracker::untrack(const QString &accountId)
 void PortfolioTracker::trackAll()
 {
     m_trackEveryAccount = true;
-    m_broker->accounts().then(this, [this](const BrokerResult<QList<Account>> &result) {
-        if (!result) {
-            qCWarning(lcRealtime) << "cannot list accounts:" << result.error().message;
-            Q_EMIT accountFailed(QString(), result.error());
-            return;
-        }
-        for (const Account &account : *result)
-            track(account.id);
+    reloadAll(true);
+}
+
+void PortfolioTracker::reloadAll(bool trackListed)
+{
+    // Answers of single reloads started after this one are newer than the bulk answer: they win.
+    const quint64 generation = ++m_generation;
+    m_bulkLoading = true;
+    auto failed = [this](const QString &what, const BrokerError &error) {
+        m_bulkLoading = false;
+        qCWarning(lcRealtime).noquote() << what << error.message;
+        Q_EMIT accountFailed(QString(), error);
+    };
+    m_broker->accounts().then(this, [this, generation, trackListed, failed](
+                                        const BrokerResult<QList<Account>> &accounts) {
+        if (!accounts)
+            return failed(u"cannot list accounts:"_s, accounts.error());
+        m_broker->allPositions().then(
+            this, [this, generation, trackListed, failed, list = *accounts](
+                      const BrokerResult<QHash<QString, QList<Position>>> &positions) {
+                if (!positions)
+                    return failed(u"cannot read all positions:"_s, positions.error());
+                m_bulkLoading = false;
+                QSet<QString> listed;
+                for (const Account &account : list) {
+                    listed.insert(account.id);
+                    auto it = m_tracked.find(account.id);
+                    if (it == m_tracked.end()) {
+                        if (!trackListed)
+                            continue;
+                        it = m_tracked.insert(account.id, Tracked{});
+                    } else if (it->loadGeneration > generation) {
+                        continue;
+                    }
+                    it->loadGeneration = generation; // drops older single reloads still in flight
+                    applyLoaded(account.id, generation, account, positions->value(account.id));
+                }
+#ifdef __GLIBC__
+                // The answers of a bulk load (the JSON of every position, then its decoded copy) are
+                // the largest allocations of the process by far: give their pages back, or the heap
+                // keeps that high-water mark (hundreds of MiB at 10,000 × 25) for good.
+                // After this answer is gone too: on the next event-loop turn.
+                QTimer::singleShot(0, this, &releaseFreeHeap);
+#endif
+                // Watched accounts the list does not show (not listed yet, or no trading account).
+                const QStringList ids = m_tracked.keys();
+                for (const QString &id : ids)
+                    if (!listed.contains(id) && m_tracked.value(id).loadGeneration < generation)
+                        reload(id);
+            });
     });
 }
 
@@ -85,11 +142,6 @@ std::optional<PortfolioUpdate> PortfolioTracker::latest(const QString &accountId
     if (it == m_tracked.cend() || !it->loaded || index < 0)
         return std::nullopt;
     return m_engine.snapshot(index, Timestamp::now());
-}
-
-QList<Position> PortfolioTracker::positions(const QString &accountId) const
-{
-    return m_tracked.value(accountId).positions;
 }
 
 void PortfolioTracker::reload(const QString &accountId)
@@ -161,8 +213,10 @@ void PortfolioTracker::applyLoaded(const QString &accountId, quint64 generation,
         Q_EMIT accountFailed(accountId, BrokerError{BrokerError::Kind::Decode, index.error()});
         return;
     }
-    it->positions = positions;
     it->loaded = true;
+    it->positionCount = int(positions.size());
+    if (m_keepPositions)
+        it->positions = positions;
     m_registry->setHolderSymbols(accountId, symbols);
     for (int dirty : m_engine.takeDirty())
         m_throttle.markDirty(dirty);

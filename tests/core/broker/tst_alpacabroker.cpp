@@ -58,6 +58,7 @@ private Q_SLOTS:
     void accountAfterMarketBuyIsExact();
     void fakeCreatesMinimalAccount();
     void positionsAndAllPositions();
+    void allPositionsMayTakeLongerThanTheTimeout();
     void orderWireBody();
     void limitOrderListCancel();
     void duplicateClientOrderIdEvenAfterCancel();
@@ -206,6 +207,22 @@ void TestAlpacaBroker::positionsAndAllPositions()
     QCOMPARE(all->value(m_bob).at(0).symbol, u"MSFT"_s);
     QCOMPARE(all->value(m_bob).at(0).qty, Decimal(3));
     QCOMPARE(m_fake->requests("GET", u"/v1/accounts/positions"_s).size(), 1);
+}
+
+// Every account's positions take long to prepare with thousands of accounts: that one request waits
+// longer than the client's timeout (which still applies to the others).
+void TestAlpacaBroker::allPositionsMayTakeLongerThanTheTimeout()
+{
+    auto b = broker(400ms);
+    m_fake->injectFault(FakeFault::delayed(1200).on("GET", u"/v1/accounts/positions"_s));
+    const auto all = take(b->allPositions());
+    QVERIFY2(all, all ? "" : qPrintable(all.error().message));
+    QCOMPARE(m_fake->requests("GET", u"/v1/accounts/positions"_s).size(), 1);
+
+    m_fake->injectFault(FakeFault::delayed(1200, 4).on("GET", u"/positions"_s));
+    const auto one = take(b->positions(m_alice));
+    QVERIFY(!one);
+    QCOMPARE(one.error().kind, BrokerError::Kind::Unavailable);
 }
 
 void TestAlpacaBroker::orderWireBody()

@@ -1,0 +1,161 @@
+#include "core/broker/alpacabroker.h"
+#include "core/broker/manualfeed.h"
+#include "core/marketdata/symbolregistry.h"
+#include "core/realtime/portfoliotracker.h"
+#include "fakes/rest/fakealpacarest.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace clera;
+using namespace Qt::StringLiterals;
+using namespace std::chrono_literals;
+using clera::fake::FakeAlpacaRest;
+
+// PortfolioTracker's bulk loads over AlpacaBroker and the fake Broker API: the first load and each
+// recalculation read every account's positions with ONE `GET /v1/accounts/positions`, whatever the
+// number of accounts, and value every account exactly.
+class TestPortfolioTrackerBulk : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void firstLoadReadsAllPositionsInOneRequest();
+    void recalculationReloadsInBulkAndSeesChanges();
+
+private:
+    void startTracker(std::chrono::milliseconds recalculation);
+    [[nodiscard]] int count(const QByteArray &method, const QString &pathContains) const;
+    // Requests for one account's positions (`/v1/trading/accounts/{id}/positions`).
+    [[nodiscard]] int singlePositionRequests() const;
+
+    static constexpr int kAccounts = 60;
+    std::unique_ptr<FakeAlpacaRest> m_fake;
+    std::unique_ptr<AlpacaBroker> m_broker;
+    std::unique_ptr<ManualFeed> m_feed;
+    std::unique_ptr<SymbolRegistry> m_registry;
+    std::unique_ptr<PortfolioTracker> m_tracker;
+    QStringList m_accounts;
+    QHash<QString, Decimal> m_expected; // account → cash + Σ qty × price
+};
+
+void TestPortfolioTrackerBulk::init()
+{
+    m_fake = std::make_unique<FakeAlpacaRest>();
+    QVERIFY(m_fake->listen() != 0);
+    const QStringList symbols{u"AAPL"_s, u"MSFT"_s, u"NVDA"_s, u"TSLA"_s, u"AMZN"_s};
+    const QList<Decimal> prices{Decimal::parse(u"201.25"_s).value(), Decimal::parse(u"400.5"_s).value(),
+                                Decimal::parse(u"130.125"_s).value(), Decimal(250),
+                                Decimal::parse(u"180.01"_s).value()};
+    for (qsizetype s = 0; s < symbols.size(); ++s)
+        m_fake->book().setLastPrice(symbols.at(s), prices.at(s));
+    m_accounts.clear();
+    m_expected.clear();
+    for (int a = 0; a < kAccounts; ++a) {
+        const Decimal cash = Decimal(1000 + a) + Decimal::parse(u"0.37"_s).value();
+        const QString id = m_fake->seedAccount(cash);
+        Decimal total = cash;
+        // Account a holds a % 4 symbols (none for every fourth account), with fractional quantities.
+        for (int p = 0; p < a % 4; ++p) {
+            const qsizetype s = (a + p) % symbols.size();
+            const Decimal qty = Decimal(p + 1) + Decimal::parse(u"0.5"_s).value();
+            m_fake->book().seedHolding(id, symbols.at(s), qty, qty * Decimal(100));
+            total = total + qty * prices.at(s);
+        }
+        m_accounts.append(id);
+        m_expected.insert(id, total);
+    }
+    m_feed = std::make_unique<ManualFeed>();
+    m_registry = std::make_unique<SymbolRegistry>(m_feed.get());
+    AlpacaOptions o;
+    o.baseUrl = m_fake->baseUrl();
+    o.keyId = m_fake->brokerCredentials().keyId;
+    o.secret = m_fake->brokerCredentials().secret;
+    o.timeout = 10s;
+    m_broker = std::make_unique<AlpacaBroker>(o);
+}
+
+void TestPortfolioTrackerBulk::cleanup()
+{
+    m_tracker.reset();
+    m_broker.reset();
+    m_registry.reset();
+    m_feed.reset();
+    m_fake.reset();
+}
+
+void TestPortfolioTrackerBulk::startTracker(std::chrono::milliseconds recalculation)
+{
+    m_tracker = std::make_unique<PortfolioTracker>(m_broker.get(), m_feed.get(), m_registry.get(),
+                                                   PortfolioTracker::Options{0ms, recalculation});
+}
+
+int TestPortfolioTrackerBulk::count(const QByteArray &method, const QString &pathContains) const
+{
+    return int(m_fake->requests(method, pathContains).size());
+}
+
+int TestPortfolioTrackerBulk::singlePositionRequests() const
+{
+    int n = 0;
+    for (const auto &r : m_fake->requests("GET", u"/v1/trading/accounts/"_s))
+        n += r.path.endsWith(u"/positions") ? 1 : 0;
+    return n;
+}
+
+void TestPortfolioTrackerBulk::firstLoadReadsAllPositionsInOneRequest()
+{
+    startTracker(0ms);
+    QSignalSpy loaded(m_tracker.get(), &PortfolioTracker::accountLoaded);
+    QSignalSpy failed(m_tracker.get(), &PortfolioTracker::accountFailed);
+    m_tracker->trackAll();
+    QTRY_COMPARE_WITH_TIMEOUT(loaded.size(), kAccounts, 20000);
+    QCOMPARE(failed.size(), 0);
+
+    QCOMPARE(count("GET", u"/v1/accounts/positions"_s), 1);
+    QCOMPARE(singlePositionRequests(), 0);
+    // Balances: the list, then one trading-account request per account (the list has no cash).
+    QCOMPARE(count("GET", u"/v1/accounts"_s), 2); // the list and the positions of all
+    int tradingAccounts = 0;
+    for (const auto &r : m_fake->requests("GET", u"/v1/trading/accounts/"_s))
+        tradingAccounts += r.path.endsWith(u"/account") ? 1 : 0;
+    QCOMPARE(tradingAccounts, kAccounts);
+
+    QCOMPARE(m_tracker->trackedAccounts().size(), kAccounts);
+    for (const QString &id : std::as_const(m_accounts)) {
+        const auto update = m_tracker->latest(id);
+        QVERIFY2(update, qPrintable(id));
+        QVERIFY(update->totalValue);
+        QCOMPARE(update->totalValue->toString(), m_expected.value(id).toString());
+    }
+    // Every held symbol is subscribed once the first load is in.
+    for (const QString &s : {u"AAPL"_s, u"MSFT"_s, u"NVDA"_s, u"TSLA"_s, u"AMZN"_s})
+        QVERIFY2(m_feed->subscriptions().contains(s), qPrintable(s));
+}
+
+void TestPortfolioTrackerBulk::recalculationReloadsInBulkAndSeesChanges()
+{
+    startTracker(300ms);
+    QSignalSpy loaded(m_tracker.get(), &PortfolioTracker::accountLoaded);
+    m_tracker->trackAll();
+    QTRY_COMPARE_WITH_TIMEOUT(loaded.size(), kAccounts, 20000);
+
+    // A change the broker does not announce: only the recalculation can see it.
+    const QString changed = m_accounts.at(5);
+    m_fake->book().seedHolding(changed, u"TSLA"_s, Decimal(2), Decimal(400));
+    const Decimal expected = m_expected.value(changed) + Decimal(500);
+    QTRY_COMPARE_WITH_TIMEOUT(m_tracker->latest(changed)->totalValue->toString(), expected.toString(), 20000);
+
+    const int bulk = count("GET", u"/v1/accounts/positions"_s);
+    QVERIFY(bulk >= 2);
+    QCOMPARE(singlePositionRequests(), 0);
+    // The others are unchanged.
+    for (const QString &id : std::as_const(m_accounts))
+        if (id != changed)
+            QCOMPARE(m_tracker->latest(id)->totalValue->toString(), m_expected.value(id).toString());
+}
+
+QTEST_GUILESS_MAIN(TestPortfolioTrackerBulk)
+#include "tst_portfoliotrackerbulk.moc"
