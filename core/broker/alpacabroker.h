@@ -87,6 +87,10 @@ protected:
     void scopeActivities(QUrlQuery &query, const QString &accountId) const override;
 
 private:
+    static constexpr int kTransferPageSize = 100;
+    static constexpr int kMaxTransferPages = 100;
+    struct TransferPages;
+    void fetchTransferPage(const std::shared_ptr<TransferPages> &pages);
     void onTradeEvent(const QJsonObject &event);
     void onTransferEvent(const QJsonObject &event);
     void onAccountEvent(const QJsonObject &event);
