@@ -227,9 +227,52 @@ QFuture<BrokerResult<QHash<QString, QList<Position>>>> AlpacaBroker::allPosition
         });
 }
 
+// Every transfer of the account: Alpaca pages the list by limit/offset (ordered by created_at); the
+// next page starts after the items received, until a page comes back short or empty.
+struct AlpacaBroker::TransferPages
+{
+    QString accountId;
+    QList<Transfer> transfers;
+    int pages = 0;
+    QPromise<BrokerResult<QList<Transfer>>> promise;
+
+    void finish(BrokerResult<QList<Transfer>> result)
+    {
+        promise.addResult(std::move(result));
+        promise.finish();
+    }
+};
+
 QFuture<BrokerResult<QList<Transfer>>> AlpacaBroker::transfers(const QString &accountId)
 {
-    return fetchList<Transfer>(RestRequest::get(accountPath(accountId) + u"/transfers"), u"transfers"_s);
+    auto pages = std::make_shared<TransferPages>();
+    pages->accountId = accountId;
+    pages->promise.start();
+    QFuture<BrokerResult<QList<Transfer>>> future = pages->promise.future();
+    fetchTransferPage(pages);
+    return future;
+}
+
+void AlpacaBroker::fetchTransferPage(const std::shared_ptr<TransferPages> &pages)
+{
+    QUrlQuery q;
+    q.addQueryItem(u"limit"_s, QString::number(kTransferPageSize));
+    q.addQueryItem(u"offset"_s, QString::number(pages->transfers.size()));
+    ++pages->pages;
+    fetchList<Transfer>(RestRequest::get(accountPath(pages->accountId) + u"/transfers", q), u"transfers"_s)
+        .then(this, [this, pages](const BrokerResult<QList<Transfer>> &page) {
+            if (!page)
+                return pages->finish(unexpected(page.error()));
+            pages->transfers.append(*page);
+            if (page->size() < kTransferPageSize)
+                return pages->finish(pages->transfers);
+            // A server that ignores offset would send the same page forever.
+            if (pages->pages >= kMaxTransferPages)
+                return pages->finish(unexpected(decodeFailure(
+                    u"transfers"_s,
+                    {u"offset"_s, u"more than %1 pages of transfers"_s.arg(kMaxTransferPages)}, 200)));
+            fetchTransferPage(pages);
+        });
 }
 
 QFuture<BrokerResult<Transfer>> AlpacaBroker::createTransfer(const QString &accountId,

@@ -113,6 +113,10 @@ private:
         }
     };
     void fetchNextAccount(const std::shared_ptr<AccountsGather> &g);
+    static constexpr int kTransferPageSize = 100;
+    static constexpr int kMaxTransferPages = 100;
+    struct TransferPages;
+    void fetchTransferPage(const std::shared_ptr<TransferPages> &pages);
     void onTradeEvent(const QJsonObject &event);
     void onTransferEvent(const QJsonObject &event);
     void onAccountEvent(const QJsonObject &event);

@@ -73,6 +73,11 @@ FundingError invalid(const QString &code, const QString &message)
     return {FundingError::Kind::Invalid, code, message};
 }
 
+FundingError stateUnknown(const QString &message)
+{
+    return {FundingError::Kind::Unavailable, u"transfer_state_unknown"_s, message};
+}
+
 FundingError notSent()
 {
     return {FundingError::Kind::Rejected, u"transfer_not_sent"_s,
@@ -457,14 +462,25 @@ void FundingService::submit(const FundingOrigin &origin, const TransferRecord &r
     request.relationshipId = record.relationshipId;
     request.amount = record.amount;
     request.direction = record.direction;
-    m_inFlight.insert(record.id);
+    m_inFlight.insert(record.id, record.accountId);
     m_gateway.createTransfer(record.accountId, request)
         .then(this, [this, origin, record, finish](const BrokerResult<Transfer> &created) {
             m_inFlight.remove(record.id);
             QJsonObject details = transferDetails(record);
             if (created) {
-                settle(record, TransferRecord::State::Submitted, created->id, created->status, nullptr);
                 details.insert(u"broker_transfer_id"_s, created->id);
+                if (!settle(record, TransferRecord::State::Submitted, created->id, created->status,
+                            nullptr)) {
+                    // Not recorded (e.g. the broker id is already another record's): never a success.
+                    const FundingError error = stateUnknown(
+                        u"the broker's answer could not be recorded; retry with the same idempotency_key "
+                        "to learn the transfer's outcome (it is never sent twice)"_s);
+                    settle(record, TransferRecord::State::Unknown, {}, TransferStatus::Queued, &error);
+                    details.insert(u"error"_s, error.code);
+                    audit(origin, u"transfer.create"_s, record.accountId, u"error"_s, details);
+                    finish(unexpected(error));
+                    return;
+                }
                 details.insert(u"status"_s, toWire(created->status));
                 audit(origin, u"transfer.create"_s, record.accountId, u"ok"_s, details);
                 finish(reread(record));
@@ -487,34 +503,83 @@ void FundingService::submit(const FundingOrigin &origin, const TransferRecord &r
         });
 }
 
+bool FundingService::inFlightOn(const QString &accountId) const
+{
+    for (auto it = m_inFlight.cbegin(); it != m_inFlight.cend(); ++it) {
+        if (it.value() == accountId)
+            return true;
+    }
+    return false;
+}
+
 void FundingService::lookUp(const FundingOrigin &origin, const TransferRecord &record,
                             const TransferFinish &finish)
 {
+    // Another transfer of the account is being sent or looked for: its broker transfer could be taken
+    // for this one. Try again later (a retry, the poll).
+    if (m_lookingUp.contains(record.accountId) || inFlightOn(record.accountId)) {
+        finish(unexpected(stateUnknown(u"another transfer of this account is being settled with the broker; "
+                                       "retry with the same idempotency_key shortly"_s)));
+        return;
+    }
+    m_lookingUp.insert(record.accountId);
     m_gateway.transfers(record.accountId)
         .then(this, [this, origin, record, finish](const BrokerResult<QList<Transfer>> &list) {
+            m_lookingUp.remove(record.accountId);
             if (!list) {
                 const FundingError error = FundingError::fromBroker(list.error());
                 if (record.state == TransferRecord::State::Pending)
                     settle(record, TransferRecord::State::Unknown, {}, TransferStatus::Queued, &error);
                 finish(unexpected(
-                    failure(FundingError::Kind::Unavailable, u"transfer_state_unknown"_s,
-                            u"the transfer's state at the broker is not known yet: "_s + error.message)));
+                    stateUnknown(u"the transfer's state at the broker is not known yet: "_s + error.message)));
                 return;
             }
-            const qint64 notBefore = Timestamp::fromDateTime(record.createdAt).nanos() - kMatchSkewNanos;
-            QJsonObject details = transferDetails(record);
+            // Only a broker transfer created while our request could have been processed is ours:
+            // [stored − clock skew, stored + resolve window], the closest one first.
+            const qint64 created = Timestamp::fromDateTime(record.createdAt).nanos();
+            const qint64 windowNanos = qint64(m_resolveWindow.count()) * 1'000'000;
+            const qint64 notBefore = created - kMatchSkewNanos;
+            const qint64 notAfter = created + windowNanos;
+            const Transfer *best = nullptr;
+            qint64 bestDistance = 0;
             for (const Transfer &t : *list) {
-                if (t.relationshipId != record.relationshipId || t.amount != record.amount ||
-                    t.direction != record.direction || t.createdAt.nanos() < notBefore)
+                // Fees can lower `amount`; what was asked for is `requested_amount` when present.
+                const Decimal asked = t.requestedAmount.value_or(t.amount);
+                if (t.relationshipId != record.relationshipId || asked != record.amount ||
+                    t.direction != record.direction || t.createdAt.nanos() < notBefore ||
+                    t.createdAt.nanos() > notAfter)
                     continue;
                 const auto claimed = m_transfers.byBrokerTransferId(t.id);
                 if (!claimed || *claimed)
                     continue;
-                settle(record, TransferRecord::State::Submitted, t.id, t.status, nullptr);
-                details.insert(u"broker_transfer_id"_s, t.id);
-                details.insert(u"status"_s, toWire(t.status));
+                const qint64 distance = std::abs(t.createdAt.nanos() - created);
+                if (!best || distance < bestDistance) {
+                    best = &t;
+                    bestDistance = distance;
+                }
+            }
+            QJsonObject details = transferDetails(record);
+            if (best) {
+                details.insert(u"broker_transfer_id"_s, best->id);
+                details.insert(u"status"_s, toWire(best->status));
+                if (!settle(record, TransferRecord::State::Submitted, best->id, best->status, nullptr)) {
+                    finish(unexpected(stateUnknown(u"the broker's transfer could not be recorded yet; retry "
+                                                   "with the same idempotency_key"_s)));
+                    return;
+                }
                 audit(origin, u"transfer.reconcile"_s, record.accountId, u"ok"_s, details);
                 finish(reread(record));
+                return;
+            }
+            const QDateTime now = QDateTime::currentDateTimeUtc();
+            if (now < record.createdAt.addMSecs(m_resolveWindow.count())) {
+                // The broker may still be processing our request: not known yet, never `not_sent`.
+                const FundingError error =
+                    stateUnknown(u"the broker has not shown this transfer yet and may still be processing "
+                                 "it; retry with the same idempotency_key later (it is never sent twice)"_s);
+                if (record.state == TransferRecord::State::Pending)
+                    settle(record, TransferRecord::State::Unknown, {}, TransferStatus::Queued, &error);
+                finish(unexpected(error));
                 return;
             }
             const FundingError error = notSent();
@@ -650,6 +715,19 @@ void FundingService::poll()
     }
     for (const QString &accountId : *open)
         sync(accountId, [] {});
+    // Unknown transfers are looked for too: the oldest of each account per poll.
+    const auto unresolved = m_transfers.unresolved();
+    if (!unresolved) {
+        qCWarning(lcFunding) << "cannot read unresolved transfers:" << unresolved.error().message;
+        return;
+    }
+    QSet<QString> asked;
+    for (const TransferRecord &r : *unresolved) {
+        if (asked.contains(r.accountId) || m_inFlight.contains(r.id))
+            continue;
+        asked.insert(r.accountId);
+        lookUp({u"system"_s, {}}, r, [](const FundingResult<TransferRecord> &) {});
+    }
 }
 
 void FundingService::reconcile()
@@ -667,28 +745,37 @@ void FundingService::reconcile()
         return;
     }
     qCInfo(lcFunding) << "reconciling" << unresolved->size() << "transfers with the broker";
+    // One at a time, oldest first: a record only ever competes with older ones already settled.
     struct Progress
     {
-        qsizetype remaining = 0;
+        QList<TransferRecord> records;
+        qsizetype next = 0;
         int settled = 0;
         int unsettled = 0;
+        std::function<void()> step;
     };
     auto progress = std::make_shared<Progress>();
-    progress->remaining = unresolved->size();
-    for (const TransferRecord &r : *unresolved) {
-        lookUp({u"system"_s, {}}, r, [this, progress](const FundingResult<TransferRecord> &result) {
+    progress->records = *unresolved;
+    progress->step = [this, weak = std::weak_ptr<Progress>(progress)] {
+        const auto p = weak.lock();
+        if (!p)
+            return;
+        if (p->next == p->records.size()) {
+            m_ready = true;
+            qCInfo(lcFunding) << "reconciled" << p->settled << "transfers;" << p->unsettled << "still unknown";
+            Q_EMIT reconciled(p->settled, p->unsettled);
+            return;
+        }
+        const TransferRecord r = p->records.at(p->next++);
+        lookUp({u"system"_s, {}}, r, [p](const FundingResult<TransferRecord> &result) {
             if (result || result.error().code != u"transfer_state_unknown")
-                ++progress->settled;
+                ++p->settled;
             else
-                ++progress->unsettled;
-            if (--progress->remaining == 0) {
-                m_ready = true;
-                qCInfo(lcFunding) << "reconciled" << progress->settled << "transfers;" << progress->unsettled
-                                  << "still unknown";
-                Q_EMIT reconciled(progress->settled, progress->unsettled);
-            }
+                ++p->unsettled;
+            p->step();
         });
-    }
+    };
+    progress->step();
 }
 
 void FundingService::auditRefusal(const FundingOrigin &origin, const QString &accountId,
@@ -708,7 +795,7 @@ FundingResult<TransferRecord> FundingService::reread(const TransferRecord &recor
     return **found;
 }
 
-void FundingService::settle(const TransferRecord &r, TransferRecord::State state,
+bool FundingService::settle(const TransferRecord &r, TransferRecord::State state,
                             const QString &brokerTransferId, TransferStatus status, const FundingError *error)
 {
     const auto updated =
@@ -717,6 +804,7 @@ void FundingService::settle(const TransferRecord &r, TransferRecord::State state
     if (!updated)
         qCWarning(lcFunding) << "cannot record the outcome of transfer" << r.id << ":"
                              << updated.error().message;
+    return bool(updated);
 }
 
 void FundingService::audit(const FundingOrigin &origin, const QString &action, const QString &accountId,

@@ -6,10 +6,12 @@
 #include "core/store/transferrepository.h"
 
 #include <QFuture>
+#include <QHash>
 #include <QObject>
 #include <QSet>
 #include <QTimer>
 
+#include <chrono>
 #include <functional>
 
 namespace clera {
@@ -50,14 +52,20 @@ struct RequestTransfer
 // checked against the one-transfer-per-account-per-day rule, stored with the client's idempotency key,
 // and only then sent to the broker; a retry with the same key answers with the stored transfer and
 // never sends a second one. A lost broker answer leaves the transfer `unknown`; reconcile() (before
-// anything new is taken) and a retry look for it in the broker's transfer list: found, it is adopted;
-// missing, it is `not_sent` and nothing moved. Statuses follow the broker's events, a poll, and reads.
+// anything new is taken), the poll and a retry look for it in the broker's transfer list (one record
+// of an account at a time, oldest first, never while another of its transfers is being sent): found
+// within its window, it is adopted; still missing once the resolve window has passed, it is
+// `not_sent` and nothing moved. An unknown transfer counts toward the daily limit. Statuses follow the broker's events, a poll, and reads.
 // Full bank account numbers go to the broker only; the store keeps the last four digits.
 class FundingService : public QObject
 {
     Q_OBJECT
 public:
     static constexpr int kDefaultPollMs = 60'000;
+    // How long after we stored a transfer the broker may still be processing a request whose answer
+    // we lost: the broker request timeout (10 s) plus a margin. Only after it is a transfer that is
+    // missing from the broker's list `not_sent`; broker transfers created later are never adopted.
+    static constexpr std::chrono::milliseconds kDefaultResolveWindow{10'000 + 5 * 60'000};
 
     FundingService(FundingGateway &gateway, Database &db, AuditLog &audit, QObject *parent = nullptr);
     ~FundingService() override;
@@ -87,8 +95,11 @@ public:
     void reconcile();
     // False until reconcile() has finished: transfer() answers Unavailable ("reconciling") until then.
     [[nodiscard]] bool isReady() const { return m_ready; }
-    // Syncs the statuses of accounts with open transfers every `ms` (0 stops).
+    // Syncs the statuses of accounts with open transfers, and looks for unknown ones at the broker,
+    // every `ms` (0 stops).
     void setPollInterval(int ms);
+    // See kDefaultResolveWindow (set it above the broker's request timeout).
+    void setResolveWindow(std::chrono::milliseconds window) { m_resolveWindow = window; }
 
     [[nodiscard]] TransferRepository &transferStore() { return m_transfers; }
     [[nodiscard]] BankLinkRepository &linkStore() { return m_links; }
@@ -117,7 +128,8 @@ private:
     void sync(const QString &accountId, const std::function<void()> &done);
     void poll();
     [[nodiscard]] FundingResult<TransferRecord> reread(const TransferRecord &record) const;
-    void settle(const TransferRecord &record, TransferRecord::State state, const QString &brokerTransferId,
+    [[nodiscard]] bool inFlightOn(const QString &accountId) const;
+    bool settle(const TransferRecord &record, TransferRecord::State state, const QString &brokerTransferId,
                 TransferStatus status, const FundingError *error);
     void audit(const FundingOrigin &origin, const QString &action, const QString &accountId,
                const QString &result, QJsonObject details);
@@ -127,7 +139,9 @@ private:
     AuditLog &m_audit;
     BankLinkRepository m_links;
     TransferRepository m_transfers;
-    QSet<QString> m_inFlight; // transfer ids whose broker call has not answered yet
+    QHash<QString, QString> m_inFlight; // transfer id -> account id, broker call not answered yet
+    QSet<QString> m_lookingUp;          // accounts whose transfer list is being searched
+    std::chrono::milliseconds m_resolveWindow = kDefaultResolveWindow;
     QTimer m_poll;
     bool m_ready = false;
 };

@@ -529,13 +529,29 @@ QFuture<Result> OnboardingService::send(OnboardingRecord record, bool lookFirst,
         promise->finish();
         Q_EMIT changed(userId);
     };
-    const auto open = [this, finish, userId, application = *application, reference = record.submissionId] {
+    const auto open = [this, finish, userId, lookFirst, application = *application,
+                       reference = record.submissionId] {
         m_opener.open(application, reference)
-            .then(this, [this, finish, userId](const BrokerResult<OpenedAccount> &r) {
-                if (r)
-                    finish(opened(userId, *r));
-                else
-                    finish(failed(userId, r.error()), &r.error());
+            .then(this, [this, finish, userId, lookFirst, application,
+                         reference](const BrokerResult<OpenedAccount> &r) {
+                if (r || !lookFirst || r.error().kind != BrokerError::Kind::EmailAlreadyRegistered)
+                    return r ? finish(opened(userId, *r)) : finish(failed(userId, r.error()), &r.error());
+                // A retry: the email may be taken by the account our first attempt opened, which the
+                // time-bounded look-up missed (clocks, the broker's search). Look at any time before
+                // concluding the email is someone else's.
+                const BrokerError taken = r.error();
+                m_opener.find(application, reference, Timestamp::fromNanos(0))
+                    .then(this, [this, finish, userId,
+                                 taken](const BrokerResult<std::optional<OpenedAccount>> &found) {
+                        if (!found)
+                            return finish(failed(userId, found.error()), &found.error());
+                        if (*found) {
+                            qCInfo(lcOnboarding) << "a retried submission found the account the first one "
+                                                    "opened (outside the look-up window)";
+                            return finish(opened(userId, **found));
+                        }
+                        finish(failed(userId, taken), &taken);
+                    });
             });
     };
     if (!lookFirst) {

@@ -378,8 +378,9 @@ private Q_SLOTS:
                 r.relationshipId = relationshipId;
                 r.amount = amount;
                 r.state = state;
-                r.createdAt = now;
-                r.updatedAt = now;
+                // The one never sent was stored longer ago than the resolve window: it can be concluded.
+                r.createdAt = state == TransferRecord::State::Pending ? now.addSecs(-600) : now;
+                r.updatedAt = r.createdAt;
                 QVERIFY(store.add(r));
             }
         }

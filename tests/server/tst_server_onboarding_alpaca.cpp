@@ -305,6 +305,31 @@ private Q_SLOTS:
         QCOMPARE(adopted[0].details[u"broker_account_id"_s], retried.body[u"broker_account_id"_s]);
         QTRY_COMPARE(audited(userId, u"onboarding.link"_s).size(), 1);
     }
+
+    // The retry's time-bounded look-up misses the account the first attempt opened (our clock runs an
+    // hour ahead of the broker's): the broker's 409 on the e-mail makes it look again at any time, and
+    // the account is linked instead of the application going back to the draft.
+    void aLostAnswerMissedByTheLookUpIsStillFound()
+    {
+        const QString email = u"pat.skewed@example.org"_s;
+        const QString token = userToken(email);
+        saveAll(token, email);
+        m_root->onboarding()->setClock([] { return QDateTime::currentDateTimeUtc().addSecs(3600); });
+        m_rest.injectFault(FakeFault::dropAfterProcess().on("POST", u"/v1/accounts"_s));
+        const auto lost = submitSlowly(token);
+        QCOMPARE(lost.status, 502);
+        QCOMPARE(applicationsFor(email).size(), 1);
+        QCOMPARE(state(token), u"submitting"_s);
+
+        const auto retried = m_http.post(u"/api/v1/onboarding/submit"_s, {}, token);
+        m_root->onboarding()->setClock([] { return QDateTime::currentDateTimeUtc(); });
+        QCOMPARE(retried.status, 200);
+        QVERIFY(!retried.body[u"broker_account_id"_s].toString().isEmpty());
+        // The second POST was refused (409, the e-mail is taken by the first one's account).
+        QCOMPARE(applicationsFor(email).size(), 2);
+        QTRY_COMPARE_WITH_TIMEOUT(state(token), u"active"_s, 10000);
+        QCOMPARE(m_http.get(u"/api/v1/accounts"_s, token).body.array().size(), 1);
+    }
 };
 
 int main(int argc, char **argv)

@@ -71,6 +71,7 @@ private Q_SLOTS:
     void lookUpFailingLeavesStateUnknown();
     void fakeTimestampsVaryInPrecision();
     void transferCompletesAndAddsCash();
+    void transferListIsReadPageByPage();
     void assetsActiveUsEquity();
     void malformedAnswerIsDecodeError();
     void nonJsonAnswerIsDecodeError();
@@ -480,6 +481,33 @@ void TestAlpacaBroker::transferCompletesAndAddsCash()
     noRelationship.amount = Decimal(1);
     QCOMPARE(take(b->createTransfer(m_alice, noRelationship)).error().kind,
              BrokerError::Kind::InvalidRequest);
+}
+
+// Alpaca pages the transfer list (limit/offset, by created_at): every page is read, none twice.
+void TestAlpacaBroker::transferListIsReadPageByPage()
+{
+    auto b = broker();
+    const int count = 2 * fake::FakeAlpacaBook::kTransferPageSize + 1;
+    for (int i = 0; i < count; ++i) {
+        TransferRequest t;
+        t.relationshipId = u"11112222-3333-4444-5555-666677778888"_s;
+        t.amount = Decimal::fromUnits(i + 1);
+        QVERIFY(take(b->createTransfer(m_alice, t)));
+    }
+    m_fake->clearRequests();
+    const auto all = take(b->transfers(m_alice));
+    QVERIFY(all);
+    QCOMPARE(all->size(), count);
+    QSet<QString> ids;
+    for (const Transfer &t : *all)
+        ids.insert(t.id);
+    QCOMPARE(ids.size(), count);
+    QCOMPARE(all->constLast().amount, Decimal::fromUnits(count));
+    const auto gets = m_fake->requests("GET", u"/transfers"_s);
+    QCOMPARE(gets.size(), 3);
+    QCOMPARE(gets.constLast().query.queryItemValue(u"offset"_s), u"200"_s);
+    QCOMPARE(gets.constLast().query.queryItemValue(u"limit"_s),
+             QString::number(fake::FakeAlpacaBook::kTransferPageSize));
 }
 
 void TestAlpacaBroker::assetsActiveUsEquity()

@@ -262,10 +262,17 @@ private Q_SLOTS:
 
     void transferThatNeverReachedTheBrokerIsNotSent()
     {
+        m_service->setResolveWindow(std::chrono::milliseconds(400));
         const QString linkId = link();
         m_gateway->loseTransferRequest = true;
         QVERIFY(!take(m_service->transfer(m_user, deposit(linkId, u"5"_s, u"never"_s))));
         m_gateway->loseTransferRequest = false;
+        // Within the window the broker may still be processing it: unknown, and it holds the day.
+        const auto early = take(m_service->transfer(m_user, deposit(linkId, u"5"_s, u"never"_s)));
+        QCOMPARE(early.error().code, u"transfer_state_unknown"_s);
+        const auto blocked = take(m_service->transfer(m_user, deposit(linkId, u"5"_s, u"early"_s)));
+        QCOMPARE(blocked.error().code, u"daily_transfer_limit"_s);
+        QTest::qWait(500);
         const auto retried = take(m_service->transfer(m_user, deposit(linkId, u"5"_s, u"never"_s)));
         QVERIFY(!retried);
         QCOMPARE(retried.error().code, u"transfer_not_sent"_s);
@@ -274,6 +281,58 @@ private Q_SLOTS:
         // A transfer that never went out does not use up the day.
         QVERIFY(take(m_service->transfer(m_user, deposit(linkId, u"5"_s, u"fresh"_s))));
         QCOMPARE(brokerTransfers(), 1);
+    }
+
+    // The request timed out while the broker was still processing it: a quick retry does not see it
+    // yet and must not call it not_sent; once it shows up (here without any retry: the poll) it is
+    // adopted, and no second transfer could be sent meanwhile.
+    void slowBrokerTransferIsNotDeclaredNotSentAndThePollAdoptsIt()
+    {
+        const QString linkId = link();
+        m_gateway->loseTransferRequest = true; // our request "timed out"; the broker has not shown it
+        QVERIFY(!take(m_service->transfer(m_user, deposit(linkId, u"40"_s, u"slow"_s))));
+        m_gateway->loseTransferRequest = false;
+        const auto retried = take(m_service->transfer(m_user, deposit(linkId, u"40"_s, u"slow"_s)));
+        QCOMPARE(retried.error().code, u"transfer_state_unknown"_s);
+        QCOMPARE(toString(m_service->transferStore().byIdempotencyKey(m_account, u"slow"_s).value()->state),
+                 u"unknown"_s);
+        const auto second = take(m_service->transfer(m_user, deposit(linkId, u"40"_s, u"again"_s)));
+        QCOMPARE(second.error().code, u"daily_transfer_limit"_s);
+        QCOMPARE(m_gateway->transferPosts, 1);
+
+        // The broker finishes processing the first request.
+        TransferRequest late;
+        late.relationshipId = take(m_sim->achRelationships(m_account))->first().id;
+        late.amount = Decimal::fromUnits(40);
+        const auto landed = take(m_sim->createTransfer(m_account, late));
+        QVERIFY(landed);
+        m_service->setPollInterval(50);
+        QTRY_COMPARE(
+            toString(m_service->transferStore().byIdempotencyKey(m_account, u"slow"_s).value()->state),
+            u"submitted"_s);
+        QCOMPARE(m_service->transferStore().byIdempotencyKey(m_account, u"slow"_s).value()->brokerTransferId,
+                 landed->id);
+        QCOMPARE(brokerTransfers(), 1);
+    }
+
+    // A broker transfer created after the record's window cannot be the record's (Monday's lost
+    // request must not adopt Tuesday's transfer).
+    void brokerTransferAfterTheWindowIsNotAdopted()
+    {
+        m_service->setResolveWindow(std::chrono::milliseconds(300));
+        const QString linkId = link();
+        m_gateway->loseTransferRequest = true;
+        QVERIFY(!take(m_service->transfer(m_user, deposit(linkId, u"25"_s, u"monday"_s))));
+        m_gateway->loseTransferRequest = false;
+        QTest::qWait(400);
+        TransferRequest later;
+        later.relationshipId = take(m_sim->achRelationships(m_account))->first().id;
+        later.amount = Decimal::fromUnits(25);
+        const auto tuesday = take(m_sim->createTransfer(m_account, later));
+        QVERIFY(tuesday);
+        const auto retried = take(m_service->transfer(m_user, deposit(linkId, u"25"_s, u"monday"_s)));
+        QCOMPARE(retried.error().code, u"transfer_not_sent"_s);
+        QVERIFY(!m_service->transferStore().byBrokerTransferId(tuesday->id).value());
     }
 
     void brokersDailyLimitIsAPlainRefusal()

@@ -508,14 +508,33 @@ FakeAlpacaBook::Reply FakeAlpacaBook::cancelOrder(const QString &accountId, cons
     return error(404, kNotFound, u"order not found"_s);
 }
 
-FakeAlpacaBook::Reply FakeAlpacaBook::transfers(const QString &accountId) const
+FakeAlpacaBook::Reply FakeAlpacaBook::transfers(const QString &accountId, const QUrlQuery &query) const
 {
     const auto it = m_accounts.constFind(accountId);
     if (it == m_accounts.cend())
         return error(401, 40110000, u"request is not authorized"_s);
+    bool limitOk = true;
+    bool offsetOk = true;
+    const int limit = query.hasQueryItem(u"limit"_s) ? query.queryItemValue(u"limit"_s).toInt(&limitOk)
+                                                     : kTransferPageSize;
+    const int offset = query.hasQueryItem(u"offset"_s) ? query.queryItemValue(u"offset"_s).toInt(&offsetOk) : 0;
+    if (!limitOk || !offsetOk || limit <= 0 || offset < 0)
+        return error(422, kValidation, u"invalid limit or offset"_s);
+    const QString direction = query.queryItemValue(u"direction"_s).toUpper();
+    QList<Transfer> sorted = it->transfers;
+    std::stable_sort(sorted.begin(), sorted.end(),
+                     [](const Transfer &a, const Transfer &b) { return a.createdAt < b.createdAt; });
     QJsonArray out;
-    for (const Transfer &t : it->transfers)
+    int skipped = 0;
+    for (const Transfer &t : std::as_const(sorted)) {
+        if (!direction.isEmpty() && toWire(t.direction) != direction)
+            continue;
+        if (skipped++ < offset)
+            continue;
+        if (out.size() == limit)
+            break;
         out.append(t.toJson());
+    }
     return ok(out);
 }
 

@@ -73,7 +73,9 @@ public:
     [[nodiscard]] Reply order(const QString &accountId, const QString &orderId) const;
     [[nodiscard]] Reply orderByClientOrderId(const QString &accountId, const QString &clientOrderId) const;
     [[nodiscard]] Reply cancelOrder(const QString &accountId, const QString &orderId);
-    [[nodiscard]] Reply transfers(const QString &accountId) const;
+    // Like Alpaca: ordered by created_at, `direction`, `limit` (default kTransferPageSize) and `offset`.
+    static constexpr int kTransferPageSize = 100;
+    [[nodiscard]] Reply transfers(const QString &accountId, const QUrlQuery &query = {}) const;
     [[nodiscard]] Reply createTransfer(const QString &accountId, const QJsonObject &body);
     // 204 and CANCELED while QUEUED; 422 once it has moved on; 404 unknown.
     [[nodiscard]] Reply cancelTransfer(const QString &accountId, const QString &transferId);

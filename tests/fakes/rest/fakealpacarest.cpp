@@ -264,7 +264,7 @@ FakeAlpacaRest::Reply FakeAlpacaRest::route(const QByteArray &method, const QStr
         return method == "GET" ? m_book.accountSummary(accountId) : methodNotAllowed();
     if (s.size() == 4 && s.at(3) == u"transfers") {
         if (method == "GET")
-            return m_book.transfers(accountId);
+            return m_book.transfers(accountId, query);
         if (method == "POST") {
             Reply created = m_book.createTransfer(accountId, body);
             scheduleTransfer(accountId, created);
