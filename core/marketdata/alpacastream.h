@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/marketdata/marketfeed.h"
+#include "core/marketdata/streamprotocol.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -114,6 +115,7 @@ private:
     QSet<QString> m_wanted;
     QSet<QString> m_confirmed;
     QHash<QString, Decimal> m_lastPrice;
+    SymbolTexts m_symbolTexts; // the trade fast path's symbol strings
     QSet<QString> m_traded; // symbols with at least one trade: quotes no longer set their price
     QHash<QString, Decimal> m_previousClose;
 
