@@ -116,7 +116,7 @@ private:
     QSet<QString> m_confirmed;
     QHash<QString, Decimal> m_lastPrice;
     SymbolTexts m_symbolTexts; // the trade fast path's symbol strings
-    QSet<QString> m_traded; // symbols with at least one trade: quotes no longer set their price
+    QSet<QString> m_traded;    // symbols with at least one trade: quotes no longer set their price
     QHash<QString, Decimal> m_previousClose;
 
     Status m_status = Status::Disconnected;

@@ -57,7 +57,10 @@ private:
     struct Hash
     {
         using is_transparent = void;
-        std::size_t operator()(std::u16string_view s) const noexcept { return std::hash<std::u16string_view>{}(s); }
+        std::size_t operator()(std::u16string_view s) const noexcept
+        {
+            return std::hash<std::u16string_view>{}(s);
+        }
     };
     std::unordered_map<std::u16string, QString, Hash, std::equal_to<>> m_texts;
 };

@@ -113,7 +113,8 @@ private:
     UpdateThrottle m_throttle;
     QTimer m_recalculation;
     QHash<QString, Tracked> m_tracked;
-    QSet<QString> m_watched; // independent of tracking: a watched account untracked and tracked again is published
+    // Independent of tracking: a watched account untracked and tracked again is published.
+    QSet<QString> m_watched;
     quint64 m_generation = 0;
     bool m_trackEveryAccount = false;
     bool m_keepPositions = false;

@@ -59,7 +59,7 @@ private:
     // The end of this event-loop turn: one queued call, not a zero-delay QTimer started and stopped per
     // turn (registering a timer was 3 % of the server at full scale).
     bool m_turnQueued = false;
-    QTimer m_timer; // the earliest waiting account
+    QTimer m_timer;       // the earliest waiting account
     qint64 m_timerAt = 0; // when m_timer fires, while it is active (so a later due time needs no look at it)
 };
 

@@ -85,7 +85,8 @@ int main(int argc, char **argv)
     const QCommandLineOption watchedOpt(u"watched"_s, u"accounts published (-1: all)"_s, u"n"_s, u"-1"_s);
     const QCommandLineOption fullParserOpt(u"full-parser"_s, u"parse with QJsonDocument only"_s);
     const QCommandLineOption seedOpt(u"seed"_s, u"random seed"_s, u"n"_s, u"7"_s);
-    parser.addOptions({accountsOpt, positionsOpt, symbolsOpt, framesOpt, tradesOpt, watchedOpt, fullParserOpt, seedOpt});
+    parser.addOptions(
+        {accountsOpt, positionsOpt, symbolsOpt, framesOpt, tradesOpt, watchedOpt, fullParserOpt, seedOpt});
     parser.process(app);
     const int accounts = parser.value(accountsOpt).toInt();
     const int positions = parser.value(positionsOpt).toInt();
@@ -95,7 +96,8 @@ int main(int argc, char **argv)
     const int watched = parser.value(watchedOpt).toInt();
     const bool fullParser = parser.isSet(fullParserOpt);
     if (accounts <= 0 || positions <= 0 || symbols < positions || frames <= 0 || trades <= 0) {
-        std::fprintf(stderr, "need accounts > 0, positions > 0, symbols >= positions, frames > 0, trades > 0\n");
+        std::fprintf(stderr,
+                     "need accounts > 0, positions > 0, symbols >= positions, frames > 0, trades > 0\n");
         return 2;
     }
     std::mt19937_64 rng(parser.value(seedOpt).toULongLong());
@@ -183,8 +185,8 @@ int main(int argc, char **argv)
     // Decimal printing alone, the new way and the old way, over the same values.
     std::vector<Decimal> values;
     for (int i = 0; i < 200'000; ++i)
-        values.push_back(Decimal::fromRaw(Decimal::Raw(rng() % 100'000'000'000ULL) * 10'000'000'000'000LL
-                                          + Decimal::Raw(rng() % 1'000'000'000'000'000'000ULL)));
+        values.push_back(Decimal::fromRaw(Decimal::Raw(rng() % 100'000'000'000ULL) * 10'000'000'000'000LL +
+                                          Decimal::Raw(rng() % 1'000'000'000'000'000'000ULL)));
     qsizetype sink = 0;
     double d0 = threadCpuSeconds();
     for (const Decimal &d : values)
@@ -195,17 +197,19 @@ int main(int argc, char **argv)
         sink -= printDigitByDigit(d).size();
     const double printOld = threadCpuSeconds() - d0;
 
-    std::printf("accounts × positions     %d × %d over %d symbols, %s published\n", accounts, positions, symbols,
-                watched < 0 ? "every account" : qPrintable(u"the first %1 accounts"_s.arg(watched)));
+    std::printf("accounts × positions     %d × %d over %d symbols, %s published\n", accounts, positions,
+                symbols, watched < 0 ? "every account" : qPrintable(u"the first %1 accounts"_s.arg(watched)));
     std::printf("frames                   %d of %d trades (%llu by the trade fast path)\n", frames, trades,
                 static_cast<unsigned long long>(fastFrames));
-    std::printf("CPU                      %.3f s (wall %.3f s): parse %.3f, engine %.3f, publish %.3f\n", cpu, wall,
-                parseCpu, engineCpu, publishCpu);
+    std::printf("CPU                      %.3f s (wall %.3f s): parse %.3f, engine %.3f, publish %.3f\n", cpu,
+                wall, parseCpu, engineCpu, publishCpu);
     std::printf("ticks/s (CPU)            %.0f\n", double(ticks) / cpu);
     std::printf("updates/s (CPU)          %.0f (%llu updates, %.0f bytes each)\n", double(updates) / cpu,
                 static_cast<unsigned long long>(updates), updates ? double(bytes) / double(updates) : 0.0);
-    std::printf("parse µs per trade       %.3f\n", parseCpu * 1e6 / double(std::max<std::uint64_t>(ticks, 1)));
-    std::printf("publish µs per update    %.3f\n", publishCpu * 1e6 / double(std::max<std::uint64_t>(updates, 1)));
+    std::printf("parse µs per trade       %.3f\n",
+                parseCpu * 1e6 / double(std::max<std::uint64_t>(ticks, 1)));
+    std::printf("publish µs per update    %.3f\n",
+                publishCpu * 1e6 / double(std::max<std::uint64_t>(updates, 1)));
     std::printf("Decimal::toString        %.0f ns (digit by digit in 128 bits: %.0f ns)%s\n",
                 printNew * 1e9 / double(values.size()), printOld * 1e9 / double(values.size()),
                 sink == 0 ? "" : " MISMATCH");

@@ -500,9 +500,11 @@ void TestDecimal::printsEveryDigitAtAnyMagnitude()
         QString frac = digits(mag % one, 18);
         while (!fixed && frac.endsWith(u'0'))
             frac.chop(1);
-        return (raw < 0 ? u"-"_s : QString()) + digits(mag / one, 1) + (frac.isEmpty() ? QString() : u'.' + frac);
+        return (raw < 0 ? u"-"_s : QString()) + digits(mag / one, 1) +
+               (frac.isEmpty() ? QString() : u'.' + frac);
     };
-    const Decimal::Raw limit = Decimal::Raw(one) * Decimal::Raw(10'000'000'000'000'000'000ULL) - 1; // 10¹⁹ − 10⁻¹⁸
+    const Decimal::Raw limit =
+        Decimal::Raw(one) * Decimal::Raw(10'000'000'000'000'000'000ULL) - 1; // 10¹⁹ − 10⁻¹⁸
     QList<Decimal::Raw> raws{0, 1, -1, Decimal::Raw(one), -Decimal::Raw(one), limit, -limit,
                              Decimal::Raw(std::numeric_limits<std::uint64_t>::max()) * Decimal::Raw(one / 10) + 5,
                              Decimal::Raw(std::numeric_limits<std::uint64_t>::max())};

@@ -28,8 +28,8 @@ QString render(const StreamFrame &frame)
     return out.join(u'\n');
 }
 
-const QString kTrade =
-    q("{'T':'t','S':'AAPL','i':96921,'x':'D','p':126.55,'s':1,'t':'2021-02-22T15:51:44.208Z','c':['@','I'],'z':'C'}");
+const QString kTrade = q("{'T':'t','S':'AAPL','i':96921,'x':'D','p':126.55,'s':1,'t':'2021-02-22T15:51:44."
+                         "208Z','c':['@','I'],'z':'C'}");
 
 } // namespace
 
@@ -46,14 +46,23 @@ private Q_SLOTS:
         QTest::addColumn<int>("trades");
         QTest::addRow("alpaca's example") << u"["_s + kTrade + u"]"_s << 1;
         QTest::addRow("empty") << u"[]"_s << 0;
-        QTest::addRow("whitespace") << u" [ \n{ \"T\" : \"t\" ,\t\"S\":\"MSFT\",\r\n\"p\": 400.5 , \"t\":\"2026-01-06T15:01:02.123456789Z\" } ] "_s << 1;
-        QTest::addRow("several") << u"["_s + kTrade + u","_s + kTrade + u",{\"T\":\"t\",\"S\":\"BRK.B\",\"p\":412,\"t\":\"2026-01-06T15:01:02Z\"}]"_s << 3;
+        QTest::addRow("whitespace")
+            << u" [ \n{ \"T\" : \"t\" ,\t\"S\":\"MSFT\",\r\n\"p\": 400.5 , \"t\":\"2026-01-06T15:01:02.123456789Z\" } ] "_s
+            << 1;
+        QTest::addRow("several")
+            << u"["_s + kTrade + u","_s + kTrade +
+                   u",{\"T\":\"t\",\"S\":\"BRK.B\",\"p\":412,\"t\":\"2026-01-06T15:01:02Z\"}]"_s
+            << 3;
         QTest::addRow("integer price") << q("[{'T':'t','S':'A','p':100000,'t':'2026-01-06T15:01:02Z'}]") << 1;
-        QTest::addRow("trailing zeros") << q("[{'T':'t','S':'A','p':126.5500,'t':'2026-01-06T15:01:02Z'}]") << 1;
+        QTest::addRow("trailing zeros")
+            << q("[{'T':'t','S':'A','p':126.5500,'t':'2026-01-06T15:01:02Z'}]") << 1;
         QTest::addRow("tiny price") << q("[{'T':'t','S':'A','p':0.00001,'t':'2026-01-06T15:01:02Z'}]") << 1;
-        QTest::addRow("15 digits") << q("[{'T':'t','S':'A','p':123456789.012345,'t':'2026-01-06T15:01:02Z'}]") << 1;
+        QTest::addRow("15 digits") << q("[{'T':'t','S':'A','p':123456789.012345,'t':'2026-01-06T15:01:02Z'}]")
+                                   << 1;
         QTest::addRow("offset time") << q("[{'T':'t','S':'A','p':1.5,'t':'2026-01-06T10:01:02-05:00'}]") << 1;
-        QTest::addRow("odd scalars") << q("[{'c':[],'z':null,'x':true,'y':false,'i':-1.5e+10,'T':'t','S':'A','p':2,'t':'2026-01-06T15:01:02Z'}]") << 1;
+        QTest::addRow("odd scalars") << q("[{'c':[],'z':null,'x':true,'y':false,'i':-1.5e+10,'T':'t','S':'A',"
+                                          "'p':2,'t':'2026-01-06T15:01:02Z'}]")
+                                     << 1;
     }
     void acceptsTradeFramesLikeTheFullParser()
     {
@@ -78,7 +87,8 @@ private Q_SLOTS:
         QTest::addRow("control") << q("[{'T':'success','msg':'authenticated'}]");
         QTest::addRow("subscription") << q("[{'T':'subscription','trades':['AAPL'],'quotes':[]}]");
         QTest::addRow("quote") << q("[{'T':'q','S':'A','bp':1,'ap':2,'t':'2026-01-06T15:01:02Z'}]");
-        QTest::addRow("trade then quote") << u"["_s + kTrade + q(",{'T':'q','S':'A','bp':1,'ap':2,'t':'2026-01-06T15:01:02Z'}]");
+        QTest::addRow("trade then quote")
+            << u"["_s + kTrade + q(",{'T':'q','S':'A','bp':1,'ap':2,'t':'2026-01-06T15:01:02Z'}]");
         QTest::addRow("not JSON") << u"[{"_s;
         QTest::addRow("object") << u"{}"_s;
         QTest::addRow("trailing garbage") << u"["_s + kTrade + u"]x"_s;
@@ -97,8 +107,10 @@ private Q_SLOTS:
         QTest::addRow("empty symbol") << trade(q("'T':'t','S':'','p':1,'t':'2026-01-06T15:01:02Z'"));
         QTest::addRow("numeric symbol") << trade(q("'T':'t','S':7,'p':1,'t':'2026-01-06T15:01:02Z'"));
         QTest::addRow("bad time") << trade(q("'T':'t','S':'A','p':1,'t':'yesterday'"));
-        QTest::addRow("10 fraction digits in time") << trade(q("'T':'t','S':'A','p':1,'t':'2026-01-06T15:01:02.1234567891Z'"));
-        QTest::addRow("escaped symbol") << trade(q("'T':'t','S':'A\\u0041','p':1,'t':'2026-01-06T15:01:02Z'"));
+        QTest::addRow("10 fraction digits in time")
+            << trade(q("'T':'t','S':'A','p':1,'t':'2026-01-06T15:01:02.1234567891Z'"));
+        QTest::addRow("escaped symbol")
+            << trade(q("'T':'t','S':'A\\u0041','p':1,'t':'2026-01-06T15:01:02Z'"));
         QTest::addRow("escaped key") << trade(q("'\\u0054':'t','S':'A','p':1,'t':'2026-01-06T15:01:02Z'"));
         QTest::addRow("non-ASCII") << trade(q("'T':'t','S':'Ä','p':1,'t':'2026-01-06T15:01:02Z'"));
         QTest::addRow("repeated price") << trade(u"\"T\":\"t\",\"p\":1,\"p\":2,"_s + ok);
@@ -127,11 +139,12 @@ private Q_SLOTS:
             for (int i = 0; i < count; ++i) {
                 if (i > 0)
                     frame += u',';
-                frame += u"{\"T\":\"t\",\"S\":\"S%1\",\"p\":%2.%3,\"t\":\"2026-01-06T15:01:%4Z\",\"c\":[\"@\"]}"_s
-                             .arg(rng() % 50)
-                             .arg(rng() % 100000)
-                             .arg(rng() % 10000)
-                             .arg(rng() % 60, 2, 10, QChar(u'0'));
+                frame +=
+                    u"{\"T\":\"t\",\"S\":\"S%1\",\"p\":%2.%3,\"t\":\"2026-01-06T15:01:%4Z\",\"c\":[\"@\"]}"_s
+                        .arg(rng() % 50)
+                        .arg(rng() % 100000)
+                        .arg(rng() % 10000)
+                        .arg(rng() % 60, 2, 10, QChar(u'0'));
             }
             frame += u']';
             const bool edit = round % 4 != 0;
@@ -139,10 +152,18 @@ private Q_SLOTS:
                 const qsizetype at = qsizetype(rng() % quint32(frame.size()));
                 const QChar c = alphabet[qsizetype(rng() % quint32(alphabet.size()))];
                 switch (rng() % 4) {
-                case 0: frame[at] = c; break;
-                case 1: frame.insert(at, c); break;
-                case 2: frame.remove(at, 1); break;
-                default: frame.truncate(at); break;
+                case 0:
+                    frame[at] = c;
+                    break;
+                case 1:
+                    frame.insert(at, c);
+                    break;
+                case 2:
+                    frame.remove(at, 1);
+                    break;
+                default:
+                    frame.truncate(at);
+                    break;
                 }
             }
             SymbolTexts symbols;
