@@ -44,8 +44,8 @@ struct StreamFrame
 // problem; a malformed element is skipped, never guessed at.
 [[nodiscard]] StreamFrame parseStreamFrame(const QByteArray &text);
 
-// Symbol texts seen in trade frames, so that a symbol seen before costs no allocation (one per stream
-// connection). Bounded: past kLimit distinct symbols it starts over.
+// Symbol texts seen in trade frames, so that a symbol seen before costs no allocation (one per AlpacaStream).
+// Bounded: past kLimit distinct symbols it starts over.
 class SymbolTexts
 {
 public:
