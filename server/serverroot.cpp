@@ -416,9 +416,12 @@ Expected<std::monostate, ServerRoot::StartError> ServerRoot::start(Options optio
     }
     RestApi::Services services;
     if (all) {
-        m_tracker =
-            new PortfolioTracker(m_broker, m_feed, m_registry,
-                                 {settings->minUpdateInterval, settings->recalculationInterval}, this);
+        m_tracker = new PortfolioTracker(
+            m_broker, m_feed, m_registry,
+            {.minUpdateInterval = settings->minUpdateInterval,
+             .recalculationInterval = settings->recalculationInterval,
+             .publishUnwatched = false}, // the hub watches what it shows; REST reads latest()
+            this);
         m_tracker->trackAll();
         m_hub = new WebSocketHub(m_auth.get(), m_broker, m_accounts.get(), m_tracker, hubOptionsOf(*settings),
                                  this);

@@ -4,6 +4,8 @@
 #include <QLocale>
 
 #include <cmath>
+#include <cstdint>
+#include <limits>
 
 using namespace Qt::StringLiterals;
 
@@ -24,19 +26,35 @@ constexpr U128 pow10u(int n)
     return r;
 }
 
+// Decimal digits of v, at least minDigits (zero-padded). The digits are produced with 64-bit
+// arithmetic: at most one 128-bit division splits off the low 19 digits (a 128-bit division per digit
+// was the most expensive part of printing a value).
 void appendUnsigned(QString &out, U128 v, int minDigits = 1)
 {
+    constexpr std::uint64_t kTen19 = 10'000'000'000'000'000'000ULL;
     char buf[48];
     int n = 0;
-    do {
-        buf[n++] = char('0' + int(v % 10));
-        v /= 10;
-    } while (v != 0);
+    auto digits64 = [&](std::uint64_t w, int atLeast) {
+        const int start = n;
+        do {
+            buf[n++] = char('0' + int(w % 10));
+            w /= 10;
+        } while (w != 0);
+        while (n - start < atLeast)
+            buf[n++] = '0';
+    };
+    while (v > U128(std::numeric_limits<std::uint64_t>::max())) {
+        digits64(std::uint64_t(v % kTen19), 19); // buf holds the digits lowest first
+        v /= kTen19;
+    }
+    digits64(std::uint64_t(v), 1);
     while (n < minDigits)
         buf[n++] = '0';
-    out.reserve(out.size() + n);
+    const qsizetype at = out.size();
+    out.resize(at + n);
+    QChar *dst = out.data() + at;
     while (n > 0)
-        out.append(QLatin1Char(buf[--n]));
+        *dst++ = QLatin1Char(buf[--n]);
 }
 
 U128 magnitude(Decimal::Raw r) { return r < 0 ? U128(-(r + 1)) + 1 : U128(r); }
@@ -157,9 +175,9 @@ int Decimal::fractionalDigits() const
 std::optional<std::int64_t> Decimal::toNanos() const
 {
     constexpr Raw perNano = Raw(1'000'000'000LL);
-    if (m_raw % perNano != 0)
+    const Raw nanos = m_raw / perNano; // one 128-bit division, not two
+    if (nanos * perNano != m_raw)
         return std::nullopt;
-    const Raw nanos = m_raw / perNano;
     if (nanos > Raw(INT64_MAX) || nanos < Raw(INT64_MIN))
         return std::nullopt;
     return std::int64_t(nanos);
@@ -173,7 +191,7 @@ Decimal Decimal::rounded(int digits, RoundingMode mode) const
         digits = 0;
     const Raw unit = Raw(pow10u(kScale - digits));
     Raw q = m_raw / unit;
-    const Raw r = m_raw % unit;
+    const Raw r = m_raw - q * unit; // m_raw % unit without a second 128-bit division
     if (r != 0 && mode != RoundingMode::TowardZero) {
         const U128 twice = magnitude(r) * 2;
         const bool up = twice > U128(unit) || (twice == U128(unit) && (mode == RoundingMode::HalfUp || (q % 2) != 0));
@@ -186,11 +204,14 @@ Decimal Decimal::rounded(int digits, RoundingMode mode) const
 QString Decimal::toString() const
 {
     QString out;
+    out.reserve(41);
     const U128 mag = magnitude(m_raw);
     if (m_raw < 0)
         out.append(u'-');
-    appendUnsigned(out, mag / kOneU);
-    U128 frac = mag % kOneU;
+    // |raw| < 10³⁷: the integer part is below 10¹⁹ and the fraction below 10¹⁸, so both fit 64 bits.
+    const U128 units = mag / kOneU;
+    appendUnsigned(out, units);
+    std::uint64_t frac = std::uint64_t(mag - units * kOneU);
     if (frac != 0) {
         int digits = kScale;
         while (frac % 10 == 0) {

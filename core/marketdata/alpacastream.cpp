@@ -235,7 +235,10 @@ void AlpacaStream::onConnected()
 void AlpacaStream::onTextMessage(const QString &text)
 {
     noteActivity();
-    const StreamFrame frame = parseStreamFrame(text.toUtf8());
+    // Trade frames (the bulk of the traffic) are decoded straight from the text; the rest by the full
+    // parser, which also words the problems.
+    std::optional<StreamFrame> trades = parseTradeFrame(text, m_symbolTexts);
+    const StreamFrame frame = trades ? std::move(*trades) : parseStreamFrame(text.toUtf8());
     for (const QString &problem : frame.problems)
         qCWarning(lcMarketData).noquote() << "malformed stream message:" << problem;
 

@@ -144,6 +144,240 @@ StreamFrame parseStreamFrame(const QByteArray &text)
     return frame;
 }
 
+QString SymbolTexts::intern(QStringView symbol)
+{
+    const std::u16string_view key(symbol.utf16(), size_t(symbol.size()));
+    if (const auto it = m_texts.find(key); it != m_texts.end())
+        return it->second;
+    if (m_texts.size() >= kLimit)
+        m_texts.clear();
+    QString text = symbol.toString();
+    m_texts.emplace(std::u16string(key), text);
+    return text;
+}
+
+namespace {
+
+// A cursor over a frame for parseTradeFrame(). Every reader returns false on anything it does not
+// handle (the frame then goes to the full parser), so it only has to be right about what it accepts:
+// plain JSON without escapes, non-ASCII text, nested objects or numbers it cannot bound.
+struct TradeScanner
+{
+    const char16_t *p;
+    const char16_t *end;
+
+    void skipSpace()
+    {
+        while (p < end && (*p == u' ' || *p == u'\t' || *p == u'\n' || *p == u'\r'))
+            ++p;
+    }
+    bool take(char16_t c)
+    {
+        skipSpace();
+        if (p == end || *p != c)
+            return false;
+        ++p;
+        return true;
+    }
+    bool peek(char16_t c)
+    {
+        skipSpace();
+        return p < end && *p == c;
+    }
+    // A string of printable ASCII without escapes; `out` views its contents.
+    bool string(QStringView &out)
+    {
+        if (!take(u'"'))
+            return false;
+        const char16_t *start = p;
+        while (p < end && *p != u'"') {
+            if (*p < 0x20 || *p >= 0x7f || *p == u'\\')
+                return false;
+            ++p;
+        }
+        if (p == end)
+            return false;
+        out = QStringView(start, p - start);
+        ++p;
+        return true;
+    }
+    static bool isDigit(char16_t c) { return c >= u'0' && c <= u'9'; }
+    // A JSON number, strictly; `out` views it. Long ones and big exponents are refused so that
+    // nothing accepted here can be out of a double's range for the full parser.
+    bool number(QStringView &out)
+    {
+        skipSpace();
+        const char16_t *start = p;
+        if (p < end && *p == u'-')
+            ++p;
+        if (p == end || !isDigit(*p))
+            return false;
+        if (*p == u'0')
+            ++p;
+        else
+            while (p < end && isDigit(*p))
+                ++p;
+        if (p < end && *p == u'.') {
+            ++p;
+            if (p == end || !isDigit(*p))
+                return false;
+            while (p < end && isDigit(*p))
+                ++p;
+        }
+        if (p < end && (*p == u'e' || *p == u'E')) {
+            ++p;
+            if (p < end && (*p == u'+' || *p == u'-'))
+                ++p;
+            const char16_t *digits = p;
+            while (p < end && isDigit(*p))
+                ++p;
+            if (p == digits || p - digits > 2)
+                return false;
+        }
+        if (p - start > 32)
+            return false;
+        out = QStringView(start, p - start);
+        return true;
+    }
+    bool literal(QStringView word)
+    {
+        skipSpace();
+        if (end - p < word.size() || QStringView(p, word.size()) != word)
+            return false;
+        p += word.size();
+        return true;
+    }
+    // A value this path does not use: a string, number, literal or array of those.
+    bool skipScalar()
+    {
+        skipSpace();
+        if (p == end)
+            return false;
+        QStringView ignored;
+        switch (*p) {
+        case u'"':
+            return string(ignored);
+        case u't':
+            return literal(u"true");
+        case u'f':
+            return literal(u"false");
+        case u'n':
+            return literal(u"null");
+        default:
+            return number(ignored);
+        }
+    }
+    bool skipValue()
+    {
+        if (!peek(u'['))
+            return skipScalar();
+        ++p;
+        if (take(u']'))
+            return true;
+        do {
+            if (!skipScalar())
+                return false;
+        } while (take(u','));
+        return take(u']');
+    }
+};
+
+// A positive price of at most 15 digits without an exponent, as the full parser would read it: it
+// reads a JSON number as a double and takes the shortest decimal that gives that double back
+// (Decimal::fromDouble), which for up to 15 significant digits is the number as written.
+std::optional<Decimal> plainPrice(QStringView number)
+{
+    if (number.isEmpty() || number.front() == u'-')
+        return std::nullopt;
+    std::uint64_t mantissa = 0;
+    int digits = 0;
+    int fractionDigits = 0;
+    bool fraction = false;
+    for (const QChar c : number) {
+        if (c == u'.') {
+            fraction = true;
+            continue;
+        }
+        if (c < u'0' || c > u'9' || ++digits > 15)
+            return std::nullopt; // an exponent, or more digits than a double keeps
+        mantissa = mantissa * 10 + std::uint64_t(c.unicode() - u'0');
+        if (fraction)
+            ++fractionDigits;
+    }
+    if (mantissa == 0)
+        return std::nullopt;
+    Decimal::Raw raw = Decimal::Raw(mantissa);
+    for (int i = fractionDigits; i < Decimal::kScale; ++i)
+        raw *= 10;
+    return Decimal::fromRaw(raw);
+}
+
+} // namespace
+
+std::optional<StreamFrame> parseTradeFrame(QStringView text, SymbolTexts &symbols)
+{
+    static const QString kTradeType = u"t"_s;
+    TradeScanner in{text.utf16(), text.utf16() + text.size()};
+    StreamFrame frame;
+    if (!in.take(u'['))
+        return std::nullopt;
+    if (!in.take(u']')) {
+        do {
+            if (!in.take(u'{'))
+                return std::nullopt;
+            QStringView type, symbol, time, price;
+            bool hasType = false, hasSymbol = false, hasTime = false, hasPrice = false;
+            if (!in.take(u'}')) {
+                do {
+                    QStringView key;
+                    if (!in.string(key) || !in.take(u':'))
+                        return std::nullopt;
+                    auto field = [&](QStringView &value, bool &seen, bool isNumber) {
+                        if (seen) // a repeated key: the full parser decides which one counts
+                            return false;
+                        seen = true;
+                        return isNumber ? in.number(value) : in.string(value);
+                    };
+                    bool ok;
+                    if (key == u"T")
+                        ok = field(type, hasType, false);
+                    else if (key == u"S")
+                        ok = field(symbol, hasSymbol, false);
+                    else if (key == u"t")
+                        ok = field(time, hasTime, false);
+                    else if (key == u"p")
+                        ok = field(price, hasPrice, true);
+                    else
+                        ok = in.skipValue();
+                    if (!ok)
+                        return std::nullopt;
+                } while (in.take(u','));
+                if (!in.take(u'}'))
+                    return std::nullopt;
+            }
+            if (!hasType || type != u"t" || !hasSymbol || symbol.isEmpty() || !hasTime || !hasPrice)
+                return std::nullopt;
+            const auto at = Timestamp::parse(time);
+            const auto value = plainPrice(price);
+            if (!at || !value)
+                return std::nullopt;
+            StreamMessage m;
+            m.kind = StreamMessage::Kind::Trade;
+            m.type = kTradeType;
+            m.symbol = symbols.intern(symbol);
+            m.time = *at;
+            m.price = *value;
+            frame.messages.append(std::move(m));
+        } while (in.take(u','));
+        if (!in.take(u']'))
+            return std::nullopt;
+    }
+    in.skipSpace();
+    if (in.p != in.end)
+        return std::nullopt;
+    return frame;
+}
+
 QByteArray streamAuthMessage(const QString &key, const QString &secret)
 {
     const QJsonObject o{{"action"_L1, u"auth"_s}, {"key"_L1, key}, {"secret"_L1, secret}};

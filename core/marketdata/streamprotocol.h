@@ -8,6 +8,11 @@
 #include <QString>
 #include <QStringList>
 
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
 namespace clera {
 
 // One element of a market-data stream frame (Alpaca §5.4–5.5), reduced to what AlpacaStream uses.
@@ -38,6 +43,35 @@ struct StreamFrame
 // Decodes one text frame. A frame that is not a JSON array of objects gives no messages and one
 // problem; a malformed element is skipped, never guessed at.
 [[nodiscard]] StreamFrame parseStreamFrame(const QByteArray &text);
+
+// Symbol texts seen in trade frames, so that a symbol seen before costs no allocation (one per AlpacaStream).
+// Bounded: past kLimit distinct symbols it starts over.
+class SymbolTexts
+{
+public:
+    static constexpr std::size_t kLimit = 50'000;
+    [[nodiscard]] QString intern(QStringView symbol);
+    [[nodiscard]] std::size_t size() const { return m_texts.size(); }
+
+private:
+    struct Hash
+    {
+        using is_transparent = void;
+        std::size_t operator()(std::u16string_view s) const noexcept
+        {
+            return std::hash<std::u16string_view>{}(s);
+        }
+    };
+    std::unordered_map<std::u16string, QString, Hash, std::equal_to<>> m_texts;
+};
+
+// The fast path for the bulk of the traffic: a frame whose elements are all well-formed trades
+// ({"T":"t","S":…,"p":<number>,"t":…} plus any other scalar or scalar-array fields) is decoded straight
+// from the text, without a QJsonDocument. Gives exactly what parseStreamFrame() gives for such a frame;
+// anything else (control messages, quotes, escapes, nested objects, a price as a string, with an
+// exponent or with more than 15 digits, a malformed element, …) gives std::nullopt and is for
+// parseStreamFrame() to decode, problems included.
+[[nodiscard]] std::optional<StreamFrame> parseTradeFrame(QStringView text, SymbolTexts &symbols);
 
 [[nodiscard]] QByteArray streamAuthMessage(const QString &key, const QString &secret);
 // {"action":"subscribe"|"unsubscribe","trades":[…],"quotes":[…]}; an empty list is left out.

@@ -126,7 +126,7 @@ void PortfolioEngine::removeAccount(const QString &accountId)
 
 void PortfolioEngine::markDirty(AccountState &a, int index)
 {
-    if (!a.dirty) {
+    if (!a.dirty && a.followed) {
         a.dirty = true;
         m_dirty.push_back(index);
     }

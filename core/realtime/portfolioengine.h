@@ -57,6 +57,11 @@ public:
 
     // Accounts whose value changed since the last call, each once.
     [[nodiscard]] std::vector<int> takeDirty();
+    // Whether a change of the account lists it for takeDirty() (on for every account by default). Off
+    // for accounts whose changes nobody follows, read on demand with snapshot(): a tick then costs
+    // them the exact arithmetic only. Turning it back on lists nothing by itself.
+    void setFollowed(int account, bool followed) { m_accounts[size_t(account)].followed = followed; }
+    [[nodiscard]] bool isFollowed(int account) const { return m_accounts[size_t(account)].followed; }
     [[nodiscard]] std::uint64_t holderUpdates() const { return m_holderUpdates; }
 
 private:
@@ -94,6 +99,7 @@ private:
         std::vector<HeldSymbol> holdings;
         bool dirty = false;
         bool alive = false;
+        bool followed = true; // see setFollowed()
     };
 
     void markDirty(AccountState &a, int index);

@@ -30,15 +30,15 @@ void releaseFreeHeap()
 PortfolioTracker::PortfolioTracker(Broker *broker, MarketFeed *feed, SymbolRegistry *registry, Options options,
                                    QObject *parent)
     : PortfolioSource(parent), m_broker(broker), m_feed(feed), m_registry(registry),
-      m_throttle(options.minUpdateInterval, this), m_keepPositions(options.keepPositions)
+      m_throttle(options.minUpdateInterval, this), m_keepPositions(options.keepPositions),
+      m_publishUnwatched(options.publishUnwatched)
 {
     connect(m_feed, &MarketFeed::ticks, this, &PortfolioTracker::onTicks);
     connect(m_feed, &MarketFeed::previousCloseChanged, this, [this](const QString &symbol) {
         if (m_engine.symbolIndex(symbol) < 0)
             return;
         m_engine.setPreviousClose(symbol, m_feed->previousClose(symbol));
-        for (int account : m_engine.takeDirty())
-            m_throttle.markDirty(account);
+        releaseDirty();
     });
     connect(&m_throttle, &UpdateThrottle::released, this, &PortfolioTracker::publish);
     connect(m_broker, &Broker::positionsChanged, this, &PortfolioTracker::reload);
@@ -66,6 +66,26 @@ void PortfolioTracker::track(const QString &accountId)
         return;
     m_tracked.insert(accountId, Tracked{});
     reload(accountId);
+}
+
+void PortfolioTracker::watch(const QString &accountId)
+{
+    m_watched.insert(accountId);
+    const int index = m_engine.accountIndex(accountId);
+    if (index >= 0)
+        m_engine.setFollowed(index, true); // the watcher read latest(); changes from now on are published
+    track(accountId);
+}
+
+void PortfolioTracker::unwatch(const QString &accountId)
+{
+    if (!m_watched.remove(accountId) || m_publishUnwatched)
+        return;
+    const int index = m_engine.accountIndex(accountId);
+    if (index < 0)
+        return;
+    m_engine.setFollowed(index, false);
+    m_throttle.forget(index); // a release still pending would go to nobody
 }
 
 void PortfolioTracker::untrack(const QString &accountId)
@@ -218,8 +238,8 @@ void PortfolioTracker::applyLoaded(const QString &accountId, quint64 generation,
     if (m_keepPositions)
         it->positions = positions;
     m_registry->setHolderSymbols(accountId, symbols);
-    for (int dirty : m_engine.takeDirty())
-        m_throttle.markDirty(dirty);
+    m_engine.setFollowed(*index, publishes(accountId));
+    releaseDirty();
     Q_EMIT accountLoaded(accountId);
 }
 
@@ -232,18 +252,24 @@ void PortfolioTracker::onTicks(const QList<Tick> &batch)
         if (const auto nanos = tick.price.rounded(9).toNanos())
             m_engine.applyPrice(symbol, *nanos);
     }
+    releaseDirty();
+}
+
+void PortfolioTracker::releaseDirty()
+{
+    // Unfollowed accounts are listed only by a (re)load that happened before setFollowed(false).
     for (int account : m_engine.takeDirty())
-        m_throttle.markDirty(account);
+        if (m_engine.isFollowed(account))
+            m_throttle.markDirty(account);
 }
 
 void PortfolioTracker::publish(const QList<int> &accounts)
 {
     const Timestamp now = Timestamp::now();
     for (int index : accounts) {
-        PortfolioUpdate update = m_engine.snapshot(index, now);
-        if (!m_tracked.contains(update.accountId))
+        if (!m_engine.isFollowed(index) || !m_tracked.contains(m_engine.accountId(index)))
             continue;
-        Q_EMIT portfolioUpdated(update);
+        Q_EMIT portfolioUpdated(m_engine.snapshot(index, now));
     }
 }
 

@@ -9,6 +9,7 @@
 
 #include <QHash>
 #include <QObject>
+#include <QSet>
 #include <QTimer>
 
 #include <chrono>
@@ -22,8 +23,11 @@ class SymbolRegistry;
 // broker, subscribes their symbols through the registry, applies feed ticks to the engine and emits
 // throttled updates. Reloads an account when the broker reports a change, and every account every
 // recalculation interval to heal drift (in bulk like trackAll(): one positions request for all). As a
-// PortfolioSource it values every tracked account, watched or not (the REST API reads them too):
-// watch() tracks, unwatch() keeps tracking.
+// PortfolioSource it values every tracked account, watched or not (the REST API reads them too, with
+// latest(), computed from the engine on demand): watch() tracks, unwatch() keeps tracking. Which
+// accounts get a portfolioUpdated: every tracked one (Options::publishUnwatched, the desktop), or only
+// the watched ones (the server: snapshots of 10,000 accounts per feed frame for a few watched ones
+// were most of the tracker's time).
 class PortfolioTracker : public PortfolioSource
 {
     Q_OBJECT
@@ -35,6 +39,9 @@ public:
         // Keep each account's positions as last loaded, for positions() (the desktop's table). Off in
         // the server, where they would cost about 1 KiB per holding for nothing.
         bool keepPositions = false;
+        // Emit portfolioUpdated for every tracked account (the desktop, which tracks what it shows).
+        // Off in the server: only accounts between watch() and unwatch() are published.
+        bool publishUnwatched = true;
     };
 
     PortfolioTracker(Broker *broker, MarketFeed *feed, SymbolRegistry *registry, Options options,
@@ -50,8 +57,9 @@ public:
     [[nodiscard]] QStringList trackedAccounts() const { return m_tracked.keys(); }
     [[nodiscard]] bool isTracked(const QString &accountId) const { return m_tracked.contains(accountId); }
 
-    void watch(const QString &accountId) override { track(accountId); }
-    void unwatch(const QString &) override {}
+    void watch(const QString &accountId) override;
+    void unwatch(const QString &accountId) override;
+    [[nodiscard]] bool isWatched(const QString &accountId) const { return m_watched.contains(accountId); }
     // The account's value now (ignoring the throttle), once it has been loaded.
     [[nodiscard]] std::optional<PortfolioUpdate> latest(const QString &accountId) const override;
     // Positions as last loaded from the broker; empty unless Options::keepPositions.
@@ -90,6 +98,12 @@ private:
     void applyLoaded(const QString &accountId, quint64 generation, const Account &account,
                      const QList<Position> &positions);
     void onTicks(const QList<Tick> &batch);
+    [[nodiscard]] bool publishes(const QString &accountId) const
+    {
+        return m_publishUnwatched || m_watched.contains(accountId);
+    }
+    // Hands the engine's changed accounts to the throttle (only published ones are listed).
+    void releaseDirty();
     void publish(const QList<int> &accounts);
 
     Broker *m_broker;
@@ -99,9 +113,12 @@ private:
     UpdateThrottle m_throttle;
     QTimer m_recalculation;
     QHash<QString, Tracked> m_tracked;
+    // Independent of tracking: a watched account untracked and tracked again is published.
+    QSet<QString> m_watched;
     quint64 m_generation = 0;
     bool m_trackEveryAccount = false;
     bool m_keepPositions = false;
+    bool m_publishUnwatched = true;
     bool m_bulkLoading = false;
 };
 

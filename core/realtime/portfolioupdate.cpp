@@ -2,6 +2,8 @@
 
 #include "core/domain/money.h"
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace clera {
@@ -20,6 +22,19 @@ QString todayText(const std::optional<Decimal> &todayReturn, const std::optional
 void appendString(QByteArray &out, QStringView text)
 {
     static constexpr char kHex[] = "0123456789abcdef";
+    // The usual case (ids, amounts, times): printable ASCII, copied without a UTF-8 conversion.
+    if (std::all_of(text.begin(), text.end(), [](QChar c) {
+            return c.unicode() >= 0x20 && c.unicode() < 0x80 && c != u'"' && c != u'\\';
+        })) {
+        const qsizetype at = out.size();
+        out.resize(at + text.size() + 2);
+        char *dst = out.data() + at;
+        *dst++ = '"';
+        for (const QChar c : text)
+            *dst++ = char(c.unicode());
+        *dst = '"';
+        return;
+    }
     out.append('"');
     qsizetype plainFrom = 0;
     for (qsizetype i = 0; i < text.size(); ++i) {
@@ -59,6 +74,19 @@ void appendField(QByteArray &out, const char *key, const std::optional<QString> 
         out.append("null");
 }
 
+// Timestamp::toString() goes through QDateTime's formatting; every update of one publish shares its
+// timestamp, so the last text is kept (per thread).
+QString timestampText(Timestamp at)
+{
+    thread_local Timestamp last;
+    thread_local QString text;
+    if (text.isNull() || last != at) {
+        text = at.toString();
+        last = at;
+    }
+    return text;
+}
+
 } // namespace
 
 QByteArray PortfolioUpdate::toJsonBytes() const
@@ -75,7 +103,7 @@ QByteArray PortfolioUpdate::toJsonBytes() const
     appendField(out, "raw_return", exact(todayReturn, 18));
     appendField(out, "raw_return_percent", exact(todayReturnPercent, 4));
     appendField(out, "raw_value", exact(totalValue, 18));
-    appendField(out, "timestamp", timestamp.toString());
+    appendField(out, "timestamp", timestampText(timestamp));
     appendField(out, "today_return",
                 todayReturn ? std::optional<QString>(todayText(todayReturn, todayReturnPercent)) : std::nullopt);
     appendField(out, "total_value", totalValue ? std::optional<QString>(formatUsd(*totalValue)) : std::nullopt);

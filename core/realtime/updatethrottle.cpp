@@ -12,11 +12,8 @@ UpdateThrottle::UpdateThrottle(std::chrono::milliseconds interval, QObject *pare
         timer->start();
         m_clock = [timer] { return timer->elapsed(); };
     }
-    m_turn.setSingleShot(true);
-    m_turn.setInterval(0);
     m_timer.setSingleShot(true);
     m_timer.setTimerType(Qt::PreciseTimer);
-    connect(&m_turn, &QTimer::timeout, this, &UpdateThrottle::releaseDue);
     connect(&m_timer, &QTimer::timeout, this, &UpdateThrottle::releaseDue);
 }
 
@@ -31,8 +28,10 @@ void UpdateThrottle::markDirty(int account)
     const qint64 due = slot.lastRelease + m_interval.count();
     if (due <= m_clock()) {
         m_ready.push_back({due, account, slot.generation});
-        if (!m_turn.isActive())
-            m_turn.start();
+        if (!m_turnQueued) {
+            m_turnQueued = true;
+            QMetaObject::invokeMethod(this, &UpdateThrottle::releaseTurn, Qt::QueuedConnection);
+        }
     } else {
         m_waiting.push({due, account, slot.generation});
         schedule();
@@ -43,6 +42,12 @@ void UpdateThrottle::forget(int account)
 {
     if (size_t(account) < m_slots.size())
         m_slots[size_t(account)] = Slot{.generation = m_slots[size_t(account)].generation + 1};
+}
+
+void UpdateThrottle::releaseTurn()
+{
+    m_turnQueued = false;
+    releaseDue();
 }
 
 void UpdateThrottle::releaseDue()
@@ -71,12 +76,16 @@ void UpdateThrottle::releaseDue()
 void UpdateThrottle::schedule()
 {
     if (m_waiting.empty()) {
-        m_timer.stop();
+        if (m_timer.isActive())
+            m_timer.stop();
         return;
     }
-    const qint64 wait = std::max<qint64>(0, m_waiting.top().at - m_clock());
-    if (!m_timer.isActive() || m_timer.remainingTime() > wait)
-        m_timer.start(int(wait));
+    // Most calls add an account due after the one the timer waits for already: nothing to do.
+    const qint64 at = m_waiting.top().at;
+    if (m_timer.isActive() && m_timerAt <= at)
+        return;
+    m_timerAt = at;
+    m_timer.start(int(std::max<qint64>(0, at - m_clock())));
 }
 
 } // namespace clera

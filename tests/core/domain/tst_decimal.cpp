@@ -44,6 +44,7 @@ private Q_SLOTS:
     void comparisons();
     void sortingAndHashing();
     void toDouble();
+    void printsEveryDigitAtAnyMagnitude();
 };
 
 void TestDecimal::parseAndPrint_data()
@@ -476,6 +477,55 @@ void TestDecimal::toDouble()
     QCOMPARE(dec(u"-0.5").toDouble(), -0.5);
     QCOMPARE(Decimal().toDouble(), 0.0);
     QVERIFY(qAbs(dec(u"0.38962051").toDouble() - 0.38962051) < 1e-15);
+}
+
+// toString() and toFixed() print with 64-bit arithmetic; compare them with the plain digit-by-digit
+// 128-bit printing over the whole range, the limits included.
+void TestDecimal::printsEveryDigitAtAnyMagnitude()
+{
+    using U128 = clera::UInt128;
+    const U128 one = U128(Decimal::kOne);
+    const auto digits = [](U128 v, int width) -> QString {
+        QString out;
+        do {
+            out.prepend(QChar(u'0' + int(v % 10)));
+            v /= 10;
+        } while (v != 0);
+        while (out.size() < width)
+            out.prepend(u'0');
+        return out;
+    };
+    const auto reference = [&](Decimal::Raw raw, bool fixed) -> QString {
+        const U128 mag = raw < 0 ? U128(-raw) : U128(raw);
+        QString frac = digits(mag % one, 18);
+        while (!fixed && frac.endsWith(u'0'))
+            frac.chop(1);
+        return (raw < 0 ? u"-"_s : QString()) + digits(mag / one, 1) +
+               (frac.isEmpty() ? QString() : u'.' + frac);
+    };
+    const Decimal::Raw limit =
+        Decimal::Raw(one) * Decimal::Raw(10'000'000'000'000'000'000ULL) - 1; // 10¹⁹ − 10⁻¹⁸
+    QList<Decimal::Raw> raws{0, 1, -1, Decimal::Raw(one), -Decimal::Raw(one), limit, -limit,
+                             Decimal::Raw(std::numeric_limits<std::uint64_t>::max()) * Decimal::Raw(one / 10) + 5,
+                             Decimal::Raw(std::numeric_limits<std::uint64_t>::max())};
+    quint64 state = 88172645463325252ULL; // xorshift: deterministic
+    auto next = [&state] {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        return state;
+    };
+    for (int i = 0; i < 20'000; ++i) {
+        const U128 r = (U128(next()) << 64 | next()) % U128(limit);
+        const Decimal::Raw raw = Decimal::Raw(r >> (next() % 120)); // every magnitude
+        raws.append(i % 2 ? -raw : raw);
+    }
+    for (const Decimal::Raw raw : std::as_const(raws)) {
+        const Decimal d = Decimal::fromRaw(raw);
+        QCOMPARE(d.toString(), reference(raw, false));
+        QCOMPARE(Decimal::parse(d.toString()).value(), d);
+        QCOMPARE(d.toFixed(18), reference(raw, true));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestDecimal)

@@ -35,6 +35,7 @@ private Q_SLOTS:
     void percentIsRelativeToPreviousValue();
     void incrementalMatchesRecomputation();
     void unchangedHoldingsOnlyUpdateCash();
+    void unfollowedAccountsAreValuedButNotListed();
 };
 
 void TestPortfolioEngine::valueIsCashPlusHoldings_data()
@@ -239,6 +240,35 @@ void TestPortfolioEngine::unchangedHoldingsOnlyUpdateCash()
     QCOMPARE(dirty, (std::vector<int>{a, b}));
     QCOMPARE(engine.snapshot(a, {}).totalValue.value(), dec("112"));
     QCOMPARE(engine.snapshot(b, {}).totalValue.value(), dec("11"));
+}
+
+void TestPortfolioEngine::unfollowedAccountsAreValuedButNotListed()
+{
+    PortfolioEngine engine;
+    engine.setPrice(u"AAA"_s, dec("10"));
+    const int a = *engine.setAccount(u"a"_s, dec("1"), {{u"AAA"_s, dec("2")}});
+    const int b = *engine.setAccount(u"b"_s, dec("0"), {{u"AAA"_s, dec("0.5")}});
+    (void)engine.takeDirty();
+    QVERIFY(engine.isFollowed(a));
+    engine.setFollowed(b, false);
+    engine.applyPrice(engine.symbolIndex(u"AAA"_s), 12'250'000'000);
+    QCOMPARE(engine.takeDirty(), std::vector<int>{a});
+    QCOMPARE(engine.snapshot(b, {}).totalValue.value(), dec("6.125")); // exact all the same
+    QCOMPARE(*engine.setAccount(u"b"_s, dec("5"), {{u"AAA"_s, dec("0.5")}}), b); // a cash change: not listed either
+    QVERIFY(engine.takeDirty().empty());
+    QCOMPARE(engine.snapshot(b, {}).totalValue.value(), dec("11.125"));
+    engine.setFollowed(b, true); // listed again from the next change
+    QVERIFY(engine.takeDirty().empty());
+    engine.applyPrice(engine.symbolIndex(u"AAA"_s), 12'000'000'000);
+    auto dirty = engine.takeDirty();
+    std::sort(dirty.begin(), dirty.end());
+    QCOMPARE(dirty, (std::vector<int>{a, b}));
+    // A removed account's slot is reused followed.
+    engine.setFollowed(b, false);
+    engine.removeAccount(u"b"_s);
+    const int c = *engine.setAccount(u"c"_s, dec("0"), {{u"AAA"_s, dec("1")}});
+    QCOMPARE(c, b);
+    QVERIFY(engine.isFollowed(c));
 }
 
 QTEST_GUILESS_MAIN(TestPortfolioEngine)

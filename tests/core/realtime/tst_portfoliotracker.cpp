@@ -44,6 +44,8 @@ private Q_SLOTS:
     void todaysReturnUnknownUntilPreviousCloseKnown();
     void untrackedAccountsGetNoUpdates();
     void trackAllTracksAccountsOpenedLater();
+    void onlyWatchedAccountsArePublished();
+    void publishesEveryTrackedAccountByDefault();
 
 private:
     PortfolioUpdate waitForUpdate(QSignalSpy &spy);
@@ -185,6 +187,80 @@ void TestPortfolioTracker::trackAllTracksAccountsOpenedLater()
     QVERIFY(another);
     QTRY_VERIFY(selective.latest(m_account).has_value());
     QVERIFY(!selective.isTracked(another->id));
+}
+
+void TestPortfolioTracker::onlyWatchedAccountsArePublished()
+{
+    auto other = m_broker->createAccount(dec("5000"));
+    QVERIFY(other);
+    QVERIFY(m_broker->submitOrder(m_account, marketOrder(u"AAPL"_s, "2", OrderSide::Buy)).result());
+    QVERIFY(m_broker->submitOrder(other->id, marketOrder(u"AAPL"_s, "0.5", OrderSide::Buy)).result());
+    const Decimal cash = dec("10000") - dec("400");
+    const Decimal otherCash = dec("5000") - dec("100");
+
+    // The server's configuration: every account valued, only watched ones published.
+    PortfolioTracker server(m_broker.get(), m_feed.get(), m_registry.get(),
+                            {.minUpdateInterval = 0ms, .recalculationInterval = 0ms, .publishUnwatched = false});
+    QSignalSpy spy(&server, &PortfolioTracker::portfolioUpdated);
+    QSignalSpy loaded(&server, &PortfolioTracker::accountLoaded);
+    server.trackAll();
+    QTRY_VERIFY(server.latest(m_account) && server.latest(other->id));
+    QCOMPARE(server.latest(m_account)->totalValue.value(), cash + dec("2") * dec("200"));
+    m_feed->tick(u"AAPL"_s, dec("201.25"));
+    QTest::qWait(50);
+    QVERIFY2(spy.isEmpty(), "nobody watches: nothing is published");
+    // REST reads any account: exact and current, though never published.
+    QCOMPARE(server.latest(m_account)->totalValue.value(), cash + dec("2") * dec("201.25"));
+    QCOMPARE(server.latest(other->id)->totalValue.value(), otherCash + dec("0.5") * dec("201.25"));
+
+    server.watch(m_account);
+    QVERIFY(server.isWatched(m_account));
+    m_feed->tick(u"AAPL"_s, dec("202"));
+    QTRY_VERIFY(!spy.isEmpty());
+    QTest::qWait(50);
+    for (const auto &args : std::as_const(spy))
+        QCOMPARE(args.at(0).value<PortfolioUpdate>().accountId, m_account);
+    QCOMPARE(spy.last().at(0).value<PortfolioUpdate>().totalValue.value(), cash + dec("2") * dec("202"));
+    QCOMPARE(server.latest(other->id)->totalValue.value(), otherCash + dec("0.5") * dec("202"));
+
+    // A reload of the unwatched account (its positions changed) publishes nothing either.
+    spy.clear();
+    loaded.clear();
+    QVERIFY(m_broker->submitOrder(other->id, marketOrder(u"AAPL"_s, "0.5", OrderSide::Buy)).result());
+    QTRY_VERIFY(!loaded.isEmpty());
+    QTest::qWait(50);
+    for (const auto &args : std::as_const(spy))
+        QCOMPARE(args.at(0).value<PortfolioUpdate>().accountId, m_account);
+    QCOMPARE(server.latest(other->id)->totalValue.value(), otherCash - dec("101") + dec("1") * dec("202"));
+
+    server.unwatch(m_account);
+    QVERIFY(!server.isWatched(m_account));
+    QVERIFY(server.isTracked(m_account)); // still valued for the REST API
+    spy.clear();
+    m_feed->tick(u"AAPL"_s, dec("199.5"));
+    QTest::qWait(50);
+    QVERIFY(spy.isEmpty());
+    QCOMPARE(server.latest(m_account)->totalValue.value(), cash + dec("2") * dec("199.5"));
+
+    // Watched again: published again from the next change.
+    server.watch(other->id);
+    m_feed->tick(u"AAPL"_s, dec("199.75"));
+    QTRY_VERIFY(!spy.isEmpty());
+    const auto update = spy.last().at(0).value<PortfolioUpdate>();
+    QCOMPARE(update.accountId, other->id);
+    QCOMPARE(update.totalValue.value(), otherCash - dec("101") + dec("1") * dec("199.75"));
+}
+
+void TestPortfolioTracker::publishesEveryTrackedAccountByDefault()
+{
+    // The desktop tracks what it shows and listens to portfolioUpdated without watching.
+    QVERIFY(m_broker->submitOrder(m_account, marketOrder(u"AAPL"_s, "1", OrderSide::Buy)).result());
+    QSignalSpy spy(m_tracker.get(), &PortfolioTracker::portfolioUpdated);
+    m_tracker->track(m_account);
+    (void)waitForUpdate(spy);
+    m_tracker->unwatch(m_account); // no-op for publishing here
+    m_feed->tick(u"AAPL"_s, dec("205"));
+    QCOMPARE(waitForUpdate(spy).totalValue.value(), dec("10000") - dec("200") + dec("205"));
 }
 
 QTEST_GUILESS_MAIN(TestPortfolioTracker)

@@ -18,6 +18,7 @@ private Q_SLOTS:
     void realTimerDeliversTheLatest();
     void forgottenAccountIsNotReleased();
     void reusedSlotIgnoresEntriesOfItsPredecessor();
+    void earlierDueTimeMovesTheTimerForward();
 };
 
 void TestUpdateThrottle::firstChangeIsReleasedThisTurn()
@@ -136,6 +137,25 @@ void TestUpdateThrottle::reusedSlotIgnoresEntriesOfItsPredecessor()
     now = 2300;
     t.releaseDue();
     QCOMPARE(spy.count(), 3);
+}
+
+void TestUpdateThrottle::earlierDueTimeMovesTheTimerForward()
+{
+    // Real clock and timer: the timer is only restarted for an account due before the one it waits for.
+    UpdateThrottle t(1000ms);
+    QSignalSpy spy(&t, &UpdateThrottle::released);
+    t.markDirty(1);
+    QVERIFY(spy.wait(1000)); // 1 released at ≈ 0: next due ≈ 1000
+    QTest::qWait(500);
+    t.markDirty(2);
+    QTRY_COMPARE(spy.count(), 2); // 2 released at ≈ 500: next due ≈ 1500
+    spy.clear();
+    t.markDirty(2); // the timer waits for ≈ 1500 ...
+    t.markDirty(1); // ... and must move to ≈ 1000
+    QTRY_COMPARE_WITH_TIMEOUT(spy.count(), 1, 3000);
+    QCOMPARE(spy.at(0).at(0).value<QList<int>>(), QList<int>{1}); // alone: 2 is not due yet
+    QTRY_COMPARE_WITH_TIMEOUT(spy.count(), 2, 3000);
+    QCOMPARE(spy.at(1).at(0).value<QList<int>>(), QList<int>{2});
 }
 
 QTEST_GUILESS_MAIN(TestUpdateThrottle)
