@@ -38,7 +38,17 @@ QByteArray exchange(quint16 port, const QByteArray &request, int timeoutMs)
     QByteArray answer;
     bool over = false;
     QObject::connect(&socket, &QTcpSocket::connected, [&] { socket.write(request); });
-    QObject::connect(&socket, &QTcpSocket::readyRead, [&] { answer += socket.readAll(); });
+    QObject::connect(&socket, &QTcpSocket::readyRead, [&] {
+        answer += socket.readAll();
+        // An HTTP answer is complete at its Content-Length (the server may keep the connection open).
+        const qsizetype head = answer.indexOf("\r\n\r\n");
+        const qsizetype field = answer.toLower().indexOf("\r\ncontent-length:");
+        if (head > 0 && field > 0 && field < head) {
+            const qsizetype lineEnd = answer.indexOf("\r\n", field + 2);
+            const qsizetype length = answer.mid(field + 17, lineEnd - field - 17).trimmed().toLongLong();
+            over = answer.size() >= head + 4 + length;
+        }
+    });
     QObject::connect(&socket, &QTcpSocket::disconnected, [&] { over = true; });
     QObject::connect(&socket, &QTcpSocket::errorOccurred, [&](QAbstractSocket::SocketError e) {
         if (e != QAbstractSocket::RemoteHostClosedError)
