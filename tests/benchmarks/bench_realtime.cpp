@@ -465,7 +465,7 @@ int run(int argc, char **argv)
     quint64 lastTicks = ticks0;
     qint64 lastMs = 0;
     long maxRss = totalRss(start, servers);
-    while (measured.elapsed() < qint64(duration) * 1000) {
+    while (measured.elapsed() < qint64(duration) * 1000 - 100) {
         runFor(int(std::min<qint64>(sample * 1000, qint64(duration) * 1000 - measured.elapsed())));
         checkClients();
         auto window = swarm.takeLatencies();

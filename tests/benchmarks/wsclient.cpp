@@ -261,7 +261,6 @@ private:
             if (!handshakeAccepted(c, text.substr(0, end)))
                 return 0;
             c.state = State::Open;
-            --m_inFlight;
             m_owner.connected.fetch_add(1, std::memory_order_relaxed);
             at = end + 4;
         }
@@ -407,6 +406,7 @@ private:
             return;
         if (!c.seen) {
             c.seen = true;
+            --m_inFlight;
             m_owner.withValue.fetch_add(1, std::memory_order_relaxed);
         }
         if (m_owner.measuring.load(std::memory_order_relaxed)) {
@@ -453,7 +453,7 @@ private:
     {
         if (c.fd < 0)
             return;
-        if (c.state != State::Open)
+        if (!c.seen)
             --m_inFlight;
         ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, c.fd, nullptr);
         ::close(c.fd);

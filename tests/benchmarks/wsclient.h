@@ -36,7 +36,9 @@ public:
     struct Options
     {
         int threads = 1;
-        int handshakesInFlight = 200; // over every thread: the servers' accept queues are finite
+        // Connections opened but without a first value yet, over every thread: the servers' accept
+        // queues are finite, and a websocket role checks each watched account at the broker first.
+        int handshakesInFlight = 200;
     };
 
     LeanClients(const ProbeClock &clock, Options options);
