@@ -234,9 +234,14 @@ int run(int argc, char **argv)
                     "websocket roles, each its own process"_s);
     const QCommandLineOption instancesOpt(u"websocket-instances"_s,
                                           u"with --redis: websocket role processes"_s, u"n"_s, u"2"_s);
+    const QCommandLineOption intervalOpt(
+        u"min-update-interval"_s,
+        u"the servers' MIN_UPDATE_INTERVAL (s); over Redis the calculator publishes every changed account, "
+        "watched or not, at most this often"_s,
+        u"s"_s, u"0"_s);
     parser.addOptions({serverOpt, accountsOpt, positionsOpt, symbolsOpt, clientsOpt, rateOpt, probesOpt,
                        probeRateOpt, frameOpt, warmupOpt, durationOpt, sampleOpt, keepLogOpt, threadsOpt,
-                       redisOpt, instancesOpt});
+                       redisOpt, instancesOpt, intervalOpt});
     parser.process(app);
 
     const QString serverPath = parser.value(serverOpt);
@@ -342,7 +347,7 @@ int run(int argc, char **argv)
     env.insert(u"ALPACA_BROKER_API_URL"_s, rest.baseUrl().toString());
     env.insert(u"ALPACA_DATA_API_URL"_s, data.baseUrl().toString());
     env.insert(u"ALPACA_DATA_STREAM_URL"_s, stream.url().toString());
-    env.insert(u"MIN_UPDATE_INTERVAL"_s, u"0"_s);
+    env.insert(u"MIN_UPDATE_INTERVAL"_s, parser.value(intervalOpt));
     env.insert(u"RECALCULATION_INTERVAL"_s, u"30"_s); // the default: heals accounts whose first load failed
     env.insert(u"CLERA_JWT_SECRET"_s, QString::fromLatin1(jwtSecret));
     env.insert(u"QT_LOGGING_RULES"_s, u"clera.*.debug=false;clera.*.info=false"_s);
