@@ -47,6 +47,7 @@
 #include <map>
 #include <numeric>
 #include <random>
+#include <stdexcept>
 #include <vector>
 
 #include <unistd.h>

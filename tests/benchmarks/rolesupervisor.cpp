@@ -118,8 +118,10 @@ RoleProcess *RoleSupervisor::startServer(const QString &binary, const QString &n
     p->role = role;
     const QString dir = QDir(m_workDir).filePath(QString(name).replace(u' ', u'-'));
     QDir().mkpath(dir);
-    p->logFile = m_logPrefix.isEmpty() ? QDir(dir).filePath(u"server.log"_s)
-                                       : m_logPrefix + u'.' + QString(name).replace(u' ', u'-');
+    if (m_logPrefix.isEmpty())
+        p->logFile = QDir(dir).filePath(u"server.log"_s);
+    else // one process: the file itself, as before the roles
+        p->logFile = role == u"all" ? m_logPrefix : m_logPrefix + u'.' + QString(name).replace(u' ', u'-');
     p->healthPort = freePort();
     p->wsPort = servesClients ? freePort() : 0;
     env.insert(u"CLERA_DATA_DIR"_s, dir);

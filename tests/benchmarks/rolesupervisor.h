@@ -31,7 +31,8 @@ struct RoleProcess
 class RoleSupervisor
 {
 public:
-    // Logs go to logPrefix + "." + name when logPrefix is set, else into a temporary folder.
+    // Logs go to logPrefix + "." + name when logPrefix is set (logPrefix itself for the role all), else
+    // into workDir.
     RoleSupervisor(QString workDir, QString logPrefix);
     ~RoleSupervisor();
     RoleSupervisor(const RoleSupervisor &) = delete;
