@@ -160,7 +160,6 @@ void runFor(int ms)
     loop.exec();
 }
 
-
 [[noreturn]] void die(const QString &message)
 {
     std::fprintf(stderr, "bench_realtime: %s\n", qPrintable(message));
@@ -367,8 +366,9 @@ int run(int argc, char **argv)
         env.insert(u"REDIS_URL"_s, u"redis://127.0.0.1:%1"_s.arg(redisProcess->healthPort));
         bool started = supervisor.startServer(serverPath, u"collector"_s, u"collector"_s, env, false) &&
                        supervisor.startServer(serverPath, u"market-data"_s, u"market-data"_s, env, false);
-        calculator = started ? supervisor.startServer(serverPath, u"calculator"_s, u"calculator"_s, env, false)
-                             : nullptr;
+        calculator = started
+                         ? supervisor.startServer(serverPath, u"calculator"_s, u"calculator"_s, env, false)
+                         : nullptr;
         started = started && calculator;
         for (int i = 1; started && i <= instances; ++i)
             started = supervisor.startServer(serverPath, u"websocket %1"_s.arg(i), u"websocket"_s, env, true);
@@ -419,7 +419,8 @@ int run(int argc, char **argv)
     // The clients: the probe accounts first, then load accounts, round-robin over the serving processes.
     ProbeClock clock;
     LeanClients swarm(clock, {clientThreads, 200});
-    const QByteArray token = Jwt(jwtSecret).issue(operatorId, Role::Operator, std::chrono::hours(24)).toLatin1();
+    const QByteArray token =
+        Jwt(jwtSecret).issue(operatorId, Role::Operator, std::chrono::hours(24)).toLatin1();
     std::vector<ClientTarget> targets;
     targets.reserve(size_t(clients));
     for (int i = 0; i < clients; ++i) {
@@ -537,8 +538,8 @@ int run(int argc, char **argv)
             std::printf("  %-14s %8.0f %10ld KiB %10ld KiB %10ld KiB\n", qPrintable(p->name),
                         cpuPercent(start.at(p->pid), end.at(p->pid), secs), beforeClients.at(p->pid).rssKiB,
                         afterClients.at(p->pid).rssKiB, end.at(p->pid).rssKiB);
-        std::printf("  %-14s %8.0f %14s %14s %10ld KiB\n", "redis-server", cpuPercent(redisStart, redisEnd, secs),
-                    "", "", redisEnd.rssKiB);
+        std::printf("  %-14s %8.0f %14s %14s %10ld KiB\n", "redis-server",
+                    cpuPercent(redisStart, redisEnd, secs), "", "", redisEnd.rssKiB);
         std::printf("  %-14s %8.0f\n", "all servers", serverCpu + cpuPercent(redisStart, redisEnd, secs));
     }
     std::fflush(stdout);

@@ -176,12 +176,12 @@ QString RoleSupervisor::exited() const
 
 QString RoleSupervisor::describeExit(const RoleProcess &p) const
 {
-    QString text = p.process.state() == QProcess::Running
-                       ? u"%1 is running but not answering"_s.arg(p.name)
-                       : u"%1 exited (%2 %3)"_s.arg(p.name,
-                                                    p.process.exitStatus() == QProcess::CrashExit ? u"crash"_s
-                                                                                                  : u"code"_s)
-                             .arg(p.process.exitCode());
+    QString text =
+        p.process.state() == QProcess::Running
+            ? u"%1 is running but not answering"_s.arg(p.name)
+            : u"%1 exited (%2 %3)"_s
+                  .arg(p.name, p.process.exitStatus() == QProcess::CrashExit ? u"crash"_s : u"code"_s)
+                  .arg(p.process.exitCode());
     QFile log(p.logFile);
     if (log.open(QIODevice::ReadOnly)) {
         const QList<QByteArray> lines = log.readAll().trimmed().split('\n');

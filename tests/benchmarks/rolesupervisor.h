@@ -19,11 +19,11 @@ namespace clera::bench {
 
 struct RoleProcess
 {
-    QString name;          // "all", "collector", "websocket 1", "redis-server", …
-    QString role;          // the --role, empty for redis-server
-    QString logFile;       // its standard error
+    QString name;           // "all", "collector", "websocket 1", "redis-server", …
+    QString role;           // the --role, empty for redis-server
+    QString logFile;        // its standard error
     quint16 healthPort = 0; // CLERA_API_PORT (or redis-server's port)
-    quint16 wsPort = 0;    // WEBSOCKET_PORT of the roles that serve clients
+    quint16 wsPort = 0;     // WEBSOCKET_PORT of the roles that serve clients
     QProcess process;
     qint64 pid = 0;
 };

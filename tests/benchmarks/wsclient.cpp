@@ -179,14 +179,13 @@ private:
         for (char &b : key)
             b = char(m_rng());
         key = key.toBase64();
-        c.expectedAccept =
-            QCryptographicHash::hash(QByteArray(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"),
-                                     QCryptographicHash::Sha1)
-                .toBase64();
-        const QByteArray request = "GET " + c.target.resource + " HTTP/1.1\r\nHost: 127.0.0.1:" +
-                                   QByteArray::number(c.target.port) +
-                                   "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key +
-                                   "\r\nSec-WebSocket-Version: 13\r\n\r\n";
+        c.expectedAccept = QCryptographicHash::hash(QByteArray(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"),
+                                                    QCryptographicHash::Sha1)
+                               .toBase64();
+        const QByteArray request =
+            "GET " + c.target.resource + " HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(c.target.port) +
+            "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key +
+            "\r\nSec-WebSocket-Version: 13\r\n\r\n";
         c.out.assign(request.constData(), size_t(request.size()));
         setInterest(c, true);
         writeOut(c);
@@ -325,7 +324,8 @@ private:
                 next = head.size();
             const QByteArray line = QByteArray(head.data() + pos, qsizetype(next - pos));
             const qsizetype colon = line.indexOf(':');
-            if (colon > 0 && line.left(colon).trimmed().compare("sec-websocket-accept", Qt::CaseInsensitive) == 0)
+            if (colon > 0 &&
+                line.left(colon).trimmed().compare("sec-websocket-accept", Qt::CaseInsensitive) == 0)
                 accept = line.mid(colon + 1).trimmed();
             pos = next + 2;
         }
@@ -375,8 +375,8 @@ private:
                 send(c, Pong, payload, length);
             } else if (opcode == Close) {
                 const int code = length >= 2 ? (quint8(payload[0]) << 8) | quint8(payload[1]) : 1005;
-                const QString reason = length > 2 ? QString::fromUtf8(payload + 2, qsizetype(length - 2))
-                                                  : QString();
+                const QString reason =
+                    length > 2 ? QString::fromUtf8(payload + 2, qsizetype(length - 2)) : QString();
                 send(c, Close, payload, std::min<size_t>(length, 2));
                 end(c, u"%1 %2"_s.arg(code).arg(reason));
                 return false;

@@ -50,10 +50,10 @@ public:
     void start(const std::vector<ClientTarget> &targets);
     void stop();
 
-    std::atomic<int> connected{0}; // handshakes completed
-    std::atomic<int> withValue{0}; // clients that received at least one update
-    std::atomic<int> closed{0};    // connections the server closed (or refused, or reset)
-    std::atomic<quint64> updates{0}; // updates received while measuring
+    std::atomic<int> connected{0};    // handshakes completed
+    std::atomic<int> withValue{0};    // clients that received at least one update
+    std::atomic<int> closed{0};       // connections the server closed (or refused, or reset)
+    std::atomic<quint64> updates{0};  // updates received while measuring
     std::atomic<quint64> messages{0}; // text messages received while measuring
     std::atomic<bool> measuring{false};
 
