@@ -1,20 +1,27 @@
 // End-to-end benchmark of the live valuation path: a load generator plays Alpaca (Broker REST with a
 // book of accounts, the market-data stream at a set trade rate) and N WebSocket clients, and runs
-// clera-server as a separate process against them. It measures what the clients see: sustained
-// ticks/s, client updates/s, tick → client latency (p50/p99/max), and the server's CPU and resident
-// memory (per connected client, and its growth over the run). Not a test: run it by hand, see
-// docs/performance.md for the commands and the recorded results.
+// clera-server as separate processes against them: one process in the default role all, or with --redis
+// the scale-out roles over a private redis-server (collector, market-data, calculator and
+// --websocket-instances websocket roles, the clients spread round-robin over the latter). It measures
+// what the clients see: sustained ticks/s, client updates/s, tick → client latency (p50/p99/max), and
+// each server process's CPU and resident memory (per connected client, and its growth over the run).
+// Not a test: run it by hand, see docs/performance.md for the commands and the recorded results.
 //
 // Latency is measured by matching values to the ticks that produced them: a few probe accounts hold
 // exactly one share of their own probe symbol and no cash, so their value *is* the probe's last price.
 // Each probe trade carries a fresh sequence number in its price (100 + seq × 0.0001); the client that
 // watches a probe account turns the value it receives back into the sequence number and so into the
 // moment the generator wrote that trade to the stream socket. Probe trades travel in the same frames
-// as the load, through the same parser, engine, throttle and hub.
+// as the load, through the same parser, engine, throttle and hub (and, with --redis, the bus).
 //
-//   bench_realtime --server build/release/server/clera-server [--accounts 10000] [--positions 25]
+// The clients are lean (wsclient.h): raw sockets on epoll over --client-threads threads, counting
+// updates without decoding them, so that the generator costs far less per message than the server.
+//
+//   bench_realtime --server build/dev/server/clera-server [--accounts 10000] [--positions 25]
 //                  [--symbols 2000] [--clients 5000] [--rate 50000] [--warmup 10] [--duration 60]
+//                  [--client-threads 1] [--redis [--websocket-instances 2]]
 
+#include "benchsupport.h"
 #include "core/auth/jwt.h"
 #include "core/domain/decimal.h"
 #include "core/domain/timestamp.h"
@@ -23,189 +30,34 @@
 #include "fakes/data/fakealpacadata.h"
 #include "fakes/rest/fakealpacarest.h"
 #include "fakes/stream/fakealpacastream.h"
+#include "rolesupervisor.h"
+#include "wsclient.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
-#include <QFile>
-#include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
-#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QThread>
 #include <QTimer>
-#include <QWebSocket>
 
 #include <algorithm>
-#include <atomic>
-#include <chrono>
 #include <cstdio>
-#include <memory>
-#include <mutex>
+#include <map>
 #include <numeric>
 #include <random>
+#include <stdexcept>
 #include <vector>
 
 #include <unistd.h>
 
 using namespace clera;
+using namespace clera::bench;
 using namespace clera::fake;
 using namespace Qt::StringLiterals;
 
 namespace {
-
-constexpr qint64 kMaxProbeSeq = 4'000'000;
-const Decimal kProbeBase(100);
-
-qint64 monotonicNanos()
-{
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(
-               std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-}
-
-struct ProcStats
-{
-    qint64 cpuTicks = -1; // utime + stime, in clock ticks
-    long rssKiB = -1;
-};
-
-ProcStats procStats(qint64 pid)
-{
-    ProcStats s;
-    QFile stat(u"/proc/%1/stat"_s.arg(pid));
-    if (stat.open(QIODevice::ReadOnly)) {
-        const QByteArray text = stat.readAll();
-        // Fields after the command name, which is in parentheses and may hold spaces.
-        const QList<QByteArray> f = text.mid(text.lastIndexOf(')') + 2).split(' ');
-        if (f.size() > 13)
-            s.cpuTicks = f.at(11).toLongLong() + f.at(12).toLongLong();
-    }
-    QFile status(u"/proc/%1/status"_s.arg(pid));
-    if (status.open(QIODevice::ReadOnly)) {
-        for (const QByteArray &line : status.readAll().split('\n')) {
-            if (line.startsWith("VmRSS:"))
-                s.rssKiB = line.mid(6).trimmed().split(' ').first().toLong();
-        }
-    }
-    return s;
-}
-
-quint16 freePort()
-{
-    QTcpServer probe;
-    if (!probe.listen(QHostAddress::LocalHost, 0))
-        return 0;
-    return probe.serverPort();
-}
-
-// When each probe sequence number was written to the stream socket (generator thread writes, client
-// thread reads; 0 = not sent).
-class ProbeClock
-{
-public:
-    ProbeClock() : m_sent(size_t(kMaxProbeSeq)) {}
-    void sent(qint64 seq, qint64 nanos) { m_sent[size_t(seq)].store(nanos, std::memory_order_release); }
-    [[nodiscard]] qint64 sentAt(qint64 seq) const
-    {
-        return seq > 0 && seq < kMaxProbeSeq ? m_sent[size_t(seq)].load(std::memory_order_acquire) : 0;
-    }
-
-private:
-    std::vector<std::atomic<qint64>> m_sent;
-};
-
-// The N WebSocket clients, on their own thread: they count every update and turn the values of probe
-// accounts back into latencies.
-class ClientSwarm : public QObject
-{
-    Q_OBJECT
-public:
-    explicit ClientSwarm(const ProbeClock &clock, QObject *parent = nullptr) : QObject(parent), m_clock(clock)
-    {}
-
-    std::atomic<int> connected{0};
-    std::atomic<int> withValue{0}; // clients that received at least one portfolio_update
-    std::atomic<int> closed{0};
-    std::atomic<quint64> updates{0};
-    std::atomic<bool> measuring{false};
-
-    // Latencies (ns) of probe updates received while measuring.
-    [[nodiscard]] std::vector<qint64> takeLatencies()
-    {
-        const std::lock_guard lock(m_mutex);
-        return std::exchange(m_latencies, {});
-    }
-
-public Q_SLOTS:
-    void start(const QString &wsBase, const QString &token, const QStringList &accounts, int probes)
-    {
-        m_wsBase = wsBase;
-        m_token = token;
-        m_accounts = accounts;
-        m_probes = probes;
-        openMore();
-    }
-
-private:
-    void openMore()
-    {
-        // A few hundred handshakes in flight at a time: the server's accept queue is finite.
-        while (m_opened < m_accounts.size() && m_opened - connected.load() - closed.load() < 200) {
-            const qsizetype index = m_opened++;
-            auto *socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
-            const bool probe = index < m_probes;
-            connect(socket, &QWebSocket::connected, this, [this] {
-                ++connected;
-                openMore();
-            });
-            connect(socket, &QWebSocket::disconnected, this, [this] {
-                ++closed;
-                openMore();
-            });
-            connect(socket, &QWebSocket::textMessageReceived, this,
-                    [this, probe, seen = false](const QString &text) mutable {
-                        if (!seen) {
-                            seen = true;
-                            ++withValue;
-                        }
-                        if (!measuring.load(std::memory_order_relaxed))
-                            return;
-                        ++updates;
-                        if (probe)
-                            onProbe(text, monotonicNanos());
-                    });
-            QUrl url(m_wsBase + u"/ws/portfolio/"_s + m_accounts.at(index));
-            url.setQuery(u"token="_s + m_token);
-            socket->open(url);
-        }
-    }
-
-    void onProbe(const QString &text, qint64 now)
-    {
-        const QJsonObject message = QJsonDocument::fromJson(text.toUtf8()).object();
-        const auto value = Decimal::parse(message.value(u"raw_value"_s).toString());
-        if (!value)
-            return;
-        const Decimal seq = (*value - kProbeBase) * Decimal(10000);
-        const qint64 sent = m_clock.sentAt(qint64(seq.raw() / Decimal::kOne));
-        if (sent == 0)
-            return;
-        const std::lock_guard lock(m_mutex);
-        m_latencies.push_back(now - sent);
-    }
-
-    const ProbeClock &m_clock;
-    QString m_wsBase;
-    QString m_token;
-    QStringList m_accounts;
-    int m_probes = 0;
-    qsizetype m_opened = 0;
-    std::mutex m_mutex;
-    std::vector<qint64> m_latencies;
-};
 
 // Writes the trade load and the probe trades into the fake stream, paced by the clock.
 class TickSource : public QObject
@@ -253,8 +105,7 @@ private:
         for (; m_probes < probesDue && m_probeSeq + 1 < kMaxProbeSeq; ++m_probes) {
             const qint64 seq = ++m_probeSeq;
             const QString &symbol = m_probeSymbols.at(qsizetype(seq % m_probeSymbols.size()));
-            trades.append(
-                {symbol, kProbeBase + Decimal::fromRaw(Decimal::Raw(seq) * (Decimal::kOne / 10000)), now});
+            trades.append({symbol, probePrice(seq), now});
             seqs.append(seq);
         }
         const qint64 sentAt = monotonicNanos();
@@ -309,9 +160,52 @@ void runFor(int ms)
     loop.exec();
 }
 
+[[noreturn]] void die(const QString &message)
+{
+    std::fprintf(stderr, "bench_realtime: %s\n", qPrintable(message));
+    std::fflush(stdout);
+    // Exit through the destructors: the supervisor stops the servers, the clients close.
+    throw std::runtime_error(message.toStdString());
+}
+
+// Every server process's statistics, keyed by pid.
+std::map<qint64, ProcStats> statsOf(const std::vector<RoleProcess *> &processes)
+{
+    std::map<qint64, ProcStats> out;
+    for (const RoleProcess *p : processes)
+        out[p->pid] = procStats(p->pid);
+    return out;
+}
+
+long totalRss(const std::map<qint64, ProcStats> &stats, const std::vector<RoleProcess *> &processes)
+{
+    long sum = 0;
+    for (const RoleProcess *p : processes)
+        sum += stats.at(p->pid).rssKiB;
+    return sum;
+}
+
+double cpuPercent(const ProcStats &from, const ProcStats &to, double seconds)
+{
+    return 100.0 * double(to.cpuTicks - from.cpuTicks) / double(sysconf(_SC_CLK_TCK)) / seconds;
+}
+
+int run(int argc, char **argv);
+
 } // namespace
 
 int main(int argc, char **argv)
+{
+    try {
+        return run(argc, argv);
+    } catch (const std::runtime_error &) {
+        return 1;
+    }
+}
+
+namespace {
+
+int run(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
     QCommandLineParser parser;
@@ -330,9 +224,24 @@ int main(int argc, char **argv)
     const QCommandLineOption warmupOpt(u"warmup"_s, u"seconds of load before measuring"_s, u"s"_s, u"10"_s);
     const QCommandLineOption durationOpt(u"duration"_s, u"seconds measured"_s, u"s"_s, u"60"_s);
     const QCommandLineOption sampleOpt(u"sample"_s, u"seconds between progress lines"_s, u"s"_s, u"10"_s);
-    const QCommandLineOption keepLogOpt(u"server-log"_s, u"write the server's output here"_s, u"file"_s);
+    const QCommandLineOption keepLogOpt(
+        u"server-log"_s, u"write the server's standard error here (with --redis: file.<process> each)"_s,
+        u"file"_s);
+    const QCommandLineOption threadsOpt(u"client-threads"_s, u"threads of the WebSocket clients"_s, u"n"_s,
+                                        u"1"_s);
+    const QCommandLineOption redisOpt(
+        u"redis"_s, u"scale out over a private redis-server: collector, market-data, calculator and "
+                    "websocket roles, each its own process"_s);
+    const QCommandLineOption instancesOpt(u"websocket-instances"_s,
+                                          u"with --redis: websocket role processes"_s, u"n"_s, u"2"_s);
+    const QCommandLineOption intervalOpt(
+        u"min-update-interval"_s,
+        u"the servers' MIN_UPDATE_INTERVAL (s); over Redis the calculator publishes every changed account, "
+        "watched or not, at most this often"_s,
+        u"s"_s, u"0"_s);
     parser.addOptions({serverOpt, accountsOpt, positionsOpt, symbolsOpt, clientsOpt, rateOpt, probesOpt,
-                       probeRateOpt, frameOpt, warmupOpt, durationOpt, sampleOpt, keepLogOpt});
+                       probeRateOpt, frameOpt, warmupOpt, durationOpt, sampleOpt, keepLogOpt, threadsOpt,
+                       redisOpt, instancesOpt, intervalOpt});
     parser.process(app);
 
     const QString serverPath = parser.value(serverOpt);
@@ -347,10 +256,15 @@ int main(int argc, char **argv)
     const int warmup = parser.value(warmupOpt).toInt();
     const int duration = parser.value(durationOpt).toInt();
     const int sample = std::max(1, parser.value(sampleOpt).toInt());
+    const int clientThreads = parser.value(threadsOpt).toInt();
+    const bool redis = parser.isSet(redisOpt);
+    const int instances = parser.value(instancesOpt).toInt();
     if (serverPath.isEmpty() || accounts <= 0 || positions <= 0 || symbolCount < positions ||
-        clients < probes || clients > accounts + probes || rate < 0 || probes <= 0 || duration <= 0) {
+        clients < probes || clients > accounts + probes || rate < 0 || probes <= 0 || duration <= 0 ||
+        clientThreads < 1 || clientThreads > 64 || instances < 1 || instances > 32) {
         std::fprintf(stderr, "need --server, accounts > 0, symbols >= positions, probes > 0, "
-                             "probes <= clients <= accounts + probes\n");
+                             "probes <= clients <= accounts + probes, 1..64 client threads, "
+                             "1..32 websocket instances\n");
         return 2;
     }
 
@@ -358,10 +272,8 @@ int main(int argc, char **argv)
     QElapsedTimer setup;
     setup.start();
     FakeAlpacaRest rest;
-    if (rest.listen() == 0) {
-        std::fprintf(stderr, "cannot listen for the fake Broker API\n");
-        return 1;
-    }
+    if (rest.listen() == 0)
+        die(u"cannot listen for the fake Broker API"_s);
     std::mt19937_64 rng(7);
     QStringList symbols;
     for (int i = 0; i < symbolCount; ++i)
@@ -394,10 +306,8 @@ int main(int argc, char **argv)
     const auto credentials = rest.brokerCredentials();
 
     FakeAlpacaData data;
-    if (data.listen() == 0) {
-        std::fprintf(stderr, "cannot listen for the fake market-data API\n");
-        return 1;
-    }
+    if (data.listen() == 0)
+        die(u"cannot listen for the fake market-data API"_s);
     data.setCredentials(credentials.keyId, credentials.secret);
     for (const QString &symbol : std::as_const(symbols))
         data.setSnapshot(symbol, Decimal(100), Decimal(100));
@@ -407,36 +317,29 @@ int main(int argc, char **argv)
     streamOptions.secret = credentials.secret;
     streamOptions.symbolLimit = symbolCount + probes + 100;
     FakeAlpacaStream stream(streamOptions);
-    if (!stream.listen()) {
-        std::fprintf(stderr, "cannot listen for the fake stream\n");
-        return 1;
-    }
+    if (!stream.listen())
+        die(u"cannot listen for the fake stream"_s);
     std::printf("book: %d accounts x %d positions over %d symbols, %d probe accounts (%.1f s)\n", accounts,
                 positions, symbolCount, probes, double(setup.elapsed()) / 1000);
 
-    // The server, as its own process, with an operator in its store (tokens are checked against it).
-    QTemporaryDir dataDir;
+    // The store, shared by every process that authenticates clients, with an operator (tokens are
+    // checked against it).
+    QTemporaryDir workDir;
+    const QString storePath = QDir(workDir.path()).filePath(u"store.sqlite"_s);
     QString operatorId;
     {
-        auto db = Database::open(QDir(dataDir.path()).filePath(u"store.sqlite"_s));
-        if (!db) {
-            std::fprintf(stderr, "cannot create the store: %s\n", qPrintable(db.error().message));
-            return 1;
-        }
+        auto db = Database::open(storePath);
+        if (!db)
+            die(u"cannot create the store: "_s + db.error().message);
         const auto op = UserRepository(**db).create(u"bench-operator@example.com"_s, u"$argon2id$unused"_s,
                                                     u"operator"_s, QDateTime::currentDateTimeUtc());
-        if (!op) {
-            std::fprintf(stderr, "cannot create the operator: %s\n", qPrintable(op.error().message));
-            return 1;
-        }
+        if (!op)
+            die(u"cannot create the operator: "_s + op.error().message);
         operatorId = op->id;
     }
     const QByteArray jwtSecret = QByteArray(48, 'k');
-    const quint16 apiPort = freePort();
-    const quint16 wsPort = freePort();
-    QProcess server;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(u"CLERA_DATA_DIR"_s, dataDir.path());
+    env.insert(u"CLERA_DB_URL"_s, storePath);
     env.insert(u"CLERA_BROKER"_s, u"alpaca"_s);
     env.insert(u"CLERA_FEED"_s, u"alpaca"_s);
     env.insert(u"BROKER_API_KEY"_s, credentials.keyId);
@@ -444,67 +347,121 @@ int main(int argc, char **argv)
     env.insert(u"ALPACA_BROKER_API_URL"_s, rest.baseUrl().toString());
     env.insert(u"ALPACA_DATA_API_URL"_s, data.baseUrl().toString());
     env.insert(u"ALPACA_DATA_STREAM_URL"_s, stream.url().toString());
-    env.insert(u"CLERA_API_HOST"_s, u"127.0.0.1"_s);
-    env.insert(u"CLERA_API_PORT"_s, QString::number(apiPort));
-    env.insert(u"WEBSOCKET_HOST"_s, u"127.0.0.1"_s);
-    env.insert(u"WEBSOCKET_PORT"_s, QString::number(wsPort));
-    env.insert(u"MIN_UPDATE_INTERVAL"_s, u"0"_s);
+    env.insert(u"MIN_UPDATE_INTERVAL"_s, parser.value(intervalOpt));
     env.insert(u"RECALCULATION_INTERVAL"_s, u"30"_s); // the default: heals accounts whose first load failed
     env.insert(u"CLERA_JWT_SECRET"_s, QString::fromLatin1(jwtSecret));
     env.insert(u"QT_LOGGING_RULES"_s, u"clera.*.debug=false;clera.*.info=false"_s);
-    server.setProcessEnvironment(env);
-    if (parser.isSet(keepLogOpt))
-        server.setStandardErrorFile(parser.value(keepLogOpt));
-    else
-        server.setStandardErrorFile(QProcess::nullDevice());
-    server.setStandardOutputFile(QProcess::nullDevice());
-    server.start(serverPath, {});
-    if (!server.waitForStarted(10000)) {
-        std::fprintf(stderr, "cannot start %s: %s\n", qPrintable(serverPath),
-                     qPrintable(server.errorString()));
-        return 1;
-    }
-    const qint64 pid = server.processId();
 
-    // Ready: the stream carries every symbol, and each account has been loaded (a probe value arrives).
-    if (!waitFor([&] { return stream.subscribedTrades().size() >= symbolCount + probes; }, 300'000)) {
-        std::fprintf(stderr, "the server did not subscribe every symbol (%lld of %d)\n",
-                     qlonglong(stream.subscribedTrades().size()), symbolCount + probes);
-        return 1;
+    // The servers: one process in the role all, or the roles over a private Redis.
+    RoleSupervisor supervisor(workDir.path(), parser.value(keepLogOpt));
+    RoleProcess *redisProcess = nullptr;
+    RoleProcess *calculator = nullptr;
+    if (!redis) {
+        if (!supervisor.startServer(serverPath, u"all"_s, u"all"_s, env, true))
+            die(supervisor.error());
+    } else {
+        redisProcess = supervisor.startRedis();
+        if (!redisProcess)
+            die(supervisor.error());
+        env.insert(u"REDIS_URL"_s, u"redis://127.0.0.1:%1"_s.arg(redisProcess->healthPort));
+        bool started = supervisor.startServer(serverPath, u"collector"_s, u"collector"_s, env, false) &&
+                       supervisor.startServer(serverPath, u"market-data"_s, u"market-data"_s, env, false);
+        calculator = started
+                         ? supervisor.startServer(serverPath, u"calculator"_s, u"calculator"_s, env, false)
+                         : nullptr;
+        started = started && calculator;
+        for (int i = 1; started && i <= instances; ++i)
+            started = supervisor.startServer(serverPath, u"websocket %1"_s.arg(i), u"websocket"_s, env, true);
+        if (!started || !supervisor.waitUntilAnswering(60'000))
+            die(supervisor.error());
     }
+    std::vector<RoleProcess *> servers; // the clera-server processes
+    for (const auto &p : supervisor.processes())
+        if (!p->role.isEmpty())
+            servers.push_back(p.get());
+    const std::vector<RoleProcess *> serving = supervisor.serving();
+    auto checkRunning = [&] {
+        if (const QString exited = supervisor.exited(); !exited.isEmpty())
+            die(exited);
+    };
+
+    // Ready: the stream carries every symbol, and (over Redis) the calculator values every account.
+    if (!waitFor(
+            [&] {
+                checkRunning();
+                return stream.subscribedTrades().size() >= symbolCount + probes;
+            },
+            300'000))
+        die(u"the server did not subscribe every symbol (%1 of %2)"_s.arg(stream.subscribedTrades().size())
+                .arg(symbolCount + probes));
     std::printf("server ready: %lld symbols subscribed (%.1f s since start)\n",
                 qlonglong(stream.subscribedTrades().size()), double(setup.elapsed()) / 1000);
+    if (calculator) {
+        int valued = 0;
+        if (!waitFor(
+                [&] {
+                    checkRunning();
+                    valued = RoleSupervisor::health(calculator->healthPort)
+                                 .value(u"role"_s)
+                                 .toObject()
+                                 .value(u"accounts"_s)
+                                 .toInt();
+                    return valued >= accounts + probes;
+                },
+                300'000))
+            die(u"the calculator holds %1 of %2 accounts after 300 s"_s.arg(valued).arg(accounts + probes));
+        std::printf("calculator ready: %d accounts (%.1f s since start)\n", valued,
+                    double(setup.elapsed()) / 1000);
+    }
     runFor(2000);
-    const ProcStats beforeClients = procStats(pid);
+    const auto beforeClients = statsOf(servers);
 
-    // The clients: the probe accounts first, then load accounts.
+    // The clients: the probe accounts first, then load accounts, round-robin over the serving processes.
     ProbeClock clock;
-    QThread clientThread;
-    auto *swarm = new ClientSwarm(clock);
-    swarm->moveToThread(&clientThread);
-    QObject::connect(&clientThread, &QThread::finished, swarm, &QObject::deleteLater);
-    clientThread.start();
-    const QString token = Jwt(jwtSecret).issue(operatorId, Role::Operator, std::chrono::hours(24));
-    QStringList watched = probeAccounts;
-    for (qsizetype i = 0; watched.size() < clients; ++i)
-        watched.append(loadAccounts.at(i));
-    QMetaObject::invokeMethod(swarm, [swarm, wsBase = u"ws://127.0.0.1:%1"_s.arg(wsPort), token, watched,
-                                      probes] { swarm->start(wsBase, token, watched, probes); });
+    LeanClients swarm(clock, {clientThreads, 200});
+    const QByteArray token =
+        Jwt(jwtSecret).issue(operatorId, Role::Operator, std::chrono::hours(24)).toLatin1();
+    std::vector<ClientTarget> targets;
+    targets.reserve(size_t(clients));
+    for (int i = 0; i < clients; ++i) {
+        const QString &account = i < probes ? probeAccounts.at(i) : loadAccounts.at(i - probes);
+        targets.push_back({serving[size_t(i) % serving.size()]->wsPort,
+                           "/ws/portfolio/" + account.toLatin1() + "?token=" + token, i < probes});
+    }
+    swarm.start(targets);
+    auto checkClients = [&] {
+        checkRunning();
+        if (const QString failure = swarm.failure(); !failure.isEmpty())
+            die(u"client protocol failure: "_s + failure);
+    };
     TickSource ticks(stream, clock, symbols, probeSymbols, rate, probeRate, frameMs, 11);
     ticks.start(); // load while the clients connect, as in production
-    if (!waitFor([&] { return swarm->withValue.load() + swarm->closed.load() >= clients; }, 120'000))
-        std::fprintf(stderr, "warning: only %d of %d clients got a value within 120 s; measuring anyway\n",
-                     swarm->withValue.load(), clients);
-    if (swarm->closed.load() > 0)
-        std::fprintf(stderr, "warning: %d clients were closed by the server\n", swarm->closed.load());
-    const ProcStats afterClients = procStats(pid);
-    std::printf("clients: %d connected, %d with a value (%.1f s since start)\n", swarm->connected.load(),
-                swarm->withValue.load(), double(setup.elapsed()) / 1000);
+    const int connectTimeout = redis ? 180'000 : 120'000;
+    if (!waitFor(
+            [&] {
+                checkClients();
+                return swarm.withValue.load() + swarm.closed.load() >= clients;
+            },
+            connectTimeout))
+        std::fprintf(stderr, "warning: only %d of %d clients got a value within %d s; measuring anyway\n",
+                     swarm.withValue.load(), clients, connectTimeout / 1000);
+    if (swarm.withValue.load() == 0)
+        die(u"no client got a value (%1 connected, %2 closed: %3)"_s.arg(swarm.connected.load())
+                .arg(swarm.closed.load())
+                .arg(swarm.closeSummary()));
+    if (swarm.closed.load() > 0)
+        std::fprintf(stderr, "warning: %d clients were closed by the server (%s)\n", swarm.closed.load(),
+                     qPrintable(swarm.closeSummary()));
+    const auto afterClients = statsOf(servers);
+    std::printf("clients: %d connected, %d with a value (%.1f s since start)\n", swarm.connected.load(),
+                swarm.withValue.load(), double(setup.elapsed()) / 1000);
 
     runFor(warmup * 1000);
-    swarm->measuring = true;
+    checkClients();
+    swarm.measuring = true;
     const quint64 ticks0 = ticks.ticksSent();
-    const ProcStats start = procStats(pid);
+    const auto start = statsOf(servers);
+    const ProcStats redisStart = redisProcess ? procStats(redisProcess->pid) : ProcStats();
     const ProcStats generatorStart = procStats(QCoreApplication::applicationPid());
     QElapsedTimer measured;
     measured.start();
@@ -514,61 +471,82 @@ int main(int argc, char **argv)
     quint64 lastUpdates = 0;
     quint64 lastTicks = ticks0;
     qint64 lastMs = 0;
-    long maxRss = start.rssKiB;
-    while (measured.elapsed() < qint64(duration) * 1000) {
+    long maxRss = totalRss(start, servers);
+    while (measured.elapsed() < qint64(duration) * 1000 - 100) {
         runFor(int(std::min<qint64>(sample * 1000, qint64(duration) * 1000 - measured.elapsed())));
-        auto window = swarm->takeLatencies();
+        checkClients();
+        auto window = swarm.takeLatencies();
         latencies.insert(latencies.end(), window.begin(), window.end());
         std::sort(window.begin(), window.end());
         const qint64 ms = measured.elapsed();
-        const quint64 updates = swarm->updates.load();
-        const ProcStats now = procStats(pid);
-        maxRss = std::max(maxRss, now.rssKiB);
+        const quint64 updates = swarm.updates.load();
+        const long rss = totalRss(statsOf(servers), servers);
+        maxRss = std::max(maxRss, rss);
         const double secs = double(ms - lastMs) / 1000;
         std::printf("%8.1f %12.0f %14.0f %10.2f %10.2f %9ld KiB\n", double(ms) / 1000,
                     double(ticks.ticksSent() - lastTicks) / secs, double(updates - lastUpdates) / secs,
-                    percentile(window, 0.50), percentile(window, 0.99), now.rssKiB);
+                    percentile(window, 0.50), percentile(window, 0.99), rss);
         std::fflush(stdout);
         lastUpdates = updates;
         lastTicks = ticks.ticksSent();
         lastMs = ms;
     }
-    swarm->measuring = false;
+    swarm.measuring = false;
     const double secs = double(measured.elapsed()) / 1000;
-    const ProcStats end = procStats(pid);
+    const auto end = statsOf(servers);
+    const ProcStats redisEnd = redisProcess ? procStats(redisProcess->pid) : ProcStats();
     const ProcStats generatorEnd = procStats(QCoreApplication::applicationPid());
-    const long ticksPerSecond = sysconf(_SC_CLK_TCK);
     std::sort(latencies.begin(), latencies.end());
+
+    double serverCpu = 0;
+    for (const RoleProcess *p : servers)
+        serverCpu += cpuPercent(start.at(p->pid), end.at(p->pid), secs);
+    long clientRss = 0;
+    for (const RoleProcess *p : serving)
+        clientRss += afterClients.at(p->pid).rssKiB - beforeClients.at(p->pid).rssKiB;
 
     std::printf("\nresult (%.0f s measured after %d s warm-up; generator and server share this machine)\n",
                 secs, warmup);
+    if (redis)
+        std::printf("  mode                 over Redis: collector, market-data, calculator, %d websocket "
+                    "instance%s\n",
+                    instances, instances == 1 ? "" : "s");
     std::printf("  ticks/s sent         %.0f (target rate %d)\n", double(ticks.ticksSent() - ticks0) / secs,
                 rate);
-    std::printf("  client updates/s     %.0f over %d clients\n", double(swarm->updates.load()) / secs,
-                clients);
+    std::printf("  client updates/s     %.0f over %d clients (%.0f messages/s)\n",
+                double(swarm.updates.load()) / secs, clients, double(swarm.messages.load()) / secs);
     std::printf("  tick->client latency p50 %.2f ms, p99 %.2f ms, max %.2f ms (%zu probes)\n",
                 percentile(latencies, 0.50), percentile(latencies, 0.99),
                 latencies.empty() ? 0.0 : double(latencies.back()) / 1e6, latencies.size());
-    std::printf("  server CPU           %.0f %% of one core\n",
-                100.0 * double(end.cpuTicks - start.cpuTicks) / double(ticksPerSecond) / secs);
-    std::printf("  generator CPU        %.0f %% of one core (stream + %d clients)\n",
-                100.0 * double(generatorEnd.cpuTicks - generatorStart.cpuTicks) / double(ticksPerSecond) /
-                    secs,
-                clients);
+    std::printf("  server CPU           %.0f %% of one core%s\n", serverCpu,
+                redis ? " (every clera-server process)" : "");
+    std::printf("  generator CPU        %.0f %% of one core (stream + %d clients on %d thread%s)\n",
+                cpuPercent(generatorStart, generatorEnd, secs), clients, clientThreads,
+                clientThreads == 1 ? "" : "s");
     std::printf("  server RSS           %ld KiB before clients, %ld KiB with clients, %ld KiB at the end "
                 "(max %ld)\n",
-                beforeClients.rssKiB, afterClients.rssKiB, end.rssKiB, maxRss);
-    std::printf("  per connected client %.1f KiB\n",
-                double(afterClients.rssKiB - beforeClients.rssKiB) / double(std::max(1, clients)));
-    std::printf("  growth while measured %+ld KiB\n", end.rssKiB - start.rssKiB);
-    std::printf("  clients closed by the server: %d\n", swarm->closed.load());
+                totalRss(beforeClients, servers), totalRss(afterClients, servers), totalRss(end, servers),
+                maxRss);
+    std::printf("  per connected client %.1f KiB%s\n", double(clientRss) / double(std::max(1, clients)),
+                redis ? " (over the websocket instances)" : "");
+    std::printf("  growth while measured %+ld KiB\n", totalRss(end, servers) - totalRss(start, servers));
+    std::printf("  clients closed by the server: %d\n", swarm.closed.load());
+    if (redis) {
+        std::printf("\n  %-14s %8s %14s %14s %14s\n", "process", "CPU %", "RSS before", "RSS clients",
+                    "RSS end");
+        for (const RoleProcess *p : servers)
+            std::printf("  %-14s %8.0f %10ld KiB %10ld KiB %10ld KiB\n", qPrintable(p->name),
+                        cpuPercent(start.at(p->pid), end.at(p->pid), secs), beforeClients.at(p->pid).rssKiB,
+                        afterClients.at(p->pid).rssKiB, end.at(p->pid).rssKiB);
+        std::printf("  %-14s %8.0f %14s %14s %10ld KiB\n", "redis-server",
+                    cpuPercent(redisStart, redisEnd, secs), "", "", redisEnd.rssKiB);
+        std::printf("  %-14s %8.0f\n", "all servers", serverCpu + cpuPercent(redisStart, redisEnd, secs));
+    }
+    std::fflush(stdout);
 
-    server.terminate();
-    if (!server.waitForFinished(10000))
-        server.kill();
-    clientThread.quit();
-    clientThread.wait();
+    swarm.stop();
+    supervisor.stopAll();
     return 0;
 }
 
-#include "bench_realtime.moc"
+} // namespace
