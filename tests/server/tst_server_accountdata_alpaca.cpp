@@ -91,19 +91,15 @@ private Q_SLOTS:
         m_rest.book().completeTransfer(m_account, transfer.body.toObject().value(u"id"_s).toString());
         QCOMPARE(m_rest.accountData().activitiesOf(m_account).size(), 3);
 
-        auto config =
-            test::configFor(m_dir.path(), {u"--broker"_s, u"alpaca"_s, u"--feed"_s, u"alpaca"_s,
-                                           u"--alpaca-broker-api-url"_s, m_rest.baseUrl().toString(),
-                                           u"--alpaca-data-stream-url"_s, m_stream->url().toString(),
-                                           u"--alpaca-data-api-url"_s, m_data.baseUrl().toString()});
-        QVERIFY2(config, qPrintable(config ? QString() : config.error()));
-        config->set(u"BROKER_API_KEY"_s, credentials.keyId, u"environment"_s);
-        config->set(u"BROKER_SECRET_KEY"_s, credentials.secret, u"environment"_s);
-        m_root = std::make_unique<ServerRoot>(*config);
-        ServerRoot::Options options = test::options(false);
-        options.startFeed = true;
-        const auto started = m_root->start(options);
-        QVERIFY2(started, qPrintable(started ? QString() : started.error().message));
+        m_root = test::startAlpacaServer(
+            m_dir.path(), {.brokerUrl = m_rest.baseUrl(),
+                           .keyId = credentials.keyId,
+                           .secret = credentials.secret,
+                           .arguments = {u"--feed"_s, u"alpaca"_s, u"--alpaca-data-stream-url"_s,
+                                         m_stream->url().toString(), u"--alpaca-data-api-url"_s,
+                                         m_data.baseUrl().toString()},
+                           .startFeed = true});
+        QVERIFY(m_root);
         m_http.setPort(m_root->restPort());
         m_owner = createUser(u"owner@example.com"_s);
         m_stranger = createUser(u"stranger@example.com"_s);

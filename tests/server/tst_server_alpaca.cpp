@@ -82,20 +82,16 @@ private Q_SLOTS:
         m_cash = m_rest.book().cash(m_account).value();
         QCOMPARE(m_cash, dec("8800")); // 10000 − 3 × 200 − 1.5 × 400
 
-        auto config = test::configFor(
-            m_dir.path(),
-            {u"--broker"_s, u"alpaca"_s, u"--feed"_s, u"alpaca"_s, u"--alpaca-broker-api-url"_s,
-             m_rest.baseUrl().toString(), u"--alpaca-data-stream-url"_s, m_stream->url().toString(),
-             u"--alpaca-data-api-url"_s, m_data.baseUrl().toString(), u"--alpaca-stream-stale-timeout"_s,
-             u"1.5"_s, u"--recalculation-interval"_s, u"1"_s});
-        QVERIFY2(config, qPrintable(config ? QString() : config.error()));
-        config->set(u"BROKER_API_KEY"_s, credentials.keyId, u"environment"_s);
-        config->set(u"BROKER_SECRET_KEY"_s, credentials.secret, u"environment"_s);
-        m_root = std::make_unique<ServerRoot>(*config);
-        ServerRoot::Options options = test::options(false);
-        options.startFeed = true;
-        const auto started = m_root->start(options);
-        QVERIFY2(started, qPrintable(started ? QString() : started.error().message));
+        m_root = test::startAlpacaServer(
+            m_dir.path(), {.brokerUrl = m_rest.baseUrl(),
+                           .keyId = credentials.keyId,
+                           .secret = credentials.secret,
+                           .arguments = {u"--feed"_s, u"alpaca"_s, u"--alpaca-data-stream-url"_s,
+                                         m_stream->url().toString(), u"--alpaca-data-api-url"_s,
+                                         m_data.baseUrl().toString(), u"--alpaca-stream-stale-timeout"_s,
+                                         u"1.5"_s, u"--recalculation-interval"_s, u"1"_s},
+                           .startFeed = true});
+        QVERIFY(m_root);
         // In broker mode there are no demo users: an operator is a user of the store with that role.
         const auto op = m_root->users().create(u"ops@example.com"_s, u"$argon2id$unused"_s, u"operator"_s,
                                                QDateTime::currentDateTimeUtc());
@@ -299,20 +295,17 @@ private Q_SLOTS:
         QCOMPARE(buyElsewhere(u"AAPL"_s, u"3"_s).value(u"order"_s).toObject().value(u"status"_s).toString(),
                  u"filled"_s);
 
-        auto config =
-            test::configFor(m_dir.path(), {u"--broker"_s, u"alpaca"_s, u"--feed"_s, u"alpaca"_s,
-                                           u"--alpaca-broker-api-url"_s, m_rest.baseUrl().toString(),
-                                           u"--alpaca-broker-events-url"_s, m_events->baseUrl().toString(),
-                                           u"--alpaca-data-stream-url"_s, m_stream->url().toString(),
-                                           u"--alpaca-data-api-url"_s, m_data.baseUrl().toString()});
-        QVERIFY2(config, qPrintable(config ? QString() : config.error()));
-        config->set(u"BROKER_API_KEY"_s, credentials.keyId, u"environment"_s);
-        config->set(u"BROKER_SECRET_KEY"_s, credentials.secret, u"environment"_s);
-        m_root = std::make_unique<ServerRoot>(*config); // RECALCULATION_INTERVAL 0: never recalculates
-        ServerRoot::Options options = test::options(false);
-        options.startFeed = true;
-        const auto started = m_root->start(options);
-        QVERIFY2(started, qPrintable(started ? QString() : started.error().message));
+        // RECALCULATION_INTERVAL 0 (configFor): never recalculates.
+        m_root = test::startAlpacaServer(
+            m_dir.path(), {.brokerUrl = m_rest.baseUrl(),
+                           .keyId = credentials.keyId,
+                           .secret = credentials.secret,
+                           .arguments = {u"--feed"_s, u"alpaca"_s, u"--alpaca-broker-events-url"_s,
+                                         m_events->baseUrl().toString(), u"--alpaca-data-stream-url"_s,
+                                         m_stream->url().toString(), u"--alpaca-data-api-url"_s,
+                                         m_data.baseUrl().toString()},
+                           .startFeed = true});
+        QVERIFY(m_root);
         const auto op = m_root->users().create(u"ops@example.com"_s, u"$argon2id$unused"_s, u"operator"_s,
                                                QDateTime::currentDateTimeUtc());
         QVERIFY(op);

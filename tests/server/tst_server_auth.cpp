@@ -28,25 +28,11 @@ const ClientInfo kOperatorClient{u"127.0.0.1"_s, u"tst_server_auth"_s};
 // the shared route checks (400, 405, 413, 415, 401), rate limits, per-user isolation on REST and the
 // WebSocket, disabled users and demoted operators, a restart, and the OpenAPI document against the
 // router.
-class TestServerAuth : public QObject
+class TestServerAuth : public QObject, protected test::DemoServerTest
 {
     Q_OBJECT
 
 private:
-    ScratchDatabase m_scratch;
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<ServerRoot> m_root;
-    test::Http m_http;
-
-    [[nodiscard]] bool startServer()
-    {
-        m_root = test::startDemoServer(m_dir->path(), test::databaseUrlText(m_scratch.url()));
-        if (!m_root)
-            return false;
-        m_http.setPort(m_root->restPort());
-        return true;
-    }
-
     [[nodiscard]] QStringList mails(const QString &to) const
     {
         return test::takeMailCodes(m_root->outboxDir(), to);
@@ -75,14 +61,6 @@ private:
         return m_http.post(u"/api/v1/auth/refresh"_s, {{u"refresh_token"_s, refreshToken}});
     }
 
-    static void verifyError(const test::HttpResult &r, int status, const QString &code)
-    {
-        QCOMPARE(r.status, status);
-        QVERIFY2(r.contentType.startsWith("application/json"), r.contentType.constData());
-        QCOMPARE(r.errorCode(), code);
-        QVERIFY(!r.body.object().value(u"error"_s).toObject().value(u"message"_s).toString().isEmpty());
-    }
-
     [[nodiscard]] QUrl wsUrl(const QString &path, const QString &token) const
     {
         QUrl url(u"ws://127.0.0.1:%1%2"_s.arg(m_root->webSocketPort()).arg(path));
@@ -98,17 +76,10 @@ private Q_SLOTS:
     void init()
     {
         CLERA_SCRATCH_INIT(m_scratch);
-        m_dir = std::make_unique<QTemporaryDir>();
-        QVERIFY(m_dir->isValid());
         QVERIFY(startServer());
     }
 
-    void cleanup()
-    {
-        m_root.reset();
-        m_dir.reset();
-        m_scratch.drop();
-    }
+    void cleanup() { stopServer(); }
 
     void signUpVerifySignInRefreshChangePasswordSignOutEverywhere()
     {
