@@ -105,6 +105,21 @@ inline QString sharedDataKey()
     return key;
 }
 
+// The JWT secret for servers on a PostgreSQL store (which needs one configured), likewise: a restarted
+// server accepts the tokens of the one before it.
+inline QString sharedJwtSecret()
+{
+    static const QString secret = FieldCipher::generateBase64Key();
+    return secret;
+}
+
+// Sets what a server on a PostgreSQL store needs configured (the data key and the JWT secret).
+inline void setSharedStoreKeys(Config &config)
+{
+    config.set(u"CLERA_DATA_KEY"_s, sharedDataKey(), u"environment"_s);
+    config.set(u"CLERA_JWT_SECRET"_s, sharedJwtSecret(), u"environment"_s);
+}
+
 // A started server for `config`; null (with a warning) when it cannot start.
 inline std::unique_ptr<ServerRoot> startRoot(const Config &config, const ServerRoot::Options &options)
 {
@@ -128,7 +143,7 @@ inline std::unique_ptr<ServerRoot> startDemoServer(const QString &dataDir, const
     }
     config->set(u"CLERA_DB_URL"_s, databaseUrl, u"environment"_s);
     if (!databaseUrl.endsWith(u".sqlite"_s))
-        config->set(u"CLERA_DATA_KEY"_s, sharedDataKey(), u"environment"_s);
+        setSharedStoreKeys(*config);
     auto root = startRoot(*config, options(true));
     if (root)
         root->simFeed()->stop();

@@ -7,6 +7,8 @@
 #include "server/websockethub.h"
 #include "serverfixture.h"
 
+#include <QDir>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QTemporaryDir>
 #include <QTest>
@@ -442,6 +444,41 @@ private Q_SLOTS:
         QCOMPARE(rotated.body[u"user"_s][u"email_verified"_s].toBool(), true);
         QCOMPARE(signIn(u"erin@example.com"_s, kPassword).status, 200);
         QCOMPARE(m_root->users().count().valueOr(0), 4); // the demo users were not created twice
+    }
+
+    // A PostgreSQL store is shared by instances, each of which must accept the tokens the others sign: the
+    // secret must be configured, never generated into one instance's data folder. SQLite generates it.
+    void jwtSecretIsConfiguredWithPostgres()
+    {
+        const QString secretFile = QDir(m_dir->path()).filePath(u"jwt-secret"_s);
+        if (m_scratch.url().engine == DatabaseUrl::Engine::Sqlite) {
+            QVERIFY(QFileInfo::exists(secretFile));
+            QCOMPARE(QFileInfo(secretFile).permissions() & (QFile::ReadGroup | QFile::ReadOther),
+                     QFile::Permissions());
+            return;
+        }
+        QVERIFY(!QFileInfo::exists(secretFile));
+        const QString signedBefore = token(u"demo-alice"_s);
+        m_root.reset();
+        QTemporaryDir otherInstance; // another instance's data folder, on the same store
+        auto config = test::configFor(otherInstance.path());
+        QVERIFY(config);
+        config->set(u"CLERA_DB_URL"_s, test::databaseUrlText(m_scratch.url()), u"environment"_s);
+        config->set(u"CLERA_DATA_KEY"_s, test::sharedDataKey(), u"environment"_s);
+        ServerRoot unkeyed(*config);
+        const auto refused = unkeyed.start(test::options(false));
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().exitCode(), 2);
+        QVERIFY2(refused.error().message.contains(u"CLERA_JWT_SECRET"_s),
+                 qPrintable(refused.error().message));
+        QVERIFY(!QFileInfo::exists(QDir(otherInstance.path()).filePath(u"jwt-secret"_s)));
+
+        // With the secret configured, that instance accepts what the first one signed.
+        config->set(u"CLERA_JWT_SECRET"_s, test::sharedJwtSecret(), u"environment"_s);
+        auto other = test::startRoot(*config, test::options(false));
+        QVERIFY(other);
+        m_http.setPort(other->restPort());
+        QCOMPARE(m_http.get(u"/api/v1/me"_s, signedBefore).status, 200);
     }
 
     void openApiDocumentMatchesTheRouter()

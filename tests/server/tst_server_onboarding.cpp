@@ -237,6 +237,7 @@ private Q_SLOTS:
             auto config = test::configFor(m_dir->path());
             QVERIFY(config);
             config->set(u"CLERA_DB_URL"_s, test::databaseUrlText(m_scratch.url()), u"environment"_s);
+            config->set(u"CLERA_JWT_SECRET"_s, test::sharedJwtSecret(), u"environment"_s);
             ServerRoot unkeyed(*config);
             const auto refused = unkeyed.start(test::options(false));
             QVERIFY(!refused);
