@@ -153,11 +153,12 @@ inline std::unique_ptr<ServerRoot> startDemoServer(const QString &dataDir, const
 // A server on Alpaca's Broker API, played by the fakes, without demo data.
 struct AlpacaServer
 {
-    QUrl brokerUrl; // --alpaca-broker-api-url
-    QString keyId;  // the Broker API keys
-    QString secret;
-    QStringList arguments;               // more command-line options: --feed, the events and data URLs …
-    QHash<QString, QString> environment; // settings as if from the environment (CLERA_DATA_KEY …)
+    // Every member has a default, so a designated initializer names only what it sets.
+    QUrl brokerUrl = {}; // --alpaca-broker-api-url
+    QString keyId = {};  // the Broker API keys
+    QString secret = {};
+    QStringList arguments = {}; // more command-line options: --feed, the events and data URLs …
+    QHash<QString, QString> environment = {}; // settings as if from the environment (CLERA_DATA_KEY …)
     bool startFeed = false;
 };
 
