@@ -333,6 +333,27 @@ protected:
         return tokenFor(*m_root, name, role);
     }
 
+    // A configuration for another server on the scratch store, its data folder at `dataDir`, with nothing
+    // else configured (a PostgreSQL store also needs CLERA_DATA_KEY and CLERA_JWT_SECRET).
+    [[nodiscard]] Expected<Config, QString> scratchStoreConfig(const QString &dataDir,
+                                                               const QStringList &arguments = {}) const
+    {
+        auto config = configFor(dataDir, arguments);
+        if (config)
+            config->set(u"CLERA_DB_URL"_s, databaseUrlText(m_scratch.url()), u"environment"_s);
+        return config;
+    }
+
+    // A server with `config` does not start: a setting error (exit code 2) that names `setting`.
+    static void verifyRefusedFor(const Config &config, const QString &setting)
+    {
+        ServerRoot root(config);
+        const auto started = root.start(options(false));
+        QVERIFY(!started);
+        QCOMPARE(started.error().exitCode(), 2);
+        QVERIFY2(started.error().message.contains(setting), qPrintable(started.error().message));
+    }
+
     // The answer is the error shape with this status and code, and a message.
     static void verifyError(const HttpResult &r, int status, const QString &code)
     {

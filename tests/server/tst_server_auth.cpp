@@ -461,16 +461,10 @@ private Q_SLOTS:
         const QString signedBefore = token(u"demo-alice"_s);
         m_root.reset();
         QTemporaryDir otherInstance; // another instance's data folder, on the same store
-        auto config = test::configFor(otherInstance.path());
+        auto config = scratchStoreConfig(otherInstance.path());
         QVERIFY(config);
-        config->set(u"CLERA_DB_URL"_s, test::databaseUrlText(m_scratch.url()), u"environment"_s);
         config->set(u"CLERA_DATA_KEY"_s, test::sharedDataKey(), u"environment"_s);
-        ServerRoot unkeyed(*config);
-        const auto refused = unkeyed.start(test::options(false));
-        QVERIFY(!refused);
-        QCOMPARE(refused.error().exitCode(), 2);
-        QVERIFY2(refused.error().message.contains(u"CLERA_JWT_SECRET"_s),
-                 qPrintable(refused.error().message));
+        verifyRefusedFor(*config, u"CLERA_JWT_SECRET"_s);
         QVERIFY(!QFileInfo::exists(QDir(otherInstance.path()).filePath(u"jwt-secret"_s)));
 
         // With the secret configured, that instance accepts what the first one signed.

@@ -234,15 +234,10 @@ private Q_SLOTS:
             QVERIFY(m_root->banner().join(u'\n').contains(
                 u"Data key (encrypts tax ids and dates of birth): from CLERA_DATA_KEY"_s));
             m_root.reset();
-            auto config = test::configFor(m_dir->path());
+            auto config = scratchStoreConfig(m_dir->path());
             QVERIFY(config);
-            config->set(u"CLERA_DB_URL"_s, test::databaseUrlText(m_scratch.url()), u"environment"_s);
             config->set(u"CLERA_JWT_SECRET"_s, test::sharedJwtSecret(), u"environment"_s);
-            ServerRoot unkeyed(*config);
-            const auto refused = unkeyed.start(test::options(false));
-            QVERIFY(!refused);
-            QCOMPARE(refused.error().exitCode(), 2);
-            QVERIFY(refused.error().message.contains(u"CLERA_DATA_KEY"_s));
+            verifyRefusedFor(*config, u"CLERA_DATA_KEY"_s);
             QVERIFY(startServer());
         } else {
             QVERIFY(QFileInfo::exists(keyFile));

@@ -411,9 +411,8 @@ private Q_SLOTS:
     void healthAnswersWhileSignInsHash()
     {
         m_root.reset();
-        auto config = test::configFor(m_dir->path(), {u"--password-threads"_s, u"1"_s});
+        auto config = scratchStoreConfig(m_dir->path(), {u"--password-threads"_s, u"1"_s});
         QVERIFY(config);
-        config->set(u"CLERA_DB_URL"_s, test::databaseUrlText(m_scratch.url()), u"environment"_s);
         test::setSharedStoreKeys(*config);
         m_root = std::make_unique<ServerRoot>(*config);
         ServerRoot::Options options = test::options(true);
