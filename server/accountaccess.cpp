@@ -12,6 +12,25 @@ QString AccountAccess::accountOf(const RequestContext &context)
     return context.path.value(u"account_id"_s);
 }
 
+QString AccountAccess::path(const QString &suffix)
+{
+    return u"/api/v1/accounts/{account_id}"_s + suffix;
+}
+
+RouteSpec AccountAccess::routeSpec(QHttpServerRequest::Method method, const QString &suffix,
+                                   const QString &operationId, const QString &summary, const QString &tag)
+{
+    RouteSpec s;
+    s.method = method;
+    s.path = path(suffix);
+    s.operationId = operationId;
+    s.summary = summary;
+    s.tag = tag;
+    s.bearer = true;
+    s.errors = {404, 502, 503};
+    return s;
+}
+
 std::optional<QHttpServerResponse> AccountAccess::check(const RequestContext &context, Use use,
                                                         const QString &operatorMessage,
                                                         const RefusalLog &logRefusal) const

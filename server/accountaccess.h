@@ -31,7 +31,14 @@ public:
                                                            const QString &operatorMessage = {},
                                                            const RefusalLog &logRefusal = {}) const;
 
+    // The account id of a route under path().
     [[nodiscard]] static QString accountOf(const RequestContext &context);
+    // "/api/v1/accounts/{account_id}" followed by `suffix` ("/orders"): where the account's routes live.
+    [[nodiscard]] static QString path(const QString &suffix = {});
+    // A bearer route at path(suffix) that may answer 404 (no such account), 502 and 503.
+    [[nodiscard]] static RouteSpec routeSpec(QHttpServerRequest::Method method, const QString &suffix,
+                                             const QString &operationId, const QString &summary,
+                                             const QString &tag);
 
 private:
     BrokerageAccountRepository &m_accounts;

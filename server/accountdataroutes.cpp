@@ -22,19 +22,9 @@ using Method = QHttpServerRequest::Method;
 constexpr int kDefaultPageSize = 50;
 constexpr qsizetype kMaxTokenLength = 200;
 
-QFuture<QHttpServerResponse> ready(QHttpServerResponse response)
-{
-    return QtFuture::makeReadyFuture(std::move(response));
-}
-
 QHttpServerResponse invalidQuery(const QString &message)
 {
     return errorResponse(Status::BadRequest, u"invalid_query"_s, message);
-}
-
-QString accountOf(const RequestContext &c)
-{
-    return c.path.value(u"account_id"_s);
 }
 
 QJsonValue exact(const std::optional<Decimal> &d)
@@ -236,9 +226,8 @@ std::optional<QHttpServerResponse> AccountDataRoutes::refuse(const RequestContex
 
 void AccountDataRoutes::addTo(HttpRouter &router)
 {
-    const QString account = u"/api/v1/accounts/{account_id}"_s;
     {
-        RouteSpec s = spec(Method::Get, account + u"/activities"_s, u"accountActivities"_s,
+        RouteSpec s = spec(Method::Get, AccountAccess::path(u"/activities"_s), u"accountActivities"_s,
                            u"One page of the account's activities, newest first: trades (FILL) and cash "
                            "movements (CSD, CSW …). ?activity_types=FILL,CSD ?date=YYYY-MM-DD or "
                            "?after=/?until=RFC 3339 ?direction=desc|asc ?page_size=1-100 (default 50) "
@@ -250,7 +239,7 @@ void AccountDataRoutes::addTo(HttpRouter &router)
     }
     {
         RouteSpec s =
-            spec(Method::Get, account + u"/history"_s, u"portfolioHistory"_s,
+            spec(Method::Get, AccountAccess::path(u"/history"_s), u"portfolioHistory"_s,
                  u"The account's equity over time, one point per window. ?period=<n>D|W|M|A "
                  "?timeframe=1Min|5Min|15Min|1H|1D ?start=/?end=RFC 3339 ?date_end=YYYY-MM-DD "
                  "?extended_hours=true|false ?intraday_reporting= ?pnl_reset= ?cashflow_types=CSD,CSW"_s,
@@ -279,7 +268,7 @@ QFuture<QHttpServerResponse> AccountDataRoutes::activities(const QHttpServerRequ
     if (!query)
         return ready(invalidQuery(query.error()));
     const int pageSize = query->pageSize;
-    return m_broker.activityPage(accountOf(c), *query)
+    return m_broker.activityPage(AccountAccess::accountOf(c), *query)
         .then(this, [pageSize](const BrokerResult<QList<Activity>> &page) {
             if (!page)
                 return failure(page.error());
@@ -302,7 +291,7 @@ QFuture<QHttpServerResponse> AccountDataRoutes::history(const QHttpServerRequest
     const auto query = historyQueryFrom(request.query());
     if (!query)
         return ready(invalidQuery(query.error()));
-    return m_broker.portfolioHistory(accountOf(c), *query)
+    return m_broker.portfolioHistory(AccountAccess::accountOf(c), *query)
         .then(this, [](const BrokerResult<PortfolioHistory> &h) {
             if (!h)
                 return failure(h.error());

@@ -44,11 +44,6 @@ QHttpServerResponse accepted(const QString &message)
     return jsonResponse(QJsonObject{{u"status"_s, u"accepted"_s}, {u"message"_s, message}}, Status::Accepted);
 }
 
-QFuture<QHttpServerResponse> ready(QHttpServerResponse response)
-{
-    return QtFuture::makeReadyFuture(std::move(response));
-}
-
 QString field(const RequestContext &context, const QString &name)
 {
     return context.body.value(name).toString();

@@ -5,6 +5,7 @@
 #include "core/store/auditlog.h"
 #include "core/store/brokerageaccountrepository.h"
 #include "core/store/database.h"
+#include "core/store/databaseurl.h"
 #include "core/store/userrepository.h"
 #include "demoseeder.h"
 #include "jwtsecret.h"
@@ -12,8 +13,10 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QStandardPaths>
 #include <QUrlQuery>
 #include <QWebSocket>
 
@@ -46,10 +49,50 @@ struct Minted
     QStringList accounts;
 };
 
-// The user named on the command line: a user id, a demo name (demo-alice) or an email address.
-Expected<Minted, int> lookUp(const Config &config, const QString &dataDir, const QString &name)
+// Where the server keeps its data: the data folder and the store in it (or at CLERA_DB_URL).
+struct Installation
 {
-    auto db = Database::open(ServerRoot::storeLocation(config, dataDir));
+    QString dataDir;
+    QString store;
+    bool postgres = false;
+};
+
+// The server's data folder and store, which must be there already: the commands work on what a server
+// made, and never make an empty store (or folder, or key) somewhere the server does not look.
+Expected<Installation, int> existingInstallation(const Config &config)
+{
+    // The folder Config::dataDir() would use, without creating it.
+    QString dir = config.value(u"CLERA_DATA_DIR"_s);
+    if (dir.isEmpty()) {
+        const QString userData = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation);
+        if (!userData.isEmpty())
+            dir = userData + u"/clera"_s;
+    }
+    if (dir.isEmpty() || !QFileInfo(dir).isDir()) {
+        err(u"no data folder at %1: run clera-server once, or set CLERA_DATA_DIR to the server's data "
+            "folder"_s.arg(dir.isEmpty() ? u"(no user data folder known)"_s : dir));
+        return unexpected(kExitSetting);
+    }
+    Installation found{QDir(dir).absolutePath(), {}, false};
+    found.store = ServerRoot::storeLocation(config, found.dataDir);
+    const auto url = DatabaseUrl::parse(found.store);
+    if (!url) {
+        err(u"CLERA_DB_URL: "_s + url.error().message);
+        return unexpected(kExitSetting);
+    }
+    found.postgres = url->engine == DatabaseUrl::Engine::Postgres;
+    if (!found.postgres && !QFileInfo::exists(url->path)) {
+        err(u"no store at %1: run clera-server once with this data folder, or set CLERA_DATA_DIR (or "
+            "CLERA_DB_URL) as the server has it"_s.arg(url->path));
+        return unexpected(kExitSetting);
+    }
+    return found;
+}
+
+// The user named on the command line: a user id, a demo name (demo-alice) or an email address.
+Expected<Minted, int> lookUp(const Installation &installation, const QString &name)
+{
+    auto db = Database::open(installation.store);
     if (!db) {
         err(u"cannot open the store: "_s + db.error().message);
         return unexpected(kExitRuntime);
@@ -97,17 +140,23 @@ Expected<Minted, int> mint(const QCommandLineParser &parser, const Config &confi
         err(ttl.error());
         return unexpected(kExitSetting);
     }
-    const auto dataDir = config.dataDir();
-    if (!dataDir) {
-        err(dataDir.error());
-        return unexpected(kExitRuntime);
+    const auto installation = existingInstallation(config);
+    if (!installation)
+        return unexpected(installation.error());
+    if (installation->postgres && !config.isSet(u"CLERA_JWT_SECRET"_s)) {
+        err(JwtSecret::requiredMessage());
+        return unexpected(kExitSetting);
     }
-    const auto secret = JwtSecret::resolve(config.value(u"CLERA_JWT_SECRET"_s), *dataDir);
+    // The server's secret: one generated here would sign tokens the server refuses.
+    const auto secret = JwtSecret::resolve(config.value(u"CLERA_JWT_SECRET"_s), installation->dataDir,
+                                           JwtSecret::IfMissing::Refuse);
     if (!secret) {
         err(secret.error());
-        return unexpected(config.isSet(u"CLERA_JWT_SECRET"_s) ? kExitSetting : kExitRuntime);
+        const bool missing =
+            !QFileInfo::exists(QDir(installation->dataDir).filePath(JwtSecret::kFileName.toString()));
+        return unexpected(config.isSet(u"CLERA_JWT_SECRET"_s) || missing ? kExitSetting : kExitRuntime);
     }
-    auto minted = lookUp(config, *dataDir, name);
+    auto minted = lookUp(*installation, name);
     if (!minted)
         return minted;
     const Role recorded = roleFromString(minted->user.role).value_or(Role::User);
@@ -128,15 +177,13 @@ int setRole(const Config &config, const QString &user, const QString &role)
         err(u"the role must be user or operator (got '%1')"_s.arg(role));
         return kExitSetting;
     }
-    const auto dataDir = config.dataDir();
-    if (!dataDir) {
-        err(dataDir.error());
-        return kExitRuntime;
-    }
-    const auto found = lookUp(config, *dataDir, user);
+    const auto installation = existingInstallation(config);
+    if (!installation)
+        return installation.error();
+    const auto found = lookUp(*installation, user);
     if (!found)
         return found.error();
-    auto db = Database::open(ServerRoot::storeLocation(config, *dataDir));
+    auto db = Database::open(installation->store);
     if (!db) {
         err(u"cannot open the store: "_s + db.error().message);
         return kExitRuntime;

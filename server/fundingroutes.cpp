@@ -15,18 +15,6 @@ namespace {
 using Status = QHttpServerResponse::StatusCode;
 using Method = QHttpServerRequest::Method;
 
-const QString kAccountPath = u"/api/v1/accounts/{account_id}"_s;
-
-QFuture<QHttpServerResponse> ready(QHttpServerResponse response)
-{
-    return QtFuture::makeReadyFuture(std::move(response));
-}
-
-QString accountOf(const RequestContext &c)
-{
-    return c.path.value(u"account_id"_s);
-}
-
 FundingOrigin originOf(const RequestContext &c)
 {
     return {c.user.userId, c.client.ip};
@@ -34,15 +22,7 @@ FundingOrigin originOf(const RequestContext &c)
 
 RouteSpec spec(Method method, const QString &suffix, const QString &operationId, const QString &summary)
 {
-    RouteSpec s;
-    s.method = method;
-    s.path = kAccountPath + suffix;
-    s.operationId = operationId;
-    s.summary = summary;
-    s.tag = u"funding"_s;
-    s.bearer = true;
-    s.errors = {404, 502, 503};
-    return s;
+    return AccountAccess::routeSpec(method, suffix, operationId, summary, u"funding"_s);
 }
 
 QString isoTime(const QDateTime &at)
@@ -100,7 +80,7 @@ std::optional<QHttpServerResponse> FundingRoutes::refuse(const RequestContext &c
     return m_access.check(c, access == Access::Read ? AccountAccess::Use::Read : AccountAccess::Use::Act,
                           u"operators may read any account but move money only on their own"_s,
                           [&](const QString &code) {
-                              m_funding.auditRefusal(originOf(c), accountOf(c), action, code);
+                              m_funding.auditRefusal(originOf(c), AccountAccess::accountOf(c), action, code);
                           });
 }
 
@@ -114,7 +94,7 @@ void FundingRoutes::addTo(HttpRouter &router)
         router.add(s, [this](const QHttpServerRequest &, const RequestContext &c) {
             if (auto refused = refuse(c, Access::Read))
                 return ready(std::move(*refused));
-            return m_funding.links(accountOf(c))
+            return m_funding.links(AccountAccess::accountOf(c))
                 .then(this, [](const FundingResult<QList<BankLinkRecord>> &links) {
                     if (!links)
                         return failure(links.error());
@@ -146,7 +126,7 @@ void FundingRoutes::addTo(HttpRouter &router)
             if (auto refused = refuse(c, Access::Move, u"bank_link.create"_s))
                 return ready(std::move(*refused));
             LinkBank command;
-            command.accountId = accountOf(c);
+            command.accountId = AccountAccess::accountOf(c);
             command.ownerName = c.body.value(u"account_owner_name"_s).toString();
             command.accountType = c.body.value(u"bank_account_type"_s).toString();
             command.accountNumber = c.body.value(u"bank_account_number"_s).toString();
@@ -169,7 +149,7 @@ void FundingRoutes::addTo(HttpRouter &router)
         router.add(s, [this](const QHttpServerRequest &, const RequestContext &c) {
             if (auto refused = refuse(c, Access::Move, u"bank_link.remove"_s))
                 return ready(std::move(*refused));
-            return m_funding.unlink(originOf(c), accountOf(c), c.path.value(u"link_id"_s))
+            return m_funding.unlink(originOf(c), AccountAccess::accountOf(c), c.path.value(u"link_id"_s))
                 .then(this, [](const FundingResult<Done> &done) {
                     if (!done)
                         return failure(done.error());
@@ -186,7 +166,7 @@ void FundingRoutes::addTo(HttpRouter &router)
         router.add(s, [this](const QHttpServerRequest &, const RequestContext &c) {
             if (auto refused = refuse(c, Access::Read))
                 return ready(std::move(*refused));
-            return m_funding.transfers(accountOf(c))
+            return m_funding.transfers(AccountAccess::accountOf(c))
                 .then(this, [](const FundingResult<QList<TransferRecord>> &list) {
                     if (!list)
                         return failure(list.error());
@@ -217,7 +197,7 @@ void FundingRoutes::addTo(HttpRouter &router)
             if (auto refused = refuse(c, Access::Move, u"transfer.create"_s))
                 return ready(std::move(*refused));
             RequestTransfer command;
-            command.accountId = accountOf(c);
+            command.accountId = AccountAccess::accountOf(c);
             command.linkId = c.body.value(u"link_id"_s).toString();
             command.direction = c.body.value(u"direction"_s).toString();
             command.amount = c.body.value(u"amount"_s).toString();
@@ -238,7 +218,7 @@ void FundingRoutes::addTo(HttpRouter &router)
         router.add(s, [this](const QHttpServerRequest &, const RequestContext &c) {
             if (auto refused = refuse(c, Access::Read))
                 return ready(std::move(*refused));
-            return m_funding.transferById(accountOf(c), c.path.value(u"transfer_id"_s))
+            return m_funding.transferById(AccountAccess::accountOf(c), c.path.value(u"transfer_id"_s))
                 .then(this, [](const FundingResult<TransferRecord> &t) {
                     if (!t)
                         return failure(t.error());
@@ -254,7 +234,7 @@ void FundingRoutes::addTo(HttpRouter &router)
         router.add(s, [this](const QHttpServerRequest &, const RequestContext &c) {
             if (auto refused = refuse(c, Access::Move, u"transfer.cancel"_s))
                 return ready(std::move(*refused));
-            return m_funding.cancel(originOf(c), accountOf(c), c.path.value(u"transfer_id"_s))
+            return m_funding.cancel(originOf(c), AccountAccess::accountOf(c), c.path.value(u"transfer_id"_s))
                 .then(this, [](const FundingResult<TransferRecord> &t) {
                     if (!t)
                         return failure(t.error());

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QFuture>
 #include <QHttpServerResponse>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -19,5 +20,11 @@ jsonResponse(const QJsonArray &body,
 [[nodiscard]] QJsonObject errorBody(const QString &code, const QString &message);
 [[nodiscard]] QHttpServerResponse errorResponse(QHttpServerResponse::StatusCode status, const QString &code,
                                                 const QString &message);
+
+// An answer known at once, for a route whose handler returns a future.
+[[nodiscard]] inline QFuture<QHttpServerResponse> ready(QHttpServerResponse response)
+{
+    return QtFuture::makeReadyFuture(std::move(response));
+}
 
 } // namespace clera

@@ -21,7 +21,14 @@ QByteArray randomSecret()
 
 } // namespace
 
-Expected<JwtSecret, QString> JwtSecret::resolve(const QString &configured, const QString &dataDir)
+QString JwtSecret::requiredMessage()
+{
+    return u"CLERA_JWT_SECRET must be set when the store is PostgreSQL (CLERA_DB_URL): every instance needs "
+           "the same secret to accept the tokens the others sign (make one with: openssl rand -base64 32)"_s;
+}
+
+Expected<JwtSecret, QString> JwtSecret::resolve(const QString &configured, const QString &dataDir,
+                                                IfMissing missing)
 {
     if (!configured.isEmpty()) {
         const QByteArray key = configured.toUtf8();
@@ -31,6 +38,9 @@ Expected<JwtSecret, QString> JwtSecret::resolve(const QString &configured, const
     }
     const QString path = QDir(dataDir).filePath(kFileName.toString());
     QFile file(path);
+    if (missing == IfMissing::Refuse && !file.exists())
+        return unexpected(u"no CLERA_JWT_SECRET and no %1: set CLERA_JWT_SECRET (or CLERA_DATA_DIR) as the "
+                          "server has it"_s.arg(path));
     // NewOnly makes creation atomic: two servers starting together cannot both write a secret.
     if (file.open(QIODevice::WriteOnly | QIODevice::NewOnly, kOwnerOnly)) {
         const QByteArray key = randomSecret();

@@ -13,6 +13,10 @@
 #include <QJsonArray>
 #include <QUrlQuery>
 
+#include <limits>
+#include <optional>
+#include <utility>
+
 using namespace Qt::StringLiterals;
 
 namespace clera {
@@ -72,39 +76,58 @@ QJsonObject userJson(const UserRecord &u, const QList<BrokerageAccountRecord> &a
     };
 }
 
-// The query's limit and offset, or a 400.
-struct Page
+// Reads a route's query parameters, keeping what is wrong with the first bad one (for a 400).
+class QueryReader
 {
-    int limit = OperatorRoutes::kDefaultPageSize;
-    int offset = 0;
+public:
+    explicit QueryReader(QUrlQuery query) : m_query(std::move(query)) {}
+
+    // A whole number from `min` to `max`, `fallback` when absent; `rule` says what is allowed.
+    qint64 number(const QString &name, qint64 fallback, qint64 min, qint64 max, const QString &rule)
+    {
+        if (!m_query.hasQueryItem(name))
+            return fallback;
+        bool ok = false;
+        const qint64 value = m_query.queryItemValue(name).toLongLong(&ok);
+        if (!ok || value < min || value > max)
+            fail(name + u" must be "_s + rule);
+        return value;
+    }
+
+    // A text filter, trimmed; empty when absent.
+    QString filter(const QString &name)
+    {
+        const QString value = m_query.queryItemValue(name, QUrl::FullyDecoded).trimmed();
+        if (value.size() > kMaxFilterLength)
+            fail(u"%1 must be at most %2 characters"_s.arg(name).arg(kMaxFilterLength));
+        return value;
+    }
+
+    // The limit and, `withOffset`, the offset of a page.
+    std::pair<int, int> page(bool withOffset = true)
+    {
+        const auto limit =
+            number(u"limit"_s, OperatorRoutes::kDefaultPageSize, 1, OperatorRoutes::kMaxPageSize,
+                   u"a whole number from 1 to %1"_s.arg(OperatorRoutes::kMaxPageSize));
+        const auto offset = withOffset ? number(u"offset"_s, 0, 0, std::numeric_limits<int>::max(),
+                                                u"a whole number from 0"_s)
+                                       : 0;
+        return {int(limit), int(offset)};
+    }
+
+    // What is wrong with the first bad parameter, if any.
+    [[nodiscard]] const std::optional<QString> &error() const { return m_error; }
+
+private:
+    void fail(const QString &message)
+    {
+        if (!m_error)
+            m_error = message;
+    }
+
+    QUrlQuery m_query;
+    std::optional<QString> m_error;
 };
-
-std::variant<Page, QHttpServerResponse> pageOf(const QUrlQuery &query, bool withOffset = true)
-{
-    Page page;
-    if (query.hasQueryItem(u"limit"_s)) {
-        bool ok = false;
-        page.limit = query.queryItemValue(u"limit"_s).toInt(&ok);
-        if (!ok || page.limit < 1 || page.limit > OperatorRoutes::kMaxPageSize)
-            return invalidQuery(
-                u"limit must be a whole number from 1 to %1"_s.arg(OperatorRoutes::kMaxPageSize));
-    }
-    if (withOffset && query.hasQueryItem(u"offset"_s)) {
-        bool ok = false;
-        page.offset = query.queryItemValue(u"offset"_s).toInt(&ok);
-        if (!ok || page.offset < 0)
-            return invalidQuery(u"offset must be a whole number from 0"_s);
-    }
-    return page;
-}
-
-std::variant<QString, QHttpServerResponse> filterOf(const QUrlQuery &query, const QString &name)
-{
-    const QString value = query.queryItemValue(name, QUrl::FullyDecoded).trimmed();
-    if (value.size() > kMaxFilterLength)
-        return invalidQuery(u"%1 must be at most %2 characters"_s.arg(name).arg(kMaxFilterLength));
-    return value;
-}
 
 RouteSpec adminSpec(Method method, const QString &path, const QString &operationId, const QString &summary)
 {
@@ -214,16 +237,12 @@ void OperatorRoutes::addTo(HttpRouter &router)
 
 QHttpServerResponse OperatorRoutes::users(const QHttpServerRequest &request) const
 {
-    const QUrlQuery query = request.query();
-    auto page = pageOf(query);
-    if (auto *refused = std::get_if<QHttpServerResponse>(&page))
-        return std::move(*refused);
-    auto filter = filterOf(query, u"q"_s);
-    if (auto *refused = std::get_if<QHttpServerResponse>(&filter))
-        return std::move(*refused);
-    const QString &q = std::get<QString>(filter);
-    const Page &p = std::get<Page>(page);
-    const auto found = m_services.users->search(q, p.limit, p.offset);
+    QueryReader query(request.query());
+    const auto [limit, offset] = query.page();
+    const QString q = query.filter(u"q"_s);
+    if (query.error())
+        return invalidQuery(*query.error());
+    const auto found = m_services.users->search(q, limit, offset);
     if (!found)
         return internalError(found.error());
     const auto total = m_services.users->countMatching(q);
@@ -239,7 +258,7 @@ QHttpServerResponse OperatorRoutes::users(const QHttpServerRequest &request) con
     for (const UserRecord &u : *found)
         out.append(userJson(u, owned->value(u.id)));
     return jsonResponse(
-        QJsonObject{{u"users"_s, out}, {u"total"_s, *total}, {u"limit"_s, p.limit}, {u"offset"_s, p.offset}});
+        QJsonObject{{u"users"_s, out}, {u"total"_s, *total}, {u"limit"_s, limit}, {u"offset"_s, offset}});
 }
 
 QHttpServerResponse OperatorRoutes::user(const QString &userId) const
@@ -301,11 +320,11 @@ QHttpServerResponse OperatorRoutes::sessions(const QHttpServerRequest &request, 
 
 QHttpServerResponse OperatorRoutes::accounts(const QHttpServerRequest &request) const
 {
-    auto page = pageOf(request.query());
-    if (auto *refused = std::get_if<QHttpServerResponse>(&page))
-        return std::move(*refused);
-    const Page &p = std::get<Page>(page);
-    const auto listed = m_services.accounts->list(p.limit, p.offset);
+    QueryReader query(request.query());
+    const auto [limit, offset] = query.page();
+    if (query.error())
+        return invalidQuery(*query.error());
+    const auto listed = m_services.accounts->list(limit, offset);
     if (!listed)
         return internalError(listed.error());
     const auto total = m_services.accounts->count();
@@ -318,32 +337,22 @@ QHttpServerResponse OperatorRoutes::accounts(const QHttpServerRequest &request) 
                                {u"user_id"_s, a.userId},
                                {u"email"_s, a.ownerEmail},
                                {u"created_at"_s, rfc3339(a.createdAt)}});
-    return jsonResponse(QJsonObject{
-        {u"accounts"_s, out}, {u"total"_s, *total}, {u"limit"_s, p.limit}, {u"offset"_s, p.offset}});
+    return jsonResponse(
+        QJsonObject{{u"accounts"_s, out}, {u"total"_s, *total}, {u"limit"_s, limit}, {u"offset"_s, offset}});
 }
 
 QHttpServerResponse OperatorRoutes::audit(const QHttpServerRequest &request) const
 {
-    const QUrlQuery query = request.query();
-    auto page = pageOf(query, false);
-    if (auto *refused = std::get_if<QHttpServerResponse>(&page))
-        return std::move(*refused);
+    QueryReader query(request.query());
     AuditFilter filter;
-    filter.limit = std::get<Page>(page).limit;
-    for (auto [name, target] :
-         {std::pair{u"actor"_s, &filter.actor}, std::pair{u"subject"_s, &filter.subject},
-          std::pair{u"action"_s, &filter.action}}) {
-        auto value = filterOf(query, name);
-        if (auto *refused = std::get_if<QHttpServerResponse>(&value))
-            return std::move(*refused);
-        *target = std::get<QString>(value);
-    }
-    if (query.hasQueryItem(u"before_id"_s)) {
-        bool ok = false;
-        filter.beforeId = query.queryItemValue(u"before_id"_s).toLongLong(&ok);
-        if (!ok || filter.beforeId < 1)
-            return invalidQuery(u"before_id must be a positive whole number"_s);
-    }
+    filter.limit = query.page(false).first;
+    filter.actor = query.filter(u"actor"_s);
+    filter.subject = query.filter(u"subject"_s);
+    filter.action = query.filter(u"action"_s);
+    filter.beforeId = query.number(u"before_id"_s, filter.beforeId, 1, std::numeric_limits<qint64>::max(),
+                                   u"a positive whole number"_s);
+    if (query.error())
+        return invalidQuery(*query.error());
     const auto entries = m_audit.query(filter);
     if (!entries)
         return internalError(entries.error());

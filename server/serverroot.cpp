@@ -22,6 +22,7 @@
 #include "core/store/auditlog.h"
 #include "core/store/brokerageaccountrepository.h"
 #include "core/store/database.h"
+#include "core/store/databaseurl.h"
 #include "core/store/userrepository.h"
 #include "core/onboarding/alpacaaccountopener.h"
 #include "core/onboarding/onboardingservice.h"
@@ -257,6 +258,13 @@ Expected<std::monostate, ServerRoot::StartError> ServerRoot::start(Options optio
         return fail(Kind::Runtime, dataDir.error());
     m_dataDir = *dataDir;
 
+    // A PostgreSQL store is shared by instances, which must accept each other's tokens: a secret generated
+    // into one instance's data folder would not do.
+    if (needsStore && !m_config.isSet(u"CLERA_JWT_SECRET"_s)) {
+        const auto store = DatabaseUrl::parse(storeLocation(m_config, m_dataDir));
+        if (store && store->engine == DatabaseUrl::Engine::Postgres)
+            return fail(Kind::Setting, JwtSecret::requiredMessage());
+    }
     const auto secret = JwtSecret::resolve(m_config.value(u"CLERA_JWT_SECRET"_s), m_dataDir);
     if (!secret)
         return fail(m_config.isSet(u"CLERA_JWT_SECRET"_s) ? Kind::Setting : Kind::Runtime, secret.error());

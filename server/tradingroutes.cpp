@@ -17,29 +17,9 @@ namespace {
 using Status = QHttpServerResponse::StatusCode;
 using Method = QHttpServerRequest::Method;
 
-const QString kAccountPath = u"/api/v1/accounts/{account_id}"_s;
-
-QFuture<QHttpServerResponse> ready(QHttpServerResponse response)
-{
-    return QtFuture::makeReadyFuture(std::move(response));
-}
-
-QString accountOf(const RequestContext &c)
-{
-    return c.path.value(u"account_id"_s);
-}
-
 RouteSpec spec(Method method, const QString &suffix, const QString &operationId, const QString &summary)
 {
-    RouteSpec s;
-    s.method = method;
-    s.path = kAccountPath + suffix;
-    s.operationId = operationId;
-    s.summary = summary;
-    s.tag = u"trading"_s;
-    s.bearer = true;
-    s.errors = {404, 502, 503};
-    return s;
+    return AccountAccess::routeSpec(method, suffix, operationId, summary, u"trading"_s);
 }
 
 const QStringList kDecimalFields{u"qty"_s,
@@ -124,11 +104,11 @@ QHttpServerResponse TradingRoutes::failure(const TradingError &error)
 std::optional<QHttpServerResponse> TradingRoutes::refuse(const RequestContext &c, Access access,
                                                          const QString &action) const
 {
-    return m_access.check(c, access == Access::Read ? AccountAccess::Use::Read : AccountAccess::Use::Act,
-                          u"operators may read any account but trade only their own"_s,
-                          [&](const QString &code) {
-                              m_orders.auditRefusal(c.user.userId, accountOf(c), action, c.client.ip, code);
-                          });
+    return m_access.check(
+        c, access == Access::Read ? AccountAccess::Use::Read : AccountAccess::Use::Act,
+        u"operators may read any account but trade only their own"_s, [&](const QString &code) {
+            m_orders.auditRefusal(c.user.userId, AccountAccess::accountOf(c), action, c.client.ip, code);
+        });
 }
 
 void TradingRoutes::addTo(HttpRouter &router)
@@ -171,7 +151,7 @@ void TradingRoutes::addTo(HttpRouter &router)
         router.add(s, [this](const QHttpServerRequest &, const RequestContext &c) {
             if (auto refused = refuse(c, Access::Read))
                 return ready(std::move(*refused));
-            return m_broker.order(accountOf(c), c.path.value(u"order_id"_s))
+            return m_broker.order(AccountAccess::accountOf(c), c.path.value(u"order_id"_s))
                 .then(this, [](const BrokerResult<Order> &order) {
                     if (!order)
                         return failure(TradingError::fromBroker(order.error()));
@@ -187,7 +167,8 @@ void TradingRoutes::addTo(HttpRouter &router)
         router.add(s, [this](const QHttpServerRequest &, const RequestContext &c) {
             if (auto refused = refuse(c, Access::Trade, u"order.cancel"_s))
                 return ready(std::move(*refused));
-            return m_orders.cancel(c.user.userId, accountOf(c), c.path.value(u"order_id"_s), c.client.ip)
+            return m_orders
+                .cancel(c.user.userId, AccountAccess::accountOf(c), c.path.value(u"order_id"_s), c.client.ip)
                 .then(this, [](const TradingResult<Done> &done) {
                     if (!done)
                         return failure(done.error());
@@ -202,7 +183,7 @@ void TradingRoutes::addTo(HttpRouter &router)
         router.add(s, [this](const QHttpServerRequest &, const RequestContext &c) {
             if (auto refused = refuse(c, Access::Read))
                 return ready(std::move(*refused));
-            return m_broker.positions(accountOf(c))
+            return m_broker.positions(AccountAccess::accountOf(c))
                 .then(this, [](const BrokerResult<QList<Position>> &positions) {
                     if (!positions)
                         return failure(TradingError::fromBroker(positions.error()));
@@ -224,7 +205,7 @@ QFuture<QHttpServerResponse> TradingRoutes::place(const RequestContext &c)
         return ready(errorResponse(Status::BadRequest, u"invalid_order"_s, request.error()));
     PlaceOrder command;
     command.userId = c.user.userId;
-    command.accountId = accountOf(c);
+    command.accountId = AccountAccess::accountOf(c);
     command.request = *request;
     command.idempotencyKey = c.body.value(u"idempotency_key"_s).toString();
     command.ip = c.client.ip;
@@ -247,11 +228,12 @@ QFuture<QHttpServerResponse> TradingRoutes::preview(const RequestContext &c)
     const auto request = orderRequestFrom(c.body);
     if (!request)
         return ready(errorResponse(Status::BadRequest, u"invalid_order"_s, request.error()));
-    return m_orders.preview(accountOf(c), *request).then(this, [](const TradingResult<OrderPreview> &preview) {
-        if (!preview)
-            return failure(preview.error());
-        return jsonResponse(preview->toJson());
-    });
+    return m_orders.preview(AccountAccess::accountOf(c), *request)
+        .then(this, [](const TradingResult<OrderPreview> &preview) {
+            if (!preview)
+                return failure(preview.error());
+            return jsonResponse(preview->toJson());
+        });
 }
 
 QFuture<QHttpServerResponse> TradingRoutes::list(const QHttpServerRequest &request, const RequestContext &c)
@@ -275,14 +257,15 @@ QFuture<QHttpServerResponse> TradingRoutes::list(const QHttpServerRequest &reque
             return ready(errorResponse(Status::BadRequest, u"invalid_query"_s,
                                        u"limit must be a whole number from 1 to 500"_s));
     }
-    return m_broker.orders(accountOf(c), q).then(this, [](const BrokerResult<QList<Order>> &orders) {
-        if (!orders)
-            return failure(TradingError::fromBroker(orders.error()));
-        QJsonArray out;
-        for (const Order &o : *orders)
-            out.append(o.toJson());
-        return jsonResponse(out);
-    });
+    return m_broker.orders(AccountAccess::accountOf(c), q)
+        .then(this, [](const BrokerResult<QList<Order>> &orders) {
+            if (!orders)
+                return failure(TradingError::fromBroker(orders.error()));
+            QJsonArray out;
+            for (const Order &o : *orders)
+                out.append(o.toJson());
+            return jsonResponse(out);
+        });
 }
 
 } // namespace clera

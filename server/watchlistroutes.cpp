@@ -15,11 +15,6 @@ namespace {
 using Status = QHttpServerResponse::StatusCode;
 using Method = QHttpServerRequest::Method;
 
-QFuture<QHttpServerResponse> ready(QHttpServerResponse response)
-{
-    return QtFuture::makeReadyFuture(std::move(response));
-}
-
 QJsonObject toJson(const WatchlistRecord &w)
 {
     return {{u"id"_s, w.id},

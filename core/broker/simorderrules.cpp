@@ -24,6 +24,10 @@ BrokerError unavailable(const QString &message)
 {
     return {BrokerError::Kind::Unavailable, message, 503, 0};
 }
+BrokerError notOpen()
+{
+    return unavailable(u"the simulated broker is not open"_s);
+}
 BrokerError internal(const QString &message)
 {
     return {BrokerError::Kind::Internal, message, 500, 0};

@@ -20,6 +20,7 @@ inline constexpr qint64 kUnprocessableCode = 42210000; // not cancelable, sub-pe
 [[nodiscard]] BrokerError notTradable(const QString &message);
 [[nodiscard]] BrokerError notFound(const QString &message);
 [[nodiscard]] BrokerError unavailable(const QString &message);
+[[nodiscard]] BrokerError notOpen(); // the store is not open yet
 [[nodiscard]] BrokerError internal(const QString &message);
 [[nodiscard]] BrokerError insufficientBuyingPower(const QString &what, Decimal required, Decimal available);
 [[nodiscard]] BrokerError insufficientQty(Decimal requested, Decimal available);

@@ -9,9 +9,11 @@
 #include "core/broker/broker.h"
 #include "core/config/config.h"
 #include "core/marketdata/simfeed.h"
+#include "core/store/brokerageaccountrepository.h"
 #include "core/store/databaseurl.h"
-#include "core/store/userrepository.h"
 #include "core/store/fieldcipher.h"
+#include "core/store/scratchdatabase.h"
+#include "core/store/userrepository.h"
 #include "server/demoseeder.h"
 #include "server/serverroot.h"
 
@@ -23,6 +25,8 @@
 #include <QNetworkReply>
 #include <QRegularExpression>
 #include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
 #include <QWebSocket>
 
 #include <algorithm>
@@ -101,6 +105,33 @@ inline QString sharedDataKey()
     return key;
 }
 
+// The JWT secret for servers on a PostgreSQL store (which needs one configured), likewise: a restarted
+// server accepts the tokens of the one before it.
+inline QString sharedJwtSecret()
+{
+    static const QString secret = FieldCipher::generateBase64Key();
+    return secret;
+}
+
+// Sets what a server on a PostgreSQL store needs configured (the data key and the JWT secret).
+inline void setSharedStoreKeys(Config &config)
+{
+    config.set(u"CLERA_DATA_KEY"_s, sharedDataKey(), u"environment"_s);
+    config.set(u"CLERA_JWT_SECRET"_s, sharedJwtSecret(), u"environment"_s);
+}
+
+// A started server for `config`; null (with a warning) when it cannot start.
+inline std::unique_ptr<ServerRoot> startRoot(const Config &config, const ServerRoot::Options &options)
+{
+    auto root = std::make_unique<ServerRoot>(config);
+    const auto started = root->start(options);
+    if (!started) {
+        qWarning() << started.error().message;
+        return nullptr;
+    }
+    return root;
+}
+
 // A server with the demo data on the store at `databaseUrl` (CLERA_DB_URL text), its simulated market
 // stopped so values move only when a test says so; null (with a warning) when it cannot start.
 inline std::unique_ptr<ServerRoot> startDemoServer(const QString &dataDir, const QString &databaseUrl)
@@ -112,15 +143,42 @@ inline std::unique_ptr<ServerRoot> startDemoServer(const QString &dataDir, const
     }
     config->set(u"CLERA_DB_URL"_s, databaseUrl, u"environment"_s);
     if (!databaseUrl.endsWith(u".sqlite"_s))
-        config->set(u"CLERA_DATA_KEY"_s, sharedDataKey(), u"environment"_s);
-    auto root = std::make_unique<ServerRoot>(*config);
-    const auto started = root->start(options(true));
-    if (!started) {
-        qWarning() << started.error().message;
+        setSharedStoreKeys(*config);
+    auto root = startRoot(*config, options(true));
+    if (root)
+        root->simFeed()->stop();
+    return root;
+}
+
+// A server on Alpaca's Broker API, played by the fakes, without demo data.
+struct AlpacaServer
+{
+    // Every member has a default, so a designated initializer names only what it sets.
+    QUrl brokerUrl = {}; // --alpaca-broker-api-url
+    QString keyId = {};  // the Broker API keys
+    QString secret = {};
+    QStringList arguments = {}; // more command-line options: --feed, the events and data URLs …
+    QHash<QString, QString> environment = {}; // settings as if from the environment (CLERA_DATA_KEY …)
+    bool startFeed = false;
+};
+
+// Null (with a warning) when it cannot start.
+inline std::unique_ptr<ServerRoot> startAlpacaServer(const QString &dataDir, const AlpacaServer &alpaca)
+{
+    auto config = configFor(dataDir, QStringList{u"--broker"_s, u"alpaca"_s, u"--alpaca-broker-api-url"_s,
+                                                 alpaca.brokerUrl.toString()} +
+                                         alpaca.arguments);
+    if (!config) {
+        qWarning() << config.error();
         return nullptr;
     }
-    root->simFeed()->stop();
-    return root;
+    config->set(u"BROKER_API_KEY"_s, alpaca.keyId, u"environment"_s);
+    config->set(u"BROKER_SECRET_KEY"_s, alpaca.secret, u"environment"_s);
+    for (auto it = alpaca.environment.cbegin(); it != alpaca.environment.cend(); ++it)
+        config->set(it.key(), it.value(), u"environment"_s);
+    ServerRoot::Options o = options(false);
+    o.startFeed = alpaca.startFeed;
+    return startRoot(*config, o);
 }
 
 // The store id of a demo user ("demo-alice"); the name itself for anyone else.
@@ -223,6 +281,87 @@ public:
 private:
     QNetworkAccessManager m_nam;
     quint16 m_port = 0;
+};
+
+// What a test of the demo server over a scratch store (SQLite, or PostgreSQL under pg_virtualenv) keeps
+// from init() to cleanup(). Derive the test class from QObject and this; in init() call
+// CLERA_SCRATCH_INIT(m_scratch) then QVERIFY(startServer()), in cleanup() stopServer().
+class DemoServerTest
+{
+protected:
+    ScratchDatabase m_scratch;
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<ServerRoot> m_root;
+    Http m_http;
+    QString m_alice; // the demo users' brokerage accounts
+    QString m_bob;
+
+    // Starts the demo server on the scratch store, or restarts it on the same data folder (made on the
+    // first call) after m_root.reset().
+    [[nodiscard]] bool startServer()
+    {
+        if (!m_dir)
+            m_dir = std::make_unique<QTemporaryDir>();
+        if (!m_dir->isValid())
+            return false;
+        m_root = startDemoServer(m_dir->path(), databaseUrlText(m_scratch.url()));
+        if (!m_root)
+            return false;
+        m_http.setPort(m_root->restPort());
+        m_alice = accountOf(u"demo-alice"_s);
+        m_bob = accountOf(u"demo-bob"_s);
+        return !m_alice.isEmpty() && !m_bob.isEmpty();
+    }
+
+    void stopServer()
+    {
+        m_root.reset();
+        m_dir.reset();
+        m_scratch.drop();
+    }
+
+    // The first brokerage account of a user (demo name or id).
+    [[nodiscard]] QString accountOf(const QString &name) const
+    {
+        const QStringList ids =
+            m_root->brokerageAccounts().accountsOf(userId(*m_root, name)).valueOr(QStringList());
+        return ids.isEmpty() ? QString() : ids.first();
+    }
+
+    [[nodiscard]] QString token(const QString &name, Role role = Role::User) const
+    {
+        return tokenFor(*m_root, name, role);
+    }
+
+    // A configuration for another server on the scratch store, its data folder at `dataDir`, with nothing
+    // else configured (a PostgreSQL store also needs CLERA_DATA_KEY and CLERA_JWT_SECRET).
+    [[nodiscard]] Expected<Config, QString> scratchStoreConfig(const QString &dataDir,
+                                                               const QStringList &arguments = {}) const
+    {
+        auto config = configFor(dataDir, arguments);
+        if (config)
+            config->set(u"CLERA_DB_URL"_s, databaseUrlText(m_scratch.url()), u"environment"_s);
+        return config;
+    }
+
+    // A server with `config` does not start: a setting error (exit code 2) that names `setting`.
+    static void verifyRefusedFor(const Config &config, const QString &setting)
+    {
+        ServerRoot root(config);
+        const auto started = root.start(options(false));
+        QVERIFY(!started);
+        QCOMPARE(started.error().exitCode(), 2);
+        QVERIFY2(started.error().message.contains(setting), qPrintable(started.error().message));
+    }
+
+    // The answer is the error shape with this status and code, and a message.
+    static void verifyError(const HttpResult &r, int status, const QString &code)
+    {
+        QCOMPARE(r.status, status);
+        QVERIFY2(r.contentType.startsWith("application/json"), r.contentType.constData());
+        QCOMPARE(r.errorCode(), code);
+        QVERIFY(!r.body.object().value(u"error"_s).toObject().value(u"message"_s).toString().isEmpty());
+    }
 };
 
 class WsClient : public QObject

@@ -15,30 +15,11 @@ using namespace clera;
 // on SQLite and (under pg_virtualenv) PostgreSQL: activities (trades and settled deposits, filters,
 // paging), portfolio history (points from the broker's recorded equity, validation), the company
 // profile of an asset with the feed's price, and who may read which account.
-class TestServerAccountData : public QObject
+class TestServerAccountData : public QObject, protected test::DemoServerTest
 {
     Q_OBJECT
 
 private:
-    ScratchDatabase m_scratch;
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<ServerRoot> m_root;
-    test::Http m_http;
-    QString m_alice;
-    QString m_bob;
-
-    [[nodiscard]] QString accountOf(const QString &name) const
-    {
-        const QStringList ids =
-            m_root->brokerageAccounts().accountsOf(test::userId(*m_root, name)).valueOr(QStringList());
-        return ids.isEmpty() ? QString() : ids.first();
-    }
-
-    [[nodiscard]] QString token(const QString &name, Role role = Role::User) const
-    {
-        return test::tokenFor(*m_root, name, role);
-    }
-
     test::HttpResult activities(const QString &query = {}, const QString &as = u"demo-alice"_s,
                                 const QString &account = {})
     {
@@ -55,37 +36,18 @@ private:
             token(as, as == u"demo-operator" ? Role::Operator : Role::User));
     }
 
-    static void verifyError(const test::HttpResult &r, int status, const QString &code)
-    {
-        QCOMPARE(r.status, status);
-        QCOMPARE(r.errorCode(), code);
-        QVERIFY(!r.body.object().value(u"error"_s).toObject().value(u"message"_s).toString().isEmpty());
-    }
-
 private Q_SLOTS:
     void initTestCase_data() { ScratchDatabase::addEngineRows(); }
 
     void init()
     {
         CLERA_SCRATCH_INIT(m_scratch);
-        m_dir = std::make_unique<QTemporaryDir>();
-        QVERIFY(m_dir->isValid());
-        m_root = test::startDemoServer(m_dir->path(), test::databaseUrlText(m_scratch.url()));
-        QVERIFY(m_root);
-        m_http.setPort(m_root->restPort());
-        m_alice = accountOf(u"demo-alice"_s);
-        m_bob = accountOf(u"demo-bob"_s);
-        QVERIFY(!m_alice.isEmpty() && !m_bob.isEmpty());
+        QVERIFY(startServer());
         QTRY_VERIFY(m_root->orders()->isReady());
         m_root->simBroker()->setSettleDelayMs(0);
     }
 
-    void cleanup()
-    {
-        m_root.reset();
-        m_dir.reset();
-        m_scratch.drop();
-    }
+    void cleanup() { stopServer(); }
 
     void tradesAndDepositsAreActivities()
     {

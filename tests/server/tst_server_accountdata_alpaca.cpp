@@ -1,10 +1,7 @@
+#include "alpacamarketfakes.h"
 #include "core/marketdata/marketfeed.h"
 #include "core/store/brokerageaccountrepository.h"
-#include "fakes/data/fakealpacadata.h"
 #include "fakes/rest/fakeaccountdata.h"
-#include "fakes/rest/fakealpacarest.h"
-#include "fakes/stream/fakealpacastream.h"
-#include "serverfixture.h"
 
 #include <QJsonArray>
 #include <QTemporaryDir>
@@ -26,15 +23,12 @@ Decimal dec(const char *text)
 // The account-data routes of clera-server on Alpaca's Broker API, played by the local fakes: activities
 // and portfolio history come from the broker (the fake's FakeAccountData) through AlpacaBroker, the
 // company profile from the broker's asset list, with no price where the market-data feed has none.
-class TestServerAccountDataAlpaca : public QObject
+class TestServerAccountDataAlpaca : public QObject, protected test::AlpacaMarketFakes
 {
     Q_OBJECT
 
 private:
     QTemporaryDir m_dir;
-    FakeAlpacaRest m_rest;
-    FakeAlpacaData m_data;
-    std::unique_ptr<FakeAlpacaStream> m_stream;
     std::unique_ptr<ServerRoot> m_root;
     test::Http m_http;
     QString m_account;
@@ -57,15 +51,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
-        QVERIFY(m_rest.listen() != 0);
-        const auto credentials = m_rest.brokerCredentials();
-        FakeAlpacaStream::Options streamOptions;
-        streamOptions.keyId = credentials.keyId;
-        streamOptions.secret = credentials.secret;
-        m_stream = std::make_unique<FakeAlpacaStream>(streamOptions);
-        QVERIFY(m_stream->listen());
-        QVERIFY(m_data.listen() != 0);
-        m_data.setCredentials(credentials.keyId, credentials.secret);
+        QVERIFY(listenFakes());
         m_data.setSnapshot(u"AAPL"_s, dec("200.5"), dec("195"));
 
         // A Friday afternoon in New York, so the fake's sessions are deterministic.
@@ -91,19 +77,8 @@ private Q_SLOTS:
         m_rest.book().completeTransfer(m_account, transfer.body.toObject().value(u"id"_s).toString());
         QCOMPARE(m_rest.accountData().activitiesOf(m_account).size(), 3);
 
-        auto config =
-            test::configFor(m_dir.path(), {u"--broker"_s, u"alpaca"_s, u"--feed"_s, u"alpaca"_s,
-                                           u"--alpaca-broker-api-url"_s, m_rest.baseUrl().toString(),
-                                           u"--alpaca-data-stream-url"_s, m_stream->url().toString(),
-                                           u"--alpaca-data-api-url"_s, m_data.baseUrl().toString()});
-        QVERIFY2(config, qPrintable(config ? QString() : config.error()));
-        config->set(u"BROKER_API_KEY"_s, credentials.keyId, u"environment"_s);
-        config->set(u"BROKER_SECRET_KEY"_s, credentials.secret, u"environment"_s);
-        m_root = std::make_unique<ServerRoot>(*config);
-        ServerRoot::Options options = test::options(false);
-        options.startFeed = true;
-        const auto started = m_root->start(options);
-        QVERIFY2(started, qPrintable(started ? QString() : started.error().message));
+        m_root = test::startAlpacaServer(m_dir.path(), alpacaServer());
+        QVERIFY(m_root);
         m_http.setPort(m_root->restPort());
         m_owner = createUser(u"owner@example.com"_s);
         m_stranger = createUser(u"stranger@example.com"_s);

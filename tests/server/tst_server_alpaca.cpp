@@ -1,11 +1,9 @@
+#include "alpacamarketfakes.h"
 #include "core/auth/jwt.h"
 #include "core/marketdata/marketfeed.h"
-#include "fakes/data/fakealpacadata.h"
 #include "fakes/rest/fakealpacaevents.h"
 #include "fakes/rest/fakealpacarest.h"
-#include "fakes/stream/fakealpacastream.h"
 #include "server/serverroot.h"
-#include "serverfixture.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -31,15 +29,12 @@ Decimal dec(const char *text)
 
 // clera-server on Alpaca's Broker API and market-data stream, both played by the local fakes: the
 // account is valued from streamed trades, and keeps being valued after the stream drops.
-class TestServerAlpaca : public QObject
+class TestServerAlpaca : public QObject, protected test::AlpacaMarketFakes
 {
     Q_OBJECT
 
 private:
     QTemporaryDir m_dir;
-    FakeAlpacaRest m_rest;
-    FakeAlpacaData m_data;
-    std::unique_ptr<FakeAlpacaStream> m_stream;
     std::unique_ptr<ServerRoot> m_root;
     QString m_account;
     QString m_operatorId;
@@ -54,15 +49,8 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
-        QVERIFY(m_rest.listen() != 0);
+        QVERIFY(listenFakes());
         const auto credentials = m_rest.brokerCredentials();
-        FakeAlpacaStream::Options streamOptions;
-        streamOptions.keyId = credentials.keyId;
-        streamOptions.secret = credentials.secret;
-        m_stream = std::make_unique<FakeAlpacaStream>(streamOptions);
-        QVERIFY(m_stream->listen());
-        QVERIFY(m_data.listen() != 0);
-        m_data.setCredentials(credentials.keyId, credentials.secret); // Broker sandbox keys: HTTP Basic
         m_data.setSnapshot(u"AAPL"_s, dec("200.5"), dec("195"));
         m_data.setSnapshot(u"MSFT"_s, dec("401"), dec("390"));
 
@@ -82,20 +70,10 @@ private Q_SLOTS:
         m_cash = m_rest.book().cash(m_account).value();
         QCOMPARE(m_cash, dec("8800")); // 10000 − 3 × 200 − 1.5 × 400
 
-        auto config = test::configFor(
-            m_dir.path(),
-            {u"--broker"_s, u"alpaca"_s, u"--feed"_s, u"alpaca"_s, u"--alpaca-broker-api-url"_s,
-             m_rest.baseUrl().toString(), u"--alpaca-data-stream-url"_s, m_stream->url().toString(),
-             u"--alpaca-data-api-url"_s, m_data.baseUrl().toString(), u"--alpaca-stream-stale-timeout"_s,
-             u"1.5"_s, u"--recalculation-interval"_s, u"1"_s});
-        QVERIFY2(config, qPrintable(config ? QString() : config.error()));
-        config->set(u"BROKER_API_KEY"_s, credentials.keyId, u"environment"_s);
-        config->set(u"BROKER_SECRET_KEY"_s, credentials.secret, u"environment"_s);
-        m_root = std::make_unique<ServerRoot>(*config);
-        ServerRoot::Options options = test::options(false);
-        options.startFeed = true;
-        const auto started = m_root->start(options);
-        QVERIFY2(started, qPrintable(started ? QString() : started.error().message));
+        m_root =
+            test::startAlpacaServer(m_dir.path(), alpacaServer({u"--alpaca-stream-stale-timeout"_s, u"1.5"_s,
+                                                                u"--recalculation-interval"_s, u"1"_s}));
+        QVERIFY(m_root);
         // In broker mode there are no demo users: an operator is a user of the store with that role.
         const auto op = m_root->users().create(u"ops@example.com"_s, u"$argon2id$unused"_s, u"operator"_s,
                                                QDateTime::currentDateTimeUtc());
@@ -239,16 +217,13 @@ private Q_SLOTS:
 // The Broker API's event streams drive the valuation: with no periodic recalculation at all, a fill
 // made at the broker reaches the WebSocket as soon as its trade event arrives, also after the event
 // stream dropped (it resumes from the last event id).
-class TestServerAlpacaEvents : public QObject
+class TestServerAlpacaEvents : public QObject, protected test::AlpacaMarketFakes
 {
     Q_OBJECT
 
 private:
     QTemporaryDir m_dir;
-    FakeAlpacaRest m_rest;
-    FakeAlpacaData m_data;
     std::unique_ptr<FakeAlpacaEvents> m_events;
-    std::unique_ptr<FakeAlpacaStream> m_stream;
     std::unique_ptr<ServerRoot> m_root;
     QString m_account;
     QString m_operatorId;
@@ -281,17 +256,10 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
-        QVERIFY(m_rest.listen() != 0);
+        QVERIFY(listenFakes());
         const auto credentials = m_rest.brokerCredentials();
         m_events = std::make_unique<FakeAlpacaEvents>(credentials.keyId, credentials.secret);
         QVERIFY(m_events->listen() != 0);
-        FakeAlpacaStream::Options streamOptions;
-        streamOptions.keyId = credentials.keyId;
-        streamOptions.secret = credentials.secret;
-        m_stream = std::make_unique<FakeAlpacaStream>(streamOptions);
-        QVERIFY(m_stream->listen());
-        QVERIFY(m_data.listen() != 0);
-        m_data.setCredentials(credentials.keyId, credentials.secret);
 
         m_account = m_rest.seedAccount(dec("10000"));
         m_rest.book().setLastPrice(u"AAPL"_s, dec("200"));
@@ -299,20 +267,10 @@ private Q_SLOTS:
         QCOMPARE(buyElsewhere(u"AAPL"_s, u"3"_s).value(u"order"_s).toObject().value(u"status"_s).toString(),
                  u"filled"_s);
 
-        auto config =
-            test::configFor(m_dir.path(), {u"--broker"_s, u"alpaca"_s, u"--feed"_s, u"alpaca"_s,
-                                           u"--alpaca-broker-api-url"_s, m_rest.baseUrl().toString(),
-                                           u"--alpaca-broker-events-url"_s, m_events->baseUrl().toString(),
-                                           u"--alpaca-data-stream-url"_s, m_stream->url().toString(),
-                                           u"--alpaca-data-api-url"_s, m_data.baseUrl().toString()});
-        QVERIFY2(config, qPrintable(config ? QString() : config.error()));
-        config->set(u"BROKER_API_KEY"_s, credentials.keyId, u"environment"_s);
-        config->set(u"BROKER_SECRET_KEY"_s, credentials.secret, u"environment"_s);
-        m_root = std::make_unique<ServerRoot>(*config); // RECALCULATION_INTERVAL 0: never recalculates
-        ServerRoot::Options options = test::options(false);
-        options.startFeed = true;
-        const auto started = m_root->start(options);
-        QVERIFY2(started, qPrintable(started ? QString() : started.error().message));
+        // RECALCULATION_INTERVAL 0 (configFor): never recalculates.
+        m_root = test::startAlpacaServer(
+            m_dir.path(), alpacaServer({u"--alpaca-broker-events-url"_s, m_events->baseUrl().toString()}));
+        QVERIFY(m_root);
         const auto op = m_root->users().create(u"ops@example.com"_s, u"$argon2id$unused"_s, u"operator"_s,
                                                QDateTime::currentDateTimeUtc());
         QVERIFY(op);

@@ -7,6 +7,8 @@
 #include "server/websockethub.h"
 #include "serverfixture.h"
 
+#include <QDir>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QTemporaryDir>
 #include <QTest>
@@ -28,25 +30,11 @@ const ClientInfo kOperatorClient{u"127.0.0.1"_s, u"tst_server_auth"_s};
 // the shared route checks (400, 405, 413, 415, 401), rate limits, per-user isolation on REST and the
 // WebSocket, disabled users and demoted operators, a restart, and the OpenAPI document against the
 // router.
-class TestServerAuth : public QObject
+class TestServerAuth : public QObject, protected test::DemoServerTest
 {
     Q_OBJECT
 
 private:
-    ScratchDatabase m_scratch;
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<ServerRoot> m_root;
-    test::Http m_http;
-
-    [[nodiscard]] bool startServer()
-    {
-        m_root = test::startDemoServer(m_dir->path(), test::databaseUrlText(m_scratch.url()));
-        if (!m_root)
-            return false;
-        m_http.setPort(m_root->restPort());
-        return true;
-    }
-
     [[nodiscard]] QStringList mails(const QString &to) const
     {
         return test::takeMailCodes(m_root->outboxDir(), to);
@@ -75,14 +63,6 @@ private:
         return m_http.post(u"/api/v1/auth/refresh"_s, {{u"refresh_token"_s, refreshToken}});
     }
 
-    static void verifyError(const test::HttpResult &r, int status, const QString &code)
-    {
-        QCOMPARE(r.status, status);
-        QVERIFY2(r.contentType.startsWith("application/json"), r.contentType.constData());
-        QCOMPARE(r.errorCode(), code);
-        QVERIFY(!r.body.object().value(u"error"_s).toObject().value(u"message"_s).toString().isEmpty());
-    }
-
     [[nodiscard]] QUrl wsUrl(const QString &path, const QString &token) const
     {
         QUrl url(u"ws://127.0.0.1:%1%2"_s.arg(m_root->webSocketPort()).arg(path));
@@ -98,17 +78,10 @@ private Q_SLOTS:
     void init()
     {
         CLERA_SCRATCH_INIT(m_scratch);
-        m_dir = std::make_unique<QTemporaryDir>();
-        QVERIFY(m_dir->isValid());
         QVERIFY(startServer());
     }
 
-    void cleanup()
-    {
-        m_root.reset();
-        m_dir.reset();
-        m_scratch.drop();
-    }
+    void cleanup() { stopServer(); }
 
     void signUpVerifySignInRefreshChangePasswordSignOutEverywhere()
     {
@@ -471,6 +444,35 @@ private Q_SLOTS:
         QCOMPARE(rotated.body[u"user"_s][u"email_verified"_s].toBool(), true);
         QCOMPARE(signIn(u"erin@example.com"_s, kPassword).status, 200);
         QCOMPARE(m_root->users().count().valueOr(0), 4); // the demo users were not created twice
+    }
+
+    // A PostgreSQL store is shared by instances, each of which must accept the tokens the others sign: the
+    // secret must be configured, never generated into one instance's data folder. SQLite generates it.
+    void jwtSecretIsConfiguredWithPostgres()
+    {
+        const QString secretFile = QDir(m_dir->path()).filePath(u"jwt-secret"_s);
+        if (m_scratch.url().engine == DatabaseUrl::Engine::Sqlite) {
+            QVERIFY(QFileInfo::exists(secretFile));
+            QCOMPARE(QFileInfo(secretFile).permissions() & (QFile::ReadGroup | QFile::ReadOther),
+                     QFile::Permissions());
+            return;
+        }
+        QVERIFY(!QFileInfo::exists(secretFile));
+        const QString signedBefore = token(u"demo-alice"_s);
+        m_root.reset();
+        QTemporaryDir otherInstance; // another instance's data folder, on the same store
+        auto config = scratchStoreConfig(otherInstance.path());
+        QVERIFY(config);
+        config->set(u"CLERA_DATA_KEY"_s, test::sharedDataKey(), u"environment"_s);
+        verifyRefusedFor(*config, u"CLERA_JWT_SECRET"_s);
+        QVERIFY(!QFileInfo::exists(QDir(otherInstance.path()).filePath(u"jwt-secret"_s)));
+
+        // With the secret configured, that instance accepts what the first one signed.
+        config->set(u"CLERA_JWT_SECRET"_s, test::sharedJwtSecret(), u"environment"_s);
+        auto other = test::startRoot(*config, test::options(false));
+        QVERIFY(other);
+        m_http.setPort(other->restPort());
+        QCOMPARE(m_http.get(u"/api/v1/me"_s, signedBefore).status, 200);
     }
 
     void openApiDocumentMatchesTheRouter()

@@ -30,41 +30,11 @@ const QString kAccountNumber = u"123456789012"_s;
 
 // Funding over REST on the embedded simulated broker: bank links and ACH transfers, validation,
 // the per-day rule, account isolation, idempotent retries and restarts.
-class TestServerFunding : public QObject
+class TestServerFunding : public QObject, protected test::DemoServerTest
 {
     Q_OBJECT
 
 private:
-    ScratchDatabase m_scratch;
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<ServerRoot> m_root;
-    test::Http m_http;
-    QString m_alice;
-    QString m_bob;
-
-    [[nodiscard]] bool startServer()
-    {
-        m_root = test::startDemoServer(m_dir->path(), test::databaseUrlText(m_scratch.url()));
-        if (!m_root)
-            return false;
-        m_http.setPort(m_root->restPort());
-        m_alice = accountOf(u"demo-alice"_s);
-        m_bob = accountOf(u"demo-bob"_s);
-        return true;
-    }
-
-    [[nodiscard]] QString accountOf(const QString &name) const
-    {
-        const QStringList ids =
-            m_root->brokerageAccounts().accountsOf(test::userId(*m_root, name)).valueOr(QStringList());
-        return ids.isEmpty() ? QString() : ids.first();
-    }
-
-    [[nodiscard]] QString token(const QString &name, Role role = Role::User) const
-    {
-        return test::tokenFor(*m_root, name, role);
-    }
-
     [[nodiscard]] static QString links(const QString &account)
     {
         return u"/api/v1/accounts/%1/bank-links"_s.arg(account);
@@ -98,13 +68,6 @@ private:
         if (linked.status != 201)
             qWarning() << "link failed" << linked.status << linked.body.toJson();
         return linked.body[u"id"_s].toString();
-    }
-
-    static void verifyError(const test::HttpResult &r, int status, const QString &code)
-    {
-        QCOMPARE(r.status, status);
-        QCOMPARE(r.errorCode(), code);
-        QVERIFY(!r.body.object().value(u"error"_s).toObject().value(u"message"_s).toString().isEmpty());
     }
 
     [[nodiscard]] Decimal cashOf(const QString &account) const
@@ -147,21 +110,13 @@ private Q_SLOTS:
     void init()
     {
         CLERA_SCRATCH_INIT(m_scratch);
-        m_dir = std::make_unique<QTemporaryDir>();
-        QVERIFY(m_dir->isValid());
         QVERIFY(startServer());
-        QVERIFY(!m_alice.isEmpty() && !m_bob.isEmpty());
         QVERIFY(m_root->funding());
         QTRY_VERIFY(m_root->funding()->isReady());
         m_root->simBroker()->setSettleDelayMs(200);
     }
 
-    void cleanup()
-    {
-        m_root.reset();
-        m_dir.reset();
-        m_scratch.drop();
-    }
+    void cleanup() { stopServer(); }
 
     void linkAndDepositSettlesAndCashGoesUp()
     {

@@ -42,16 +42,12 @@ private Q_SLOTS:
         QVERIFY(m_events->listen() != 0);
         m_account = m_rest.seedAccount(Decimal::fromUnits(500));
 
-        auto config =
-            test::configFor(m_dir.path(), {u"--broker"_s, u"alpaca"_s, u"--alpaca-broker-api-url"_s,
-                                           m_rest.baseUrl().toString(), u"--alpaca-broker-events-url"_s,
-                                           m_events->baseUrl().toString()});
-        QVERIFY2(config, qPrintable(config ? QString() : config.error()));
-        config->set(u"BROKER_API_KEY"_s, credentials.keyId, u"environment"_s);
-        config->set(u"BROKER_SECRET_KEY"_s, credentials.secret, u"environment"_s);
-        m_root = std::make_unique<ServerRoot>(*config);
-        const auto started = m_root->start(test::options(false));
-        QVERIFY2(started, qPrintable(started ? QString() : started.error().message));
+        m_root = test::startAlpacaServer(
+            m_dir.path(), {.brokerUrl = m_rest.baseUrl(),
+                           .keyId = credentials.keyId,
+                           .secret = credentials.secret,
+                           .arguments = {u"--alpaca-broker-events-url"_s, m_events->baseUrl().toString()}});
+        QVERIFY(m_root);
         QVERIFY(m_root->funding());
         QTRY_VERIFY(m_root->funding()->isReady());
         m_http.setPort(m_root->restPort());

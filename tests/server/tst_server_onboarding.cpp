@@ -21,25 +21,11 @@ const QString kPassword = u"correct horse battery"_s;
 
 // Brokerage onboarding over REST with the embedded simulated broker (no keys): sign up, save each step,
 // submit, and the paper account appears among the user's accounts. On SQLite and PostgreSQL.
-class TestServerOnboarding : public QObject
+class TestServerOnboarding : public QObject, protected test::DemoServerTest
 {
     Q_OBJECT
 
 private:
-    ScratchDatabase m_scratch;
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<ServerRoot> m_root;
-    test::Http m_http;
-
-    [[nodiscard]] bool startServer()
-    {
-        m_root = test::startDemoServer(m_dir->path(), test::databaseUrlText(m_scratch.url()));
-        if (!m_root)
-            return false;
-        m_http.setPort(m_root->restPort());
-        return true;
-    }
-
     test::HttpResult put(const QString &step, const QJsonObject &body, const QString &token)
     {
         return m_http.send("PUT", u"/api/v1/onboarding/"_s + step, token,
@@ -72,29 +58,17 @@ private:
         return session.body[u"access_token"_s].toString();
     }
 
-    [[nodiscard]] QString token(const QString &demoName) const
-    {
-        return test::tokenFor(*m_root, demoName, Role::User);
-    }
-
 private Q_SLOTS:
     void initTestCase_data() { ScratchDatabase::addEngineRows(); }
 
     void init()
     {
         CLERA_SCRATCH_INIT(m_scratch);
-        m_dir = std::make_unique<QTemporaryDir>();
-        QVERIFY(m_dir->isValid());
         QVERIFY(startServer());
         QVERIFY(m_root->onboarding());
     }
 
-    void cleanup()
-    {
-        m_root.reset();
-        m_dir.reset();
-        m_scratch.drop();
-    }
+    void cleanup() { stopServer(); }
 
     void signUpOnboardAndTheAccountAppears()
     {
@@ -260,14 +234,10 @@ private Q_SLOTS:
             QVERIFY(m_root->banner().join(u'\n').contains(
                 u"Data key (encrypts tax ids and dates of birth): from CLERA_DATA_KEY"_s));
             m_root.reset();
-            auto config = test::configFor(m_dir->path());
+            auto config = scratchStoreConfig(m_dir->path());
             QVERIFY(config);
-            config->set(u"CLERA_DB_URL"_s, test::databaseUrlText(m_scratch.url()), u"environment"_s);
-            ServerRoot unkeyed(*config);
-            const auto refused = unkeyed.start(test::options(false));
-            QVERIFY(!refused);
-            QCOMPARE(refused.error().exitCode(), 2);
-            QVERIFY(refused.error().message.contains(u"CLERA_DATA_KEY"_s));
+            config->set(u"CLERA_JWT_SECRET"_s, test::sharedJwtSecret(), u"environment"_s);
+            verifyRefusedFor(*config, u"CLERA_DATA_KEY"_s);
             QVERIFY(startServer());
         } else {
             QVERIFY(QFileInfo::exists(keyFile));

@@ -104,17 +104,14 @@ private Q_SLOTS:
         QVERIFY(m_events->listen() != 0);
         m_rest.onboarding().attachEvents(m_events.get());
         m_rest.onboarding().setStatusDelay(100);
-        auto config =
-            test::configFor(m_dir.path(), {u"--broker"_s, u"alpaca"_s, u"--feed"_s, u"sim"_s,
-                                           u"--alpaca-broker-api-url"_s, m_rest.baseUrl().toString(),
-                                           u"--alpaca-broker-events-url"_s, m_events->baseUrl().toString()});
-        QVERIFY2(config, qPrintable(config ? QString() : config.error()));
-        config->set(u"BROKER_API_KEY"_s, credentials.keyId, u"environment"_s);
-        config->set(u"BROKER_SECRET_KEY"_s, credentials.secret, u"environment"_s);
-        config->set(u"CLERA_DATA_KEY"_s, FieldCipher::generateBase64Key(), u"environment"_s);
-        m_root = std::make_unique<ServerRoot>(*config);
-        const auto started = m_root->start(test::options(false));
-        QVERIFY2(started, qPrintable(started ? QString() : started.error().message));
+        m_root = test::startAlpacaServer(
+            m_dir.path(), {.brokerUrl = m_rest.baseUrl(),
+                           .keyId = credentials.keyId,
+                           .secret = credentials.secret,
+                           .arguments = {u"--feed"_s, u"sim"_s, u"--alpaca-broker-events-url"_s,
+                                         m_events->baseUrl().toString()},
+                           .environment = {{u"CLERA_DATA_KEY"_s, FieldCipher::generateBase64Key()}}});
+        QVERIFY(m_root);
         QVERIFY(m_root->onboarding());
         QVERIFY(m_root->banner().join(u'\n').contains(
             u"Data key (encrypts tax ids and dates of birth): from CLERA_DATA_KEY"_s));

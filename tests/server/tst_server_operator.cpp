@@ -20,16 +20,11 @@ using namespace clera;
 // operator, a user (403) and no token (401); disabling a user ends their sessions and tokens at once;
 // the audit log's paging and filters; the sign-up limits; and /health answering while the production
 // Argon2id runs on its pool.
-class TestServerOperator : public QObject
+class TestServerOperator : public QObject, protected test::DemoServerTest
 {
     Q_OBJECT
 
 private:
-    ScratchDatabase m_scratch;
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<ServerRoot> m_root;
-    test::Http m_http;
-
     [[nodiscard]] QString idOf(const QString &demoName) const { return test::userId(*m_root, demoName); }
     [[nodiscard]] QString operatorToken() const
     {
@@ -41,14 +36,6 @@ private:
     {
         return m_http.post(u"/api/v1/auth/sign-in"_s,
                            {{u"email"_s, email}, {u"password"_s, DemoSeeder::kPassword.toString()}});
-    }
-
-    static void verifyError(const test::HttpResult &r, int status, const QString &code)
-    {
-        QCOMPARE(r.status, status);
-        QVERIFY2(r.contentType.startsWith("application/json"), r.contentType.constData());
-        QCOMPARE(r.errorCode(), code);
-        QVERIFY(!r.body.object().value(u"error"_s).toObject().value(u"message"_s).toString().isEmpty());
     }
 
     // Every entry of the audit log through pages of `limit`, newest first.
@@ -79,19 +66,10 @@ private Q_SLOTS:
     void init()
     {
         CLERA_SCRATCH_INIT(m_scratch);
-        m_dir = std::make_unique<QTemporaryDir>();
-        QVERIFY(m_dir->isValid());
-        m_root = test::startDemoServer(m_dir->path(), test::databaseUrlText(m_scratch.url()));
-        QVERIFY(m_root);
-        m_http.setPort(m_root->restPort());
+        QVERIFY(startServer());
     }
 
-    void cleanup()
-    {
-        m_root.reset();
-        m_dir.reset();
-        m_scratch.drop();
-    }
+    void cleanup() { stopServer(); }
 
     void everyRouteNeedsAnOperator_data()
     {
@@ -433,10 +411,9 @@ private Q_SLOTS:
     void healthAnswersWhileSignInsHash()
     {
         m_root.reset();
-        auto config = test::configFor(m_dir->path(), {u"--password-threads"_s, u"1"_s});
+        auto config = scratchStoreConfig(m_dir->path(), {u"--password-threads"_s, u"1"_s});
         QVERIFY(config);
-        config->set(u"CLERA_DB_URL"_s, test::databaseUrlText(m_scratch.url()), u"environment"_s);
-        config->set(u"CLERA_DATA_KEY"_s, test::sharedDataKey(), u"environment"_s);
+        test::setSharedStoreKeys(*config);
         m_root = std::make_unique<ServerRoot>(*config);
         ServerRoot::Options options = test::options(true);
         options.passwordHasher = std::nullopt;

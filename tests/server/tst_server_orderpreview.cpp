@@ -21,30 +21,12 @@ using namespace clera;
 // POST …/orders/preview answers the estimate, the buying power before and after, the market clock
 // and the warnings and stores and sends nothing; placing answers the order with its `warnings`.
 // SQLite and (under pg_virtualenv) PostgreSQL.
-class TestServerOrderPreview : public QObject
+class TestServerOrderPreview : public QObject, protected test::DemoServerTest
 {
     Q_OBJECT
 
 private:
-    ScratchDatabase m_scratch;
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<ServerRoot> m_root;
-    test::Http m_http;
-    QString m_alice;
-    QString m_bob;
     Timestamp m_now;
-
-    [[nodiscard]] QString accountOf(const QString &name) const
-    {
-        const QStringList ids =
-            m_root->brokerageAccounts().accountsOf(test::userId(*m_root, name)).valueOr(QStringList());
-        return ids.isEmpty() ? QString() : ids.first();
-    }
-
-    [[nodiscard]] QString token(const QString &name, Role role = Role::User) const
-    {
-        return test::tokenFor(*m_root, name, role);
-    }
 
     [[nodiscard]] static QString orders(const QString &account)
     {
@@ -90,14 +72,7 @@ private Q_SLOTS:
     void init()
     {
         CLERA_SCRATCH_INIT(m_scratch);
-        m_dir = std::make_unique<QTemporaryDir>();
-        QVERIFY(m_dir->isValid());
-        m_root = test::startDemoServer(m_dir->path(), test::databaseUrlText(m_scratch.url()));
-        QVERIFY(m_root);
-        m_http.setPort(m_root->restPort());
-        m_alice = accountOf(u"demo-alice"_s);
-        m_bob = accountOf(u"demo-bob"_s);
-        QVERIFY(!m_alice.isEmpty() && !m_bob.isEmpty());
+        QVERIFY(startServer());
         auto *sim = qobject_cast<SimBroker *>(m_root->broker());
         QVERIFY(sim);
         m_now = Timestamp::parse(u"2026-01-10T15:00:00Z").value(); // a Saturday
@@ -105,12 +80,7 @@ private Q_SLOTS:
         QTRY_VERIFY(m_root->orders()->isReady());
     }
 
-    void cleanup()
-    {
-        m_root.reset();
-        m_dir.reset();
-        m_scratch.drop();
-    }
+    void cleanup() { stopServer(); }
 
     void previewAnswersTheEstimateAndPlacesNothing()
     {

@@ -110,41 +110,11 @@ template <typename T> T waitFor(QFuture<T> future)
 // SimBroker, on SQLite and (under pg_virtualenv) PostgreSQL: market and limit orders, cancel, lists,
 // positions, validation and broker errors, per-account access for users and operators, idempotent
 // retries, reconciliation of intents left by a crash, and the audit rows.
-class TestServerOrders : public QObject
+class TestServerOrders : public QObject, protected test::DemoServerTest
 {
     Q_OBJECT
 
 private:
-    ScratchDatabase m_scratch;
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<ServerRoot> m_root;
-    test::Http m_http;
-    QString m_alice;
-    QString m_bob;
-
-    [[nodiscard]] bool startServer()
-    {
-        m_root = test::startDemoServer(m_dir->path(), test::databaseUrlText(m_scratch.url()));
-        if (!m_root)
-            return false;
-        m_http.setPort(m_root->restPort());
-        m_alice = accountOf(u"demo-alice"_s);
-        m_bob = accountOf(u"demo-bob"_s);
-        return true;
-    }
-
-    [[nodiscard]] QString accountOf(const QString &name) const
-    {
-        const QStringList ids =
-            m_root->brokerageAccounts().accountsOf(test::userId(*m_root, name)).valueOr(QStringList());
-        return ids.isEmpty() ? QString() : ids.first();
-    }
-
-    [[nodiscard]] QString token(const QString &name, Role role = Role::User) const
-    {
-        return test::tokenFor(*m_root, name, role);
-    }
-
     [[nodiscard]] static QString orders(const QString &account)
     {
         return u"/api/v1/accounts/%1/orders"_s.arg(account);
@@ -165,13 +135,6 @@ private:
     {
         return {{u"symbol"_s, u"AAPL"_s},       {u"side"_s, u"buy"_s}, {u"type"_s, u"limit"_s},
                 {u"time_in_force"_s, u"gtc"_s}, {u"qty"_s, u"2"_s},    {u"limit_price"_s, u"1.25"_s}};
-    }
-
-    static void verifyError(const test::HttpResult &r, int status, const QString &code)
-    {
-        QCOMPARE(r.status, status);
-        QCOMPARE(r.errorCode(), code);
-        QVERIFY(!r.body.object().value(u"error"_s).toObject().value(u"message"_s).toString().isEmpty());
     }
 
     // Orders at the broker with this client_order_id.
@@ -201,19 +164,11 @@ private Q_SLOTS:
     void init()
     {
         CLERA_SCRATCH_INIT(m_scratch);
-        m_dir = std::make_unique<QTemporaryDir>();
-        QVERIFY(m_dir->isValid());
         QVERIFY(startServer());
-        QVERIFY(!m_alice.isEmpty() && !m_bob.isEmpty());
         QTRY_VERIFY(m_root->orders()->isReady());
     }
 
-    void cleanup()
-    {
-        m_root.reset();
-        m_dir.reset();
-        m_scratch.drop();
-    }
+    void cleanup() { stopServer(); }
 
     void marketOrderFillsAndShowsInPositions()
     {

@@ -12,30 +12,11 @@ using namespace clera;
 // pg_virtualenv) PostgreSQL: create, list, read, rename, replace, add and remove symbols, delete;
 // validation against the asset catalog; one user never sees or changes another's lists; a restart
 // keeps them.
-class TestServerWatchlists : public QObject
+class TestServerWatchlists : public QObject, protected test::DemoServerTest
 {
     Q_OBJECT
 
 private:
-    ScratchDatabase m_scratch;
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<ServerRoot> m_root;
-    test::Http m_http;
-
-    [[nodiscard]] bool startServer()
-    {
-        m_root = test::startDemoServer(m_dir->path(), test::databaseUrlText(m_scratch.url()));
-        if (!m_root)
-            return false;
-        m_http.setPort(m_root->restPort());
-        return true;
-    }
-
-    [[nodiscard]] QString token(const QString &name, Role role = Role::User) const
-    {
-        return test::tokenFor(*m_root, name, role);
-    }
-
     test::HttpResult create(const QString &name, const QString &symbols, const QString &as = u"demo-alice"_s)
     {
         QJsonObject body{{u"name"_s, name}};
@@ -60,30 +41,16 @@ private:
         return out;
     }
 
-    static void verifyError(const test::HttpResult &r, int status, const QString &code)
-    {
-        QCOMPARE(r.status, status);
-        QCOMPARE(r.errorCode(), code);
-        QVERIFY(!r.body.object().value(u"error"_s).toObject().value(u"message"_s).toString().isEmpty());
-    }
-
 private Q_SLOTS:
     void initTestCase_data() { ScratchDatabase::addEngineRows(); }
 
     void init()
     {
         CLERA_SCRATCH_INIT(m_scratch);
-        m_dir = std::make_unique<QTemporaryDir>();
-        QVERIFY(m_dir->isValid());
         QVERIFY(startServer());
     }
 
-    void cleanup()
-    {
-        m_root.reset();
-        m_dir.reset();
-        m_scratch.drop();
-    }
+    void cleanup() { stopServer(); }
 
     void lifecycle()
     {
