@@ -165,7 +165,7 @@ void WsConnection::processHandshake()
 void WsConnection::processFrames()
 {
     qsizetype pos = 0;
-    while (m_fd >= 0 && (m_state == State::Open || m_state == State::Closing)) {
+    while (m_fd >= 0 && !m_lingering && (m_state == State::Open || m_state == State::Closing)) {
         if (m_skip > 0) {
             const qsizetype take = qsizetype(std::min<qint64>(m_skip, m_in.size() - pos));
             pos += take;
@@ -209,8 +209,7 @@ void WsConnection::processFrames()
             continue;
         }
 
-        // Open: the rules of RFC 6455 5.2–5.5. A failure sends a close frame (state Closing) and the
-        // same frame is looked at again under the Closing rules above.
+        // Open: the rules of RFC 6455 5.2–5.5. A failure sends a close frame and stops parsing.
         if (reserved) {
             fail(CloseCode::ProtocolError, u"reserved bits set"_s);
             continue;
@@ -270,7 +269,9 @@ void WsConnection::processFrames()
             handleMessage(type, std::move(message));
         }
     }
-    if (m_fd >= 0)
+    if (m_lingering)
+        m_in.clear();
+    else if (m_fd >= 0)
         m_in.remove(0, pos);
 }
 
@@ -324,6 +325,15 @@ void WsConnection::fail(CloseCode code, const QString &reason)
                                        .arg(int(code))
                                        .arg(reason);
     close(code, reason);
+    if (m_state != State::Closing)
+        return;
+    // What follows cannot be trusted to be framed: shut our side once the close frame is out (the peer
+    // reads it, then the end of the stream) and drop its bytes until it closes or the timeout.
+    m_lingering = true;
+    m_closeWhenFlushed = true;
+    m_in.clear();
+    if (m_queue.isEmpty())
+        ::shutdown(m_fd, SHUT_WR);
 }
 
 void WsConnection::write(const QByteArray &bytes)

@@ -70,7 +70,7 @@ private:
     void processFrames();
     void handleControl(Opcode opcode, QByteArray payload);
     void handleMessage(Opcode opcode, QByteArray payload);
-    // Fails the connection: a close frame with `code`, then waits for the peer's close.
+    // Fails the connection (RFC 6455 7.1.7): a close frame with `code`, then no more parsing.
     void fail(CloseCode code, const QString &reason);
     void write(const QByteArray &bytes);
     void flushQueue();
@@ -96,7 +96,7 @@ private:
     qint64 m_queuedBytes = 0;
     bool m_closeSent = false;
     bool m_closeWhenFlushed = false; // close the descriptor once the queue drains (close echoed)
-    bool m_lingering = false;        // a refused handshake: the answer is out, draining until EOF
+    bool m_lingering = false; // refused handshake or failed connection: our side is done, draining to EOF
     bool m_processing = false;
 };
 
