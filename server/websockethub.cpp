@@ -75,6 +75,8 @@ WebSocketHub::WebSocketHub(AuthService *auth, Broker *broker, BrokerageAccountRe
     m_flush.setTimerType(Qt::PreciseTimer);
     connect(&m_flush, &QTimer::timeout, this, &WebSocketHub::flush);
     connect(&m_revalidate, &QTimer::timeout, this, &WebSocketHub::revalidateAll);
+    m_expiry.setSingleShot(true);
+    connect(&m_expiry, &QTimer::timeout, this, &WebSocketHub::closeExpired);
     if (m_options.revalidateIntervalMs > 0)
         m_revalidate.start(m_options.revalidateIntervalMs);
 }
@@ -108,6 +110,8 @@ void WebSocketHub::shutdown()
     m_dirty.clear();
     m_changed.clear();
     m_frames.clear();
+    m_expiries.clear();
+    m_expiry.stop();
     m_authenticated = 0;
     if (hadClients)
         Q_EMIT connectionCountChanged(0);
@@ -357,15 +361,59 @@ void WebSocketHub::onTextMessage(Socket *socket, const QByteArray &message)
 
 void WebSocketHub::closeWhenExpired(Socket *socket, qint64 expiresAt)
 {
-    // Timers take int milliseconds: a token valid for longer is checked again once a day.
-    constexpr qint64 kDayMs = 24 * 3600 * 1000;
-    const qint64 left = expiresAt * 1000 - QDateTime::currentMSecsSinceEpoch();
-    if (left <= 0) {
+    const qint64 expiresAtMs = expiresAt * 1000;
+    if (expiresAtMs <= QDateTime::currentMSecsSinceEpoch()) {
         reject(socket, ws::CloseCode::PolicyViolated, u"token expired"_s);
         return;
     }
-    QTimer::singleShot(int(std::min(left, kDayMs)), socket,
-                       [this, socket, expiresAt] { closeWhenExpired(socket, expiresAt); });
+    const auto it = m_clients.find(socket);
+    if (it == m_clients.end())
+        return;
+    forgetExpiry(socket, *it);
+    it->expiresAtMs = expiresAtMs;
+    m_expiries.emplace(expiresAtMs, socket);
+    armExpiryTimer();
+}
+
+void WebSocketHub::forgetExpiry(Socket *socket, const Client &client)
+{
+    if (client.expiresAtMs < 0)
+        return;
+    auto [first, last] = m_expiries.equal_range(client.expiresAtMs);
+    for (auto it = first; it != last; ++it) {
+        if (it->second == socket) {
+            m_expiries.erase(it);
+            break;
+        }
+    }
+}
+
+void WebSocketHub::armExpiryTimer()
+{
+    if (m_expiries.empty()) {
+        m_expiry.stop();
+        return;
+    }
+    // Timers take int milliseconds: a token valid for longer is looked at again once a day.
+    constexpr qint64 kDayMs = 24 * 3600 * 1000;
+    const qint64 left = m_expiries.begin()->first - QDateTime::currentMSecsSinceEpoch();
+    m_expiry.start(int(std::clamp<qint64>(left, 0, kDayMs)));
+}
+
+void WebSocketHub::closeExpired()
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    QList<Socket *> expired;
+    while (!m_expiries.empty() && m_expiries.begin()->first <= now) {
+        Socket *socket = m_expiries.begin()->second;
+        m_expiries.erase(m_expiries.begin());
+        if (const auto it = m_clients.find(socket); it != m_clients.end())
+            it->expiresAtMs = -1;
+        expired.append(socket);
+    }
+    for (Socket *socket : std::as_const(expired))
+        reject(socket, ws::CloseCode::PolicyViolated, u"token expired"_s);
+    armExpiryTimer();
 }
 
 void WebSocketHub::reject(Socket *socket, ws::CloseCode code, const QString &reason)
@@ -385,6 +433,7 @@ void WebSocketHub::onDisconnected(Socket *socket)
         for (const QString &accountId : accounts)
             unwatch(socket, accountId);
         const bool counted = it->authenticated;
+        forgetExpiry(socket, *it);
         m_clients.erase(it);
         m_dirty.remove(socket);
         if (counted) {

@@ -15,6 +15,7 @@
 #include <QTimer>
 
 #include <functional>
+#include <map>
 
 namespace clera {
 
@@ -95,6 +96,7 @@ private:
         QList<QString> pending;
         QSet<QString> pendingSet; // the same, for multi-account clients
         qint64 slowSinceMs = -1;
+        qint64 expiresAtMs = -1; // the token's expiry, a key of m_expiries while authenticated
     };
 
     using Socket = ws::WsConnection;
@@ -112,8 +114,12 @@ private:
     void watch(Socket *socket, const QString &accountId, std::function<void(Watch, const QString &)> done);
     void unwatch(Socket *socket, const QString &accountId);
     void subscribeMany(Socket *socket, const QStringList &accountIds);
-    // Closes the connection with 1008 when its token expires.
+    // Closes the connection with 1008 when its token expires: one timer for all clients, armed for the
+    // earliest expiry (a timer per client made every timer start in the process walk thousands).
     void closeWhenExpired(Socket *socket, qint64 expiresAt);
+    void closeExpired();
+    void armExpiryTimer();
+    void forgetExpiry(Socket *socket, const Client &client);
     void reject(Socket *socket, ws::CloseCode code, const QString &reason);
     void queue(Socket *socket, const QString &accountId);
     static void dropPending(Client &client, const QString &accountId);
@@ -136,6 +142,8 @@ private:
     QHash<QString, QByteArray> m_frames;
     QTimer m_flush;
     QTimer m_revalidate;
+    QTimer m_expiry;
+    std::multimap<qint64, Socket *> m_expiries; // token expiry (ms since the epoch) → client
     QElapsedTimer m_clock;
     qint64 m_lastFlushMs = std::numeric_limits<qint32>::min(); // m_clock's time of the last flush
     int m_authenticated = 0;

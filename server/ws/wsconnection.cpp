@@ -273,6 +273,8 @@ void WsConnection::processFrames()
         m_in.clear();
     else if (m_fd >= 0)
         m_in.remove(0, pos);
+    if (m_in.isEmpty() && m_in.capacity() > 4096)
+        m_in = QByteArray(); // a large message once does not keep its buffer on an idle connection
 }
 
 void WsConnection::handleControl(Opcode opcode, QByteArray payload)
