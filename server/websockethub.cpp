@@ -98,6 +98,13 @@ Expected<quint16, QString> WebSocketHub::listen(const QHostAddress &address, qui
 void WebSocketHub::shutdown()
 {
     m_server.close();
+    // Connections still in their handshake belong to the server: dropped, never handed to the hub.
+    const QList<Socket *> handshaking = m_server.findChildren<Socket *>(Qt::FindDirectChildrenOnly);
+    for (Socket *socket : handshaking) {
+        socket->disconnect(&m_server);
+        socket->abort();
+        socket->deleteLater();
+    }
     const QList<Socket *> sockets = m_clients.keys();
     for (Socket *socket : sockets) {
         socket->disconnect(this);

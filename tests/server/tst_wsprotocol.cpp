@@ -680,6 +680,28 @@ private Q_SLOTS:
         QTRY_COMPARE(m_root->hub()->watcherCount(account), 0);
     }
 
+    // shutdown() drops connections still in their handshake and closes the open ones with 1001.
+    void hubShutdownClosesEveryConnection()
+    {
+        WebSocketHub hub(&m_root->auth(), m_root->broker(), &m_root->brokerageAccounts(), m_root->tracker(), {});
+        const auto port = hub.listen(QHostAddress::LocalHost, 0);
+        QVERIFY(port);
+        RawClient halfway, open;
+        QVERIFY(halfway.open(*port));
+        halfway.send("GET /ws HTTP/1.1\r\nHost: h\r\n");
+        QVERIFY(open.upgrade(*port, "/ws"));
+        QTest::qWait(50);
+        hub.shutdown();
+        QVERIFY(halfway.waitClosed());
+        QVERIFY(halfway.in.isEmpty());
+        const auto frame = open.next();
+        QVERIFY(frame);
+        QCOMPARE(frame->opcode, quint8(0x8));
+        QCOMPARE(frame->closeCode(), quint16(1001));
+        open.send(closeFrame(1001));
+        QVERIFY(open.waitClosed());
+    }
+
     void hubRefusesAForeignOrigin()
     {
         WebSocketHub::Options options;
