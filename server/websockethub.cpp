@@ -177,15 +177,13 @@ void WebSocketHub::authenticate(Socket *socket, const QString &token)
 {
     const auto claims = m_auth->verifyAccessToken(token);
     if (!claims) {
-        reject(socket, ws::CloseCode::PolicyViolated,
-               u"invalid token: "_s + claims.error().message);
+        reject(socket, ws::CloseCode::PolicyViolated, u"invalid token: "_s + claims.error().message);
         return;
     }
     const auto user = m_auth->authenticate(token);
     if (!user) {
         if (user.error().kind == AuthError::Kind::InvalidToken)
-            reject(socket, ws::CloseCode::PolicyViolated,
-                   u"invalid token: "_s + user.error().message);
+            reject(socket, ws::CloseCode::PolicyViolated, u"invalid token: "_s + user.error().message);
         else
             reject(socket, ws::CloseCode::BadOperation, u"internal error"_s);
         return;
@@ -302,8 +300,8 @@ void WebSocketHub::subscribeMany(Socket *socket, const QStringList &accountIds)
             if (!guard)
                 return;
             guard->sendText(outcome == Watch::Ok ? compact(QJsonObject{{u"type"_s, u"subscribed"_s},
-                                                                              {u"account_id"_s, accountId}})
-                                                        : errorMessage(reason, accountId));
+                                                                       {u"account_id"_s, accountId}})
+                                                 : errorMessage(reason, accountId));
         });
     }
 }

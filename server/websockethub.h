@@ -39,8 +39,8 @@ class PortfolioSource;
 // a multi-account client gets one portfolio_updates frame built for it. One write per client per flush
 // (server/ws: our own RFC 6455 transport writes on the descriptor directly and queues only what the
 // kernel did not take); WEBSOCKET_FLUSH_INTERVAL spaces the flushes. A client whose unsent data exceeds
-// kMaxBufferedBytes gets no more writes (its pending values keep only the latest per account) and is closed with 1008 when it
-// stays that slow for kSlowClientCloseMs, so it never slows the others.
+// kMaxBufferedBytes gets no more writes (its pending values keep only the latest per account) and is closed
+// with 1008 when it stays that slow for kSlowClientCloseMs, so it never slows the others.
 class WebSocketHub : public QObject
 {
     Q_OBJECT

@@ -136,8 +136,9 @@ void WsConnection::processHandshake()
     if (end < 0 && m_in.size() <= kMaxHandshakeBytes)
         return; // not all of it yet
     const HandshakeResult result =
-        end < 0 ? HandshakeResult{431, httpError(431, "request head too large"), u"request head too large"_s, {}}
-                : answerHandshake(QByteArrayView(m_in).first(end + 4), m_options.allowedOrigins);
+        end < 0
+            ? HandshakeResult{431, httpError(431, "request head too large"), u"request head too large"_s, {}}
+            : answerHandshake(QByteArrayView(m_in).first(end + 4), m_options.allowedOrigins);
     if (result.status != 101) {
         qCInfo(lcServer).noquote() << u"WebSocket handshake from %1 refused (%2): %3"_s.arg(m_peer.toString())
                                           .arg(result.status)
@@ -323,9 +324,8 @@ void WsConnection::handleMessage(Opcode opcode, QByteArray payload)
 
 void WsConnection::fail(CloseCode code, const QString &reason)
 {
-    qCDebug(lcServer).noquote() << u"WebSocket client %1 failed (%2): %3"_s.arg(m_peer.toString())
-                                       .arg(int(code))
-                                       .arg(reason);
+    qCDebug(lcServer).noquote()
+        << u"WebSocket client %1 failed (%2): %3"_s.arg(m_peer.toString()).arg(int(code)).arg(reason);
     close(code, reason);
     if (m_state != State::Closing)
         return;
@@ -345,8 +345,8 @@ void WsConnection::write(const QByteArray &bytes)
     if (m_queue.isEmpty()) {
         qsizetype done = 0;
         while (done < bytes.size()) {
-            const ssize_t n =
-                ::send(m_fd, bytes.constData() + done, size_t(bytes.size() - done), MSG_NOSIGNAL | MSG_DONTWAIT);
+            const ssize_t n = ::send(m_fd, bytes.constData() + done, size_t(bytes.size() - done),
+                                     MSG_NOSIGNAL | MSG_DONTWAIT);
             if (n >= 0) {
                 done += n;
                 continue;
@@ -456,7 +456,8 @@ void WsConnection::finish()
     m_queueOffset = 0;
     m_queuedBytes = 0;
     m_message.clear();
-    QMetaObject::invokeMethod(this, [this] { Q_EMIT disconnected(); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this, [this] { Q_EMIT disconnected(); }, Qt::QueuedConnection);
 }
 
 } // namespace clera::ws

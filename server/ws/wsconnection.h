@@ -86,10 +86,10 @@ private:
     QTimer m_timer; // handshake, close or linger timeout
     HandshakeRequest m_request;
 
-    QByteArray m_in;           // received, not yet parsed
-    qint64 m_skip = 0;         // payload bytes still to discard (data frames while closing)
+    QByteArray m_in;   // received, not yet parsed
+    qint64 m_skip = 0; // payload bytes still to discard (data frames while closing)
     Opcode m_messageOpcode = Opcode::Continuation; // Text/Binary while a fragmented message is open
-    QByteArray m_message;      // its payload so far
+    QByteArray m_message;                          // its payload so far
 
     QList<QByteArray> m_queue; // frames the kernel did not take yet, the first from m_queueOffset
     qsizetype m_queueOffset = 0;

@@ -20,8 +20,21 @@ bool isTokenChar(char c)
     if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
         return true;
     switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+': case '-': case '.':
-    case '^': case '_': case '`': case '|': case '~':
+    case '!':
+    case '#':
+    case '$':
+    case '%':
+    case '&':
+    case '\'':
+    case '*':
+    case '+':
+    case '-':
+    case '.':
+    case '^':
+    case '_':
+    case '`':
+    case '|':
+    case '~':
         return true;
     default:
         return false;
@@ -177,11 +190,21 @@ QByteArray httpError(int status, QByteArrayView body, QByteArrayView extraHeader
 {
     QByteArray reason;
     switch (status) {
-    case 400: reason = "Bad Request"; break;
-    case 403: reason = "Forbidden"; break;
-    case 426: reason = "Upgrade Required"; break;
-    case 431: reason = "Request Header Fields Too Large"; break;
-    default: reason = "Error"; break;
+    case 400:
+        reason = "Bad Request";
+        break;
+    case 403:
+        reason = "Forbidden";
+        break;
+    case 426:
+        reason = "Upgrade Required";
+        break;
+    case 431:
+        reason = "Request Header Fields Too Large";
+        break;
+    default:
+        reason = "Error";
+        break;
     }
     QByteArray out = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reason +
                      "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: " +
@@ -233,7 +256,8 @@ HandshakeResult answerHandshake(QByteArrayView head, const QStringList &allowedO
             if (!isTokenChar(c))
                 return refuse(400, u"malformed header name"_s);
         }
-        request.headers.append({name.toByteArray().toLower(), line.sliced(colon + 1).trimmed().toByteArray()});
+        request.headers.append(
+            {name.toByteArray().toLower(), line.sliced(colon + 1).trimmed().toByteArray()});
     }
     if (method != "GET")
         return refuse(400, u"a WebSocket upgrade is a GET"_s);

@@ -12,7 +12,14 @@
 // frames once and hands the same bytes to many connections.
 namespace clera::ws {
 
-enum class Opcode : quint8 { Continuation = 0x0, Text = 0x1, Binary = 0x2, Close = 0x8, Ping = 0x9, Pong = 0xA };
+enum class Opcode : quint8 {
+    Continuation = 0x0,
+    Text = 0x1,
+    Binary = 0x2,
+    Close = 0x8,
+    Ping = 0x9,
+    Pong = 0xA
+};
 
 enum class CloseCode : quint16 {
     Normal = 1000,
@@ -36,7 +43,10 @@ inline constexpr qsizetype kMaxControlPayload = 125;
 void appendFrameHeader(QByteArray &out, Opcode opcode, qsizetype payloadSize);
 // One complete final unmasked frame: header + payload, in one allocation.
 [[nodiscard]] QByteArray frame(Opcode opcode, QByteArrayView payload);
-[[nodiscard]] inline QByteArray textFrame(QByteArrayView utf8) { return frame(Opcode::Text, utf8); }
+[[nodiscard]] inline QByteArray textFrame(QByteArrayView utf8)
+{
+    return frame(Opcode::Text, utf8);
+}
 // A close frame's payload: the code, then the reason cut to fit 125 bytes on a character boundary.
 [[nodiscard]] QByteArray closePayload(CloseCode code, const QString &reason);
 
@@ -51,8 +61,8 @@ void appendFrameHeader(QByteArray &out, Opcode opcode, qsizetype payloadSize);
 // The upgrade request as far as the server needs it.
 struct HandshakeRequest
 {
-    QString path;     // percent-decoded, without the query
-    QByteArray query; // as sent, without '?'
+    QString path;                                     // percent-decoded, without the query
+    QByteArray query;                                 // as sent, without '?'
     QList<std::pair<QByteArray, QByteArray>> headers; // names lower-case, values trimmed
 
     // The value of the first header named `lowerName` (lower-case), or a null QByteArray.
@@ -63,9 +73,9 @@ struct HandshakeRequest
 
 struct HandshakeResult
 {
-    int status = 0;       // 101 when the connection is upgraded
-    QByteArray response;  // the complete HTTP response to write
-    QString problem;      // why it was refused (for the log), empty on 101
+    int status = 0;      // 101 when the connection is upgraded
+    QByteArray response; // the complete HTTP response to write
+    QString problem;     // why it was refused (for the log), empty on 101
     HandshakeRequest request;
 };
 

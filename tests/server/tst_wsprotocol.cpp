@@ -194,9 +194,8 @@ public:
                 ::setsockopt(c->socketDescriptor(), SOL_SOCKET, SO_SNDBUF, &sendBuffer, sizeof sendBuffer);
             QObject::connect(c, &ws::WsConnection::textMessageReceived, this,
                              [this, c](const QByteArray &message) { onText(c, message); });
-            QObject::connect(c, &ws::WsConnection::binaryMessageReceived, this, [this](const QByteArray &) {
-                ++binaries;
-            });
+            QObject::connect(c, &ws::WsConnection::binaryMessageReceived, this,
+                             [this](const QByteArray &) { ++binaries; });
             QObject::connect(c, &ws::WsConnection::disconnected, this, [this, c] {
                 ++disconnects;
                 c->deleteLater();
@@ -294,7 +293,8 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("bytes");
         QTest::addColumn<bool>("valid");
         QTest::newRow("ascii") << QByteArray("plain text, long enough for the 8-byte path") << true;
-        QTest::newRow("two, three, four bytes") << QByteArray("\xc3\xa4 \xe2\x82\xac \xf0\x9f\x98\x80") << true;
+        QTest::newRow("two, three, four bytes")
+            << QByteArray("\xc3\xa4 \xe2\x82\xac \xf0\x9f\x98\x80") << true;
         QTest::newRow("U+10FFFF") << QByteArray("\xf4\x8f\xbf\xbf") << true;
         QTest::newRow("overlong /") << QByteArray("\xc0\xaf") << false;
         QTest::newRow("overlong three bytes") << QByteArray("\xe0\x80\xaf") << false;
@@ -315,7 +315,8 @@ private Q_SLOTS:
     {
         EchoServer echo;
         QPointer<ws::WsConnection> accepted;
-        connect(&echo.server, &ws::WsServer::clientConnected, this, [&](ws::WsConnection *c) { accepted = c; });
+        connect(&echo.server, &ws::WsServer::clientConnected, this,
+                [&](ws::WsConnection *c) { accepted = c; });
         RawClient client;
         QVERIFY(client.open(echo.port()));
         // Header names in any case, Connection and Upgrade as token lists, the token percent-encoded.
@@ -350,34 +351,41 @@ private Q_SLOTS:
         QTest::addColumn<int>("status");
         const QByteArray key = "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
         const QByteArray common = "Host: h\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n";
-        QTest::newRow("POST") << ("POST /chat HTTP/1.1\r\n" + common + key + "Sec-WebSocket-Version: 13\r\n\r\n")
+        QTest::newRow("POST") << ("POST /chat HTTP/1.1\r\n" + common + key +
+                                  "Sec-WebSocket-Version: 13\r\n\r\n")
                               << 400;
-        QTest::newRow("HTTP/1.0") << ("GET /chat HTTP/1.0\r\n" + common + key + "Sec-WebSocket-Version: 13\r\n\r\n")
+        QTest::newRow("HTTP/1.0") << ("GET /chat HTTP/1.0\r\n" + common + key +
+                                      "Sec-WebSocket-Version: 13\r\n\r\n")
                                   << 400;
-        QTest::newRow("no Host") << QByteArray("GET /chat HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
-                                               key + "Sec-WebSocket-Version: 13\r\n\r\n")
-                                 << 400;
-        QTest::newRow("no Upgrade") << QByteArray("GET /chat HTTP/1.1\r\nHost: h\r\nConnection: Upgrade\r\n" + key +
-                                                  "Sec-WebSocket-Version: 13\r\n\r\n")
+        QTest::newRow("no Host")
+            << QByteArray("GET /chat HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" + key +
+                          "Sec-WebSocket-Version: 13\r\n\r\n")
+            << 400;
+        QTest::newRow("no Upgrade") << QByteArray("GET /chat HTTP/1.1\r\nHost: h\r\nConnection: Upgrade\r\n" +
+                                                  key + "Sec-WebSocket-Version: 13\r\n\r\n")
                                     << 400;
         QTest::newRow("Connection: close")
-            << QByteArray("GET /chat HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\nConnection: close\r\n" + key +
-                          "Sec-WebSocket-Version: 13\r\n\r\n")
+            << QByteArray("GET /chat HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\nConnection: close\r\n" +
+                          key + "Sec-WebSocket-Version: 13\r\n\r\n")
             << 400;
         QTest::newRow("short key") << ("GET /chat HTTP/1.1\r\n" + common +
                                        "Sec-WebSocket-Key: c2hvcnQ=\r\nSec-WebSocket-Version: 13\r\n\r\n")
                                    << 400;
-        QTest::newRow("no key") << ("GET /chat HTTP/1.1\r\n" + common + "Sec-WebSocket-Version: 13\r\n\r\n") << 400;
+        QTest::newRow("no key") << ("GET /chat HTTP/1.1\r\n" + common + "Sec-WebSocket-Version: 13\r\n\r\n")
+                                << 400;
         QTest::newRow("absolute target")
             << ("GET http://h/chat HTTP/1.1\r\n" + common + key + "Sec-WebSocket-Version: 13\r\n\r\n") << 400;
         QTest::newRow("folded header")
-            << ("GET /chat HTTP/1.1\r\n" + common + key + " folded\r\nSec-WebSocket-Version: 13\r\n\r\n") << 400;
+            << ("GET /chat HTTP/1.1\r\n" + common + key + " folded\r\nSec-WebSocket-Version: 13\r\n\r\n")
+            << 400;
         QTest::newRow("garbage") << QByteArray("hello there\r\n\r\n") << 400;
-        QTest::newRow("version 8") << ("GET /chat HTTP/1.1\r\n" + common + key + "Sec-WebSocket-Version: 8\r\n\r\n")
+        QTest::newRow("version 8") << ("GET /chat HTTP/1.1\r\n" + common + key +
+                                       "Sec-WebSocket-Version: 8\r\n\r\n")
                                    << 426;
-        QTest::newRow("9 KiB of headers") << ("GET /chat HTTP/1.1\r\n" + common + key + "X-Pad: " +
-                                              QByteArray(9 * 1024, 'p') + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
-                                          << 431;
+        QTest::newRow("9 KiB of headers")
+            << ("GET /chat HTTP/1.1\r\n" + common + key + "X-Pad: " + QByteArray(9 * 1024, 'p') +
+                "\r\nSec-WebSocket-Version: 13\r\n\r\n")
+            << 431;
     }
     void handshakeRefusals()
     {
@@ -390,12 +398,13 @@ private Q_SLOTS:
         QVERIFY(client.open(echo.port()));
         client.send(request);
         const QByteArray head = client.responseHead();
-        QVERIFY2(head.startsWith(QByteArray("HTTP/1.1 " + QByteArray::number(status) + ' ')), head.constData());
+        QVERIFY2(head.startsWith(QByteArray("HTTP/1.1 " + QByteArray::number(status) + ' ')),
+                 head.constData());
         QVERIFY(head.contains("\r\nContent-Length: "));
         if (status == 426)
             QVERIFY(head.contains("\r\nSec-WebSocket-Version: 13\r\n"));
-        QVERIFY(client.waitClosed()); // the server hangs up after its answer
-        QVERIFY(!client.in.isEmpty());  // a short body saying why
+        QVERIFY(client.waitClosed());  // the server hangs up after its answer
+        QVERIFY(!client.in.isEmpty()); // a short body saying why
         QCOMPARE(upgraded, 0);
     }
 
@@ -591,7 +600,7 @@ private Q_SLOTS:
         QTest::qWait(100);
         QCOMPARE(answering.socket.state(), QAbstractSocket::ConnectedState);
         answering.send(closeFrame(1008));
-        QVERIFY(answering.waitClosed(300)); // at once on the answer
+        QVERIFY(answering.waitClosed(300));   // at once on the answer
         QCOMPARE(answering.in, QByteArray()); // nothing after the close frame
         QVERIFY(silent.waitClosed(2000));     // after closeTimeoutMs
         QTRY_COMPARE(echo.disconnects, 2);
@@ -650,7 +659,8 @@ private Q_SLOTS:
         const QByteArray token =
             QUrl::toPercentEncoding(test::tokenFor(*m_root, u"demo-alice"_s, Role::User));
         RawClient client;
-        QVERIFY(client.upgrade(m_root->webSocketPort(), "/ws/portfolio/" + account.toUtf8() + "?token=" + token));
+        QVERIFY(
+            client.upgrade(m_root->webSocketPort(), "/ws/portfolio/" + account.toUtf8() + "?token=" + token));
         QTRY_COMPARE(m_root->hub()->watcherCount(account), 1);
         const auto update = client.next();
         QVERIFY(update);
@@ -683,7 +693,8 @@ private Q_SLOTS:
     // shutdown() drops connections still in their handshake and closes the open ones with 1001.
     void hubShutdownClosesEveryConnection()
     {
-        WebSocketHub hub(&m_root->auth(), m_root->broker(), &m_root->brokerageAccounts(), m_root->tracker(), {});
+        WebSocketHub hub(&m_root->auth(), m_root->broker(), &m_root->brokerageAccounts(), m_root->tracker(),
+                         {});
         const auto port = hub.listen(QHostAddress::LocalHost, 0);
         QVERIFY(port);
         RawClient halfway, open;
