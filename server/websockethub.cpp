@@ -11,9 +11,6 @@
 #include <QJsonObject>
 #include <QPointer>
 #include <QRegularExpression>
-#include <QUrlQuery>
-#include <QWebSocket>
-#include <QWebSocketCorsAuthenticator>
 
 #include <algorithm>
 #include <memory>
@@ -24,12 +21,12 @@ namespace clera {
 
 namespace {
 
-QString compact(const QJsonObject &object)
+QByteArray compact(const QJsonObject &object)
 {
-    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
 
-QString errorMessage(const QString &message, const QString &accountId = {})
+QByteArray errorMessage(const QString &message, const QString &accountId = {})
 {
     QJsonObject o{{u"type"_s, u"error"_s}, {u"message"_s, message}};
     if (!accountId.isEmpty())
@@ -38,15 +35,22 @@ QString errorMessage(const QString &message, const QString &accountId = {})
 }
 
 // The token from ?token=…, else from an Authorization: Bearer header.
-QString tokenOf(const QWebSocket *socket)
+QString tokenOf(const ws::WsConnection *socket)
 {
-    const QString fromQuery = QUrlQuery(socket->requestUrl()).queryItemValue(u"token"_s, QUrl::FullyDecoded);
+    const QString fromQuery = socket->request().queryItem(u"token"_s);
     if (!fromQuery.isEmpty())
         return fromQuery;
-    const QByteArray header = socket->request().rawHeader(QByteArrayLiteral("Authorization"));
+    const QByteArray header = socket->request().header("authorization");
     if (header.startsWith("Bearer "))
         return QString::fromLatin1(header.mid(7).trimmed());
     return {};
+}
+
+// The JSON of a frame built by ws::textFrame: what follows the 2, 4 or 10 header bytes.
+QByteArrayView payloadOf(const QByteArray &frame)
+{
+    const quint8 length7 = quint8(frame.at(1)) & 0x7F;
+    return QByteArrayView(frame).sliced(length7 < 126 ? 2 : length7 == 126 ? 4 : 10);
 }
 
 } // namespace
@@ -54,29 +58,25 @@ QString tokenOf(const QWebSocket *socket)
 WebSocketHub::WebSocketHub(AuthService *auth, Broker *broker, BrokerageAccountRepository *accounts,
                            PortfolioSource *source, Options options, QObject *parent)
     : QObject(parent), m_auth(auth), m_broker(broker), m_accounts(accounts), m_source(source),
-      m_options(std::move(options)), m_server(u"clera-server"_s, QWebSocketServer::NonSecureMode)
+      m_options(std::move(options)),
+      // Browsers send Origin; when origins are configured, a page from elsewhere cannot connect (403).
+      m_server(ws::WsConnection::Options{.allowedOrigins = m_options.allowedOrigins,
+                                         .handshakeTimeoutMs = 10'000,
+                                         .closeTimeoutMs = 5'000,
+                                         .maxMessageBytes = kMaxMessageBytes})
 {
-    m_server.setHandshakeTimeout(std::chrono::seconds(10));
-    connect(&m_server, &QWebSocketServer::newConnection, this, &WebSocketHub::onNewConnection);
-    connect(&m_server, &QWebSocketServer::acceptError, this, [](QAbstractSocket::SocketError error) {
+    connect(&m_server, &ws::WsServer::clientConnected, this, &WebSocketHub::onNewConnection);
+    connect(&m_server, &QTcpServer::acceptError, this, [](QAbstractSocket::SocketError error) {
         qCWarning(lcServer) << "WebSocket accept error" << error;
     });
-    // Browsers send Origin; when origins are configured, a page from elsewhere cannot connect.
-    connect(&m_server, &QWebSocketServer::originAuthenticationRequired, this,
-            [this](QWebSocketCorsAuthenticator *authenticator) {
-                const QString origin = authenticator->origin();
-                if (!m_options.allowedOrigins.isEmpty() && !origin.isEmpty() &&
-                    !m_options.allowedOrigins.contains(origin)) {
-                    qCInfo(lcServer) << "WebSocket handshake refused for origin" << origin;
-                    authenticator->setAllowed(false);
-                }
-            });
     connect(m_source, &PortfolioSource::portfolioUpdated, this, &WebSocketHub::onPortfolioUpdated);
     m_clock.start();
     m_flush.setSingleShot(true);
     m_flush.setTimerType(Qt::PreciseTimer);
     connect(&m_flush, &QTimer::timeout, this, &WebSocketHub::flush);
     connect(&m_revalidate, &QTimer::timeout, this, &WebSocketHub::revalidateAll);
+    m_expiry.setSingleShot(true);
+    connect(&m_expiry, &QTimer::timeout, this, &WebSocketHub::closeExpired);
     if (m_options.revalidateIntervalMs > 0)
         m_revalidate.start(m_options.revalidateIntervalMs);
 }
@@ -98,92 +98,94 @@ Expected<quint16, QString> WebSocketHub::listen(const QHostAddress &address, qui
 void WebSocketHub::shutdown()
 {
     m_server.close();
-    const QList<QWebSocket *> sockets = m_clients.keys();
-    for (QWebSocket *socket : sockets) {
+    // Connections still in their handshake belong to the server: dropped, never handed to the hub.
+    const QList<Socket *> handshaking = m_server.findChildren<Socket *>(Qt::FindDirectChildrenOnly);
+    for (Socket *socket : handshaking) {
+        socket->disconnect(&m_server);
+        socket->abort();
+        socket->deleteLater();
+    }
+    const QList<Socket *> sockets = m_clients.keys();
+    for (Socket *socket : sockets) {
         socket->disconnect(this);
-        socket->close(QWebSocketProtocol::CloseCodeGoingAway, u"server shutting down"_s);
+        connect(socket, &Socket::disconnected, socket, &QObject::deleteLater);
+        socket->close(ws::CloseCode::GoingAway, u"server shutting down"_s);
     }
     const bool hadClients = m_authenticated > 0;
     m_clients.clear();
     m_watchers.clear();
     m_dirty.clear();
     m_changed.clear();
-    m_texts.clear();
+    m_frames.clear();
+    m_expiries.clear();
+    m_expiry.stop();
     m_authenticated = 0;
     if (hadClients)
         Q_EMIT connectionCountChanged(0);
 }
 
-void WebSocketHub::onNewConnection()
+void WebSocketHub::onNewConnection(Socket *socket)
 {
     static const QRegularExpression singlePath(u"^/ws/portfolio/([A-Za-z0-9._-]{1,128})/?$"_s);
-    while (QWebSocket *socket = m_server.nextPendingConnection()) {
-        socket->setParent(this);
-        socket->setMaxAllowedIncomingMessageSize(kMaxMessageBytes);
-        socket->setMaxAllowedIncomingFrameSize(kMaxMessageBytes);
-        connect(socket, &QWebSocket::disconnected, this, [this, socket] { onDisconnected(socket); });
-        connect(socket, &QWebSocket::textMessageReceived, this,
-                [this, socket](const QString &message) { onTextMessage(socket, message); });
-        connect(socket, &QWebSocket::binaryMessageReceived, this, [socket](const QByteArray &) {
-            socket->sendTextMessage(errorMessage(u"binary messages are not supported"_s));
-        });
-        Client &client = m_clients[socket];
+    socket->setParent(this);
+    connect(socket, &Socket::disconnected, this, [this, socket] { onDisconnected(socket); });
+    connect(socket, &Socket::textMessageReceived, this,
+            [this, socket](const QByteArray &message) { onTextMessage(socket, message); });
+    connect(socket, &Socket::binaryMessageReceived, this, [socket](const QByteArray &) {
+        socket->sendText(errorMessage(u"binary messages are not supported"_s));
+    });
+    Client &client = m_clients[socket];
 
-        const QString path = socket->requestUrl().path();
-        const QString token = tokenOf(socket);
-        if (path == u"/ws" || path == u"/ws/") {
-            client.multi = true;
-            if (!token.isEmpty()) {
-                authenticate(socket, token);
-            } else {
-                QTimer::singleShot(m_options.authTimeoutMs, socket, [this, socket] {
-                    const auto it = m_clients.constFind(socket);
-                    if (it != m_clients.cend() && !it->authenticated)
-                        reject(socket, QWebSocketProtocol::CloseCodePolicyViolated,
-                               u"authentication timeout"_s);
-                });
-            }
-            continue;
+    const QString path = socket->request().path;
+    const QString token = tokenOf(socket);
+    if (path == u"/ws" || path == u"/ws/") {
+        client.multi = true;
+        if (!token.isEmpty()) {
+            authenticate(socket, token);
+        } else {
+            QTimer::singleShot(m_options.authTimeoutMs, socket, [this, socket] {
+                const auto it = m_clients.constFind(socket);
+                if (it != m_clients.cend() && !it->authenticated)
+                    reject(socket, ws::CloseCode::PolicyViolated, u"authentication timeout"_s);
+            });
         }
-        const auto match = singlePath.match(path);
-        if (!match.hasMatch()) {
-            reject(socket, QWebSocketProtocol::CloseCodePolicyViolated,
-                   u"unknown path; use /ws/portfolio/{account_id}?token=<JWT> or /ws"_s);
-            continue;
-        }
-        if (token.isEmpty()) {
-            reject(socket, QWebSocketProtocol::CloseCodePolicyViolated, u"missing token"_s);
-            continue;
-        }
-        authenticate(socket, token);
-        if (!m_clients.value(socket).authenticated)
-            continue;
-        const QPointer<QWebSocket> guard(socket);
-        watch(socket, match.captured(1), [this, guard](Watch outcome, const QString &reason) {
-            if (guard && outcome != Watch::Ok)
-                reject(guard,
-                       outcome == Watch::Internal ? QWebSocketProtocol::CloseCodeBadOperation
-                                                  : QWebSocketProtocol::CloseCodePolicyViolated,
-                       reason);
-        });
+        return;
     }
+    const auto match = singlePath.match(path);
+    if (!match.hasMatch()) {
+        reject(socket, ws::CloseCode::PolicyViolated,
+               u"unknown path; use /ws/portfolio/{account_id}?token=<JWT> or /ws"_s);
+        return;
+    }
+    if (token.isEmpty()) {
+        reject(socket, ws::CloseCode::PolicyViolated, u"missing token"_s);
+        return;
+    }
+    authenticate(socket, token);
+    if (!m_clients.value(socket).authenticated)
+        return;
+    const QPointer<Socket> guard(socket);
+    watch(socket, match.captured(1), [this, guard](Watch outcome, const QString &reason) {
+        if (guard && outcome != Watch::Ok)
+            reject(guard,
+                   outcome == Watch::Internal ? ws::CloseCode::BadOperation : ws::CloseCode::PolicyViolated,
+                   reason);
+    });
 }
 
-void WebSocketHub::authenticate(QWebSocket *socket, const QString &token)
+void WebSocketHub::authenticate(Socket *socket, const QString &token)
 {
     const auto claims = m_auth->verifyAccessToken(token);
     if (!claims) {
-        reject(socket, QWebSocketProtocol::CloseCodePolicyViolated,
-               u"invalid token: "_s + claims.error().message);
+        reject(socket, ws::CloseCode::PolicyViolated, u"invalid token: "_s + claims.error().message);
         return;
     }
     const auto user = m_auth->authenticate(token);
     if (!user) {
         if (user.error().kind == AuthError::Kind::InvalidToken)
-            reject(socket, QWebSocketProtocol::CloseCodePolicyViolated,
-                   u"invalid token: "_s + user.error().message);
+            reject(socket, ws::CloseCode::PolicyViolated, u"invalid token: "_s + user.error().message);
         else
-            reject(socket, QWebSocketProtocol::CloseCodeBadOperation, u"internal error"_s);
+            reject(socket, ws::CloseCode::BadOperation, u"internal error"_s);
         return;
     }
     Client &client = m_clients[socket];
@@ -194,11 +196,11 @@ void WebSocketHub::authenticate(QWebSocket *socket, const QString &token)
     Q_EMIT connectionCountChanged(m_authenticated);
     closeWhenExpired(socket, claims->expiresAt);
     if (client.multi)
-        socket->sendTextMessage(compact(QJsonObject{
+        socket->sendText(compact(QJsonObject{
             {u"type"_s, u"authenticated"_s}, {u"user"_s, user->userId}, {u"role"_s, toString(user->role)}}));
 }
 
-bool WebSocketHub::revalidate(QWebSocket *socket)
+bool WebSocketHub::revalidate(Socket *socket)
 {
     const auto it = m_clients.constFind(socket);
     if (it == m_clients.cend() || !it->authenticated)
@@ -207,11 +209,11 @@ bool WebSocketHub::revalidate(QWebSocket *socket)
     if (!user && user.error().kind != AuthError::Kind::InvalidToken)
         return true; // the store is unreachable: keep the client rather than drop everyone
     if (!user) {
-        reject(socket, QWebSocketProtocol::CloseCodePolicyViolated, u"access revoked"_s);
+        reject(socket, ws::CloseCode::PolicyViolated, u"access revoked"_s);
         return false;
     }
     if (user->role != it->user.role) {
-        reject(socket, QWebSocketProtocol::CloseCodePolicyViolated, u"role changed; connect again"_s);
+        reject(socket, ws::CloseCode::PolicyViolated, u"role changed; connect again"_s);
         return false;
     }
     return true;
@@ -219,14 +221,14 @@ bool WebSocketHub::revalidate(QWebSocket *socket)
 
 void WebSocketHub::revalidateAll()
 {
-    const QList<QWebSocket *> sockets = m_clients.keys();
-    for (QWebSocket *socket : sockets) {
+    const QList<Socket *> sockets = m_clients.keys();
+    for (Socket *socket : sockets) {
         if (m_clients.value(socket).authenticated)
             (void)revalidate(socket);
     }
 }
 
-void WebSocketHub::watch(QWebSocket *socket, const QString &accountId,
+void WebSocketHub::watch(Socket *socket, const QString &accountId,
                          std::function<void(Watch, const QString &)> done)
 {
     const Client &client = m_clients[socket];
@@ -243,10 +245,10 @@ void WebSocketHub::watch(QWebSocket *socket, const QString &accountId,
         if (*owner != client.user.userId)
             return done(Watch::Refused, u"not allowed to watch this account"_s);
     }
-    const QPointer<QWebSocket> guard(socket);
+    const QPointer<Socket> guard(socket);
     m_broker->account(accountId).then(
         this, [this, guard, accountId, done](const BrokerResult<Account> &account) {
-            if (!guard || guard->state() != QAbstractSocket::ConnectedState || !m_clients.contains(guard))
+            if (!guard || !guard->isOpen() || !m_clients.contains(guard))
                 return;
             if (!account) {
                 if (account.error().kind == BrokerError::Kind::NotFound)
@@ -269,7 +271,7 @@ void WebSocketHub::watch(QWebSocket *socket, const QString &accountId,
         });
 }
 
-void WebSocketHub::unwatch(QWebSocket *socket, const QString &accountId)
+void WebSocketHub::unwatch(Socket *socket, const QString &accountId)
 {
     Client &client = m_clients[socket];
     if (!client.accounts.remove(accountId))
@@ -281,60 +283,60 @@ void WebSocketHub::unwatch(QWebSocket *socket, const QString &accountId)
         if (watchers->isEmpty()) {
             m_watchers.erase(watchers);
             m_changed.remove(accountId);
-            m_texts.remove(accountId);
+            m_frames.remove(accountId);
             m_source->unwatch(accountId);
         }
     }
 }
 
-void WebSocketHub::subscribeMany(QWebSocket *socket, const QStringList &accountIds)
+void WebSocketHub::subscribeMany(Socket *socket, const QStringList &accountIds)
 {
     // The role and ownership decided below are the store's now, not the token's.
     if (!revalidate(socket))
         return;
-    const QPointer<QWebSocket> guard(socket);
+    const QPointer<Socket> guard(socket);
     for (const QString &accountId : accountIds) {
         watch(socket, accountId, [guard, accountId](Watch outcome, const QString &reason) {
             if (!guard)
                 return;
-            guard->sendTextMessage(outcome == Watch::Ok ? compact(QJsonObject{{u"type"_s, u"subscribed"_s},
-                                                                              {u"account_id"_s, accountId}})
-                                                        : errorMessage(reason, accountId));
+            guard->sendText(outcome == Watch::Ok ? compact(QJsonObject{{u"type"_s, u"subscribed"_s},
+                                                                       {u"account_id"_s, accountId}})
+                                                 : errorMessage(reason, accountId));
         });
     }
 }
 
-void WebSocketHub::onTextMessage(QWebSocket *socket, const QString &message)
+void WebSocketHub::onTextMessage(Socket *socket, const QByteArray &message)
 {
     const auto it = m_clients.find(socket);
     if (it == m_clients.end())
         return;
     QJsonParseError error;
-    const QJsonDocument doc = QJsonDocument::fromJson(message.toUtf8(), &error);
+    const QJsonDocument doc = QJsonDocument::fromJson(message, &error);
     if (error.error != QJsonParseError::NoError || !doc.isObject()) {
-        socket->sendTextMessage(errorMessage(u"message must be a JSON object"_s));
+        socket->sendText(errorMessage(u"message must be a JSON object"_s));
         return;
     }
     const QJsonObject object = doc.object();
     const QString type = object.value(u"type"_s).toString();
     if (type == u"heartbeat") {
-        socket->sendTextMessage(compact(
+        socket->sendText(compact(
             QJsonObject{{u"type"_s, u"heartbeat_ack"_s}, {u"timestamp"_s, Timestamp::now().toString()}}));
         return;
     }
     if (!it->multi) {
-        socket->sendTextMessage(errorMessage(u"unknown message type '%1'"_s.arg(type.left(64))));
+        socket->sendText(errorMessage(u"unknown message type '%1'"_s.arg(type.left(64))));
         return;
     }
     if (type == u"auth") {
         if (it->authenticated)
-            socket->sendTextMessage(errorMessage(u"already authenticated"_s));
+            socket->sendText(errorMessage(u"already authenticated"_s));
         else
             authenticate(socket, object.value(u"token"_s).toString());
         return;
     }
     if (!it->authenticated) {
-        socket->sendTextMessage(errorMessage(u"authenticate first: {\"type\":\"auth\",\"token\":…}"_s));
+        socket->sendText(errorMessage(u"authenticate first: {\"type\":\"auth\",\"token\":…}"_s));
         return;
     }
     if (type == u"subscribe" || type == u"unsubscribe") {
@@ -346,7 +348,7 @@ void WebSocketHub::onTextMessage(QWebSocket *socket, const QString &message)
             accountIds.append(id.toString());
         }
         if (!valid) {
-            socket->sendTextMessage(errorMessage(u"account_ids must be an array of account ids"_s));
+            socket->sendText(errorMessage(u"account_ids must be an array of account ids"_s));
             return;
         }
         if (type == u"subscribe") {
@@ -354,37 +356,81 @@ void WebSocketHub::onTextMessage(QWebSocket *socket, const QString &message)
         } else {
             for (const QString &id : std::as_const(accountIds))
                 unwatch(socket, id);
-            socket->sendTextMessage(compact(QJsonObject{
+            socket->sendText(compact(QJsonObject{
                 {u"type"_s, u"unsubscribed"_s}, {u"account_ids"_s, QJsonArray::fromStringList(accountIds)}}));
         }
         return;
     }
-    socket->sendTextMessage(errorMessage(u"unknown message type '%1'"_s.arg(type.left(64))));
+    socket->sendText(errorMessage(u"unknown message type '%1'"_s.arg(type.left(64))));
 }
 
-void WebSocketHub::closeWhenExpired(QWebSocket *socket, qint64 expiresAt)
+void WebSocketHub::closeWhenExpired(Socket *socket, qint64 expiresAt)
 {
-    // Timers take int milliseconds: a token valid for longer is checked again once a day.
-    constexpr qint64 kDayMs = 24 * 3600 * 1000;
-    const qint64 left = expiresAt * 1000 - QDateTime::currentMSecsSinceEpoch();
-    if (left <= 0) {
-        reject(socket, QWebSocketProtocol::CloseCodePolicyViolated, u"token expired"_s);
+    const qint64 expiresAtMs = expiresAt * 1000;
+    if (expiresAtMs <= QDateTime::currentMSecsSinceEpoch()) {
+        reject(socket, ws::CloseCode::PolicyViolated, u"token expired"_s);
         return;
     }
-    QTimer::singleShot(int(std::min(left, kDayMs)), socket,
-                       [this, socket, expiresAt] { closeWhenExpired(socket, expiresAt); });
+    const auto it = m_clients.find(socket);
+    if (it == m_clients.end())
+        return;
+    forgetExpiry(socket, *it);
+    it->expiresAtMs = expiresAtMs;
+    m_expiries.emplace(expiresAtMs, socket);
+    armExpiryTimer();
 }
 
-void WebSocketHub::reject(QWebSocket *socket, QWebSocketProtocol::CloseCode code, const QString &reason)
+void WebSocketHub::forgetExpiry(Socket *socket, const Client &client)
+{
+    if (client.expiresAtMs < 0)
+        return;
+    auto [first, last] = m_expiries.equal_range(client.expiresAtMs);
+    for (auto it = first; it != last; ++it) {
+        if (it->second == socket) {
+            m_expiries.erase(it);
+            break;
+        }
+    }
+}
+
+void WebSocketHub::armExpiryTimer()
+{
+    if (m_expiries.empty()) {
+        m_expiry.stop();
+        return;
+    }
+    // Timers take int milliseconds: a token valid for longer is looked at again once a day.
+    constexpr qint64 kDayMs = 24 * 3600 * 1000;
+    const qint64 left = m_expiries.begin()->first - QDateTime::currentMSecsSinceEpoch();
+    m_expiry.start(int(std::clamp<qint64>(left, 0, kDayMs)));
+}
+
+void WebSocketHub::closeExpired()
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    QList<Socket *> expired;
+    while (!m_expiries.empty() && m_expiries.begin()->first <= now) {
+        Socket *socket = m_expiries.begin()->second;
+        m_expiries.erase(m_expiries.begin());
+        if (const auto it = m_clients.find(socket); it != m_clients.end())
+            it->expiresAtMs = -1;
+        expired.append(socket);
+    }
+    for (Socket *socket : std::as_const(expired))
+        reject(socket, ws::CloseCode::PolicyViolated, u"token expired"_s);
+    armExpiryTimer();
+}
+
+void WebSocketHub::reject(Socket *socket, ws::CloseCode code, const QString &reason)
 {
     qCInfo(lcServer).noquote() << u"WebSocket client from %1 closed (%2): %3"_s
                                       .arg(socket->peerAddress().toString())
                                       .arg(int(code))
                                       .arg(reason);
-    socket->close(code, reason.left(120));
+    socket->close(code, reason);
 }
 
-void WebSocketHub::onDisconnected(QWebSocket *socket)
+void WebSocketHub::onDisconnected(Socket *socket)
 {
     const auto it = m_clients.find(socket);
     if (it != m_clients.end()) {
@@ -392,6 +438,7 @@ void WebSocketHub::onDisconnected(QWebSocket *socket)
         for (const QString &accountId : accounts)
             unwatch(socket, accountId);
         const bool counted = it->authenticated;
+        forgetExpiry(socket, *it);
         m_clients.erase(it);
         m_dirty.remove(socket);
         if (counted) {
@@ -409,11 +456,11 @@ void WebSocketHub::onPortfolioUpdated(const PortfolioUpdate &update)
         return;
     // Kept, not serialised: a newer update before the flush replaces it.
     m_changed.insert(update.accountId, update);
-    for (QWebSocket *socket : *it)
+    for (Socket *socket : *it)
         queue(socket, update.accountId);
 }
 
-void WebSocketHub::queue(QWebSocket *socket, const QString &accountId)
+void WebSocketHub::queue(Socket *socket, const QString &accountId)
 {
     const auto it = m_clients.find(socket);
     if (it == m_clients.end())
@@ -440,18 +487,50 @@ void WebSocketHub::dropPending(Client &client, const QString &accountId)
     client.pendingSet.remove(accountId);
 }
 
+QByteArray WebSocketHub::batchFrame(const Client &client) const
+{
+    static constexpr QByteArrayView kHead = "{\"type\":\"portfolio_updates\",\"updates\":[";
+    static constexpr QByteArrayView kTail = "]}";
+    qsizetype length = kHead.size() + kTail.size();
+    int found = 0;
+    for (const QString &accountId : client.pending) {
+        if (const auto frame = m_frames.constFind(accountId); frame != m_frames.cend()) {
+            length += payloadOf(*frame).size() + (found > 0 ? 1 : 0);
+            ++found;
+        }
+    }
+    if (found == 0)
+        return {};
+    QByteArray out;
+    out.reserve(ws::frameHeaderSize(length) + length);
+    ws::appendFrameHeader(out, ws::Opcode::Text, length);
+    out.append(kHead);
+    bool first = true;
+    for (const QString &accountId : client.pending) {
+        if (const auto frame = m_frames.constFind(accountId); frame != m_frames.cend()) {
+            if (!first)
+                out.append(',');
+            out.append(payloadOf(*frame));
+            first = false;
+        }
+    }
+    out.append(kTail);
+    return out;
+}
+
 void WebSocketHub::flush()
 {
     m_lastFlushMs = m_clock.elapsed();
-    // Each changed account serialised once; the text is shared by every client watching it.
+    // Each changed account serialised once, into a complete text frame that every single-account
+    // client watching it gets as is (the same QByteArray: no copy per client).
     for (auto it = m_changed.cbegin(); it != m_changed.cend(); ++it)
-        m_texts.insert(it.key(), QString::fromUtf8(it.value().toJsonBytes()));
+        m_frames.insert(it.key(), ws::textFrame(it.value().toJsonBytes()));
     m_changed.clear();
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    const QList<QWebSocket *> dirty = m_dirty.values();
-    for (QWebSocket *socket : dirty) {
+    const QList<Socket *> dirty = m_dirty.values();
+    for (Socket *socket : dirty) {
         const auto it = m_clients.find(socket);
-        if (it == m_clients.end() || socket->state() != QAbstractSocket::ConnectedState) {
+        if (it == m_clients.end() || !socket->isOpen()) {
             m_dirty.remove(socket);
             continue;
         }
@@ -461,40 +540,19 @@ void WebSocketHub::flush()
             if (client.slowSinceMs < 0)
                 client.slowSinceMs = now;
             else if (now - client.slowSinceMs > kSlowClientCloseMs)
-                reject(socket, QWebSocketProtocol::CloseCodePolicyViolated, u"client too slow"_s);
+                reject(socket, ws::CloseCode::PolicyViolated, u"client too slow"_s);
             continue;
         }
         client.slowSinceMs = -1;
+        // One write(2) per client per flush, straight from the shared bytes; only what the kernel
+        // does not take stays queued on the connection.
         if (client.pending.size() == 1) {
-            if (const auto text = m_texts.constFind(client.pending.first()); text != m_texts.cend())
-                socket->sendTextMessage(*text);
+            if (const auto frame = m_frames.constFind(client.pending.first()); frame != m_frames.cend())
+                socket->sendFrame(*frame);
         } else if (!client.pending.isEmpty()) {
-            QList<QString> texts;
-            texts.reserve(client.pending.size());
-            qsizetype length = 40;
-            for (const QString &accountId : std::as_const(client.pending)) {
-                if (const auto text = m_texts.constFind(accountId); text != m_texts.cend()) {
-                    texts.append(*text);
-                    length += text->size() + 1;
-                }
-            }
-            QString batch;
-            batch.reserve(length);
-            batch += u"{\"type\":\"portfolio_updates\",\"updates\":["_s;
-            bool first = true;
-            for (const QString &text : std::as_const(texts)) {
-                if (!first)
-                    batch += u',';
-                batch += text;
-                first = false;
-            }
-            batch += u"]}"_s;
-            if (!texts.isEmpty())
-                socket->sendTextMessage(batch);
+            if (const QByteArray batch = batchFrame(client); !batch.isEmpty())
+                socket->sendFrame(batch);
         }
-        // Hand the frame to the kernel now, in this turn, rather than after a poll for writability:
-        // one write(2) per client per flush.
-        socket->flush();
         m_updatesSent += client.pending.size();
         ++m_framesWritten;
         client.pending.clear(); // keeps its capacity: no allocation for the next update

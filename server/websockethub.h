@@ -3,6 +3,7 @@
 #include "core/auth/authservice.h"
 #include "core/domain/expected.h"
 #include "core/realtime/portfolioupdate.h"
+#include "server/ws/wsserver.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -12,12 +13,9 @@
 #include <QSet>
 #include <QStringList>
 #include <QTimer>
-#include <QWebSocketProtocol>
-#include <QWebSocketServer>
 
 #include <functional>
-
-class QWebSocket;
+#include <map>
 
 namespace clera {
 
@@ -36,10 +34,13 @@ class PortfolioSource;
 // disconnected (1008) before the token expires. Values come from a PortfolioSource (this process's
 // tracker, or the calculator role over the bus), which is told to watch an account while at least one
 // client watches it.
-// Updates are serialised once per account per flush and coalesced per client: one write per flush
-// carrying the latest value of each changed account; WEBSOCKET_FLUSH_INTERVAL spaces the flushes. A client whose unsent data exceeds kMaxBufferedBytes gets no
-// more writes (its pending values keep only the latest per account) and is closed with 1008 when it
-// stays that slow for kSlowClientCloseMs, so it never slows the others.
+// Updates are serialised once per account per flush, straight into a complete WebSocket frame (UTF-8,
+// header included) that every single-account client watching the account gets as the same QByteArray;
+// a multi-account client gets one portfolio_updates frame built for it. One write per client per flush
+// (server/ws: our own RFC 6455 transport writes on the descriptor directly and queues only what the
+// kernel did not take); WEBSOCKET_FLUSH_INTERVAL spaces the flushes. A client whose unsent data exceeds
+// kMaxBufferedBytes gets no more writes (its pending values keep only the latest per account) and is closed
+// with 1008 when it stays that slow for kSlowClientCloseMs, so it never slows the others.
 class WebSocketHub : public QObject
 {
     Q_OBJECT
@@ -91,48 +92,58 @@ private:
         AuthenticatedUser user;
         QSet<QString> accounts;
         // The accounts with a value not yet written to this client, in arrival order; the flush writes
-        // each one's latest text (m_texts).
+        // each one's latest value (m_frames).
         QList<QString> pending;
         QSet<QString> pendingSet; // the same, for multi-account clients
         qint64 slowSinceMs = -1;
+        qint64 expiresAtMs = -1; // the token's expiry, a key of m_expiries while authenticated
     };
 
-    void onNewConnection();
-    void onTextMessage(QWebSocket *socket, const QString &message);
-    void onDisconnected(QWebSocket *socket);
+    using Socket = ws::WsConnection;
+    void onNewConnection(Socket *socket);
+    void onTextMessage(Socket *socket, const QByteArray &message);
+    void onDisconnected(Socket *socket);
     void onPortfolioUpdated(const clera::PortfolioUpdate &update);
 
-    void authenticate(QWebSocket *socket, const QString &token);
+    void authenticate(Socket *socket, const QString &token);
     // Checks the client's token against the store again; false (and the socket is being closed) when
     // the user lost access or their role changed.
-    [[nodiscard]] bool revalidate(QWebSocket *socket);
+    [[nodiscard]] bool revalidate(Socket *socket);
     void revalidateAll();
     // Checks that the client may watch the account, then adds it; `done` reports the outcome.
-    void watch(QWebSocket *socket, const QString &accountId,
-               std::function<void(Watch, const QString &)> done);
-    void unwatch(QWebSocket *socket, const QString &accountId);
-    void subscribeMany(QWebSocket *socket, const QStringList &accountIds);
-    // Closes the connection with 1008 when its token expires.
-    void closeWhenExpired(QWebSocket *socket, qint64 expiresAt);
-    void reject(QWebSocket *socket, QWebSocketProtocol::CloseCode code, const QString &reason);
-    void queue(QWebSocket *socket, const QString &accountId);
+    void watch(Socket *socket, const QString &accountId, std::function<void(Watch, const QString &)> done);
+    void unwatch(Socket *socket, const QString &accountId);
+    void subscribeMany(Socket *socket, const QStringList &accountIds);
+    // Closes the connection with 1008 when its token expires: one timer for all clients, armed for the
+    // earliest expiry (a timer per client made every timer start in the process walk thousands).
+    void closeWhenExpired(Socket *socket, qint64 expiresAt);
+    void closeExpired();
+    void armExpiryTimer();
+    void forgetExpiry(Socket *socket, const Client &client);
+    void reject(Socket *socket, ws::CloseCode code, const QString &reason);
+    void queue(Socket *socket, const QString &accountId);
     static void dropPending(Client &client, const QString &accountId);
     void flush();
+    // One portfolio_updates frame with the pending accounts' latest values.
+    [[nodiscard]] QByteArray batchFrame(const Client &client) const;
 
     AuthService *m_auth;
     Broker *m_broker;
     BrokerageAccountRepository *m_accounts;
     PortfolioSource *m_source;
     Options m_options;
-    QWebSocketServer m_server;
-    QHash<QWebSocket *, Client> m_clients;
-    QHash<QString, QList<QWebSocket *>> m_watchers; // account → its clients
-    QSet<QWebSocket *> m_dirty;                     // clients with pending updates
+    ws::WsServer m_server;
+    QHash<Socket *, Client> m_clients;
+    QHash<QString, QList<Socket *>> m_watchers; // account → its clients
+    QSet<Socket *> m_dirty;                     // clients with pending updates
     // Updates are serialised at the flush, once per account however many arrived since the last one:
     QHash<QString, PortfolioUpdate> m_changed; // watched account → its latest update since the last flush
-    QHash<QString, QString> m_texts;           // watched account → its latest serialised update
+    // Watched account → its latest update as a complete text frame; the JSON starts at the header's end.
+    QHash<QString, QByteArray> m_frames;
     QTimer m_flush;
     QTimer m_revalidate;
+    QTimer m_expiry;
+    std::multimap<qint64, Socket *> m_expiries; // token expiry (ms since the epoch) → client
     QElapsedTimer m_clock;
     qint64 m_lastFlushMs = std::numeric_limits<qint32>::min(); // m_clock's time of the last flush
     int m_authenticated = 0;
