@@ -511,6 +511,12 @@ void ServerRoot::startRole(const ScaleOutSettings &scale, std::chrono::milliseco
         PricePublisher::Options o;
         o.priceTtl = scale.priceTtl;
         o.lockPeriod = scale.lockPeriod;
+        // The lock is renewed on a connection of its own: at tens of thousands of ticks per second the
+        // publisher's pipelined writes would otherwise delay the renewal's answer until the leader steps
+        // down (seen in the Redis-scaled benchmark under load).
+        auto *lockBus = new RedisBus(scale.redis, this);
+        lockBus->start();
+        o.lockBus = lockBus;
         o.runFeed = [this, startFeed](bool run) {
             if (m_simFeed)
                 run &&startFeed ? m_simFeed->start() : m_simFeed->stop();

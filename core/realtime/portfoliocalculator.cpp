@@ -9,7 +9,8 @@ Q_DECLARE_LOGGING_CATEGORY(lcRealtime)
 namespace clera {
 
 PortfolioCalculator::PortfolioCalculator(Bus *bus, Options options, QObject *parent)
-    : QObject(parent), m_bus(bus), m_options(options), m_throttle(options.minUpdateInterval, this)
+    : QObject(parent), m_bus(bus), m_options(options), m_throttle(options.minUpdateInterval, this),
+      m_values(bus, options.keyWriteInterval)
 {
     connect(m_bus, &Bus::message, this, &PortfolioCalculator::onMessage);
     connect(&m_throttle, &UpdateThrottle::released, this, &PortfolioCalculator::publish);
@@ -142,6 +143,7 @@ void PortfolioCalculator::removeAccount(const QString &accountId)
     if (index >= 0)
         m_throttle.forget(index);
     m_engine.removeAccount(accountId);
+    m_values.drop(BusWire::valueKey(accountId)); // a pending write must not bring it back
     m_bus->remove(BusWire::valueKey(accountId));
 }
 
@@ -168,7 +170,7 @@ void PortfolioCalculator::publish(const QList<int> &accounts)
     for (int index : accounts) {
         const PortfolioUpdate update = m_engine.snapshot(index, now);
         const QByteArray payload = BusWire::encode(update);
-        m_bus->setValue(BusWire::valueKey(update.accountId), payload, m_options.valueTtl);
+        m_values.set(BusWire::valueKey(update.accountId), payload, m_options.valueTtl);
         m_bus->publish(BusWire::portfolioChannel(update.accountId), payload);
         ++m_published;
         Q_EMIT published(update);

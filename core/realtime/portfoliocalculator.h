@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/bus/coalescedwriter.h"
 #include "core/realtime/buswire.h"
 #include "core/realtime/portfolioengine.h"
 #include "core/realtime/updatethrottle.h"
@@ -28,6 +29,8 @@ public:
         std::chrono::milliseconds minUpdateInterval{2000};
         std::chrono::milliseconds recalculationInterval{30'000};
         std::chrono::milliseconds valueTtl{3'600'000};
+        // Least time between two writes of one value:<id> key (portfolio:<id> carries every update).
+        std::chrono::milliseconds keyWriteInterval{250};
     };
 
     PortfolioCalculator(Bus *bus, Options options, QObject *parent = nullptr);
@@ -57,6 +60,7 @@ private:
     Options m_options;
     PortfolioEngine m_engine;
     UpdateThrottle m_throttle;
+    CoalescedWriter m_values;
     QTimer m_recalculation;
     quint64 m_published = 0;
     quint64 m_generation = 0; // of recalculations: an older one still in flight is dropped

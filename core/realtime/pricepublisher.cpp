@@ -16,7 +16,8 @@ namespace clera {
 PricePublisher::PricePublisher(Bus *bus, MarketFeed *feed, SymbolRegistry *registry, Options options,
                                QObject *parent)
     : QObject(parent), m_bus(bus), m_feed(feed), m_registry(registry), m_options(std::move(options)),
-      m_lock(bus, BusWire::kMarketDataLock, m_options.lockPeriod)
+      m_lock(m_options.lockBus ? m_options.lockBus : bus, BusWire::kMarketDataLock, m_options.lockPeriod),
+      m_prices(bus, m_options.keyWriteInterval)
 {
     connect(&m_lock, &LeaderLock::leadershipChanged, this, &PricePublisher::onLeadership);
     m_resync.setInterval(m_options.lockPeriod);
@@ -70,6 +71,7 @@ void PricePublisher::onLeadership(bool leader)
         resync();
     } else {
         m_resync.stop();
+        m_prices.discard(); // another instance may own the keys now
         if (m_options.runFeed)
             m_options.runFeed(false);
         apply({});
@@ -117,12 +119,12 @@ void PricePublisher::onTicks(const QList<Tick> &batch)
 {
     if (batch.isEmpty() || !isLeader())
         return;
-    // One SET per tick and one PUBLISH per frame, all in this turn: the bus pipelines them.
+    // One PUBLISH per frame with every tick, in this turn; the price:<SYM> keys coalesced (CoalescedWriter).
     QList<BusWire::PriceEntry> entries;
     entries.reserve(batch.size());
     for (const Tick &tick : batch) {
         BusWire::PriceEntry e{tick.symbol, tick.price, m_feed->previousClose(tick.symbol), tick.time};
-        m_bus->setValue(BusWire::priceKey(e.symbol), BusWire::encodeEntry(e), m_options.priceTtl);
+        m_prices.set(BusWire::priceKey(e.symbol), BusWire::encodeEntry(e), m_options.priceTtl);
         entries.append(std::move(e));
     }
     m_bus->publish(BusWire::kPricesChannel, BusWire::encodeFrame(entries));

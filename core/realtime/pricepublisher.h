@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/bus/coalescedwriter.h"
 #include "core/bus/leaderlock.h"
 
 #include <QObject>
@@ -18,7 +19,7 @@ struct Tick;
 
 // The market-data role: holds the one upstream feed while it holds the leader lock, subscribes exactly
 // the collector's union of symbols (the symbols set, kept current from the symbols channel and read
-// again every lock period and after an outage), writes price:<SYM> with the price TTL and publishes
+// again every lock period and after an outage), writes price:<SYM> with the price TTL (at most once per key write interval) and publishes
 // one prices message per feed frame. Subscriptions go through the SymbolRegistry (as one holder), so
 // whatever follows the registry (the previous-close loader of the Alpaca stream) follows them. A standby
 // keeps the feed stopped and takes over when the leader's lock expires.
@@ -30,6 +31,11 @@ public:
     {
         std::chrono::milliseconds priceTtl{3'600'000};
         std::chrono::milliseconds lockPeriod{10'000};
+        // Least time between two writes of one price:<SYM> key (the prices channel carries every tick).
+        std::chrono::milliseconds keyWriteInterval{250};
+        // The connection the leader lock is renewed on; null: the same bus. A connection of its own keeps
+        // the renewal's answer from queueing behind this publisher's own writes on a busy Redis.
+        Bus *lockBus = nullptr;
         // Starts (true) or stops (false) the upstream connection; the feed is only connected while leading.
         std::function<void(bool)> runFeed;
     };
@@ -62,6 +68,7 @@ private:
     Options m_options;
     QSet<QString> m_wanted;
     LeaderLock m_lock;
+    CoalescedWriter m_prices;
     QTimer m_resync;
     quint64 m_frames = 0;
 };

@@ -1,3 +1,4 @@
+#include "core/bus/coalescedwriter.h"
 #include "core/bus/localbus.h"
 #include "core/realtime/buswire.h"
 #include "core/realtime/portfoliocalculator.h"
@@ -157,13 +158,19 @@ private Q_SLOTS:
         QTRY_VERIFY(std::any_of(channel.cbegin(), channel.cend(), [](const QList<QVariant> &m) {
             return m.at(0).toByteArray() == "portfolio:acct-1";
         }));
-        const auto stored = bus.value(BusWire::valueKey(u"acct-1"_s)).result();
-        QVERIFY(stored && *stored);
-        QCOMPARE(BusWire::decodeUpdate(**stored)->totalValue, std::optional<Decimal>(dec("2000")));
+        // value:<id> follows within the key write interval (250 ms), not with every update.
+        const auto storedValue = [&bus]() -> std::optional<Decimal> {
+            const auto stored = bus.value(BusWire::valueKey(u"acct-1"_s)).result();
+            if (!stored || !*stored)
+                return std::nullopt;
+            return BusWire::decodeUpdate(**stored)->totalValue;
+        };
+        QTRY_COMPARE(storedValue(), std::optional<Decimal>(dec("2000")));
 
         bus.publish(BusWire::kPricesChannel, BusWire::encodeFrame({{u"AAPL"_s, dec("101.5"), dec("90"), t},
                                                                    {u"MSFT"_s, dec("400"), dec("399"), t}}));
         QTRY_COMPARE(last().totalValue, std::optional<Decimal>(dec("2015")));
+        QTRY_COMPARE(storedValue(), std::optional<Decimal>(dec("2015")));
 
         // A full recalculation reads the accounts set, holdings:<id> and price:<SYM>.
         bus.setValue(BusWire::priceKey(u"MSFT"_s),
@@ -179,11 +186,51 @@ private Q_SLOTS:
             return u.accountId == u"acct-2"_s && u.totalValue == dec("201");
         }));
 
-        // A removed account is forgotten, its value deleted.
+        // A removed account is forgotten, its value deleted — also when a write of it was still pending.
+        bus.publish(BusWire::kPricesChannel, BusWire::encodeFrame({{u"AAPL"_s, dec("102"), dec("90"), t}}));
+        QTRY_COMPARE(last().totalValue, std::optional<Decimal>(dec("2020")));
         bus.publish(BusWire::kHoldingsChannel,
                     BusWire::encode(BusWire::AccountHoldings{u"acct-1"_s, {}, {}, {}, true}));
         QTRY_COMPARE(calculator.engine().accountCount(), 1);
         QCOMPARE(*bus.value(BusWire::valueKey(u"acct-1"_s)).result(), std::optional<QByteArray>());
+        QTest::qWait(400); // past the key write interval
+        QCOMPARE(*bus.value(BusWire::valueKey(u"acct-1"_s)).result(), std::optional<QByteArray>());
+    }
+
+    // Latest-value keys are written at most once per interval per key, always ending at the latest value.
+    void coalescedWriterKeepsTheLatestPerKey()
+    {
+        LocalBus bus;
+        CoalescedWriter writer(&bus, 100ms);
+        const auto stored = [&bus](const QByteArray &key) {
+            const auto v = bus.value(key).result();
+            return v && *v ? **v : QByteArray();
+        };
+        for (int i = 1; i <= 50; ++i)
+            writer.set("price:AAPL", QByteArray::number(i), 1h);
+        writer.set("price:MSFT", "7", 1h);
+        QCOMPARE(writer.pending(), 2);
+        QCOMPARE(stored("price:AAPL"), QByteArray()); // nothing written yet
+        QTRY_COMPARE(stored("price:AAPL"), QByteArray("50"));
+        QCOMPARE(stored("price:MSFT"), QByteArray("7"));
+        QCOMPARE(writer.pending(), 0);
+
+        writer.set("price:AAPL", "51", 1h);
+        writer.drop("price:AAPL");
+        writer.set("price:MSFT", "8", 1h);
+        writer.discard();
+        QTest::qWait(250);
+        QCOMPARE(stored("price:AAPL"), QByteArray("50"));
+        QCOMPARE(stored("price:MSFT"), QByteArray("7"));
+
+        writer.set("price:MSFT", "9", 1h);
+        writer.flush(); // at once
+        QCOMPARE(stored("price:MSFT"), QByteArray("9"));
+
+        CoalescedWriter immediate(&bus, 0ms);
+        immediate.set("value:a", "1", 1h);
+        QCOMPARE(stored("value:a"), QByteArray("1"));
+        QCOMPARE(immediate.pending(), 0);
     }
 };
 
