@@ -4,14 +4,26 @@
 #include "core/realtime/buswire.h"
 
 #include <QLoggingCategory>
+#include <QUuid>
 
 Q_DECLARE_LOGGING_CATEGORY(lcRealtime)
 
 namespace clera {
 
-BusPortfolioSource::BusPortfolioSource(Bus *bus, QObject *parent) : PortfolioSource(parent), m_bus(bus)
+BusPortfolioSource::BusPortfolioSource(Bus *bus, QObject *parent)
+    : PortfolioSource(parent), m_bus(bus), m_instance(QUuid::createUuid().toString(QUuid::WithoutBraces))
 {
+    m_bus->subscribe(BusWire::kWatchesChannel);
+    m_lease.setInterval(BusWire::kWatchLeaseMs);
+    connect(&m_lease, &QTimer::timeout, this, &BusPortfolioSource::announceAll);
+    m_lease.start();
     connect(m_bus, &Bus::message, this, [this](const QByteArray &channel, const QByteArray &payload) {
+        if (channel == BusWire::kWatchesChannel) {
+            const auto message = BusWire::decodeWatch(payload);
+            if (message && message->op == BusWire::WatchMessage::Op::Query)
+                announceAll();
+            return;
+        }
         const QString accountId = BusWire::accountOfChannel(channel);
         if (accountId.isEmpty() || !m_watched.contains(accountId))
             return;
@@ -25,6 +37,7 @@ BusPortfolioSource::BusPortfolioSource(Bus *bus, QObject *parent) : PortfolioSou
     connect(m_bus, &Bus::statusChanged, this, [this](Bus::Status status) {
         if (status != Bus::Status::Connected)
             return;
+        announceAll();
         const QList<QString> watched = m_watched.values();
         for (const QString &id : watched)
             fetch(id);
@@ -36,7 +49,10 @@ void BusPortfolioSource::watch(const QString &accountId)
     if (m_watched.contains(accountId))
         return;
     m_watched.insert(accountId);
+    // Subscribed before the calculator hears of it: its first publish for the account reaches us.
     m_bus->subscribe(BusWire::portfolioChannel(accountId));
+    m_bus->publish(BusWire::kWatchesChannel,
+                   BusWire::encode(BusWire::WatchMessage{BusWire::WatchMessage::Op::Add, m_instance, {accountId}}));
     fetch(accountId);
 }
 
@@ -45,7 +61,16 @@ void BusPortfolioSource::unwatch(const QString &accountId)
     if (!m_watched.remove(accountId))
         return;
     m_bus->unsubscribe(BusWire::portfolioChannel(accountId));
+    m_bus->publish(BusWire::kWatchesChannel, BusWire::encode(BusWire::WatchMessage{
+                                                 BusWire::WatchMessage::Op::Remove, m_instance, {accountId}}));
     m_latest.remove(accountId);
+}
+
+void BusPortfolioSource::announceAll()
+{
+    m_bus->publish(BusWire::kWatchesChannel,
+                   BusWire::encode(BusWire::WatchMessage{BusWire::WatchMessage::Op::All, m_instance,
+                                                         QStringList(m_watched.cbegin(), m_watched.cend())}));
 }
 
 std::optional<PortfolioUpdate> BusPortfolioSource::latest(const QString &accountId) const

@@ -6,6 +6,9 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <algorithm>
+#include <array>
+
 using namespace Qt::StringLiterals;
 
 namespace clera::BusWire {
@@ -172,6 +175,48 @@ Expected<SymbolChange, QString> decodeSymbolChange(const QByteArray &payload)
     if (!r.ok())
         return unexpected(r.error()->toString());
     return c;
+}
+
+namespace {
+constexpr std::array<std::pair<BusWire::WatchMessage::Op, QStringView>, 4> kWatchOps{{
+    {BusWire::WatchMessage::Op::Add, u"add"},
+    {BusWire::WatchMessage::Op::Remove, u"remove"},
+    {BusWire::WatchMessage::Op::All, u"all"},
+    {BusWire::WatchMessage::Op::Query, u"query"},
+}};
+} // namespace
+
+QByteArray encode(const WatchMessage &message)
+{
+    QString op;
+    for (const auto &[value, name] : kWatchOps)
+        if (value == message.op)
+            op = name.toString();
+    return compact({{u"op"_s, op},
+                    {u"instance"_s, message.instance},
+                    {u"accounts"_s, QJsonArray::fromStringList(message.accounts)}});
+}
+
+Expected<WatchMessage, QString> decodeWatch(const QByteArray &payload)
+{
+    const auto o = object(payload);
+    if (!o)
+        return unexpected(o.error());
+    JsonReader r(*o);
+    WatchMessage m;
+    const QString op = r.string(u"op");
+    m.instance = r.optString(u"instance");
+    m.accounts = r.stringList(u"accounts");
+    if (!r.ok())
+        return unexpected(r.error()->toString());
+    const auto known = std::find_if(kWatchOps.cbegin(), kWatchOps.cend(),
+                                    [&op](const auto &entry) { return entry.second == op; });
+    if (known == kWatchOps.cend())
+        return unexpected(u"unknown watch op '%1'"_s.arg(op.left(32)));
+    m.op = known->first;
+    if (m.op != WatchMessage::Op::Query && m.instance.isEmpty())
+        return unexpected(u"a watch message needs its instance"_s);
+    return m;
 }
 
 QByteArray encode(const PortfolioUpdate &update)

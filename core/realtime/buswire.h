@@ -23,6 +23,7 @@ inline constexpr char kSymbolsChannel[] = "symbols";   // {"added":[…],"remove
 inline constexpr char kHoldingsChannel[] = "holdings"; // an AccountHoldings
 inline constexpr char kPricesChannel[] = "prices";     // a price frame
 inline constexpr char kMarketDataLock[] = "lock:market-data";
+inline constexpr char kWatchesChannel[] = "watches";   // a WatchMessage
 
 [[nodiscard]] QByteArray holdingsKey(const QString &accountId);      // "holdings:<id>"
 [[nodiscard]] QByteArray priceKey(const QString &symbol);            // "price:<SYM>"
@@ -75,6 +76,21 @@ struct SymbolChange
 };
 [[nodiscard]] QByteArray encode(const SymbolChange &change);
 [[nodiscard]] Expected<SymbolChange, QString> decodeSymbolChange(const QByteArray &payload);
+
+// Which accounts the websocket instances watch, so the calculator publishes portfolio:<id> only for those:
+// an instance announces each watch (add) and unwatch (remove), and its whole set (all) when it connects,
+// when asked (query, from a calculator that starts or reconnects) and every lease period; a calculator
+// forgets an instance it has not heard from for three lease periods (one that died).
+struct WatchMessage
+{
+    enum class Op { Add, Remove, All, Query };
+    Op op = Op::Query;
+    QString instance; // empty for a query
+    QStringList accounts;
+};
+inline constexpr int kWatchLeaseMs = 10'000;
+[[nodiscard]] QByteArray encode(const WatchMessage &message);
+[[nodiscard]] Expected<WatchMessage, QString> decodeWatch(const QByteArray &payload);
 
 // The portfolio_update message of the WebSocket (PortfolioUpdate::toJson) and back.
 [[nodiscard]] QByteArray encode(const PortfolioUpdate &update);

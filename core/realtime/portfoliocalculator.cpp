@@ -2,7 +2,9 @@
 
 #include "core/bus/bus.h"
 
+#include <QDateTime>
 #include <QLoggingCategory>
+#include <QSet>
 
 Q_DECLARE_LOGGING_CATEGORY(lcRealtime)
 
@@ -15,9 +17,16 @@ PortfolioCalculator::PortfolioCalculator(Bus *bus, Options options, QObject *par
     connect(m_bus, &Bus::message, this, &PortfolioCalculator::onMessage);
     connect(&m_throttle, &UpdateThrottle::released, this, &PortfolioCalculator::publish);
     connect(m_bus, &Bus::statusChanged, this, [this](Bus::Status status) {
-        if (status == Bus::Status::Connected)
-            recalculate();
+        if (status != Bus::Status::Connected)
+            return;
+        recalculate();
+        // Watch announcements sent while we were away are lost: ask every instance for its set again.
+        m_bus->publish(BusWire::kWatchesChannel, BusWire::encode(BusWire::WatchMessage{}));
     });
+    m_leases.setInterval(std::max<qint64>(1, m_options.instanceExpiry.count() / 3));
+    connect(&m_leases, &QTimer::timeout, this, &PortfolioCalculator::expireInstances);
+    m_unwatchedValues.setInterval(m_options.unwatchedValueInterval);
+    connect(&m_unwatchedValues, &QTimer::timeout, this, &PortfolioCalculator::writeUnwatchedValues);
     if (m_options.recalculationInterval.count() > 0) {
         m_recalculation.setInterval(m_options.recalculationInterval);
         connect(&m_recalculation, &QTimer::timeout, this, &PortfolioCalculator::recalculate);
@@ -28,6 +37,10 @@ void PortfolioCalculator::start()
 {
     m_bus->subscribe(BusWire::kHoldingsChannel);
     m_bus->subscribe(BusWire::kPricesChannel);
+    m_bus->subscribe(BusWire::kWatchesChannel);
+    m_bus->publish(BusWire::kWatchesChannel, BusWire::encode(BusWire::WatchMessage{})); // who watches what?
+    m_leases.start();
+    m_unwatchedValues.start();
     if (m_options.recalculationInterval.count() > 0)
         m_recalculation.start();
     recalculate();
@@ -86,6 +99,13 @@ void PortfolioCalculator::onMessage(const QByteArray &channel, const QByteArray 
         for (const BusWire::PriceEntry &e : *frame)
             applyEntry(e);
         markDirty();
+    } else if (channel == BusWire::kWatchesChannel) {
+        const auto message = BusWire::decodeWatch(payload);
+        if (!message) {
+            qCWarning(lcRealtime) << "ignoring a malformed watches message:" << message.error();
+            return;
+        }
+        onWatch(*message);
     } else if (channel == BusWire::kHoldingsChannel) {
         const auto holdings = BusWire::decodeHoldings(payload);
         if (!holdings) {
@@ -111,8 +131,11 @@ void PortfolioCalculator::onMessage(const QByteArray &channel, const QByteArray 
 void PortfolioCalculator::applyHoldings(const BusWire::AccountHoldings &holdings)
 {
     const auto index = m_engine.setAccount(holdings.accountId, holdings.cash, holdings.positions);
-    if (!index)
+    if (!index) {
         qCWarning(lcRealtime) << "cannot value account" << holdings.accountId << index.error();
+        return;
+    }
+    m_engine.setFollowed(*index, isWatched(holdings.accountId));
 }
 
 void PortfolioCalculator::fetchPrices(const QStringList &symbols, bool all, std::function<void()> then)
@@ -140,8 +163,10 @@ void PortfolioCalculator::fetchPrices(const QStringList &symbols, bool all, std:
 void PortfolioCalculator::removeAccount(const QString &accountId)
 {
     const int index = m_engine.accountIndex(accountId);
-    if (index >= 0)
+    if (index >= 0) {
         m_throttle.forget(index);
+        m_unwatchedWritten.remove(index);
+    }
     m_engine.removeAccount(accountId);
     m_values.drop(BusWire::valueKey(accountId)); // a pending write must not bring it back
     m_bus->remove(BusWire::valueKey(accountId));
@@ -174,6 +199,93 @@ void PortfolioCalculator::publish(const QList<int> &accounts)
         m_bus->publish(BusWire::portfolioChannel(update.accountId), payload);
         ++m_published;
         Q_EMIT published(update);
+    }
+}
+
+void PortfolioCalculator::onWatch(const BusWire::WatchMessage &message)
+{
+    using Op = BusWire::WatchMessage::Op;
+    if (message.op == Op::Query)
+        return; // another calculator asking the instances
+    QSet<QString> accounts;
+    if (message.op == Op::All) {
+        accounts = QSet<QString>(message.accounts.cbegin(), message.accounts.cend());
+    } else {
+        accounts = m_instances.value(message.instance).accounts;
+        for (const QString &id : message.accounts) {
+            if (message.op == Op::Remove)
+                accounts.remove(id);
+            else
+                accounts.insert(id);
+        }
+    }
+    setInstanceWatches(message.instance, accounts);
+}
+
+void PortfolioCalculator::setInstanceWatches(const QString &instance, const QSet<QString> &accounts)
+{
+    Instance &entry = m_instances[instance];
+    entry.seenMs = QDateTime::currentMSecsSinceEpoch();
+    for (const QString &id : accounts)
+        if (!entry.accounts.contains(id) && ++m_watchCount[id] == 1)
+            follow(id, true);
+    for (const QString &id : std::as_const(entry.accounts)) {
+        if (accounts.contains(id))
+            continue;
+        auto count = m_watchCount.find(id);
+        if (count != m_watchCount.end() && --*count <= 0) {
+            m_watchCount.erase(count);
+            follow(id, false);
+        }
+    }
+    entry.accounts = accounts;
+    if (accounts.isEmpty())
+        m_instances.remove(instance);
+}
+
+void PortfolioCalculator::follow(const QString &accountId, bool followed)
+{
+    const int index = m_engine.accountIndex(accountId);
+    if (index < 0)
+        return; // not known yet: applyHoldings() follows it when it comes
+    m_engine.setFollowed(index, followed);
+    if (followed) {
+        m_unwatchedWritten.remove(index);
+        publish({index}); // a current value for the new watcher, not the last one stored
+    } else {
+        m_throttle.forget(index);
+    }
+}
+
+void PortfolioCalculator::expireInstances()
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    QStringList gone;
+    for (auto it = m_instances.cbegin(); it != m_instances.cend(); ++it)
+        if (now - it->seenMs > m_options.instanceExpiry.count())
+            gone.append(it.key());
+    for (const QString &instance : std::as_const(gone)) {
+        qCInfo(lcRealtime) << "websocket instance" << instance << "not heard from for" << m_options.instanceExpiry.count() << "ms: forgotten";
+        setInstanceWatches(instance, {});
+    }
+}
+
+void PortfolioCalculator::writeUnwatchedValues()
+{
+    // Every account is valued on every tick; those nobody watches are written to value:<id> (for the
+    // api role) here, when their total moved, instead of being snapshotted and published per tick.
+    const Timestamp now = Timestamp::now();
+    const QStringList ids = m_engine.accountIds();
+    for (const QString &id : ids) {
+        const int index = m_engine.accountIndex(id);
+        if (index < 0 || m_engine.isFollowed(index))
+            continue;
+        const PortfolioUpdate update = m_engine.snapshot(index, now);
+        const auto written = m_unwatchedWritten.constFind(index);
+        if (written != m_unwatchedWritten.cend() && update.totalValue == *written)
+            continue;
+        m_unwatchedWritten.insert(index, update.totalValue);
+        m_values.set(BusWire::valueKey(id), BusWire::encode(update), m_options.valueTtl);
     }
 }
 

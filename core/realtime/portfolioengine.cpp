@@ -241,7 +241,12 @@ std::vector<int> PortfolioEngine::takeDirty()
     out.swap(m_dirty);
     for (int index : out)
         m_accounts[size_t(index)].dirty = false;
-    out.erase(std::remove_if(out.begin(), out.end(), [this](int i) { return !m_accounts[size_t(i)].alive; }),
+    // Removed accounts, and accounts no longer followed since they were listed, are not reported.
+    out.erase(std::remove_if(out.begin(), out.end(),
+                             [this](int i) {
+                                 const AccountState &a = m_accounts[size_t(i)];
+                                 return !a.alive || !a.followed;
+                             }),
               out.end());
     return out;
 }

@@ -1,31 +1,19 @@
 #include "portfoliotracker.h"
 
+#include "core/domain/heap.h"
+
 #include "core/marketdata/marketfeed.h"
 #include "core/marketdata/symbolregistry.h"
 
 #include <QLoggingCategory>
 #include <QSet>
 
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 
 using namespace Qt::StringLiterals;
 
 Q_LOGGING_CATEGORY(lcRealtime, "clera.realtime")
 
 namespace clera {
-
-namespace {
-
-#ifdef __GLIBC__
-void releaseFreeHeap()
-{
-    malloc_trim(0);
-}
-#endif
-
-} // namespace
 
 PortfolioTracker::PortfolioTracker(Broker *broker, MarketFeed *feed, SymbolRegistry *registry, Options options,
                                    QObject *parent)
@@ -139,13 +127,10 @@ void PortfolioTracker::reloadAll(bool trackListed)
                     it->loadGeneration = generation; // drops older single reloads still in flight
                     applyLoaded(account.id, generation, account, positions->value(account.id));
                 }
-#ifdef __GLIBC__
                 // The answers of a bulk load (the JSON of every position, then its decoded copy) are
-                // the largest allocations of the process by far: give their pages back, or the heap
-                // keeps that high-water mark (hundreds of MiB at 10,000 × 25) for good.
-                // After this answer is gone too: on the next event-loop turn.
+                // the largest allocations of the process by far: their pages go back once this answer
+                // is gone too, on the next event-loop turn.
                 QTimer::singleShot(0, this, &releaseFreeHeap);
-#endif
                 // Watched accounts the list does not show (not listed yet, or no trading account).
                 const QStringList ids = m_tracked.keys();
                 for (const QString &id : ids)

@@ -348,7 +348,8 @@ int run(int argc, char **argv)
     env.insert(u"ALPACA_DATA_API_URL"_s, data.baseUrl().toString());
     env.insert(u"ALPACA_DATA_STREAM_URL"_s, stream.url().toString());
     env.insert(u"MIN_UPDATE_INTERVAL"_s, parser.value(intervalOpt));
-    env.insert(u"RECALCULATION_INTERVAL"_s, u"30"_s); // the default: heals accounts whose first load failed
+    if (!env.contains(u"RECALCULATION_INTERVAL"_s)) // the default: heals accounts whose first load failed
+        env.insert(u"RECALCULATION_INTERVAL"_s, u"30"_s);
     env.insert(u"CLERA_JWT_SECRET"_s, QString::fromLatin1(jwtSecret));
     env.insert(u"QT_LOGGING_RULES"_s, u"clera.*.debug=false;clera.*.info=false"_s);
 

@@ -1,6 +1,7 @@
 #include "core/bus/coalescedwriter.h"
 #include "core/bus/localbus.h"
 #include "core/realtime/buswire.h"
+#include "core/realtime/busportfoliosource.h"
 #include "core/realtime/portfoliocalculator.h"
 
 #include <QJsonDocument>
@@ -143,6 +144,10 @@ private Q_SLOTS:
         QSignalSpy published(&calculator, &PortfolioCalculator::published);
         calculator.start();
         bus.subscribe(BusWire::portfolioChannel(u"acct-1"_s));
+        // A websocket instance watches acct-1 (and acct-2, added later): only watched accounts are published.
+        bus.publish(BusWire::kWatchesChannel,
+                    BusWire::encode(BusWire::WatchMessage{BusWire::WatchMessage::Op::All, u"ws-1"_s,
+                                                          {u"acct-1"_s, u"acct-2"_s}}));
         QSignalSpy channel(&bus, &Bus::message);
 
         const Timestamp t = Timestamp::now();
@@ -195,6 +200,130 @@ private Q_SLOTS:
         QCOMPARE(*bus.value(BusWire::valueKey(u"acct-1"_s)).result(), std::optional<QByteArray>());
         QTest::qWait(400); // past the key write interval
         QCOMPARE(*bus.value(BusWire::valueKey(u"acct-1"_s)).result(), std::optional<QByteArray>());
+    }
+
+    void watchMessagesRoundTrip()
+    {
+        using Op = BusWire::WatchMessage::Op;
+        for (const BusWire::WatchMessage &m :
+             {BusWire::WatchMessage{Op::Add, u"i-1"_s, {u"a"_s}}, BusWire::WatchMessage{Op::Remove, u"i-1"_s, {u"a"_s, u"b"_s}},
+              BusWire::WatchMessage{Op::All, u"i-2"_s, {}}, BusWire::WatchMessage{}}) {
+            const auto back = BusWire::decodeWatch(BusWire::encode(m));
+            QVERIFY2(back, qPrintable(back ? QString() : back.error()));
+            QCOMPARE(int(back->op), int(m.op));
+            QCOMPARE(back->instance, m.instance);
+            QCOMPARE(back->accounts, m.accounts);
+        }
+        QVERIFY(!BusWire::decodeWatch(R"({"op":"drop","instance":"i","accounts":[]})"));
+        QVERIFY(!BusWire::decodeWatch(R"({"op":"add","accounts":["a"]})")); // whose watch?
+        QVERIFY(!BusWire::decodeWatch(R"({"op":"add","instance":"i","accounts":"a"})"));
+        QVERIFY(!BusWire::decodeWatch("not json"));
+    }
+
+    // The calculator publishes portfolio:<id> only for accounts some websocket instance watches; the
+    // others are still valued and their value:<id> kept current for the api role.
+    void calculatorPublishesOnlyWatchedAccounts()
+    {
+        using Op = BusWire::WatchMessage::Op;
+        LocalBus bus;
+        PortfolioCalculator::Options options{0ms, 0ms, 1h};
+        options.keyWriteInterval = 0ms;
+        options.unwatchedValueInterval = 50ms;
+        options.instanceExpiry = 1000ms;
+        PortfolioCalculator calculator(&bus, options);
+        QList<PortfolioUpdate> published;
+        connect(&calculator, &PortfolioCalculator::published, this,
+                [&published](const PortfolioUpdate &u) { published.append(u); });
+        bus.subscribe(BusWire::kWatchesChannel);
+        QList<BusWire::WatchMessage> watches;
+        connect(&bus, &Bus::message, this, [&watches](const QByteArray &channel, const QByteArray &payload) {
+            if (channel == BusWire::kWatchesChannel)
+                watches.append(*BusWire::decodeWatch(payload));
+        });
+        calculator.start();
+        // A starting calculator asks the instances what they watch.
+        QTRY_VERIFY(std::any_of(watches.cbegin(), watches.cend(),
+                                [](const BusWire::WatchMessage &m) { return m.op == Op::Query; }));
+
+        const Timestamp t = Timestamp::now();
+        const auto price = [&](const char *aapl) {
+            bus.publish(BusWire::kPricesChannel,
+                        BusWire::encodeFrame({{u"AAPL"_s, dec(aapl), dec("90"), Timestamp::now()}}));
+        };
+        bus.setValue(BusWire::priceKey(u"AAPL"_s), BusWire::encodeEntry({u"AAPL"_s, dec("100"), dec("90"), t}), 0ms);
+        for (const char *id : {"a-1", "a-2"})
+            bus.publish(BusWire::kHoldingsChannel,
+                        BusWire::encode(holdings(QString::fromLatin1(id), "0", {{u"AAPL"_s, dec("1")}})));
+        const auto storedTotal = [&bus](const char *id) -> std::optional<Decimal> {
+            const auto v = bus.value(BusWire::valueKey(QString::fromLatin1(id))).result();
+            return v && *v ? BusWire::decodeUpdate(**v)->totalValue : std::nullopt;
+        };
+        // Nobody watches: nothing published, value:<id> still written.
+        QTRY_COMPARE(storedTotal("a-2"), std::optional<Decimal>(dec("100")));
+        price("101");
+        QTRY_COMPARE(storedTotal("a-1"), std::optional<Decimal>(dec("101")));
+        QVERIFY(published.isEmpty());
+
+        // An instance watches a-1: a current value at once, then every change of a-1 only.
+        bus.publish(BusWire::kWatchesChannel, BusWire::encode(BusWire::WatchMessage{Op::Add, u"ws-A"_s, {u"a-1"_s}}));
+        QTRY_COMPARE(published.size(), 1);
+        QCOMPARE(published.last().accountId, u"a-1"_s);
+        QCOMPARE(published.last().totalValue, std::optional<Decimal>(dec("101")));
+        price("102");
+        QTRY_COMPARE(published.size(), 2);
+        QTest::qWait(100);
+        QCOMPARE(published.size(), 2);
+        QVERIFY(calculator.isWatched(u"a-1"_s));
+        QVERIFY(!calculator.isWatched(u"a-2"_s));
+
+        // Two instances watch a-1; one leaving keeps it watched, both leaving stops it.
+        bus.publish(BusWire::kWatchesChannel,
+                    BusWire::encode(BusWire::WatchMessage{Op::All, u"ws-B"_s, {u"a-1"_s, u"a-2"_s}}));
+        QTRY_VERIFY(calculator.isWatched(u"a-2"_s));
+        bus.publish(BusWire::kWatchesChannel, BusWire::encode(BusWire::WatchMessage{Op::Remove, u"ws-A"_s, {u"a-1"_s}}));
+        QTest::qWait(50);
+        QVERIFY(calculator.isWatched(u"a-1"_s));
+        bus.publish(BusWire::kWatchesChannel, BusWire::encode(BusWire::WatchMessage{Op::All, u"ws-B"_s, {u"a-2"_s}}));
+        QTRY_VERIFY(!calculator.isWatched(u"a-1"_s));
+        published.clear();
+        price("103");
+        QTRY_COMPARE(published.size(), 1);
+        QCOMPARE(published.last().accountId, u"a-2"_s);
+        QTRY_COMPARE(storedTotal("a-1"), std::optional<Decimal>(dec("103"))); // unwatched, still current
+
+        // An instance that stops announcing (it died) is forgotten after the expiry.
+        QTRY_VERIFY_WITH_TIMEOUT(!calculator.isWatched(u"a-2"_s), 3000);
+        published.clear();
+        price("104");
+        QTRY_COMPARE(storedTotal("a-2"), std::optional<Decimal>(dec("104")));
+        QVERIFY(published.isEmpty());
+    }
+
+    // A websocket instance announces each watch, each unwatch, and its whole set when a calculator asks.
+    void websocketInstanceAnnouncesItsWatches()
+    {
+        using Op = BusWire::WatchMessage::Op;
+        LocalBus bus;
+        BusPortfolioSource source(&bus);
+        QList<BusWire::WatchMessage> watches;
+        connect(&bus, &Bus::message, this, [&watches](const QByteArray &channel, const QByteArray &payload) {
+            if (channel == BusWire::kWatchesChannel)
+                watches.append(*BusWire::decodeWatch(payload));
+        });
+        source.watch(u"a-1"_s);
+        source.watch(u"a-2"_s);
+        source.watch(u"a-1"_s); // once
+        QTRY_COMPARE(watches.size(), 2);
+        QCOMPARE(int(watches[0].op), int(Op::Add));
+        QCOMPARE(watches[0].instance, source.instanceId());
+        QCOMPARE(watches[0].accounts, QStringList{u"a-1"_s});
+        source.unwatch(u"a-1"_s);
+        QTRY_COMPARE(watches.size(), 3);
+        QCOMPARE(int(watches[2].op), int(Op::Remove));
+        bus.publish(BusWire::kWatchesChannel, BusWire::encode(BusWire::WatchMessage{})); // a calculator asks
+        QTRY_VERIFY(std::any_of(watches.cbegin(), watches.cend(), [&](const BusWire::WatchMessage &m) {
+            return m.op == Op::All && m.instance == source.instanceId() && m.accounts == QStringList{u"a-2"_s};
+        }));
     }
 
     // Latest-value keys are written at most once per interval per key, always ending at the latest value.

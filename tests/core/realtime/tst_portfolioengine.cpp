@@ -269,6 +269,11 @@ void TestPortfolioEngine::unfollowedAccountsAreValuedButNotListed()
     const int c = *engine.setAccount(u"c"_s, dec("0"), {{u"AAA"_s, dec("1")}});
     QCOMPARE(c, b);
     QVERIFY(engine.isFollowed(c));
+    // Listed as changed, then no longer followed before the list was taken: not reported.
+    (void)engine.takeDirty();
+    engine.applyPrice(engine.symbolIndex(u"AAA"_s), 13'000'000'000);
+    engine.setFollowed(a, false);
+    QCOMPARE(engine.takeDirty(), (std::vector<int>{c}));
 }
 
 QTEST_GUILESS_MAIN(TestPortfolioEngine)
