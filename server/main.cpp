@@ -1,5 +1,6 @@
 #include "commands.h"
 #include "core/config/config.h"
+#include "core/domain/heap.h"
 #include "serverroot.h"
 
 #include <QCommandLineParser>
@@ -75,6 +76,7 @@ int main(int argc, char *argv[])
     // WebSocket write costs more the more clients are connected (docs/performance.md: +60 % updates/s).
     if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
         qputenv("QT_NO_GLIB", "1");
+    configureHeapForLongRuns(); // before anything is allocated (core/domain/heap.h)
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(u"clera-server"_s);
     QCoreApplication::setApplicationVersion(QStringLiteral(CLERA_VERSION));
