@@ -306,7 +306,7 @@ private Q_SLOTS:
         QTest::newRow("close code 1005") << closeFrame(1005);
         QTest::newRow("close code 999") << closeFrame(999);
         // RFC 6455 5.2: the length in the fewest bytes. A masked text frame with a longer form than needed.
-        const auto longForm = [](int lengthBytes, qsizetype size) {
+        const auto longForm = [](int lengthBytes, qsizetype size) -> QByteArray {
             QByteArray out("\x81");
             out.append(char(0x80 | (lengthBytes == 2 ? 126 : 127)));
             for (int shift = (lengthBytes - 1) * 8; shift >= 0; shift -= 8)
