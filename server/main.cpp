@@ -1,5 +1,6 @@
 #include "commands.h"
 #include "core/config/config.h"
+#include "serverlog.h"
 #include "serverroot.h"
 
 #include <QCommandLineParser>
@@ -83,7 +84,7 @@ void raiseDescriptorLimit()
     const auto figure = [](rlim_t value) {
         return value == RLIM_INFINITY ? u"unlimited"_s : QString::number(quint64(value));
     };
-    qInfo().noquote() << u"open file limit: %1 (was %2, hard limit %3)"_s.arg(figure(limit.rlim_cur),
+    qCInfo(lcServer).noquote() << u"open file limit: %1 (was %2, hard limit %3)"_s.arg(figure(limit.rlim_cur),
                                                                              figure(before),
                                                                              figure(limit.rlim_max));
 }
