@@ -84,9 +84,8 @@ void raiseDescriptorLimit()
     const auto figure = [](rlim_t value) {
         return value == RLIM_INFINITY ? u"unlimited"_s : QString::number(quint64(value));
     };
-    qCInfo(lcServer).noquote() << u"open file limit: %1 (was %2, hard limit %3)"_s.arg(figure(limit.rlim_cur),
-                                                                             figure(before),
-                                                                             figure(limit.rlim_max));
+    qCInfo(lcServer).noquote() << u"open file limit: %1 (was %2, hard limit %3)"_s.arg(
+        figure(limit.rlim_cur), figure(before), figure(limit.rlim_max));
 }
 
 } // namespace

@@ -167,7 +167,8 @@ void WsConnection::processFrames()
 {
     qsizetype pos = 0;
     // Paused (too much queued): the rest waits in m_in until the queue drains (applyBackPressure).
-    while (m_fd >= 0 && !m_lingering && !m_readPaused && (m_state == State::Open || m_state == State::Closing)) {
+    while (m_fd >= 0 && !m_lingering && !m_readPaused &&
+           (m_state == State::Open || m_state == State::Closing)) {
         if (m_skip > 0) {
             const qsizetype take = qsizetype(std::min<qint64>(m_skip, m_in.size() - pos));
             pos += take;
@@ -401,14 +402,15 @@ void WsConnection::applyBackPressure()
         fail(CloseCode::PolicyViolated, u"client too slow"_s);
         return;
     }
-    const bool pause = m_queuedBytes > m_options.highWaterBytes
-                       || (m_readPaused && m_queuedBytes >= m_options.lowWaterBytes);
+    const bool pause = m_queuedBytes > m_options.highWaterBytes ||
+                       (m_readPaused && m_queuedBytes >= m_options.lowWaterBytes);
     if (pause == m_readPaused || !m_readNotifier)
         return;
     m_readPaused = pause;
     m_readNotifier->setEnabled(!pause);
     if (!pause) // what was read before the pause and not parsed yet
-        QMetaObject::invokeMethod(this, [this] { process(); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this] { process(); }, Qt::QueuedConnection);
 }
 
 void WsConnection::onWritable()

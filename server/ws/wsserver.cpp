@@ -15,7 +15,7 @@ namespace clera::ws {
 
 namespace {
 
-constexpr qint64 kRefusalLogIntervalMs = 1'000;
+constexpr qint64 kRefusalLogIntervalMs = 1'000; // refusals and accept errors: one line a second at most
 
 void setKeepAlive(int fd)
 {
@@ -36,8 +36,7 @@ void setKeepAlive(int fd)
 
 WsServer::WsServer(WsConnection::Options options, QObject *parent)
     : WsServer(std::move(options), Limits{}, parent)
-{
-}
+{}
 
 WsServer::WsServer(WsConnection::Options options, Limits limits, QObject *parent)
     : QTcpServer(parent), m_options(std::move(options)), m_limits(limits)
@@ -54,10 +53,14 @@ void WsServer::onAcceptError(QAbstractSocket::SocketError error)
     if (m_resumeScheduled)
         return;
     m_resumeScheduled = true;
-    qCWarning(lcServer).noquote() << u"WebSocket accept failed (%1, %2): accepting again in %3 ms"_s
-                                         .arg(int(error))
-                                         .arg(errorString())
-                                         .arg(m_limits.acceptRetryMs);
+    if (!m_lastAcceptErrorLog.isValid() || m_lastAcceptErrorLog.elapsed() >= kRefusalLogIntervalMs) {
+        qCWarning(lcServer).noquote()
+            << u"WebSocket accept failed (%1, %2; %3 since start): accepting again in %4 ms"_s.arg(int(error))
+                   .arg(errorString())
+                   .arg(m_acceptErrors)
+                   .arg(m_limits.acceptRetryMs);
+        m_lastAcceptErrorLog.start();
+    }
     QTimer::singleShot(m_limits.acceptRetryMs, this, [this] {
         m_resumeScheduled = false;
         if (isListening())
@@ -122,7 +125,8 @@ void WsServer::incomingConnection(qintptr descriptor)
         handshakeOver(connection);
         Q_EMIT clientConnected(connection);
     });
-    *dropped = connect(connection, &WsConnection::disconnected, this, [connection] { connection->deleteLater(); });
+    *dropped =
+        connect(connection, &WsConnection::disconnected, this, [connection] { connection->deleteLater(); });
 }
 
 } // namespace clera::ws

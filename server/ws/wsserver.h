@@ -63,6 +63,7 @@ private:
     qint64 m_refused = 0;
     qint64 m_acceptErrors = 0;
     QElapsedTimer m_lastRefusalLog;
+    QElapsedTimer m_lastAcceptErrorLog;
     bool m_resumeScheduled = false;
 };
 

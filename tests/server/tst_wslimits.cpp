@@ -4,9 +4,9 @@
 
 #include <QPointer>
 #include <QScopeGuard>
-#include <QTimer>
 #include <QTcpSocket>
 #include <QTest>
+#include <QTimer>
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -79,8 +79,8 @@ ws::WsConnection::Options queueLimits(qint64 high, qint64 low, qint64 max)
 bool refusedOnConnect(RawClient &client, quint16 port)
 {
     client.socket.connectToHost(QHostAddress::LocalHost, port);
-    return client.waitClosed() && client.in.isEmpty()
-           && client.socket.error() == QAbstractSocket::RemoteHostClosedError;
+    return client.waitClosed() && client.in.isEmpty() &&
+           client.socket.error() == QAbstractSocket::RemoteHostClosedError;
 }
 
 } // namespace
@@ -226,7 +226,8 @@ private Q_SLOTS:
         QTest::qWait(300); // the flood goes on: nothing more is read
         QVERIFY(connection->isReadPaused());
         QVERIFY(connection->isOpen());
-        QVERIFY2(connection->bytesToWrite() <= kHigh + 1024, qPrintable(QString::number(connection->bytesToWrite())));
+        QVERIFY2(connection->bytesToWrite() <= kHigh + 1024,
+                 qPrintable(QString::number(connection->bytesToWrite())));
         QVERIFY2(mostQueued <= kHigh + 1024, qPrintable(QString::number(mostQueued)));
         int unread = 0; // pings the kernel holds for the server, which it does not read
         QCOMPARE(::ioctl(connection->socketDescriptor(), FIONREAD, &unread), 0);
