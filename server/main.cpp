@@ -1,6 +1,7 @@
 #include "commands.h"
 #include "core/config/config.h"
 #include "core/domain/heap.h"
+#include "serverlog.h"
 #include "serverroot.h"
 
 #include <QCommandLineParser>
@@ -12,6 +13,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -66,6 +68,25 @@ void installSignalHandlers(QCoreApplication &app)
     };
     std::signal(SIGINT, handler);
     std::signal(SIGTERM, handler);
+}
+
+// One descriptor per WebSocket client: the soft limit (often 1024) goes up to the hard one.
+void raiseDescriptorLimit()
+{
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0)
+        return;
+    const rlim_t before = limit.rlim_cur;
+    if (limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        if (::setrlimit(RLIMIT_NOFILE, &limit) != 0)
+            limit.rlim_cur = before;
+    }
+    const auto figure = [](rlim_t value) {
+        return value == RLIM_INFINITY ? u"unlimited"_s : QString::number(quint64(value));
+    };
+    qCInfo(lcServer).noquote() << u"open file limit: %1 (was %2, hard limit %3)"_s.arg(
+        figure(limit.rlim_cur), figure(before), figure(limit.rlim_max));
 }
 
 } // namespace
@@ -160,6 +181,7 @@ int main(int argc, char *argv[])
         return kExitSetting;
     }
 
+    raiseDescriptorLimit();
     ServerRoot root(*config);
     ServerRoot::Options options;
     options.demo = parser.isSet(u"demo"_s);

@@ -63,12 +63,11 @@ WebSocketHub::WebSocketHub(AuthService *auth, Broker *broker, BrokerageAccountRe
       m_server(ws::WsConnection::Options{.allowedOrigins = m_options.allowedOrigins,
                                          .handshakeTimeoutMs = 10'000,
                                          .closeTimeoutMs = 5'000,
-                                         .maxMessageBytes = kMaxMessageBytes})
+                                         .maxMessageBytes = kMaxMessageBytes},
+               m_options.limits)
 {
+    // Accept errors (EMFILE, …) are logged and recovered from by the WsServer itself.
     connect(&m_server, &ws::WsServer::clientConnected, this, &WebSocketHub::onNewConnection);
-    connect(&m_server, &QTcpServer::acceptError, this, [](QAbstractSocket::SocketError error) {
-        qCWarning(lcServer) << "WebSocket accept error" << error;
-    });
     connect(m_source, &PortfolioSource::portfolioUpdated, this, &WebSocketHub::onPortfolioUpdated);
     m_clock.start();
     m_flush.setSingleShot(true);

@@ -59,6 +59,8 @@ public:
         // Least time between two flushes (writes to a client); 0: at the end of every event-loop turn.
         // The updates that arrive in between are coalesced, the latest per account.
         int flushIntervalMs = 0;
+        // Connection limits (tests lower them); see ws::WsServer.
+        ws::WsServer::Limits limits;
     };
 
     WebSocketHub(AuthService *auth, Broker *broker, BrokerageAccountRepository *accounts,

@@ -208,7 +208,8 @@ QString Decimal::toString() const
     const U128 mag = magnitude(m_raw);
     if (m_raw < 0)
         out.append(u'-');
-    // |raw| < 10³⁷: the integer part is below 10¹⁹ and the fraction below 10¹⁸, so both fit 64 bits.
+    // Any 128-bit raw value: appendUnsigned prints the integer part in 19-digit pieces (it may pass 64 bits),
+    // and the fraction (mag mod 10¹⁸) always fits 64 bits.
     const U128 units = mag / kOneU;
     appendUnsigned(out, units);
     std::uint64_t frac = std::uint64_t(mag - units * kOneU);

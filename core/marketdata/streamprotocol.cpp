@@ -146,6 +146,8 @@ StreamFrame parseStreamFrame(const QByteArray &text)
 
 QString SymbolTexts::intern(QStringView symbol)
 {
+    if (symbol.size() > kMaxSymbolLength)
+        return symbol.toString();
     const std::u16string_view key(symbol.utf16(), size_t(symbol.size()));
     if (const auto it = m_texts.find(key); it != m_texts.end())
         return it->second;

@@ -45,11 +45,13 @@ struct StreamFrame
 [[nodiscard]] StreamFrame parseStreamFrame(const QByteArray &text);
 
 // Symbol texts seen in trade frames, so that a symbol seen before costs no allocation (one per AlpacaStream).
-// Bounded: past kLimit distinct symbols it starts over.
+// Bounded: past kLimit distinct symbols it starts over; a text longer than kMaxSymbolLength (no real
+// symbol is) is returned as a plain copy and not kept, so a hostile feed cannot fill the table with big keys.
 class SymbolTexts
 {
 public:
     static constexpr std::size_t kLimit = 50'000;
+    static constexpr qsizetype kMaxSymbolLength = 32;
     [[nodiscard]] QString intern(QStringView symbol);
     [[nodiscard]] std::size_t size() const { return m_texts.size(); }
 

@@ -166,7 +166,9 @@ void WsConnection::processHandshake()
 void WsConnection::processFrames()
 {
     qsizetype pos = 0;
-    while (m_fd >= 0 && !m_lingering && (m_state == State::Open || m_state == State::Closing)) {
+    // Paused (too much queued): the rest waits in m_in until the queue drains (applyBackPressure).
+    while (m_fd >= 0 && !m_lingering && !m_readPaused &&
+           (m_state == State::Open || m_state == State::Closing)) {
         if (m_skip > 0) {
             const qsizetype take = qsizetype(std::min<qint64>(m_skip, m_in.size() - pos));
             pos += take;
@@ -225,6 +227,10 @@ void WsConnection::processFrames()
         }
         if (absurd) {
             fail(CloseCode::ProtocolError, u"bad frame length"_s);
+            continue;
+        }
+        if ((length7 == 126 && length < 126) || (length7 == 127 && length <= 0xFFFF)) {
+            fail(CloseCode::ProtocolError, u"frame length not in its shortest form"_s); // RFC 6455 5.2
             continue;
         }
         if (control && (!fin || length > kMaxControlPayload)) {
@@ -372,6 +378,39 @@ void WsConnection::write(const QByteArray &bytes)
         connect(m_writeNotifier, &QSocketNotifier::activated, this, &WsConnection::onWritable);
     }
     m_writeNotifier->setEnabled(true);
+    applyBackPressure();
+}
+
+void WsConnection::applyBackPressure()
+{
+    if (m_fd < 0)
+        return;
+    if (m_queuedBytes > m_options.maxQueuedBytes && !m_closeSent && m_state == State::Open) {
+        qCInfo(lcServer).noquote() << u"WebSocket client %1 too slow: %2 bytes queued, closing"_s
+                                          .arg(m_peer.toString())
+                                          .arg(m_queuedBytes);
+        // Drop what was queued, except the rest of a frame the kernel took a part of (the stream must
+        // stay framed for the close frame that follows).
+        if (m_queueOffset > 0) {
+            const QByteArray partial = m_queue.first();
+            m_queue = {partial};
+            m_queuedBytes = partial.size() - m_queueOffset;
+        } else {
+            m_queue.clear();
+            m_queuedBytes = 0;
+        }
+        fail(CloseCode::PolicyViolated, u"client too slow"_s);
+        return;
+    }
+    const bool pause = m_queuedBytes > m_options.highWaterBytes ||
+                       (m_readPaused && m_queuedBytes >= m_options.lowWaterBytes);
+    if (pause == m_readPaused || !m_readNotifier)
+        return;
+    m_readPaused = pause;
+    m_readNotifier->setEnabled(!pause);
+    if (!pause) // what was read before the pause and not parsed yet
+        QMetaObject::invokeMethod(
+            this, [this] { process(); }, Qt::QueuedConnection);
 }
 
 void WsConnection::onWritable()
@@ -419,6 +458,9 @@ void WsConnection::flushQueue()
     if (m_fd < 0)
         return;
     m_writeNotifier->setEnabled(!m_queue.isEmpty());
+    applyBackPressure();
+    if (m_fd < 0)
+        return;
     if (m_queue.isEmpty() && m_closeWhenFlushed) {
         if (m_lingering)
             ::shutdown(m_fd, SHUT_WR);

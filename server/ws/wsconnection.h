@@ -29,6 +29,13 @@ public:
         int handshakeTimeoutMs = 10'000;
         int closeTimeoutMs = 5'000; // after our close frame, how long the peer has to answer it
         qint64 maxMessageBytes = 64 * 1024;
+        // Back-pressure on what the kernel did not take: above highWaterBytes queued the connection stops
+        // reading (so a client that sends pings but never reads cannot make us queue pongs) until the
+        // queue falls below lowWaterBytes; above maxQueuedBytes, whatever queued it, the queue is
+        // dropped and the connection fails with 1008 "client too slow".
+        qint64 highWaterBytes = 1024 * 1024;
+        qint64 lowWaterBytes = 256 * 1024;
+        qint64 maxQueuedBytes = 4 * 1024 * 1024;
     };
 
     enum class State { Handshake, Open, Closing, Closed };
@@ -44,6 +51,8 @@ public:
     [[nodiscard]] int socketDescriptor() const { return m_fd; }
     // Bytes handed to this connection that the kernel has not taken yet.
     [[nodiscard]] qint64 bytesToWrite() const { return m_queuedBytes; }
+    // Reading is paused because too much is queued (Options::highWaterBytes).
+    [[nodiscard]] bool isReadPaused() const { return m_readPaused; }
 
     // Sends a complete frame built by the caller (appendFrameHeader / frame): the same QByteArray may
     // go to any number of connections. Ignored unless open.
@@ -74,6 +83,8 @@ private:
     void fail(CloseCode code, const QString &reason);
     void write(const QByteArray &bytes);
     void flushQueue();
+    // After the queue changed: pause or resume reading, or fail past maxQueuedBytes.
+    void applyBackPressure();
     void onTimeout();
     void finish();
 
@@ -98,6 +109,7 @@ private:
     bool m_closeWhenFlushed = false; // close the descriptor once the queue drains (close echoed)
     bool m_lingering = false; // refused handshake or failed connection: our side is done, draining to EOF
     bool m_processing = false;
+    bool m_readPaused = false;
 };
 
 } // namespace clera::ws

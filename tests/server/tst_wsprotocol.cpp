@@ -305,6 +305,18 @@ private Q_SLOTS:
         QTest::newRow("close of 1 byte") << clientFrame(0x88, "x");
         QTest::newRow("close code 1005") << closeFrame(1005);
         QTest::newRow("close code 999") << closeFrame(999);
+        // RFC 6455 5.2: the length in the fewest bytes. A masked text frame with a longer form than needed.
+        const auto longForm = [](int lengthBytes, qsizetype size) -> QByteArray {
+            QByteArray out("\x81");
+            out.append(char(0x80 | (lengthBytes == 2 ? 126 : 127)));
+            for (int shift = (lengthBytes - 1) * 8; shift >= 0; shift -= 8)
+                out.append(char((quint64(size) >> shift) & 0xFF));
+            return out + QByteArray(4, '\0') + QByteArray(size, 'a'); // a zero mask key: plain text
+        };
+        QTest::newRow("5 bytes in the 16-bit form") << longForm(2, 5);
+        QTest::newRow("125 bytes in the 16-bit form") << longForm(2, 125);
+        QTest::newRow("200 bytes in the 64-bit form") << longForm(8, 200);
+        QTest::newRow("65535 bytes in the 64-bit form") << longForm(8, 65535);
     }
     void protocolErrorsClose1002()
     {

@@ -195,6 +195,31 @@ private Q_SLOTS:
             (void)symbols.intern(u"S%1"_s.arg(i));
         QVERIFY(symbols.size() <= SymbolTexts::kLimit); // bounded whatever the feed sends
     }
+
+    void longSymbolsAreNotInterned()
+    {
+        SymbolTexts symbols;
+        const QString longest(SymbolTexts::kMaxSymbolLength, u'L');
+        const QString tooLong(SymbolTexts::kMaxSymbolLength + 1, u'X');
+        const QString kept = symbols.intern(longest);
+        QCOMPARE(symbols.intern(longest).constData(), kept.constData()); // up to the limit: shared
+        QCOMPARE(symbols.size(), size_t(1));
+        const QString first = symbols.intern(tooLong);
+        const QString second = symbols.intern(tooLong);
+        QCOMPARE(first, tooLong);
+        QCOMPARE(second, tooLong);
+        QVERIFY(first.constData() != second.constData()); // a plain copy each time
+        QCOMPARE(symbols.size(), size_t(1));              // and never kept
+
+        // Through the trade parser: a long symbol still decodes, and is not kept either.
+        SymbolTexts fresh;
+        const QString frame = uR"([{"T":"t","S":"%1","p":1.5,"t":"2024-01-02T15:04:05Z"}])"_s.arg(tooLong);
+        const auto parsed = parseTradeFrame(frame, fresh);
+        QVERIFY(parsed);
+        QCOMPARE(parsed->messages.size(), 1);
+        QCOMPARE(parsed->messages[0].symbol, tooLong);
+        QCOMPARE(fresh.size(), size_t(0));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestTradeFrame)
