@@ -2,6 +2,8 @@
 
 #include <hiredis/async.h>
 
+#include <sys/ioctl.h>
+
 namespace clera {
 
 RedisEvents::RedisEvents(redisAsyncContext *context, QObject *parent) : QObject(parent), m_context(context)
@@ -36,7 +38,21 @@ void RedisEvents::addRead(void *self)
     if (e->m_read)
         return;
     e->m_read = new QSocketNotifier(e->m_context->c.fd, QSocketNotifier::Read, e);
-    connect(e->m_read, &QSocketNotifier::activated, e, [e] { redisAsyncHandleRead(e->m_context); });
+    connect(e->m_read, &QSocketNotifier::activated, e, [e] {
+        // hiredis reads at most 16 KiB per call. A subscriber that got one read per wake-up fell behind a
+        // busy publisher (a websocket instance flushing thousands of clients per event-loop turn) until
+        // Redis closed it for its output buffer (32 MiB): read on while the socket has data, up to 1 MiB.
+        const QPointer<RedisEvents> alive(e);
+        const int fd = e->m_context->c.fd;
+        for (int round = 0; round < kReadRoundsPerWakeUp; ++round) {
+            redisAsyncHandleRead(e->m_context);
+            if (!alive || !e->m_read)
+                return; // disconnected (and possibly freed) inside the call
+            int pending = 0;
+            if (::ioctl(fd, FIONREAD, &pending) != 0 || pending <= 0)
+                return;
+        }
+    });
 }
 
 void RedisEvents::delRead(void *self)

@@ -18,6 +18,8 @@ public:
     ~RedisEvents() override;
 
 private:
+    static constexpr int kReadRoundsPerWakeUp = 64; // × hiredis's 16 KiB reads
+
     static void addRead(void *self);
     static void delRead(void *self);
     static void addWrite(void *self);
