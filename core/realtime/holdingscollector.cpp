@@ -31,7 +31,10 @@ HoldingsCollector::HoldingsCollector(Broker *broker, Bus *bus, Options options, 
         // Whatever was published before may be gone (a restarted Redis keeps nothing): all again.
         m_published.clear();
         m_symbols.clear();
-        collect();
+        // A pass already running publishes everything at its end (the bus is connected now); asking for
+        // another would read every account twice at start-up.
+        if (!m_running)
+            collect();
     });
 }
 
