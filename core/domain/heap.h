@@ -21,9 +21,9 @@ inline void releaseFreeHeap()
 // For a long-running server whose periodic bulk loads allocate and free hundreds of MiB: blocks from
 // 128 KiB up always get their own mapping (returned to the system when freed) and the heap top is trimmed
 // from 128 KiB. glibc otherwise raises its mmap threshold to the size of the largest block freed (up to
-// 32 MiB), so the next bulk answers land in the heap between long-lived objects and the resident size
-// climbs with every reload (measured: +120 MiB in 10 minutes at 10,000 × 25 with a reload every 30 s; flat
-// with these settings). An explicit GLIBC_TUNABLES setting wins.
+// 32 MiB), so the next bulk answers land in the heap between long-lived objects. (At 10,000 × 25 with a
+// reload every 30 s the resident size still grows by about 5 MiB per reload with these settings: the cause
+// is open, docs/performance.md.) An explicit GLIBC_TUNABLES setting wins.
 inline void configureHeapForLongRuns()
 {
 #ifdef __GLIBC__
