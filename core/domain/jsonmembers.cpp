@@ -118,13 +118,17 @@ struct Scanner
     }
 };
 
-QString keyText(QByteArrayView quoted, bool escaped)
+// The key's text; nullopt for one QJsonDocument would refuse (an escape it cannot decode).
+std::optional<QString> keyText(QByteArrayView quoted, bool escaped)
 {
     if (!escaped)
         return QString::fromUtf8(quoted.sliced(1, quoted.size() - 2));
     // Rare (account ids are UUIDs): let the JSON parser undo the escapes.
+    QJsonParseError error;
     const QJsonDocument doc =
-        QJsonDocument::fromJson(QByteArray("[") + quoted.toByteArray() + QByteArray("]"));
+        QJsonDocument::fromJson(QByteArray("[") + quoted.toByteArray() + QByteArray("]"), &error);
+    if (error.error != QJsonParseError::NoError || !doc.array().at(0).isString())
+        return std::nullopt;
     return doc.array().at(0).toString();
 }
 
@@ -137,6 +141,8 @@ Expected<QList<JsonMember>, DecodeError> jsonObjectMembers(QByteArrayView text)
     auto failure = [&in] {
         return unexpected(DecodeError{{}, u"invalid JSON at offset %1: %2"_s.arg(in.at).arg(in.problem)});
     };
+    if (text.startsWith("\xEF\xBB\xBF"))
+        in.at = 3; // a UTF-8 byte order mark, which QJsonDocument skips too
     if (!in.expect('{'))
         return failure();
     in.skipSpace();
@@ -156,7 +162,13 @@ Expected<QList<JsonMember>, DecodeError> jsonObjectMembers(QByteArrayView text)
             const qsizetype valueStart = in.at;
             if (!in.value(1))
                 return failure();
-            members.append({keyText(quoted, escaped), valueStart, in.at - valueStart});
+            auto key = keyText(quoted, escaped);
+            if (!key) {
+                in.at = keyStart;
+                in.problem = u"invalid key"_s;
+                return failure();
+            }
+            members.append({std::move(*key), valueStart, in.at - valueStart});
             in.skipSpace();
             if (in.at < text.size() && text[in.at] == ',') {
                 ++in.at;

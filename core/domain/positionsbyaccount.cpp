@@ -14,10 +14,12 @@ Expected<PositionsByAccount, DecodeError> PositionsByAccount::fromBrokerApi(QByt
     const auto top = jsonObjectMembers(json);
     if (!top)
         return unexpected(top.error());
-    const auto member = std::find_if(top->cbegin(), top->cend(),
-                                     [](const JsonMember &m) { return m.key == u"positions"; });
-    if (member == top->cend())
+    // The last one when repeated, as QJsonObject keeps it.
+    const auto last = std::find_if(top->crbegin(), top->crend(),
+                                   [](const JsonMember &m) { return m.key == u"positions"; });
+    if (last == top->crend())
         return unexpected(DecodeError{u"positions"_s, u"missing"_s});
+    const JsonMember *member = &*last;
     const QByteArrayView value = QByteArrayView(json).sliced(member->offset, member->length);
     if (!value.startsWith('{'))
         return unexpected(DecodeError{u"positions"_s, u"must be an object"_s});
@@ -28,6 +30,10 @@ Expected<PositionsByAccount, DecodeError> PositionsByAccount::fromBrokerApi(QByt
     out.m_slices.reserve(accounts->size());
     for (const JsonMember &account : *accounts)
         out.m_slices.insert(account.key, {member->offset + account.offset, account.length});
+    // The slices point into this buffer, which must own its bytes: a QByteArray::fromRawData view could
+    // end before we do, so it is copied (an answer read from the network owns its bytes: shared, not copied).
+    if (!json.data_ptr().isMutable() && !json.isEmpty())
+        json = QByteArray(json.constData(), json.size());
     out.m_json = std::move(json);
     return out;
 }

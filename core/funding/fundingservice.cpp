@@ -180,7 +180,7 @@ std::optional<FundingError> FundingService::dailyLimit(const QString &accountId)
 }
 
 void FundingService::storeAndSubmit(const FundingOrigin &origin, const TransferRecord &record,
-                                    const TransferFinish &finish)
+                                    const TransferFinish &finish, bool retried)
 {
     const auto stored = m_db.transaction([&] { return m_transfers.add(record); });
     if (!stored && stored.error().kind == StoreError::Kind::Conflict) {
@@ -195,8 +195,20 @@ void FundingService::storeAndSubmit(const FundingOrigin &origin, const TransferR
         // Another API instance stored a transfer for this account and day between our check and our
         // write: the store's one-per-day index refused this one, which never reached the broker.
         const auto holder = m_transfers.holderOfDay(record.accountId, record.limitDay);
-        if (holder && *holder) {
+        if (holder && *holder && (*holder)->countsTowardDailyLimit()) {
+            audit(origin, u"transfer.create"_s, record.accountId, u"denied"_s,
+                  {{u"error"_s, u"daily_transfer_limit"_s}, {u"idempotency_key"_s, record.idempotencyKey}});
             finish(unexpected(dailyLimitReached((*holder)->id)));
+            return;
+        }
+        if (!retried) {
+            // The holder stopped counting meanwhile, or holds the day without counting: settled by an
+            // instance from before migration 7, which does not give days back. Free it and try once more.
+            if (holder && *holder) {
+                if (const auto released = m_transfers.releaseDay((*holder)->id); !released)
+                    qCWarning(lcFunding) << "cannot free a stale daily slot:" << released.error().message;
+            }
+            storeAndSubmit(origin, record, finish, true);
             return;
         }
     }

@@ -113,7 +113,7 @@ private:
     using TransferFinish = std::function<void(FundingResult<TransferRecord>)>;
 
     void storeAndSubmit(const FundingOrigin &origin, const TransferRecord &record,
-                        const TransferFinish &finish);
+                        const TransferFinish &finish, bool retried = false);
     void replay(const FundingOrigin &origin, const TransferRecord &record, const RequestTransfer &command,
                 Decimal amount, TransferDirection direction, const TransferFinish &finish);
     void submit(const FundingOrigin &origin, const TransferRecord &record, const TransferFinish &finish);

@@ -123,10 +123,12 @@ void RestClient::attempt(const std::shared_ptr<Call> &call)
                                   : m_network->sendCustomRequest(request, r.method);
     call->received.clear();
     connect(reply, &QNetworkReply::readyRead, this, [call, reply] {
-        if (call->received.isEmpty()) {
+        if (call->request.rawBody && call->received.isEmpty()) {
+            // A large answer grows once, not by doubling; the server's figure is trusted up to a bound.
+            constexpr qint64 kMaxReserve = qint64(512) << 20;
             const qint64 announced = reply->header(QNetworkRequest::ContentLengthHeader).toLongLong();
-            if (announced > 0 && announced < (qint64(1) << 31))
-                call->received.reserve(qsizetype(announced));
+            if (announced > 0)
+                call->received.reserve(qsizetype(std::min(announced, kMaxReserve)));
         }
         call->received.append(reply->readAll());
     });

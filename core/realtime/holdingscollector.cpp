@@ -28,8 +28,9 @@ HoldingsCollector::HoldingsCollector(Broker *broker, Bus *bus, Options options, 
     connect(m_bus, &Bus::statusChanged, this, [this](Bus::Status status) {
         if (status != Bus::Status::Connected)
             return;
-        // Whatever was published before may be gone (a restarted Redis keeps nothing): all again.
-        m_published.clear();
+        // Whatever was published before may be gone (a restarted Redis keeps nothing): all again. What
+        // was published stays known: an account that does not decode on the next pass keeps it.
+        m_republishAll = true;
         m_symbols.clear();
         // A pass already running publishes everything at its end (the bus is connected now); asking for
         // another would read every account twice at start-up.
@@ -115,9 +116,9 @@ void HoldingsCollector::publish(const QList<BusWire::AccountHoldings> &all)
         for (const auto &p : h.positions)
             symbols.insert(p.symbol);
         const auto it = m_published.constFind(h.accountId);
-        if (it != m_published.cend() && *it == h)
+        if (!m_republishAll && it != m_published.cend() && *it == h)
             continue;
-        if (it == m_published.cend())
+        if (m_republishAll || it == m_published.cend())
             added.append(h.accountId.toUtf8());
         const QByteArray payload = BusWire::encode(h);
         m_bus->setValue(BusWire::holdingsKey(h.accountId), payload, std::chrono::milliseconds(0));
@@ -138,6 +139,7 @@ void HoldingsCollector::publish(const QList<BusWire::AccountHoldings> &all)
         it = m_published.erase(it);
     }
     m_bus->removeMembers(BusWire::kAccountsKey, gone);
+    m_republishAll = false;
 
     BusWire::SymbolChange change;
     for (const QString &s : std::as_const(symbols))

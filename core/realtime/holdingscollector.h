@@ -56,6 +56,7 @@ private:
     QSet<QString> m_symbols;
     quint64 m_passes = 0;
     bool m_running = false;
+    bool m_republishAll = false; // after a bus outage: publish every account, changed or not
     bool m_again = false;
 };
 

@@ -11,9 +11,10 @@ namespace clera {
 
 namespace {
 
+// daily_slot last: add() binds it after these.
 const QString kColumns = u"id, user_id, account_id, idempotency_key, link_id, relationship_id, direction, "
                          "amount, state, broker_transfer_id, status, error_code, error_message, created_at, "
-                         "updated_at"_s;
+                         "updated_at, daily_slot"_s;
 
 TransferRecord::State stateFrom(const QString &text)
 {
@@ -46,6 +47,7 @@ TransferRecord transferFrom(const QSqlQuery &q)
     t.errorMessage = q.value(12).toString();
     t.createdAt = fromStoreTime(q.value(13));
     t.updatedAt = fromStoreTime(q.value(14));
+    t.limitDay = QDate::fromString(q.value(15).toString(), Qt::ISODate);
     return t;
 }
 
@@ -83,8 +85,7 @@ QString toString(TransferRecord::State state)
 Expected<TransferRecord, StoreError> TransferRepository::add(const TransferRecord &t)
 {
     auto q = m_db.exec(
-        u"INSERT INTO transfers (%1, daily_slot) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s.arg(
-            kColumns),
+        u"INSERT INTO transfers (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s.arg(kColumns),
         {t.id, t.userId, t.accountId, t.idempotencyKey, t.linkId, t.relationshipId, toWire(t.direction),
          t.amount.toString(), toString(t.state), bindNullableText(t.brokerTransferId), toWire(t.status),
          bindNullableText(t.errorCode), bindNullableText(t.errorMessage), toStoreTime(t.createdAt),
@@ -141,6 +142,14 @@ Expected<std::optional<TransferRecord>, StoreError> TransferRepository::holderOf
                                                                                     const QDate &day) const
 {
     return one(u"account_id = ? AND daily_slot = ?"_s, {accountId, day.toString(Qt::ISODate)});
+}
+
+Expected<Done, StoreError> TransferRepository::releaseDay(const QString &id)
+{
+    auto q = m_db.exec(u"UPDATE transfers SET daily_slot = NULL WHERE id = ?"_s, {id});
+    if (!q)
+        return unexpected(q.error());
+    return Done{};
 }
 
 Expected<std::optional<TransferRecord>, StoreError> TransferRepository::one(const QString &where,

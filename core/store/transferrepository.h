@@ -38,8 +38,8 @@ struct TransferRecord
     QString errorMessage;
     QDateTime createdAt;
     QDateTime updatedAt;
-    // The broker's business day (New York) this transfer takes for the one-transfer-per-account-per-day
-    // rule; none (null) for records that take no day.
+    // The broker's business day (New York) this transfer holds for the one-transfer-per-account-per-day
+    // rule. Read back: null once it stopped counting, and for rows from before migration 7.
     QDate limitDay;
 
     // Whether the transfer still takes its day: stored and not refused, and neither failed nor canceled.
@@ -81,6 +81,8 @@ public:
     // The transfer that holds the account's daily slot for `day`, if one does.
     [[nodiscard]] Expected<std::optional<TransferRecord>, StoreError> holderOfDay(const QString &accountId,
                                                                                  const QDate &day) const;
+    // Gives the transfer's day back (it no longer counts; see FundingService::storeAndSubmit).
+    [[nodiscard]] Expected<Done, StoreError> releaseDay(const QString &id);
     // Accounts with a transfer the broker has and that has not reached a final status.
     [[nodiscard]] Expected<QStringList, StoreError> accountsWithOpenTransfers() const;
     // Pending and unknown transfers, oldest first.

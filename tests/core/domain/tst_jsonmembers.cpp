@@ -62,6 +62,7 @@ class TestJsonMembers : public QObject
 private Q_SLOTS:
     void membersAreSlicesOfTheText();
     void escapedKeysAreDecoded();
+    void aByteOrderMarkIsSkippedAsQJsonDocumentDoes();
     void emptyObjects();
     void malformedTextIsRefused_data();
     void malformedTextIsRefused();
@@ -102,6 +103,16 @@ void TestJsonMembers::escapedKeysAreDecoded()
     QCOMPARE(members->at(1).key, u"plain"_s);
 }
 
+void TestJsonMembers::aByteOrderMarkIsSkippedAsQJsonDocumentDoes()
+{
+    const QByteArray text = "\xEF\xBB\xBF{\"a\": [1]}";
+    QVERIFY(QJsonDocument::fromJson(text).isObject());
+    const auto members = jsonObjectMembers(text);
+    QVERIFY(members);
+    QCOMPARE(members->size(), 1);
+    QCOMPARE(text.mid(members->at(0).offset, members->at(0).length), QByteArray("[1]"));
+}
+
 void TestJsonMembers::emptyObjects()
 {
     for (const QByteArray &text : {QByteArray("{}"), QByteArray(" {\n} \n"), QByteArray("\t{ }")}) {
@@ -129,6 +140,7 @@ void TestJsonMembers::malformedTextIsRefused_data()
     QTest::newRow("text after") << QByteArray(R"({"a": 1} x)") << u"text after the object"_s;
     QTest::newRow("two objects") << QByteArray(R"({} {})") << u"text after the object"_s;
     QTest::newRow("short unicode escape") << QByteArray(R"({"a": "\u12"})") << u"bad \\u escape"_s;
+    QTest::newRow("escaped key, invalid UTF-8") << QByteArray("{\"\\n\xff\": 1}") << u"invalid key"_s;
     QTest::newRow("nested member without key") << QByteArray(R"({"a": {1: 2}})") << u"expected a string"_s;
 }
 
@@ -268,6 +280,21 @@ void TestJsonMembers::answersWithoutAPositionsObjectAreRefused()
     const auto list = PositionsByAccount::fromBrokerApi(R"({"positions": []})");
     QVERIFY(!list);
     QCOMPARE(list.error().message, u"must be an object"_s);
+    // Repeated: the last one counts, as in QJsonObject.
+    const auto repeated =
+        PositionsByAccount::fromBrokerApi(R"({"positions": {"old": []}, "positions": {"new": []}})");
+    QVERIFY(repeated);
+    QCOMPARE(repeated->accountIds(), QStringList{u"new"_s});
+    // A view of someone else's bytes is copied: the book outlives the buffer.
+    {
+        auto *owner = new QByteArray(R"({"positions": {"a": [], "b": []}})");
+        const auto book = PositionsByAccount::fromBrokerApi(QByteArray::fromRawData(owner->constData(), owner->size()));
+        owner->fill('x');
+        delete owner;
+        QVERIFY(book);
+        QVERIFY(book->positions(u"a"_s)); // parses its own copy, not the freed bytes
+        QVERIFY(book->positions(u"a"_s)->isEmpty());
+    }
     const auto truncated = PositionsByAccount::fromBrokerApi(R"({"positions": {"a": [{"symbol": "X"})");
     QVERIFY(!truncated);
     QVERIFY(truncated.error().message.startsWith(u"invalid JSON at offset"_s));

@@ -360,8 +360,10 @@ private Q_SLOTS:
     // the service's read cannot see it and only the slot can: the race, made deterministic.)
     void theStoreRefusesASecondTransferOfTheDayFromAnotherInstance()
     {
-        const QString linkId = link();
         static const QTimeZone newYork(QByteArrayLiteral("America/New_York"));
+        if (!newYork.isValid())
+            QSKIP("no time zone data for America/New_York (package tzdata)");
+        const QString linkId = link();
         const QDateTime now = QDateTime::currentDateTimeUtc();
         TransferRecord other;
         other.id = u"other-instance"_s;
@@ -385,12 +387,48 @@ private Q_SLOTS:
         QCOMPARE(m_gateway->transferPosts, 0);
         QCOMPARE(brokerTransfers(), 0);
         QVERIFY(!m_service->transferStore().byIdempotencyKey(m_account, u"mine"_s).value()); // not stored
+        const auto denied = audit(u"transfer.create"_s);
+        QCOMPARE(denied.size(), 1);
+        QCOMPARE(denied.first().result, u"denied"_s);
 
         // Once the other transfer stops counting, the day is free.
         QVERIFY(elsewhere.settle(other.id, TransferRecord::State::Rejected, {}, TransferStatus::Rejected, {}, {},
                                  now));
         QVERIFY(take(m_service->transfer(m_user, deposit(linkId, u"20"_s, u"mine"_s))));
         QCOMPARE(brokerTransfers(), 1);
+    }
+
+    // An instance from before migration 7 settles a transfer without giving its day back: the slot is
+    // stale (its holder no longer counts), and the next transfer of the day frees it and goes through.
+    void aStaleDailySlotIsFreed()
+    {
+        static const QTimeZone newYork(QByteArrayLiteral("America/New_York"));
+        if (!newYork.isValid())
+            QSKIP("no time zone data for America/New_York (package tzdata)");
+        const QString linkId = link();
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        TransferRecord old;
+        old.id = u"settled-by-an-old-instance"_s;
+        old.userId = m_user.userId;
+        old.accountId = m_account;
+        old.idempotencyKey = u"old"_s;
+        old.linkId = linkId;
+        old.relationshipId = u"rel"_s;
+        old.amount = Decimal::fromUnits(15);
+        old.createdAt = now.addDays(-1);
+        old.updatedAt = old.createdAt;
+        old.limitDay = now.toTimeZone(newYork).date();
+        TransferRepository elsewhere(*m_db);
+        QVERIFY(elsewhere.add(old));
+        // What an old instance's settle() does: the state changes, the slot stays.
+        QVERIFY(m_db->exec(u"UPDATE transfers SET state = 'rejected', status = 'REJECTED' WHERE id = ?"_s,
+                           {old.id}));
+        QCOMPARE(elsewhere.holderOfDay(m_account, old.limitDay).value()->id, old.id);
+
+        QVERIFY(take(m_service->transfer(m_user, deposit(linkId, u"20"_s, u"today"_s))));
+        QCOMPARE(m_gateway->transferPosts, 1);
+        QCOMPARE(brokerTransfers(), 1);
+        QCOMPARE(elsewhere.holderOfDay(m_account, old.limitDay).value()->idempotencyKey, u"today"_s);
     }
 
     void lostLinkAnswerIsAdoptedAndASecondBankRefused()

@@ -37,6 +37,7 @@ private Q_SLOTS:
     void retryAfterLongerThanLimitNotRetried();
     void connectionRefusedIsNetworkError();
     void noContentGivesNullJson();
+    void largeAnswerArrivesWholeAndRawOnRequest();
 
     void errorBodies_data();
     void errorBodies();
@@ -183,6 +184,33 @@ void TestRestClient::unprocessableKeepsAlpacaCodeAndMessage()
     QCOMPARE(r.error().code, 40010001);
     QVERIFY(r.error().message.contains(u"qty or notional"));
     QCOMPARE(m_fake->requests().size(), 1);
+}
+
+// A multi-MiB answer is read as it arrives (many readyRead) and handed over whole: parsed, or as its
+// bytes with rawBody; a failed first attempt's error body never mixes into the retried answer.
+void TestRestClient::largeAnswerArrivesWholeAndRawOnRequest()
+{
+    QJsonArray big;
+    for (int i = 0; i < 20'000; ++i)
+        big.append(QString(u"item %1 "_s.arg(i) + QString(200, QChar(u'a' + i % 26))));
+    FakeFault answer = FakeFault::respond(200, 2);
+    answer.body = big;
+    m_fake->injectFault(FakeFault::respond(500).on("GET", u"/v2/assets"_s));
+    m_fake->injectFault(answer.on("GET", u"/v2/assets"_s));
+    auto c = client();
+    const RestResult parsed = run(*c, RestRequest::get(u"/v2/assets"_s));
+    QVERIFY2(parsed, parsed ? "" : qPrintable(parsed.error().toString()));
+    QCOMPARE(parsed->attempts, 2);
+    QCOMPARE(parsed->json.array(), big);
+    QVERIFY(parsed->body.isEmpty());
+
+    RestRequest raw = RestRequest::get(u"/v2/assets"_s);
+    raw.rawBody = true;
+    const RestResult bytes = run(*c, raw);
+    QVERIFY(bytes);
+    QVERIFY(bytes->json.isNull());
+    QVERIFY(bytes->body.size() > 4'000'000);
+    QCOMPARE(QJsonDocument::fromJson(bytes->body).array(), big);
 }
 
 void TestRestClient::timeoutRetriedThenSucceeds()

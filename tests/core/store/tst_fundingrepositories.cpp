@@ -173,7 +173,9 @@ private Q_SLOTS:
             t.limitDay = on.isValid() ? on : day;
             return t;
         };
-        QVERIFY(transfers.add(counting(u"a"_s)));
+        const auto a = transfers.add(counting(u"a"_s));
+        QVERIFY(a);
+        QCOMPARE(a->limitDay, day); // read back
         QCOMPARE(transfers.holderOfDay(u"acct-1"_s, day).value()->id, u"a"_s);
         QCOMPARE(transfers.add(counting(u"b"_s)).error().kind, StoreError::Kind::Conflict);
         QVERIFY(!transfers.byId(u"acct-1"_s, u"b"_s).value()); // nothing half-written
@@ -185,6 +187,7 @@ private Q_SLOTS:
         QVERIFY(transfers.settle(u"a"_s, TransferRecord::State::Rejected, {}, TransferStatus::Rejected, {}, {},
                                  kNow));
         QVERIFY(!transfers.holderOfDay(u"acct-1"_s, day).value());
+        QVERIFY(!transfers.byId(u"acct-1"_s, u"a"_s).value()->limitDay.isValid());
         QVERIFY(transfers.add(counting(u"f"_s)));
         // Submitted and then canceled at the broker: free again.
         QVERIFY(transfers.settle(u"f"_s, TransferRecord::State::Submitted, u"broker-f"_s, TransferStatus::Queued,
@@ -204,6 +207,9 @@ private Q_SLOTS:
         QVERIFY(transfers.settle(u"g"_s, TransferRecord::State::NotSent, {}, TransferStatus::Rejected, {}, {},
                                  kNow));
         QVERIFY(transfers.add(counting(u"h"_s)));
+        // releaseDay frees a day whatever the row says (the service uses it for stale slots).
+        QVERIFY(transfers.releaseDay(u"h"_s));
+        QVERIFY(!transfers.holderOfDay(u"acct-1"_s, day).value());
     }
 };
 
