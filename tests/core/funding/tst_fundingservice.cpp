@@ -179,6 +179,27 @@ private:
         return {m_account, linkId, u"incoming"_s, amount, key};
     }
 
+    static QTimeZone newYork() { return QTimeZone(QByteArrayLiteral("America/New_York")); }
+
+    // A pending transfer of the account stored by "another instance": it holds today's broker day, with
+    // yesterday's created_at so that only the store's daily slot can see it.
+    TransferRecord holdingToday(const QString &id, const QString &linkId) const
+    {
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        TransferRecord t;
+        t.id = id;
+        t.userId = m_user.userId;
+        t.accountId = m_account;
+        t.idempotencyKey = id + u"-key"_s;
+        t.linkId = linkId;
+        t.relationshipId = u"rel"_s;
+        t.amount = Decimal::fromUnits(15);
+        t.createdAt = now.addDays(-1);
+        t.updatedAt = t.createdAt;
+        t.limitDay = now.toTimeZone(newYork()).date();
+        return t;
+    }
+
     qsizetype brokerTransfers() const { return take(m_sim->transfers(m_account))->size(); }
 
     QList<AuditEntry> audit(const QString &action) const
@@ -360,22 +381,11 @@ private Q_SLOTS:
     // the service's read cannot see it and only the slot can: the race, made deterministic.)
     void theStoreRefusesASecondTransferOfTheDayFromAnotherInstance()
     {
-        static const QTimeZone newYork(QByteArrayLiteral("America/New_York"));
-        if (!newYork.isValid())
+        if (!newYork().isValid())
             QSKIP("no time zone data for America/New_York (package tzdata)");
         const QString linkId = link();
         const QDateTime now = QDateTime::currentDateTimeUtc();
-        TransferRecord other;
-        other.id = u"other-instance"_s;
-        other.userId = m_user.userId;
-        other.accountId = m_account;
-        other.idempotencyKey = u"theirs"_s;
-        other.linkId = linkId;
-        other.relationshipId = u"rel"_s;
-        other.amount = Decimal::fromUnits(15);
-        other.createdAt = now.addDays(-1);
-        other.updatedAt = other.createdAt;
-        other.limitDay = now.toTimeZone(newYork).date();
+        const TransferRecord other = holdingToday(u"other-instance"_s, linkId);
         TransferRepository elsewhere(*m_db);
         QVERIFY(elsewhere.add(other));
 
@@ -402,22 +412,10 @@ private Q_SLOTS:
     // stale (its holder no longer counts), and the next transfer of the day frees it and goes through.
     void aStaleDailySlotIsFreed()
     {
-        static const QTimeZone newYork(QByteArrayLiteral("America/New_York"));
-        if (!newYork.isValid())
+        if (!newYork().isValid())
             QSKIP("no time zone data for America/New_York (package tzdata)");
         const QString linkId = link();
-        const QDateTime now = QDateTime::currentDateTimeUtc();
-        TransferRecord old;
-        old.id = u"settled-by-an-old-instance"_s;
-        old.userId = m_user.userId;
-        old.accountId = m_account;
-        old.idempotencyKey = u"old"_s;
-        old.linkId = linkId;
-        old.relationshipId = u"rel"_s;
-        old.amount = Decimal::fromUnits(15);
-        old.createdAt = now.addDays(-1);
-        old.updatedAt = old.createdAt;
-        old.limitDay = now.toTimeZone(newYork).date();
+        const TransferRecord old = holdingToday(u"settled-by-an-old-instance"_s, linkId);
         TransferRepository elsewhere(*m_db);
         QVERIFY(elsewhere.add(old));
         // What an old instance's settle() does: the state changes, the slot stays.
