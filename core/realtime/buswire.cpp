@@ -1,6 +1,7 @@
 #include "buswire.h"
 
 #include "core/domain/jsonreader.h"
+#include "core/domain/jsontext.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -102,13 +103,6 @@ Expected<AccountHoldings, QString> decodeHoldings(const QByteArray &payload)
 
 namespace {
 
-QJsonObject entryObject(const PriceEntry &e)
-{
-    return {{u"price"_s, e.price.toString()},
-            {u"previous_close"_s, jsonDecimal(e.previousClose)},
-            {u"time"_s, e.time.toString()}};
-}
-
 Expected<PriceEntry, QString> entryFrom(const QString &symbol, const QJsonObject &o)
 {
     JsonReader r(o, symbol);
@@ -121,9 +115,25 @@ Expected<PriceEntry, QString> entryFrom(const QString &symbol, const QJsonObject
 
 } // namespace
 
-QByteArray encodeEntry(const PriceEntry &entry)
+QByteArray encodeEntry(const PriceEntry &e)
 {
-    return compact(entryObject(entry));
+    // {"previous_close":…,"price":…,"time":…}: QJsonObject's (sorted) key order.
+    const QString price = e.price.toString();
+    const QString close = e.previousClose ? e.previousClose->toString() : QString();
+    const QString time = e.time.toString();
+    QByteArray out;
+    out.reserve(48 + price.size() + close.size() + time.size());
+    out.append("{\"previous_close\":");
+    if (e.previousClose)
+        appendJsonString(out, close);
+    else
+        out.append("null");
+    out.append(",\"price\":");
+    appendJsonString(out, price);
+    out.append(",\"time\":");
+    appendJsonString(out, time);
+    out.append('}');
+    return out;
 }
 
 Expected<PriceEntry, QString> decodeEntry(const QString &symbol, const QByteArray &payload)
@@ -136,10 +146,37 @@ Expected<PriceEntry, QString> decodeEntry(const QString &symbol, const QByteArra
 
 QByteArray encodeFrame(const QList<PriceEntry> &entries)
 {
-    QJsonObject prices;
+    QList<EncodedEntry> encoded;
+    encoded.reserve(entries.size());
     for (const PriceEntry &e : entries)
-        prices.insert(e.symbol, entryObject(e));
-    return compact({{u"prices"_s, prices}});
+        encoded.append({e.symbol, encodeEntry(e)});
+    return encodeFrame(std::move(encoded));
+}
+
+QByteArray encodeFrame(QList<EncodedEntry> entries)
+{
+    // A symbol once, with its last entry; symbols in QJsonObject's order.
+    std::stable_sort(entries.begin(), entries.end(),
+                     [](const EncodedEntry &a, const EncodedEntry &b) { return a.symbol < b.symbol; });
+    qsizetype size = 16;
+    for (const EncodedEntry &e : std::as_const(entries))
+        size += e.symbol.size() + e.json.size() + 4;
+    QByteArray out;
+    out.reserve(size);
+    out.append("{\"prices\":{");
+    bool first = true;
+    for (qsizetype i = 0; i < entries.size(); ++i) {
+        if (i + 1 < entries.size() && entries[i + 1].symbol == entries[i].symbol)
+            continue; // a later trade of the same symbol wins
+        if (!first)
+            out.append(',');
+        first = false;
+        appendJsonString(out, entries[i].symbol);
+        out.append(':');
+        out.append(entries[i].json);
+    }
+    out.append("}}");
+    return out;
 }
 
 Expected<QList<PriceEntry>, QString> decodeFrame(const QByteArray &payload)

@@ -120,14 +120,16 @@ void PricePublisher::onTicks(const QList<Tick> &batch)
     if (batch.isEmpty() || !isLeader())
         return;
     // One PUBLISH per frame with every tick, in this turn; the price:<SYM> keys coalesced (CoalescedWriter).
-    QList<BusWire::PriceEntry> entries;
+    // Each trade encoded once, for its key and for the frame.
+    QList<BusWire::EncodedEntry> entries;
     entries.reserve(batch.size());
     for (const Tick &tick : batch) {
-        BusWire::PriceEntry e{tick.symbol, tick.price, m_feed->previousClose(tick.symbol), tick.time};
-        m_prices.set(BusWire::priceKey(e.symbol), BusWire::encodeEntry(e), m_options.priceTtl);
-        entries.append(std::move(e));
+        QByteArray json =
+            BusWire::encodeEntry({tick.symbol, tick.price, m_feed->previousClose(tick.symbol), tick.time});
+        m_prices.set(BusWire::priceKey(tick.symbol), json, m_options.priceTtl);
+        entries.append({tick.symbol, std::move(json)});
     }
-    m_bus->publish(BusWire::kPricesChannel, BusWire::encodeFrame(entries));
+    m_bus->publish(BusWire::kPricesChannel, BusWire::encodeFrame(std::move(entries)));
     ++m_frames;
 }
 

@@ -4,7 +4,10 @@
 
 #include <QTest>
 
+#include <QRandomGenerator>
 #include <QTimeZone>
+
+#include <cmath>
 
 #include <limits>
 
@@ -26,6 +29,7 @@ private Q_SLOTS:
     void ordering_data();
     void ordering();
     void extremes();
+    void textMatchesQDateTimeFormatting();
     void dateTimeConversion();
     void parseIsoDate_data();
     void parseIsoDate();
@@ -260,6 +264,43 @@ void TestTimestamp::parseIsoDate()
     } else {
         QVERIFY(!d.hasValue());
         QVERIFY(!d.error().isEmpty());
+    }
+}
+
+// toString() writes the date by hand; QDateTime's formatting is the reference, on 200,000 random instants
+// over the whole 64-bit range (1677–2262: pre-1970, leap days, every fraction length) and on boundaries.
+void TestTimestamp::textMatchesQDateTimeFormatting()
+{
+    auto reference = [](std::int64_t nanos) -> QString {
+        std::int64_t secs = nanos / 1'000'000'000, frac = nanos % 1'000'000'000;
+        if (frac < 0) {
+            frac += 1'000'000'000;
+            --secs;
+        }
+        QString out = QDateTime::fromSecsSinceEpoch(secs, Qt::UTC).toString(u"yyyy-MM-ddTHH:mm:ss"_s);
+        if (frac != 0) {
+            QString digits = u"%1"_s.arg(frac, 9, 10, QLatin1Char('0'));
+            while (digits.endsWith(u'0'))
+                digits.chop(1);
+            out += u'.' + digits;
+        }
+        return out + u'Z';
+    };
+    constexpr std::int64_t first = std::numeric_limits<std::int64_t>::min() + 1;
+    constexpr std::int64_t last = std::numeric_limits<std::int64_t>::max();
+    QList<std::int64_t> cases{0, -1, 1, first, last, 951'782'400LL * 1'000'000'000, // 2000-02-29
+                              -86'400LL * 1'000'000'000 - 1, 1'709'164'800LL * 1'000'000'000 + 120'000'000};
+    QRandomGenerator rng(42);
+    for (int i = 0; i < 200'000; ++i) {
+        std::int64_t n = std::int64_t(rng.generate64() >> 1) * (rng.bounded(2) ? 1 : -1);
+        n -= n % std::int64_t(std::pow(10, rng.bounded(10))); // fractions of every length
+        cases.append(n);
+    }
+    for (const std::int64_t n : std::as_const(cases)) {
+        const QString text = Timestamp::fromNanos(n).toString();
+        if (text != reference(n))
+            QFAIL(qPrintable(u"%1: %2 vs %3"_s.arg(n).arg(text, reference(n))));
+        QCOMPARE(Timestamp::parse(text).value(), Timestamp::fromNanos(n)); // and it reads back
     }
 }
 

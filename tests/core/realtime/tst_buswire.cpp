@@ -5,6 +5,8 @@
 #include "core/realtime/portfoliocalculator.h"
 
 #include <QJsonDocument>
+#include <QJsonObject>
+#include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -64,6 +66,38 @@ private Q_SLOTS:
         }
         const auto entry = BusWire::decodeEntry(u"AAPL"_s, BusWire::encodeEntry(frame[0]));
         QVERIFY(entry && entry->price == dec("187.31"));
+    }
+
+    // Price entries and frames are written straight into bytes: exactly what QJsonDocument writes for the
+    // same objects (its key order, its escaping, a repeated symbol's last entry), on random frames.
+    void priceBytesMatchQJsonDocument()
+    {
+        QRandomGenerator rng(7);
+        const QStringList symbols{u"AAPL"_s, u"BRK.B"_s, u"BTC/USD"_s, u"A"_s, u"weird\"\\\n"_s, u"ÉTÉ"_s,
+                                  u"ZZZZ"_s, u"aapl"_s};
+        auto reference = [](const BusWire::PriceEntry &e) {
+            return QJsonObject{{u"price"_s, e.price.toString()},
+                               {u"previous_close"_s, e.previousClose ? QJsonValue(e.previousClose->toString())
+                                                                     : QJsonValue(QJsonValue::Null)},
+                               {u"time"_s, e.time.toString()}};
+        };
+        for (int round = 0; round < 500; ++round) {
+            QList<BusWire::PriceEntry> frame;
+            QJsonObject prices;
+            for (int i = 0, n = int(rng.bounded(12)); i < n; ++i) {
+                BusWire::PriceEntry e{symbols.at(rng.bounded(symbols.size())),
+                                      Decimal::fromRaw(Decimal::Raw(rng.bounded(1, 1'000'000'000)) * 1'000'000),
+                                      rng.bounded(3) == 0 ? std::nullopt
+                                                          : std::optional<Decimal>(Decimal(rng.bounded(1, 900))),
+                                      Timestamp::fromNanos(1'700'000'000'000'000'000LL +
+                                                           std::int64_t(rng.bounded(1'000'000'000)) * 997)};
+                QCOMPARE(BusWire::encodeEntry(e), QJsonDocument(reference(e)).toJson(QJsonDocument::Compact));
+                prices.insert(e.symbol, reference(e));
+                frame.append(e);
+            }
+            QCOMPARE(BusWire::encodeFrame(frame),
+                     QJsonDocument(QJsonObject{{u"prices"_s, prices}}).toJson(QJsonDocument::Compact));
+        }
     }
 
     void updateRoundTrip()
