@@ -11,6 +11,7 @@
 #include <QJsonObject>
 #include <QPointer>
 #include <QRegularExpression>
+#include <QThread>
 
 #include <algorithm>
 #include <memory>
@@ -78,6 +79,10 @@ WebSocketHub::WebSocketHub(AuthService *auth, Broker *broker, BrokerageAccountRe
     connect(&m_expiry, &QTimer::timeout, this, &WebSocketHub::closeExpired);
     if (m_options.revalidateIntervalMs > 0)
         m_revalidate.start(m_options.revalidateIntervalMs);
+    const int threads = m_options.sendThreads > 0 ? m_options.sendThreads
+                                                  : std::min(4, std::max(1, QThread::idealThreadCount()));
+    if (threads > 1)
+        m_sendPool = std::make_unique<ws::SendPool>(threads);
 }
 
 WebSocketHub::~WebSocketHub()
@@ -538,19 +543,29 @@ void WebSocketHub::flush()
             // Keep only the latest value per account until the client catches up, or give up on it.
             if (client.slowSinceMs < 0)
                 client.slowSinceMs = now;
-            else if (now - client.slowSinceMs > kSlowClientCloseMs)
+            else if (now - client.slowSinceMs > m_options.slowClientCloseMs)
                 reject(socket, ws::CloseCode::PolicyViolated, u"client too slow"_s);
             continue;
         }
         client.slowSinceMs = -1;
         // One write(2) per client per flush, straight from the shared bytes; only what the kernel
-        // does not take stays queued on the connection.
+        // does not take stays queued on the connection. With send threads, the writes to connections
+        // with nothing queued are collected and made together after this loop.
+        const bool direct = m_sendPool && socket->directDescriptor() >= 0;
         if (client.pending.size() == 1) {
-            if (const auto frame = m_frames.constFind(client.pending.first()); frame != m_frames.cend())
-                socket->sendFrame(*frame);
+            if (const auto frame = m_frames.constFind(client.pending.first()); frame != m_frames.cend()) {
+                if (direct)
+                    m_direct.push_back({socket, *frame});
+                else
+                    socket->sendFrame(*frame);
+            }
         } else if (!client.pending.isEmpty()) {
-            if (const QByteArray batch = batchFrame(client); !batch.isEmpty())
-                socket->sendFrame(batch);
+            if (QByteArray batch = batchFrame(client); !batch.isEmpty()) {
+                if (direct)
+                    m_direct.push_back({socket, std::move(batch)});
+                else
+                    socket->sendFrame(batch);
+            }
         }
         m_updatesSent += client.pending.size();
         ++m_framesWritten;
@@ -558,8 +573,33 @@ void WebSocketHub::flush()
         client.pendingSet.clear();
         m_dirty.remove(socket);
     }
+    sendDirect();
     if (!m_dirty.isEmpty()) // slow clients: look again soon
         m_flush.start(100);
+}
+
+void WebSocketHub::sendDirect()
+{
+    if (m_direct.empty())
+        return;
+    m_directItems.clear();
+    m_directItems.reserve(m_direct.size());
+    for (const DirectWrite &write : m_direct)
+        m_directItems.push_back({.fd = write.socket->directDescriptor(),
+                                 .data = write.frame.constData(),
+                                 .size = write.frame.size()});
+    // Only descriptors and bytes go to the other threads; this thread waits for them (doing a slice
+    // itself), so no connection changes or closes its descriptor meanwhile.
+    if (qsizetype(m_directItems.size()) >= m_options.parallelSendMinimum) {
+        m_sendPool->run(m_directItems);
+        ++m_parallelFlushes;
+    } else {
+        for (ws::SendPool::Item &item : m_directItems)
+            ws::SendPool::send(item);
+    }
+    for (size_t i = 0; i < m_direct.size(); ++i)
+        m_direct[i].socket->completeSend(m_direct[i].frame, m_directItems[i].sent, m_directItems[i].error);
+    m_direct.clear(); // keeps its capacity; releases the batch frames
 }
 
 } // namespace clera

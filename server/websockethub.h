@@ -3,6 +3,7 @@
 #include "core/auth/authservice.h"
 #include "core/domain/expected.h"
 #include "core/realtime/portfolioupdate.h"
+#include "server/ws/sendpool.h"
 #include "server/ws/wsserver.h"
 
 #include <QElapsedTimer>
@@ -16,6 +17,8 @@
 
 #include <functional>
 #include <map>
+#include <memory>
+#include <vector>
 
 namespace clera {
 
@@ -38,7 +41,10 @@ class PortfolioSource;
 // header included) that every single-account client watching the account gets as the same QByteArray;
 // a multi-account client gets one portfolio_updates frame built for it. One write per client per flush
 // (server/ws: our own RFC 6455 transport writes on the descriptor directly and queues only what the
-// kernel did not take); WEBSOCKET_FLUSH_INTERVAL spaces the flushes. A client whose unsent data exceeds
+// kernel did not take); WEBSOCKET_FLUSH_INTERVAL spaces the flushes. The send(2) calls of a large flush
+// are spread over WEBSOCKET_THREADS threads (ws::SendPool, fork-join); everything else — connections,
+// notifiers, the maps here, timers — stays on the event-loop thread, which completes each write after
+// the join (queues what the kernel did not take, closes on hard errors). A client whose unsent data exceeds
 // kMaxBufferedBytes gets no more writes (its pending values keep only the latest per account) and is closed
 // with 1008 when it stays that slow for kSlowClientCloseMs, so it never slows the others.
 class WebSocketHub : public QObject
@@ -61,6 +67,14 @@ public:
         int flushIntervalMs = 0;
         // Connection limits (tests lower them); see ws::WsServer.
         ws::WsServer::Limits limits;
+        // WEBSOCKET_THREADS: threads that make the send(2) calls of one flush, the event-loop thread
+        // included; 0: min(4, QThread::idealThreadCount()); 1: all on the event-loop thread.
+        int sendThreads = 0;
+        // A flush with fewer direct writes than this sends them on the event-loop thread alone (the
+        // handoff to the other threads costs more than it saves); tests lower it.
+        int parallelSendMinimum = 256;
+        // How long a client may stay above kMaxBufferedBytes unsent before it is closed; tests lower it.
+        qint64 slowClientCloseMs = kSlowClientCloseMs;
     };
 
     WebSocketHub(AuthService *auth, Broker *broker, BrokerageAccountRepository *accounts,
@@ -78,6 +92,9 @@ public:
     // Since start: portfolio updates delivered (one per account and client) and frames written for them.
     [[nodiscard]] qint64 updatesSent() const { return m_updatesSent; }
     [[nodiscard]] qint64 framesWritten() const { return m_framesWritten; }
+    // Threads that send in one flush (Options::sendThreads resolved), and the flushes that used them.
+    [[nodiscard]] int sendThreads() const { return m_sendPool ? m_sendPool->threads() : 1; }
+    [[nodiscard]] qint64 parallelFlushes() const { return m_parallelFlushes; }
     // Closes every client (1001 going away) and stops listening.
     void shutdown();
 
@@ -126,6 +143,9 @@ private:
     void queue(Socket *socket, const QString &accountId);
     static void dropPending(Client &client, const QString &accountId);
     void flush();
+    // Sends the frames collected for direct writes (m_direct), over the send threads when there are
+    // enough, then completes each write on this thread.
+    void sendDirect();
     // One portfolio_updates frame with the pending accounts' latest values.
     [[nodiscard]] QByteArray batchFrame(const Client &client) const;
 
@@ -143,6 +163,17 @@ private:
     // Watched account → its latest update as a complete text frame; the JSON starts at the header's end.
     QHash<QString, QByteArray> m_frames;
     QTimer m_flush;
+    std::unique_ptr<ws::SendPool> m_sendPool; // null with one send thread
+    // One flush's writes that go straight to the descriptor: the connection, the frame (kept alive until
+    // the write is completed) and the raw send, index for index. Kept between flushes for their capacity.
+    struct DirectWrite
+    {
+        Socket *socket;
+        QByteArray frame;
+    };
+    std::vector<DirectWrite> m_direct;
+    std::vector<ws::SendPool::Item> m_directItems;
+    qint64 m_parallelFlushes = 0;
     QTimer m_revalidate;
     QTimer m_expiry;
     std::multimap<qint64, Socket *> m_expiries; // token expiry (ms since the epoch) → client
