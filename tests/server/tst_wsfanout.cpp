@@ -139,7 +139,7 @@ public:
             ++updateFrames;
             for (const QJsonValue &update : object.value(u"updates"_s).toArray())
                 record(update.toObject());
-        } else if (type != u"authenticated") {
+        } else if (type != u"authenticated" && type != u"unsubscribed") {
             corrupt = u"unexpected message "_s + QString::fromUtf8(payload.left(80));
         }
     }
@@ -378,6 +378,52 @@ private Q_SLOTS:
         QVERIFY2(slow.corrupt.isEmpty(), qPrintable(slow.corrupt));
         if (slow.closeCode != 0)
             QCOMPARE(slow.closeCode, quint16(1008));
+    }
+
+    // Accounts get a slot (an integer index) while watched: after many subscribe/unsubscribe cycles over
+    // different accounts the table holds only what is watched, reused slots carry only their new
+    // account's values, and an unwatched account's updates reach nobody.
+    void slotsOfUnwatchedAccountsAreReused()
+    {
+        ScriptedSource source;
+        WebSocketHub hub(&m_root->auth(), m_root->broker(), &m_root->brokerageAccounts(), &source, {});
+        const auto port = hub.listen(QHostAddress::LocalHost, 0);
+        QVERIFY(port);
+        const QStringList accounts = createAccounts(60);
+        QCOMPARE(accounts.size(), 60);
+        FanoutClient client;
+        client.open(*port, "/ws?token=" + QUrl::toPercentEncoding(m_operatorToken));
+        const auto command = [&client](const char *type, const QStringList &ids) {
+            client.socket.write(test::text(
+                QJsonDocument(QJsonObject{{u"type"_s, QString::fromLatin1(type)},
+                                          {u"account_ids"_s, QJsonArray::fromStringList(ids)}})
+                    .toJson(QJsonDocument::Compact)));
+        };
+        int round = 0;
+        for (int cycle = 0; cycle < 6; ++cycle) {
+            const QStringList now = accounts.mid((cycle % 3) * 20, 20);
+            const int subscribedBefore = client.subscribed;
+            command("subscribe", now);
+            QTRY_COMPARE_WITH_TIMEOUT(client.subscribed, subscribedBefore + 20, 10'000);
+            QCOMPARE(hub.watchedAccounts(), 20);
+            QVERIFY2(hub.accountSlots() <= 20, qPrintable(QString::number(hub.accountSlots())));
+            QCOMPARE(source.watched, QSet<QString>(now.cbegin(), now.cend()));
+            // Every account publishes; only the watched ones arrive, each with its own value.
+            ++round;
+            client.rounds.clear();
+            for (const QString &account : accounts)
+                source.publish(account, round * 100 + int(accounts.indexOf(account)));
+            QTRY_VERIFY_WITH_TIMEOUT(client.has(now, round * 100), 10'000);
+            QTest::qWait(20);
+            QCOMPARE(client.rounds.size(), now.size());
+            for (const QString &account : now)
+                QCOMPARE(client.rounds.value(account), QList<int>{round * 100 + int(accounts.indexOf(account))});
+            command("unsubscribe", now);
+            QTRY_COMPARE_WITH_TIMEOUT(hub.watchedAccounts(), 0, 10'000);
+            QVERIFY(source.watched.isEmpty());
+        }
+        QVERIFY2(client.corrupt.isEmpty(), qPrintable(client.corrupt));
+        QVERIFY(hub.accountSlots() <= 20);
     }
 
     // Clients that reset their connection from another thread while rounds are being flushed over four
