@@ -1,14 +1,21 @@
 #include "sendpool.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <sys/socket.h>
 
 namespace clera::ws {
 
+namespace {
+
+constexpr quint64 kIndexMask = 0xFFFF'FFFFULL;
+
+} // namespace
+
 SendPool::SendPool(int threads)
 {
     for (int i = 1; i < threads; ++i)
-        m_workers.emplace_back([this, i] { work(i); });
+        m_workers.emplace_back([this] { work(); });
 }
 
 SendPool::~SendPool()
@@ -22,60 +29,70 @@ SendPool::~SendPool()
         worker.join();
 }
 
-std::span<SendPool::Item> SendPool::slice(int index) const
-{
-    const auto count = m_items.size();
-    const auto parts = size_t(threads());
-    const size_t first = count * size_t(index) / parts;
-    const size_t last = count * size_t(index + 1) / parts;
-    return m_items.subspan(first, last - first);
-}
-
 void SendPool::run(std::span<Item> items)
 {
-    if (m_workers.empty()) {
+    if (m_workers.empty() || items.size() > kIndexMask) {
         for (Item &item : items)
             send(item);
         return;
     }
-    std::span<Item> mine;
+    quint32 generation = 0;
+    // Small enough that the threads share the work evenly, large enough that claiming is rare.
+    const size_t chunk = std::max<size_t>(16, items.size() / (size_t(threads()) * 8));
     {
         const std::lock_guard lock(m_mutex);
         m_items = items;
-        m_running = int(m_workers.size());
-        ++m_generation;
-        mine = slice(0);
+        m_chunk = chunk;
+        generation = ++m_generation;
+        m_finished.store(0, std::memory_order_relaxed);
+        m_next.store(quint64(generation) << 32, std::memory_order_release);
     }
     m_start.notify_all();
-    for (Item &item : mine)
-        send(item);
+    sendChunks(items, generation, chunk);
     std::unique_lock lock(m_mutex);
-    m_done.wait(lock, [this] { return m_running == 0; });
+    m_done.wait(lock, [&] { return m_finished.load(std::memory_order_acquire) == items.size(); });
     m_items = {};
 }
 
-void SendPool::work(int index)
+void SendPool::sendChunks(std::span<Item> items, quint32 generation, size_t chunk)
 {
-    quint64 seen = 0;
+    quint64 next = m_next.load(std::memory_order_acquire);
     for (;;) {
-        std::span<Item> mine;
+        if (quint32(next >> 32) != generation || (next & kIndexMask) >= items.size())
+            return;
+        if (!m_next.compare_exchange_weak(next, next + chunk, std::memory_order_acq_rel))
+            continue; // `next` reloaded
+        const size_t first = size_t(next & kIndexMask);
+        const size_t last = std::min(items.size(), first + chunk);
+        for (size_t i = first; i < last; ++i)
+            send(items[i]);
+        const size_t done = m_finished.fetch_add(last - first, std::memory_order_acq_rel) + (last - first);
+        if (done == items.size()) {
+            const std::lock_guard lock(m_mutex); // the waiter checks under it: no lost wake-up
+            m_done.notify_one();
+            return;
+        }
+        next = m_next.load(std::memory_order_acquire);
+    }
+}
+
+void SendPool::work()
+{
+    quint32 seen = 0;
+    for (;;) {
+        std::span<Item> items;
+        quint32 generation = 0;
+        size_t chunk = 1;
         {
             std::unique_lock lock(m_mutex);
             m_start.wait(lock, [&] { return m_stop || m_generation != seen; });
             if (m_stop)
                 return;
-            seen = m_generation;
-            mine = slice(index);
+            seen = generation = m_generation;
+            items = m_items;
+            chunk = m_chunk;
         }
-        for (Item &item : mine)
-            send(item);
-        bool last = false;
-        {
-            const std::lock_guard lock(m_mutex);
-            last = --m_running == 0;
-        }
-        if (last)
-            m_done.notify_one();
+        sendChunks(items, generation, chunk);
     }
 }
 

@@ -2,6 +2,7 @@
 
 #include <QtGlobal>
 
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <span>
@@ -10,13 +11,15 @@
 
 namespace clera::ws {
 
-// The raw send(2) calls of one flush spread over a few threads, fork-join: run() hands each worker a
-// contiguous slice of the items, does the first slice itself and returns when all are done. The threads
-// are started once and wait on a condition variable between flushes. Only descriptors and bytes cross
-// threads: each item records what the kernel took and the errno of a hard failure, and the caller does
-// everything stateful (queue the rest, notifiers, close) on its own thread after run() returns. The
-// descriptors must stay open and the bytes unchanged until then; an item's descriptor must not appear
-// twice in one run (its bytes would interleave).
+// The raw send(2) calls of one flush spread over a few threads, fork-join: run() wakes the workers and
+// every thread, the caller included, claims chunks of the items from a shared counter until none are
+// left; run() returns when every claimed chunk is done. A worker that is not scheduled in time (the
+// machine busy) simply claims nothing: the caller never waits for a thread that has not started, only
+// for chunks in progress. The threads are started once and wait on a condition variable between flushes.
+// Only descriptors and bytes cross threads: each item records what the kernel took and the errno of a
+// hard failure, and the caller does everything stateful (queue the rest, notifiers, close) on its own
+// thread after run() returns. The descriptors must stay open and the bytes unchanged until then; a
+// descriptor must not appear twice in one run (its bytes would interleave).
 class SendPool
 {
 public:
@@ -43,16 +46,21 @@ public:
     static void send(Item &item);
 
 private:
-    void work(int slice);
-    [[nodiscard]] std::span<Item> slice(int index) const;
+    void work();
+    // Claims and sends chunks of the run `generation` until none are left or another run started.
+    void sendChunks(std::span<Item> items, quint32 generation, size_t chunk);
 
     std::vector<std::thread> m_workers;
     std::mutex m_mutex;
     std::condition_variable m_start;
     std::condition_variable m_done;
-    std::span<Item> m_items;   // the current run's, guarded by m_mutex for the handoff
-    quint64 m_generation = 0;  // bumped per run: a worker runs each generation once
-    int m_running = 0;         // workers not done with the current run
+    std::span<Item> m_items;  // the current run's, published under m_mutex
+    quint32 m_generation = 0; // bumped per run, under m_mutex
+    size_t m_chunk = 1;       // items per claim in the current run
+    // The run's generation (high 32 bits) and its next unclaimed item (low 32 bits): a claim only
+    // succeeds for the run it was woken for, so a late worker never touches another run's items.
+    std::atomic<quint64> m_next{0};
+    std::atomic<size_t> m_finished{0}; // items of the current run done
     bool m_stop = false;
 };
 
