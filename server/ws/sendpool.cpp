@@ -9,6 +9,7 @@ namespace clera::ws {
 namespace {
 
 constexpr quint64 kIndexMask = 0xFFFF'FFFFULL;
+constexpr size_t kChunk = 32; // items per claim
 
 } // namespace
 
@@ -37,8 +38,9 @@ void SendPool::run(std::span<Item> items)
         return;
     }
     quint32 generation = 0;
-    // Small enough that the threads share the work evenly, large enough that claiming is rare.
-    const size_t chunk = std::max<size_t>(16, items.size() / (size_t(threads()) * 8));
+    // Small, so that a worker the scheduler preempts in the middle of its chunk holds up the join for
+    // few sends (≈ 0.3 ms of them); a claim is one compare-and-swap per chunk.
+    const size_t chunk = kChunk;
     {
         const std::lock_guard lock(m_mutex);
         m_items = items;
