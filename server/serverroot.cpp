@@ -87,6 +87,7 @@ struct ServerSettings
     std::chrono::milliseconds recalculationInterval{30000};
     QStringList allowedOrigins;
     int wsFlushIntervalMs = 0;
+    int wsThreads = 0;
     std::chrono::seconds accessTokenTtl{900};
     std::chrono::seconds refreshTokenTtl{30 * 24 * 3600};
     int passwordThreads = 0;
@@ -147,6 +148,10 @@ struct ServerSettings
         if (!flushInterval)
             return unexpected(flushInterval.error());
         s.wsFlushIntervalMs = int(*flushInterval);
+        const auto wsThreads = config.integer(u"WEBSOCKET_THREADS"_s, 0, 64);
+        if (!wsThreads)
+            return unexpected(wsThreads.error());
+        s.wsThreads = int(*wsThreads);
         const auto ttl = config.integer(u"CLERA_TOKEN_TTL"_s, 1, 366LL * 24 * 3600);
         if (!ttl)
             return unexpected(ttl.error());
@@ -190,6 +195,7 @@ WebSocketHub::Options hubOptionsOf(const ServerSettings &settings)
     WebSocketHub::Options options;
     options.allowedOrigins = settings.allowedOrigins;
     options.flushIntervalMs = settings.wsFlushIntervalMs;
+    options.sendThreads = settings.wsThreads;
     return options;
 }
 

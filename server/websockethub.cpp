@@ -11,6 +11,7 @@
 #include <QJsonObject>
 #include <QPointer>
 #include <QRegularExpression>
+#include <QThread>
 
 #include <algorithm>
 #include <memory>
@@ -78,6 +79,10 @@ WebSocketHub::WebSocketHub(AuthService *auth, Broker *broker, BrokerageAccountRe
     connect(&m_expiry, &QTimer::timeout, this, &WebSocketHub::closeExpired);
     if (m_options.revalidateIntervalMs > 0)
         m_revalidate.start(m_options.revalidateIntervalMs);
+    const int threads = m_options.sendThreads > 0 ? m_options.sendThreads
+                                                  : std::min(4, std::max(1, QThread::idealThreadCount()));
+    if (threads > 1)
+        m_sendPool = std::make_unique<ws::SendPool>(threads);
 }
 
 WebSocketHub::~WebSocketHub()
@@ -112,10 +117,11 @@ void WebSocketHub::shutdown()
     }
     const bool hadClients = m_authenticated > 0;
     m_clients.clear();
-    m_watchers.clear();
+    m_accountIndex.clear();
+    m_watched.clear();
+    m_freeSlots.clear();
+    m_changedAccounts.clear();
     m_dirty.clear();
-    m_changed.clear();
-    m_frames.clear();
     m_expiries.clear();
     m_expiry.stop();
     m_authenticated = 0;
@@ -256,14 +262,15 @@ void WebSocketHub::watch(Socket *socket, const QString &accountId,
                 return done(Watch::Internal, u"internal error"_s);
             }
             Client &client = m_clients[guard];
+            const int index = intern(accountId);
             if (!client.accounts.contains(accountId)) {
                 client.accounts.insert(accountId);
-                m_watchers[accountId].append(guard);
+                m_watched[size_t(index)].watchers.append(guard);
             }
             qCInfo(lcServer) << "WebSocket client watching account" << accountId;
             if (const auto latest = m_source->latest(accountId)) {
-                m_changed.insert(accountId, *latest);
-                queue(guard, accountId);
+                markChanged(index, *latest);
+                queue(guard, index);
             }
             m_source->watch(accountId);
             done(Watch::Ok, {});
@@ -275,17 +282,53 @@ void WebSocketHub::unwatch(Socket *socket, const QString &accountId)
     Client &client = m_clients[socket];
     if (!client.accounts.remove(accountId))
         return;
-    dropPending(client, accountId);
-    auto watchers = m_watchers.find(accountId);
-    if (watchers != m_watchers.end()) {
-        watchers->removeOne(socket);
-        if (watchers->isEmpty()) {
-            m_watchers.erase(watchers);
-            m_changed.remove(accountId);
-            m_frames.remove(accountId);
-            m_source->unwatch(accountId);
-        }
+    const int index = m_accountIndex.value(accountId, -1);
+    if (index < 0)
+        return;
+    dropPending(client, index);
+    QList<Socket *> &watchers = m_watched[size_t(index)].watchers;
+    watchers.removeOne(socket);
+    if (watchers.isEmpty()) {
+        release(index);
+        m_source->unwatch(accountId);
     }
+}
+
+int WebSocketHub::intern(const QString &accountId)
+{
+    const auto it = m_accountIndex.constFind(accountId);
+    if (it != m_accountIndex.cend())
+        return *it;
+    int index;
+    if (!m_freeSlots.empty()) {
+        index = m_freeSlots.back();
+        m_freeSlots.pop_back();
+    } else {
+        index = int(m_watched.size());
+        m_watched.emplace_back();
+    }
+    m_watched[size_t(index)].id = accountId;
+    m_accountIndex.insert(accountId, index);
+    return index;
+}
+
+void WebSocketHub::release(int account)
+{
+    WatchedAccount &slot = m_watched[size_t(account)];
+    m_accountIndex.remove(slot.id);
+    if (slot.changed)
+        std::erase(m_changedAccounts, account);
+    slot = WatchedAccount{};
+    m_freeSlots.push_back(account);
+}
+
+void WebSocketHub::markChanged(int account, const PortfolioUpdate &update)
+{
+    // Kept, not serialised: a newer update before the flush replaces it.
+    std::optional<PortfolioUpdate> &changed = m_watched[size_t(account)].changed;
+    if (!changed)
+        m_changedAccounts.push_back(account);
+    changed = update;
 }
 
 void WebSocketHub::subscribeMany(Socket *socket, const QStringList &accountIds)
@@ -450,16 +493,16 @@ void WebSocketHub::onDisconnected(Socket *socket)
 
 void WebSocketHub::onPortfolioUpdated(const PortfolioUpdate &update)
 {
-    const auto it = m_watchers.constFind(update.accountId);
-    if (it == m_watchers.cend() || it->isEmpty())
+    // The one QString lookup of an update; indexes from here on.
+    const int index = m_accountIndex.value(update.accountId, -1);
+    if (index < 0 || m_watched[size_t(index)].watchers.isEmpty())
         return;
-    // Kept, not serialised: a newer update before the flush replaces it.
-    m_changed.insert(update.accountId, update);
-    for (Socket *socket : *it)
-        queue(socket, update.accountId);
+    markChanged(index, update);
+    for (Socket *socket : std::as_const(m_watched[size_t(index)].watchers))
+        queue(socket, index);
 }
 
-void WebSocketHub::queue(Socket *socket, const QString &accountId)
+void WebSocketHub::queue(Socket *socket, int account)
 {
     const auto it = m_clients.find(socket);
     if (it == m_clients.end())
@@ -468,10 +511,10 @@ void WebSocketHub::queue(Socket *socket, const QString &accountId)
     // An account already pending is written once, with its latest value.
     if (!client.multi) {
         if (client.pending.isEmpty())
-            client.pending.append(accountId);
-    } else if (!client.pendingSet.contains(accountId)) {
-        client.pendingSet.insert(accountId);
-        client.pending.append(accountId);
+            client.pending.append(account);
+    } else if (!client.pendingSet.contains(account)) {
+        client.pendingSet.insert(account);
+        client.pending.append(account);
     }
     m_dirty.insert(socket);
     if (!m_flush.isActive()) {
@@ -480,10 +523,10 @@ void WebSocketHub::queue(Socket *socket, const QString &accountId)
     }
 }
 
-void WebSocketHub::dropPending(Client &client, const QString &accountId)
+void WebSocketHub::dropPending(Client &client, int account)
 {
-    client.pending.removeOne(accountId);
-    client.pendingSet.remove(accountId);
+    client.pending.removeOne(account);
+    client.pendingSet.remove(account);
 }
 
 QByteArray WebSocketHub::batchFrame(const Client &client) const
@@ -492,9 +535,9 @@ QByteArray WebSocketHub::batchFrame(const Client &client) const
     static constexpr QByteArrayView kTail = "]}";
     qsizetype length = kHead.size() + kTail.size();
     int found = 0;
-    for (const QString &accountId : client.pending) {
-        if (const auto frame = m_frames.constFind(accountId); frame != m_frames.cend()) {
-            length += payloadOf(*frame).size() + (found > 0 ? 1 : 0);
+    for (const int account : client.pending) {
+        if (const QByteArray &frame = m_watched[size_t(account)].frame; !frame.isEmpty()) {
+            length += payloadOf(frame).size() + (found > 0 ? 1 : 0);
             ++found;
         }
     }
@@ -505,11 +548,11 @@ QByteArray WebSocketHub::batchFrame(const Client &client) const
     ws::appendFrameHeader(out, ws::Opcode::Text, length);
     out.append(kHead);
     bool first = true;
-    for (const QString &accountId : client.pending) {
-        if (const auto frame = m_frames.constFind(accountId); frame != m_frames.cend()) {
+    for (const int account : client.pending) {
+        if (const QByteArray &frame = m_watched[size_t(account)].frame; !frame.isEmpty()) {
             if (!first)
                 out.append(',');
-            out.append(payloadOf(*frame));
+            out.append(payloadOf(frame));
             first = false;
         }
     }
@@ -522,9 +565,12 @@ void WebSocketHub::flush()
     m_lastFlushMs = m_clock.elapsed();
     // Each changed account serialised once, into a complete text frame that every single-account
     // client watching it gets as is (the same QByteArray: no copy per client).
-    for (auto it = m_changed.cbegin(); it != m_changed.cend(); ++it)
-        m_frames.insert(it.key(), ws::textFrame(it.value().toJsonBytes()));
-    m_changed.clear();
+    for (const int account : m_changedAccounts) {
+        WatchedAccount &slot = m_watched[size_t(account)];
+        slot.frame = ws::textFrame(slot.changed->toJsonBytes());
+        slot.changed.reset();
+    }
+    m_changedAccounts.clear();
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     const QList<Socket *> dirty = m_dirty.values();
     for (Socket *socket : dirty) {
@@ -538,19 +584,29 @@ void WebSocketHub::flush()
             // Keep only the latest value per account until the client catches up, or give up on it.
             if (client.slowSinceMs < 0)
                 client.slowSinceMs = now;
-            else if (now - client.slowSinceMs > kSlowClientCloseMs)
+            else if (now - client.slowSinceMs > m_options.slowClientCloseMs)
                 reject(socket, ws::CloseCode::PolicyViolated, u"client too slow"_s);
             continue;
         }
         client.slowSinceMs = -1;
         // One write(2) per client per flush, straight from the shared bytes; only what the kernel
-        // does not take stays queued on the connection.
+        // does not take stays queued on the connection. With send threads, the writes to connections
+        // with nothing queued are collected and made together after this loop.
+        const bool direct = m_sendPool && socket->directDescriptor() >= 0;
         if (client.pending.size() == 1) {
-            if (const auto frame = m_frames.constFind(client.pending.first()); frame != m_frames.cend())
-                socket->sendFrame(*frame);
+            if (const QByteArray &frame = m_watched[size_t(client.pending.first())].frame; !frame.isEmpty()) {
+                if (direct)
+                    m_direct.push_back({socket, frame});
+                else
+                    socket->sendFrame(frame);
+            }
         } else if (!client.pending.isEmpty()) {
-            if (const QByteArray batch = batchFrame(client); !batch.isEmpty())
-                socket->sendFrame(batch);
+            if (QByteArray batch = batchFrame(client); !batch.isEmpty()) {
+                if (direct)
+                    m_direct.push_back({socket, std::move(batch)});
+                else
+                    socket->sendFrame(batch);
+            }
         }
         m_updatesSent += client.pending.size();
         ++m_framesWritten;
@@ -558,8 +614,33 @@ void WebSocketHub::flush()
         client.pendingSet.clear();
         m_dirty.remove(socket);
     }
+    sendDirect();
     if (!m_dirty.isEmpty()) // slow clients: look again soon
         m_flush.start(100);
+}
+
+void WebSocketHub::sendDirect()
+{
+    if (m_direct.empty())
+        return;
+    m_directItems.clear();
+    m_directItems.reserve(m_direct.size());
+    for (const DirectWrite &write : m_direct)
+        m_directItems.push_back({.fd = write.socket->directDescriptor(),
+                                 .data = write.frame.constData(),
+                                 .size = write.frame.size()});
+    // Only descriptors and bytes go to the other threads; this thread waits for them (doing a slice
+    // itself), so no connection changes or closes its descriptor meanwhile.
+    if (qsizetype(m_directItems.size()) >= m_options.parallelSendMinimum) {
+        m_sendPool->run(m_directItems);
+        ++m_parallelFlushes;
+    } else {
+        for (ws::SendPool::Item &item : m_directItems)
+            ws::SendPool::send(item);
+    }
+    for (size_t i = 0; i < m_direct.size(); ++i)
+        m_direct[i].socket->completeSend(m_direct[i].frame, m_directItems[i].sent, m_directItems[i].error);
+    m_direct.clear(); // keeps its capacity; releases the batch frames
 }
 
 } // namespace clera

@@ -3,6 +3,7 @@
 #include "core/auth/authservice.h"
 #include "core/domain/expected.h"
 #include "core/realtime/portfolioupdate.h"
+#include "server/ws/sendpool.h"
 #include "server/ws/wsserver.h"
 
 #include <QElapsedTimer>
@@ -16,6 +17,9 @@
 
 #include <functional>
 #include <map>
+#include <memory>
+#include <optional>
+#include <vector>
 
 namespace clera {
 
@@ -38,7 +42,10 @@ class PortfolioSource;
 // header included) that every single-account client watching the account gets as the same QByteArray;
 // a multi-account client gets one portfolio_updates frame built for it. One write per client per flush
 // (server/ws: our own RFC 6455 transport writes on the descriptor directly and queues only what the
-// kernel did not take); WEBSOCKET_FLUSH_INTERVAL spaces the flushes. A client whose unsent data exceeds
+// kernel did not take); WEBSOCKET_FLUSH_INTERVAL spaces the flushes. The send(2) calls of a large flush
+// are spread over WEBSOCKET_THREADS threads (ws::SendPool, fork-join); everything else — connections,
+// notifiers, the maps here, timers — stays on the event-loop thread, which completes each write after
+// the join (queues what the kernel did not take, closes on hard errors). A client whose unsent data exceeds
 // kMaxBufferedBytes gets no more writes (its pending values keep only the latest per account) and is closed
 // with 1008 when it stays that slow for kSlowClientCloseMs, so it never slows the others.
 class WebSocketHub : public QObject
@@ -61,6 +68,14 @@ public:
         int flushIntervalMs = 0;
         // Connection limits (tests lower them); see ws::WsServer.
         ws::WsServer::Limits limits;
+        // WEBSOCKET_THREADS: threads that make the send(2) calls of one flush, the event-loop thread
+        // included; 0: min(4, QThread::idealThreadCount()); 1: all on the event-loop thread.
+        int sendThreads = 0;
+        // A flush with fewer direct writes than this sends them on the event-loop thread alone (the
+        // handoff to the other threads costs more than it saves); tests lower it.
+        int parallelSendMinimum = 256;
+        // How long a client may stay above kMaxBufferedBytes unsent before it is closed; tests lower it.
+        qint64 slowClientCloseMs = kSlowClientCloseMs;
     };
 
     WebSocketHub(AuthService *auth, Broker *broker, BrokerageAccountRepository *accounts,
@@ -73,11 +88,18 @@ public:
     [[nodiscard]] int connectionCount() const { return m_authenticated; }
     [[nodiscard]] int watcherCount(const QString &accountId) const
     {
-        return int(m_watchers.value(accountId).size());
+        const int index = m_accountIndex.value(accountId, -1);
+        return index < 0 ? 0 : int(m_watched[size_t(index)].watchers.size());
     }
+    // Accounts some client watches, and the slots kept for them (freed slots are reused).
+    [[nodiscard]] int watchedAccounts() const { return int(m_accountIndex.size()); }
+    [[nodiscard]] int accountSlots() const { return int(m_watched.size()); }
     // Since start: portfolio updates delivered (one per account and client) and frames written for them.
     [[nodiscard]] qint64 updatesSent() const { return m_updatesSent; }
     [[nodiscard]] qint64 framesWritten() const { return m_framesWritten; }
+    // Threads that send in one flush (Options::sendThreads resolved), and the flushes that used them.
+    [[nodiscard]] int sendThreads() const { return m_sendPool ? m_sendPool->threads() : 1; }
+    [[nodiscard]] qint64 parallelFlushes() const { return m_parallelFlushes; }
     // Closes every client (1001 going away) and stops listening.
     void shutdown();
 
@@ -93,10 +115,10 @@ private:
         QString token;
         AuthenticatedUser user;
         QSet<QString> accounts;
-        // The accounts with a value not yet written to this client, in arrival order; the flush writes
-        // each one's latest value (m_frames).
-        QList<QString> pending;
-        QSet<QString> pendingSet; // the same, for multi-account clients
+        // The accounts (indexes into m_watched) with a value not yet written to this client, in arrival
+        // order; the flush writes each one's latest value (WatchedAccount::frame).
+        QList<int> pending;
+        QSet<int> pendingSet; // the same, for multi-account clients
         qint64 slowSinceMs = -1;
         qint64 expiresAtMs = -1; // the token's expiry, a key of m_expiries while authenticated
     };
@@ -123,9 +145,18 @@ private:
     void armExpiryTimer();
     void forgetExpiry(Socket *socket, const Client &client);
     void reject(Socket *socket, ws::CloseCode code, const QString &reason);
-    void queue(Socket *socket, const QString &accountId);
-    static void dropPending(Client &client, const QString &accountId);
+    void queue(Socket *socket, int account);
+    static void dropPending(Client &client, int account);
+    // The index of a watched account, given one if it has none yet; released when its last watcher goes
+    // (its slot is then reused, so churn does not grow the table).
+    [[nodiscard]] int intern(const QString &accountId);
+    void release(int account);
+    // Keeps the account's latest update for the next flush.
+    void markChanged(int account, const PortfolioUpdate &update);
     void flush();
+    // Sends the frames collected for direct writes (m_direct), over the send threads when there are
+    // enough, then completes each write on this thread.
+    void sendDirect();
     // One portfolio_updates frame with the pending accounts' latest values.
     [[nodiscard]] QByteArray batchFrame(const Client &client) const;
 
@@ -136,13 +167,35 @@ private:
     Options m_options;
     ws::WsServer m_server;
     QHash<Socket *, Client> m_clients;
-    QHash<QString, QList<Socket *>> m_watchers; // account → its clients
-    QSet<Socket *> m_dirty;                     // clients with pending updates
-    // Updates are serialised at the flush, once per account however many arrived since the last one:
-    QHash<QString, PortfolioUpdate> m_changed; // watched account → its latest update since the last flush
-    // Watched account → its latest update as a complete text frame; the JSON starts at the header's end.
-    QHash<QString, QByteArray> m_frames;
+    QSet<Socket *> m_dirty; // clients with pending updates
+    // Every watched account has a small integer (its index in m_watched), looked up once where an
+    // update or a watch enters the hub; the per-update path after that indexes vectors, not QString hashes.
+    struct WatchedAccount
+    {
+        QString id;
+        QList<Socket *> watchers;
+        // Updates are serialised at the flush, once per account however many arrived since the last one:
+        // the latest update since the last flush (listed in m_changedAccounts), then
+        std::optional<PortfolioUpdate> changed;
+        // the latest update as a complete text frame; the JSON starts at the header's end.
+        QByteArray frame;
+    };
+    QHash<QString, int> m_accountIndex; // watched account id → its index in m_watched
+    std::vector<WatchedAccount> m_watched;
+    std::vector<int> m_freeSlots;       // indexes of m_watched nobody uses
+    std::vector<int> m_changedAccounts; // indexes whose `changed` is set, in arrival order
     QTimer m_flush;
+    std::unique_ptr<ws::SendPool> m_sendPool; // null with one send thread
+    // One flush's writes that go straight to the descriptor: the connection, the frame (kept alive until
+    // the write is completed) and the raw send, index for index. Kept between flushes for their capacity.
+    struct DirectWrite
+    {
+        Socket *socket;
+        QByteArray frame;
+    };
+    std::vector<DirectWrite> m_direct;
+    std::vector<ws::SendPool::Item> m_directItems;
+    qint64 m_parallelFlushes = 0;
     QTimer m_revalidate;
     QTimer m_expiry;
     std::multimap<qint64, Socket *> m_expiries; // token expiry (ms since the epoch) → client

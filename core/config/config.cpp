@@ -126,6 +126,10 @@ const QList<Config::Setting> &Config::settings()
          u"Least time between two writes to one WebSocket client (0: every event-loop turn); the updates "
          u"of the interval are coalesced, the latest per account"_s,
          u"0"_s, Server},
+        {u"WEBSOCKET_THREADS"_s, u"ws-threads"_s, u"count"_s,
+         u"Threads that make the send(2) calls of one WebSocket flush, the event-loop thread included "
+         u"(1: all on the event loop; 0: min(4, cores)); used when a flush writes to at least 256 clients"_s,
+         u"0"_s, Server},
         {u"CLERA_JWT_SECRET"_s,
          {},
          u"secret"_s,

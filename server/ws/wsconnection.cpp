@@ -1,5 +1,6 @@
 #include "wsconnection.h"
 
+#include "sendpool.h"
 #include "server/serverlog.h"
 
 #include <QSocketNotifier>
@@ -349,29 +350,32 @@ void WsConnection::write(const QByteArray &bytes)
     if (m_fd < 0 || bytes.isEmpty())
         return;
     if (m_queue.isEmpty()) {
-        qsizetype done = 0;
-        while (done < bytes.size()) {
-            const ssize_t n = ::send(m_fd, bytes.constData() + done, size_t(bytes.size() - done),
-                                     MSG_NOSIGNAL | MSG_DONTWAIT);
-            if (n >= 0) {
-                done += n;
-                continue;
-            }
-            if (errno == EINTR)
-                continue;
-            if (errno == EAGAIN || errno == EWOULDBLOCK)
-                break;
-            qCDebug(lcServer) << "WebSocket write to" << m_peer << "failed:" << strerror(errno);
-            finish(); // EPIPE, ECONNRESET
-            return;
-        }
-        if (done == bytes.size())
-            return;
-        m_queueOffset = done;
-        m_queuedBytes = bytes.size() - done;
-    } else {
-        m_queuedBytes += bytes.size();
+        SendPool::Item item{.fd = m_fd, .data = bytes.constData(), .size = bytes.size()};
+        SendPool::send(item);
+        completeSend(bytes, item.sent, item.error);
+        return;
     }
+    m_queuedBytes += bytes.size();
+    m_queue.append(bytes); // shared, not copied
+    if (m_writeNotifier)
+        m_writeNotifier->setEnabled(true);
+    applyBackPressure();
+}
+
+void WsConnection::completeSend(const QByteArray &bytes, qsizetype sent, int error)
+{
+    if (m_fd < 0)
+        return;
+    if (error != 0) {
+        qCDebug(lcServer) << "WebSocket write to" << m_peer << "failed:" << strerror(error);
+        finish(); // EPIPE, ECONNRESET
+        return;
+    }
+    if (sent >= bytes.size())
+        return;
+    Q_ASSERT(m_queue.isEmpty());
+    m_queueOffset = sent;
+    m_queuedBytes = bytes.size() - sent;
     m_queue.append(bytes); // shared, not copied
     if (!m_writeNotifier) {
         m_writeNotifier = new QSocketNotifier(qintptr(m_fd), QSocketNotifier::Write, this);

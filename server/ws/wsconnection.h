@@ -58,6 +58,16 @@ public:
     // go to any number of connections. Ignored unless open.
     void sendFrame(const QByteArray &frame);
     void sendText(QByteArrayView utf8) { sendFrame(textFrame(utf8)); }
+    // For a caller that sends a frame's bytes itself (SendPool, possibly on another thread): the
+    // descriptor while a frame may go straight to it (open, nothing queued), else -1 (use sendFrame).
+    [[nodiscard]] int directDescriptor() const
+    {
+        return m_state == State::Open && m_queue.isEmpty() ? m_fd : -1;
+    }
+    // After `frame` was sent on directDescriptor() elsewhere, with nothing else written in between:
+    // the kernel took `sent` bytes, `error` is the errno of a hard failure (0: none). Queues the rest
+    // or fails the connection exactly as sendFrame would have.
+    void completeSend(const QByteArray &frame, qsizetype sent, int error);
     // Sends a close frame; the descriptor is closed when the peer answers it or after closeTimeoutMs.
     void close(CloseCode code, const QString &reason = {});
     // Closes the descriptor now, without a close frame.
