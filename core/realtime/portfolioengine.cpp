@@ -34,28 +34,45 @@ int PortfolioEngine::internSymbol(const QString &symbol)
 }
 
 Expected<int, QString> PortfolioEngine::setAccount(const QString &accountId, Decimal cash,
-                                                   const QList<Holding> &holdings)
+                                                   const QList<Holding> &holdings, std::optional<Decimal> dayCash)
 {
-    QHash<int, std::int64_t> merged;
+    struct Quantities
+    {
+        std::int64_t qty = 0;
+        std::int64_t closeQty = 0;
+    };
+    QHash<int, Quantities> merged;
     for (const Holding &h : holdings) {
         const auto qty = h.qty.toNanos();
         if (!qty)
             return unexpected(u"quantity %1 of %2 has more than 9 fractional digits"_s.arg(h.qty.toString(), h.symbol));
-        merged[internSymbol(h.symbol)] += *qty;
+        const auto closeQty = h.closeQty ? h.closeQty->toNanos() : qty;
+        if (!closeQty)
+            return unexpected(u"quantity at the previous close %1 of %2 has more than 9 fractional digits"_s.arg(
+                h.closeQty->toString(), h.symbol));
+        Quantities &q = merged[internSymbol(h.symbol)];
+        q.qty += *qty;
+        q.closeQty += *closeQty;
     }
-    merged.removeIf([](const auto &it) { return it.value() == 0; });
+    merged.removeIf([](const auto &it) { return it.value().qty == 0 && it.value().closeQty == 0; });
+    const Decimal::Raw dayCashRaw = dayCash ? dayCash->raw() : 0;
 
     int index = accountIndex(accountId);
     if (index >= 0) {
         AccountState &existing = m_accounts[size_t(index)];
-        // A reload that only confirms the holdings (the periodic recalculation) changes the cash alone.
+        // A reload that only confirms the holdings (the periodic recalculation) changes the cash and the
+        // day's trades alone.
         const bool same = qsizetype(existing.holdings.size()) == merged.size()
                           && std::all_of(existing.holdings.cbegin(), existing.holdings.cend(), [&](const HeldSymbol &h) {
-                                 return merged.value(h.symbol) == h.qtyNanos;
+                                 const auto it = merged.constFind(h.symbol);
+                                 return it != merged.cend() && it->qty == h.qtyNanos && it->closeQty == h.closeQtyNanos;
                              });
         if (same) {
-            if (existing.cash != cash.raw()) {
+            if (existing.cash != cash.raw() || existing.dayCash != dayCashRaw
+                || existing.dayKnown != dayCash.has_value()) {
                 existing.cash = cash.raw();
+                existing.dayCash = dayCashRaw;
+                existing.dayKnown = dayCash.has_value();
                 markDirty(existing, index);
             }
             return index;
@@ -75,6 +92,8 @@ Expected<int, QString> PortfolioEngine::setAccount(const QString &accountId, Dec
     a.id = accountId;
     a.alive = true;
     a.cash = cash.raw();
+    a.dayCash = dayCashRaw;
+    a.dayKnown = dayCash.has_value();
     a.marketValue = 0;
     a.previousValue = 0;
     a.unpriced = 0;
@@ -83,15 +102,15 @@ Expected<int, QString> PortfolioEngine::setAccount(const QString &accountId, Dec
     for (auto it = merged.cbegin(); it != merged.cend(); ++it) {
         SymbolState &s = m_symbols[size_t(it.key())];
         const int held = int(a.holdings.size());
-        a.holdings.push_back({it.key(), it.value(), int(s.holders.size())});
-        s.holders.push_back({index, it.value(), held});
+        a.holdings.push_back({it.key(), it->qty, int(s.holders.size()), it->closeQty});
+        s.holders.push_back({index, it->qty, held});
         if (s.hasPrice)
-            a.marketValue += product(it.value(), s.priceNanos);
-        else
+            a.marketValue += product(it->qty, s.priceNanos);
+        else if (it->qty != 0)
             ++a.unpriced;
         if (s.hasPreviousClose)
-            a.previousValue += product(it.value(), s.previousCloseNanos);
-        else
+            a.previousValue += product(it->closeQty, s.previousCloseNanos);
+        else if (it->closeQty != 0)
             ++a.withoutClose;
     }
     markDirty(a, index);
@@ -146,6 +165,8 @@ void PortfolioEngine::applyPrice(int symbol, std::int64_t priceNanos)
             return;
         s.priceNanos = priceNanos;
         for (const HolderRef &h : s.holders) {
+            if (h.qtyNanos == 0) // sold out today: held for its previous close only
+                continue;
             AccountState &a = m_accounts[size_t(h.account)];
             a.marketValue += product(h.qtyNanos, delta);
             markDirty(a, h.account);
@@ -154,6 +175,8 @@ void PortfolioEngine::applyPrice(int symbol, std::int64_t priceNanos)
         s.priceNanos = priceNanos;
         s.hasPrice = true;
         for (const HolderRef &h : s.holders) {
+            if (h.qtyNanos == 0)
+                continue;
             AccountState &a = m_accounts[size_t(h.account)];
             a.marketValue += product(h.qtyNanos, priceNanos);
             --a.unpriced;
@@ -173,12 +196,15 @@ void PortfolioEngine::setPreviousClose(const QString &symbol, std::optional<Deci
         return;
     for (const HolderRef &h : s.holders) {
         AccountState &a = m_accounts[size_t(h.account)];
+        const std::int64_t closeQty = a.holdings[size_t(h.held)].closeQtyNanos;
+        if (closeQty == 0) // bought today: measured from its fill price, not from the close
+            continue;
         if (had)
-            a.previousValue -= product(h.qtyNanos, old);
+            a.previousValue -= product(closeQty, old);
         else
             --a.withoutClose;
         if (previousClose)
-            a.previousValue += product(h.qtyNanos, now);
+            a.previousValue += product(closeQty, now);
         else
             ++a.withoutClose;
         markDirty(a, h.account);
@@ -224,9 +250,12 @@ PortfolioUpdate PortfolioEngine::snapshot(int account, Timestamp at) const
     if (a.unpriced == 0) {
         u.marketValue = Decimal::fromRaw(a.marketValue);
         u.totalValue = Decimal::fromRaw(a.cash + a.marketValue);
-        if (a.withoutClose == 0) {
-            const Decimal today = Decimal::fromRaw(a.marketValue - a.previousValue);
-            const Decimal base = Decimal::fromRaw(a.cash + a.previousValue);
+        if (a.withoutClose == 0 && a.dayKnown) {
+            // Measured against the day basis (see the class comment); the percent's base is the value
+            // at the previous close with today's trades undone: cash before them + what was held then.
+            const Decimal::Raw dayBasis = a.previousValue + a.dayCash;
+            const Decimal today = Decimal::fromRaw(a.marketValue - dayBasis);
+            const Decimal base = Decimal::fromRaw(a.cash + dayBasis);
             u.todayReturn = today;
             if (base.isPositive())
                 u.todayReturnPercent = (today * Decimal(100)).checkedDiv(base);
