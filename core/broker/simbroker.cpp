@@ -21,6 +21,60 @@ namespace clera {
 
 namespace {
 
+// The day basis of the shares still held (what Alpaca's unrealized_intraday_pl is measured from): the
+// previous close for shares held then, the fill price for shares bought today. Sells consume the
+// shares held at the close first, then today's buys in fill order (first in, first out). nullopt
+// when today's fills do not add up to the quantity (more sold than was ever held).
+std::optional<Decimal> intradayBasis(Decimal qty, Decimal previousClose, const QList<Order> &todaysFills)
+{
+    Decimal net;
+    for (const Order &o : todaysFills)
+        net += o.side == OrderSide::Buy ? o.filledQty : -o.filledQty;
+    struct Lot
+    {
+        Decimal qty;
+        Decimal price;
+    };
+    QList<Lot> lots;
+    const Decimal closeQty = qty - net;
+    if (closeQty.isNegative())
+        return std::nullopt;
+    if (closeQty.isPositive())
+        lots.append({closeQty, previousClose});
+    qsizetype front = 0;
+    for (const Order &o : todaysFills) {
+        if (!o.filledAvgPrice)
+            return std::nullopt;
+        if (o.side == OrderSide::Buy) {
+            lots.append({o.filledQty, *o.filledAvgPrice});
+            continue;
+        }
+        Decimal left = o.filledQty;
+        while (left.isPositive() && front < lots.size()) {
+            Lot &lot = lots[front];
+            const Decimal take = std::min(lot.qty, left);
+            lot.qty -= take;
+            left -= take;
+            if (lot.qty.isZero())
+                ++front;
+        }
+        if (left.isPositive())
+            return std::nullopt;
+    }
+    Decimal basis;
+    for (qsizetype i = front; i < lots.size(); ++i) {
+        const auto value = lots[i].qty.checkedMul(lots[i].price);
+        if (!value)
+            return std::nullopt;
+        basis += *value;
+    }
+    return basis;
+}
+
+} // namespace
+
+namespace {
+
 Q_LOGGING_CATEGORY(lcSimBroker, "clera.broker")
 
 using namespace simerror;
@@ -221,11 +275,21 @@ BrokerResult<Account> SimBroker::valuate(const AccountRow &row) const
     a.tradeSuspendedByUser = false;
     a.shortingEnabled = false;
     a.createdAt = row.createdAt;
+    a.previousClose = sessionCloseBefore(now());
     return a;
 }
 
 QList<Position> SimBroker::positionList(const QString &accountId) const
 {
+    // Today's fills per symbol, oldest first: today's buys are measured from their fill price.
+    const Timestamp previousClose = sessionCloseBefore(now());
+    QHash<QString, QList<Order>> todaysFills;
+    for (const Order &o : m_ledger.allOrders(accountId))
+        if (o.filledAt && *o.filledAt > previousClose && o.filledQty.isPositive())
+            todaysFills[o.symbol].append(o);
+    for (QList<Order> &fills : todaysFills)
+        std::sort(fills.begin(), fills.end(), [](const Order &a, const Order &b) { return *a.filledAt < *b.filledAt; });
+
     QList<Position> out;
     for (const PositionRow &row : m_ledger.positions(accountId)) {
         Position p;
@@ -252,8 +316,11 @@ QList<Position> SimBroker::positionList(const QString &accountId) const
             if (previous && previous->isPositive()) {
                 p.lastdayPrice = previous;
                 p.changeToday = (*price - *previous).checkedDiv(*previous);
-                p.unrealizedIntradayPl = row.qty.checkedMul(*price - *previous);
-                p.unrealizedIntradayPlpc = p.changeToday;
+                const auto basis = intradayBasis(row.qty, *previous, todaysFills.value(row.symbol));
+                if (basis && p.marketValue) {
+                    p.unrealizedIntradayPl = *p.marketValue - *basis;
+                    p.unrealizedIntradayPlpc = p.unrealizedIntradayPl->checkedDiv(*basis);
+                }
             }
         }
         out.append(std::move(p));
@@ -420,9 +487,13 @@ QList<Activity> SimBroker::activityList(const QString &accountId) const
     return all;
 }
 
+// An empty account id: the activities of every account (as Alpaca's Broker API without account_id).
 QFuture<BrokerResult<QList<Activity>>> SimBroker::activityPage(const QString &accountId,
                                                                const ActivityQuery &query)
 {
+    if (accountId.isEmpty())
+        return m_open ? ready(SimAccountData::select(everyActivity(), query, false))
+                      : ready<QList<Activity>>(unexpected(notOpen()));
     if (auto e = checkAccount(accountId))
         return ready<QList<Activity>>(unexpected(*e));
     return ready(SimAccountData::select(activityList(accountId), query, false));
@@ -431,9 +502,20 @@ QFuture<BrokerResult<QList<Activity>>> SimBroker::activityPage(const QString &ac
 QFuture<BrokerResult<QList<Activity>>> SimBroker::activities(const QString &accountId,
                                                              const ActivityQuery &query)
 {
+    if (accountId.isEmpty())
+        return m_open ? ready(SimAccountData::select(everyActivity(), query, true))
+                      : ready<QList<Activity>>(unexpected(notOpen()));
     if (auto e = checkAccount(accountId))
         return ready<QList<Activity>>(unexpected(*e));
     return ready(SimAccountData::select(activityList(accountId), query, true));
+}
+
+QList<Activity> SimBroker::everyActivity() const
+{
+    QList<Activity> all;
+    for (const QString &id : m_ledger.accountIds())
+        all.append(activityList(id));
+    return all;
 }
 
 QFuture<BrokerResult<PortfolioHistory>> SimBroker::portfolioHistory(const QString &accountId,

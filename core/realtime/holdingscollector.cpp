@@ -3,6 +3,7 @@
 #include "core/broker/broker.h"
 #include "core/bus/bus.h"
 #include "core/domain/heap.h"
+#include "core/realtime/daybasis.h"
 
 #include <QLoggingCategory>
 #include <QTimer>
@@ -70,23 +71,36 @@ void HoldingsCollector::collect()
             [this, done, list = *accounts](const BrokerResult<QHash<QString, QList<Position>>> &positions) {
                 if (!positions)
                     return done(u"cannot read positions: "_s + positions.error().message);
-                const Timestamp now = Timestamp::now();
-                QList<BusWire::AccountHoldings> all;
-                all.reserve(list.size());
-                for (const Account &account : list) {
-                    BusWire::AccountHoldings h{account.id, account.cash, {}, now, false};
-                    for (const Position &p : positions->value(account.id))
-                        if (!p.qty.isZero())
-                            h.positions.append({p.symbol, p.qty});
-                    std::sort(h.positions.begin(), h.positions.end(),
-                              [](const auto &a, const auto &b) { return a.symbol < b.symbol; });
-                    all.append(std::move(h));
-                }
-                publish(all);
-                // Every position of every account was just decoded (≈ 750 MiB at 10,000 × 25): give the
-                // pages back once this answer is gone, on the next turn, or the collector keeps them.
-                QTimer::singleShot(0, this, &releaseFreeHeap);
-                done({});
+                // Today's fills of every account in one listing: the day basis of today's return.
+                std::optional<Timestamp> previousClose;
+                for (const Account &account : list)
+                    if (account.previousClose && !previousClose)
+                        previousClose = account.previousClose;
+                m_broker->activities(QString(), todaysFillsQuery(previousClose, Timestamp::now()))
+                    .then(this, [this, done, list, positions = *positions](const BrokerResult<QList<Activity>> &fills) {
+                        if (!fills)
+                            qCWarning(lcRealtime).noquote()
+                                << "collector: cannot read today's fills; today's return unknown:" << fills.error().message;
+                        QHash<QString, QList<Activity>> fillsOf;
+                        if (fills)
+                            for (const Activity &a : *fills)
+                                fillsOf[a.accountId.isEmpty() && list.size() == 1 ? list.first().id : a.accountId]
+                                    .append(a);
+                        const Timestamp now = Timestamp::now();
+                        QList<BusWire::AccountHoldings> all;
+                        all.reserve(list.size());
+                        for (const Account &account : list) {
+                            DayBook day = dayBook(positions.value(account.id),
+                                                  fills ? std::optional(fillsOf.value(account.id)) : std::nullopt);
+                            all.append(BusWire::AccountHoldings{account.id, account.cash, std::move(day.holdings), now,
+                                                                false, day.dayCash});
+                        }
+                        publish(all);
+                        // Every position of every account was just decoded (≈ 750 MiB at 10,000 × 25): give
+                        // the pages back once this answer is gone, on the next turn, or the collector keeps them.
+                        QTimer::singleShot(0, this, &releaseFreeHeap);
+                        done({});
+                    });
             });
     });
 }
