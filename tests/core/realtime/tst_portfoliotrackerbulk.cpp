@@ -117,7 +117,9 @@ void TestPortfolioTrackerBulk::firstLoadReadsAllPositionsInOneRequest()
     QCOMPARE(count("GET", u"/v1/accounts/positions"_s), 1);
     QCOMPARE(singlePositionRequests(), 0);
     // Balances: the list, then one trading-account request per account (the list has no cash).
-    QCOMPARE(count("GET", u"/v1/accounts"_s), 2); // the list and the positions of all
+    // The list, the positions of all and today's fills of all.
+    QCOMPARE(count("GET", u"/v1/accounts"_s), 3);
+    QCOMPARE(count("GET", u"/v1/accounts/activities"_s), 1);
     int tradingAccounts = 0;
     for (const auto &r : m_fake->requests("GET", u"/v1/trading/accounts/"_s))
         tradingAccounts += r.path.endsWith(u"/account") ? 1 : 0;
