@@ -21,60 +21,6 @@ namespace clera {
 
 namespace {
 
-// The day basis of the shares still held (what Alpaca's unrealized_intraday_pl is measured from): the
-// previous close for shares held then, the fill price for shares bought today. Sells consume the
-// shares held at the close first, then today's buys in fill order (first in, first out). nullopt
-// when today's fills do not add up to the quantity (more sold than was ever held).
-std::optional<Decimal> intradayBasis(Decimal qty, Decimal previousClose, const QList<Order> &todaysFills)
-{
-    Decimal net;
-    for (const Order &o : todaysFills)
-        net += o.side == OrderSide::Buy ? o.filledQty : -o.filledQty;
-    struct Lot
-    {
-        Decimal qty;
-        Decimal price;
-    };
-    QList<Lot> lots;
-    const Decimal closeQty = qty - net;
-    if (closeQty.isNegative())
-        return std::nullopt;
-    if (closeQty.isPositive())
-        lots.append({closeQty, previousClose});
-    qsizetype front = 0;
-    for (const Order &o : todaysFills) {
-        if (!o.filledAvgPrice)
-            return std::nullopt;
-        if (o.side == OrderSide::Buy) {
-            lots.append({o.filledQty, *o.filledAvgPrice});
-            continue;
-        }
-        Decimal left = o.filledQty;
-        while (left.isPositive() && front < lots.size()) {
-            Lot &lot = lots[front];
-            const Decimal take = std::min(lot.qty, left);
-            lot.qty -= take;
-            left -= take;
-            if (lot.qty.isZero())
-                ++front;
-        }
-        if (left.isPositive())
-            return std::nullopt;
-    }
-    Decimal basis;
-    for (qsizetype i = front; i < lots.size(); ++i) {
-        const auto value = lots[i].qty.checkedMul(lots[i].price);
-        if (!value)
-            return std::nullopt;
-        basis += *value;
-    }
-    return basis;
-}
-
-} // namespace
-
-namespace {
-
 Q_LOGGING_CATEGORY(lcSimBroker, "clera.broker")
 
 using namespace simerror;
@@ -283,12 +229,14 @@ QList<Position> SimBroker::positionList(const QString &accountId) const
 {
     // Today's fills per symbol, oldest first: today's buys are measured from their fill price.
     const Timestamp previousClose = sessionCloseBefore(now());
-    QHash<QString, QList<Order>> todaysFills;
+    QList<Order> filled;
     for (const Order &o : m_ledger.allOrders(accountId))
-        if (o.filledAt && *o.filledAt > previousClose && o.filledQty.isPositive())
-            todaysFills[o.symbol].append(o);
-    for (QList<Order> &fills : todaysFills)
-        std::sort(fills.begin(), fills.end(), [](const Order &a, const Order &b) { return *a.filledAt < *b.filledAt; });
+        if (o.filledAt && *o.filledAt > previousClose && o.filledQty.isPositive() && o.filledAvgPrice)
+            filled.append(o);
+    std::sort(filled.begin(), filled.end(), [](const Order &a, const Order &b) { return *a.filledAt < *b.filledAt; });
+    QHash<QString, QList<DayFill>> todaysFills;
+    for (const Order &o : std::as_const(filled))
+        todaysFills[o.symbol].append({o.side == OrderSide::Buy, o.filledQty, *o.filledAvgPrice});
 
     QList<Position> out;
     for (const PositionRow &row : m_ledger.positions(accountId)) {
