@@ -102,7 +102,7 @@ Expected<int, QString> PortfolioEngine::setAccount(const QString &accountId, Dec
     for (auto it = merged.cbegin(); it != merged.cend(); ++it) {
         SymbolState &s = m_symbols[size_t(it.key())];
         const int held = int(a.holdings.size());
-        a.holdings.push_back({it.key(), it->qty, int(s.holders.size()), it->closeQty});
+        a.holdings.push_back({it.key(), int(s.holders.size()), it->qty, it->closeQty});
         s.holders.push_back({index, it->qty, held});
         if (s.hasPrice)
             a.marketValue += product(it->qty, s.priceNanos);

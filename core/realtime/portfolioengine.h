@@ -91,8 +91,8 @@ private:
     struct HeldSymbol
     {
         int symbol;
+        int slot; // index in the symbol's holders
         std::int64_t qtyNanos;
-        int slot;                   // index in the symbol's holders
         std::int64_t closeQtyNanos; // held at the previous close
     };
     struct SymbolState
