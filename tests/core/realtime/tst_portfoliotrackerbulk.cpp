@@ -198,7 +198,7 @@ void TestPortfolioTrackerBulk::todaysTradesFromAlpacaFills()
     QCOMPARE(p.qty, Decimal(8));
     QCOMPARE(p.lastdayPrice, std::optional(Decimal(200)));
     // Left: 6 held at the close, 2 bought today: 6 × 5 + 2 × 3.75, not 8 × (205 − 200).
-    QCOMPARE(p.unrealizedIntradayPl, Decimal::parse(u"37.5"_s));
+    QCOMPARE(p.unrealizedIntradayPl, std::optional(Decimal::parse(u"37.5"_s).value()));
     QVERIFY(p.unrealizedIntradayPl != p.qty * (*p.currentPrice - *p.lastdayPrice));
 
     startTracker(0ms);
@@ -206,10 +206,10 @@ void TestPortfolioTrackerBulk::todaysTradesFromAlpacaFills()
     m_tracker->track(id);
     QTRY_COMPARE_WITH_TIMEOUT(loaded.size(), 1, 10000);
     // What is still held (37.5) plus what the sale realised: 4 × (205 − 200).
-    QCOMPARE(m_tracker->latest(id)->todayReturn, Decimal::parse(u"57.5"_s));
+    QCOMPARE(m_tracker->latest(id)->todayReturn, std::optional(Decimal::parse(u"57.5"_s).value()));
     QCOMPARE(count("GET", u"/v1/accounts/activities"_s), 1);
     m_feed->tick(u"AAPL"_s, Decimal(206));
-    QTRY_COMPARE(m_tracker->latest(id)->todayReturn, Decimal::parse(u"65.5"_s)); // + 8 × 1
+    QTRY_COMPARE(m_tracker->latest(id)->todayReturn, std::optional(Decimal::parse(u"65.5"_s).value())); // + 8 × 1
 
     // The bulk load reads the same fills (one listing for every account) and agrees.
     m_tracker.reset();
@@ -217,7 +217,7 @@ void TestPortfolioTrackerBulk::todaysTradesFromAlpacaFills()
     QSignalSpy bulkLoaded(m_tracker.get(), &PortfolioTracker::accountLoaded);
     m_tracker->trackAll();
     QTRY_COMPARE_WITH_TIMEOUT(bulkLoaded.size(), kAccounts + 1, 20000);
-    QCOMPARE(m_tracker->latest(id)->todayReturn, Decimal::parse(u"65.5"_s)); // the feed's last price: 206
+    QCOMPARE(m_tracker->latest(id)->todayReturn, std::optional(Decimal::parse(u"65.5"_s).value())); // the feed's last price: 206
     // Accounts without a trade today: Σ qty × (last − previous close), AAPL's close now 200.
     for (const QString &other : std::as_const(m_accounts))
         QVERIFY2(m_tracker->latest(other)->todayReturn, qPrintable(other));
