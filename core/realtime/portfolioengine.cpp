@@ -28,7 +28,7 @@ int PortfolioEngine::internSymbol(const QString &symbol)
     if (it != m_symbolIndex.cend())
         return *it;
     const int index = int(m_symbols.size());
-    m_symbols.push_back(SymbolState{symbol, 0, 0, false, false, {}});
+    m_symbols.push_back(SymbolState{symbol, 0, 0, false, false, {}, {}});
     m_symbolIndex.insert(symbol, index);
     return index;
 }
@@ -102,8 +102,9 @@ Expected<int, QString> PortfolioEngine::setAccount(const QString &accountId, Dec
     for (auto it = merged.cbegin(); it != merged.cend(); ++it) {
         SymbolState &s = m_symbols[size_t(it.key())];
         const int held = int(a.holdings.size());
-        a.holdings.push_back({it.key(), int(s.holders.size()), it->qty, it->closeQty});
-        s.holders.push_back({index, it->qty, held});
+        auto &list = it->qty != 0 ? s.holders : s.closers;
+        a.holdings.push_back({it.key(), int(list.size()), it->qty, it->closeQty});
+        list.push_back({index, it->qty, held});
         if (s.hasPrice)
             a.marketValue += product(it->qty, s.priceNanos);
         else if (it->qty != 0)
@@ -120,7 +121,8 @@ Expected<int, QString> PortfolioEngine::setAccount(const QString &accountId, Dec
 void PortfolioEngine::detachHoldings(int account)
 {
     for (const HeldSymbol &h : m_accounts[size_t(account)].holdings) {
-        auto &holders = m_symbols[size_t(h.symbol)].holders;
+        SymbolState &s = m_symbols[size_t(h.symbol)];
+        auto &holders = h.qtyNanos != 0 ? s.holders : s.closers;
         const HolderRef moved = holders.back();
         holders[size_t(h.slot)] = moved;
         m_accounts[size_t(moved.account)].holdings[size_t(moved.held)].slot = h.slot;
@@ -165,8 +167,6 @@ void PortfolioEngine::applyPrice(int symbol, std::int64_t priceNanos)
             return;
         s.priceNanos = priceNanos;
         for (const HolderRef &h : s.holders) {
-            if (h.qtyNanos == 0) // sold out today: held for its previous close only
-                continue;
             AccountState &a = m_accounts[size_t(h.account)];
             a.marketValue += product(h.qtyNanos, delta);
             markDirty(a, h.account);
@@ -175,8 +175,6 @@ void PortfolioEngine::applyPrice(int symbol, std::int64_t priceNanos)
         s.priceNanos = priceNanos;
         s.hasPrice = true;
         for (const HolderRef &h : s.holders) {
-            if (h.qtyNanos == 0)
-                continue;
             AccountState &a = m_accounts[size_t(h.account)];
             a.marketValue += product(h.qtyNanos, priceNanos);
             --a.unpriced;
@@ -194,11 +192,11 @@ void PortfolioEngine::setPreviousClose(const QString &symbol, std::optional<Deci
     const std::int64_t now = previousClose ? priceToNanos(*previousClose) : 0;
     if (had == previousClose.has_value() && old == now)
         return;
-    for (const HolderRef &h : s.holders) {
+    const auto apply = [&](const HolderRef &h) {
         AccountState &a = m_accounts[size_t(h.account)];
         const std::int64_t closeQty = a.holdings[size_t(h.held)].closeQtyNanos;
         if (closeQty == 0) // bought today: measured from its fill price, not from the close
-            continue;
+            return;
         if (had)
             a.previousValue -= product(closeQty, old);
         else
@@ -208,7 +206,11 @@ void PortfolioEngine::setPreviousClose(const QString &symbol, std::optional<Deci
         else
             ++a.withoutClose;
         markDirty(a, h.account);
-    }
+    };
+    for (const HolderRef &h : s.holders)
+        apply(h);
+    for (const HolderRef &h : s.closers)
+        apply(h);
     s.hasPreviousClose = previousClose.has_value();
     s.previousCloseNanos = now;
 }
@@ -284,7 +286,7 @@ QStringList PortfolioEngine::heldSymbols() const
 {
     QStringList out;
     for (const SymbolState &s : m_symbols)
-        if (!s.holders.empty())
+        if (!s.holders.empty() || !s.closers.empty())
             out.append(s.symbol);
     return out;
 }

@@ -26,7 +26,8 @@ namespace clera {
 // the net cash today's trades spent (Σ buys − Σ sells, each at its fill price). Written out per symbol,
 // today = qty × (last − close) + Σ buys q × (close − fill) + Σ sells q × (fill − close): shares bought
 // today earn from their fill price, shares sold today realised fill − close, whatever lots they came
-// from. A symbol sold out today stays as a holding with qty 0 and its closeQty (it needs its close).
+// from. A symbol sold out today stays as a holding with qty 0 and its closeQty (it needs its close);
+// its account is then one of the symbol's closers, not of its holders, so its ticks skip it.
 // The day basis is constant between reloads, so a tick still costs one multiply-add per holder.
 class PortfolioEngine
 {
@@ -91,7 +92,7 @@ private:
     struct HeldSymbol
     {
         int symbol;
-        int slot; // index in the symbol's holders
+        int slot; // index in the symbol's holders (closers when qtyNanos is 0)
         std::int64_t qtyNanos;
         std::int64_t closeQtyNanos; // held at the previous close
     };
@@ -103,6 +104,8 @@ private:
         bool hasPrice = false;
         bool hasPreviousClose = false;
         std::vector<HolderRef> holders;
+        // Accounts that sold the symbol out today: no ticks for them, only its previous close.
+        std::vector<HolderRef> closers;
     };
     struct AccountState
     {
