@@ -200,30 +200,23 @@ void AlpacaBroker::fetchNextAccount(const std::shared_ptr<AccountsGather> &g)
     });
 }
 
-QFuture<BrokerResult<QHash<QString, QList<Position>>>> AlpacaBroker::allPositions()
+QFuture<BrokerResult<PositionsByAccount>> AlpacaBroker::allPositions()
 {
-    using Result = BrokerResult<QHash<QString, QList<Position>>>;
-    // Every position of every account: with thousands of accounts the answer takes seconds to prepare.
+    using Result = BrokerResult<PositionsByAccount>;
+    // Every position of every account: with thousands of accounts the answer takes seconds to prepare,
+    // and is far too large to decode at once (PositionsByAccount keeps it as text).
     RestRequest request = RestRequest::get(u"/v1/accounts/positions"_s);
     request.timeout = kAllPositionsTimeout;
+    request.rawBody = true;
     return rest()
         .send(request)
         .then(this, [](const RestResult &r) -> Result {
             if (!r)
                 return unexpected(brokerErrorFrom(r.error()));
-            const QJsonValue positions = r->json.object().value(u"positions");
-            if (!r->json.isObject() || !positions.isObject())
-                return unexpected(
-                    decodeFailure(u"all positions"_s, {u"positions"_s, u"must be an object"_s}, r->status));
-            QHash<QString, QList<Position>> out;
-            const QJsonObject byAccount = positions.toObject();
-            for (auto it = byAccount.begin(); it != byAccount.end(); ++it) {
-                auto list = decodeArray<Position>(it.value(), u"positions."_s + it.key());
-                if (!list)
-                    return unexpected(decodeFailure(u"all positions"_s, list.error(), r->status));
-                out.insert(it.key(), std::move(list).value());
-            }
-            return out;
+            auto book = PositionsByAccount::fromBrokerApi(r->body);
+            if (!book)
+                return unexpected(decodeFailure(u"all positions"_s, book.error(), r->status));
+            return std::move(book).value();
         });
 }
 

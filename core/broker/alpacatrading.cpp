@@ -125,9 +125,9 @@ QFuture<BrokerResult<QList<Account>>> AlpacaTrading::accounts()
     });
 }
 
-QFuture<BrokerResult<QHash<QString, QList<Position>>>> AlpacaTrading::allPositions()
+QFuture<BrokerResult<PositionsByAccount>> AlpacaTrading::allPositions()
 {
-    using Result = BrokerResult<QHash<QString, QList<Position>>>;
+    using Result = BrokerResult<PositionsByAccount>;
     auto promise = std::make_shared<QPromise<Result>>();
     promise->start();
     QFuture<Result> future = promise->future();
@@ -144,7 +144,7 @@ QFuture<BrokerResult<QHash<QString, QList<Position>>>> AlpacaTrading::allPositio
             QHash<QString, QList<Position>> out;
             if (!p->isEmpty())
                 out.insert(id, *p);
-            finish(out);
+            finish(PositionsByAccount(std::move(out)));
         });
     });
     return future;

@@ -33,7 +33,7 @@ public:
     [[nodiscard]] QString name() const override;
     [[nodiscard]] QFuture<BrokerResult<QList<Account>>> accounts() override;
     [[nodiscard]] QFuture<BrokerResult<Account>> account(const QString &accountId) override;
-    [[nodiscard]] QFuture<BrokerResult<QHash<QString, QList<Position>>>> allPositions() override;
+    [[nodiscard]] QFuture<BrokerResult<PositionsByAccount>> allPositions() override;
     [[nodiscard]] QFuture<BrokerResult<QList<Transfer>>> transfers(const QString &accountId) override;
     [[nodiscard]] QFuture<BrokerResult<Transfer>> createTransfer(const QString &accountId,
                                                                  const TransferRequest &request) override;

@@ -10,6 +10,7 @@
 #include "core/domain/portfoliohistory.h"
 #include "core/domain/portfoliohistoryquery.h"
 #include "core/domain/position.h"
+#include "core/domain/positionsbyaccount.h"
 #include "core/domain/transfer.h"
 
 #include <QFuture>
@@ -45,8 +46,9 @@ public:
     [[nodiscard]] virtual QFuture<BrokerResult<QList<Account>>> accounts() = 0;
     [[nodiscard]] virtual QFuture<BrokerResult<Account>> account(const QString &accountId) = 0;
     [[nodiscard]] virtual QFuture<BrokerResult<QList<Position>>> positions(const QString &accountId) = 0;
-    // Every account's positions in one call (Broker API `GET /v1/accounts/positions`).
-    [[nodiscard]] virtual QFuture<BrokerResult<QHash<QString, QList<Position>>>> allPositions() = 0;
+    // Every account's positions in one call (Broker API `GET /v1/accounts/positions`), each account's
+    // decoded when asked for (PositionsByAccount::positions()).
+    [[nodiscard]] virtual QFuture<BrokerResult<PositionsByAccount>> allPositions() = 0;
 
     // The request's client_order_id is the idempotency key: a second order with the same id is
     // rejected with DuplicateClientOrderId. An empty id is replaced by a fresh UUID.

@@ -304,15 +304,14 @@ QFuture<BrokerResult<QList<Position>>> SimBroker::positions(const QString &accou
     return ready<QList<Position>>(positionList(accountId));
 }
 
-QFuture<BrokerResult<QHash<QString, QList<Position>>>> SimBroker::allPositions()
+QFuture<BrokerResult<PositionsByAccount>> SimBroker::allPositions()
 {
-    using Result = QHash<QString, QList<Position>>;
     if (!m_open)
-        return ready<Result>(unexpected(notOpen()));
-    Result out;
+        return ready<PositionsByAccount>(unexpected(notOpen()));
+    QHash<QString, QList<Position>> out;
     for (const QString &id : m_ledger.accountIds())
         out.insert(id, positionList(id));
-    return ready<Result>(std::move(out));
+    return ready<PositionsByAccount>(PositionsByAccount(std::move(out)));
 }
 
 // ---- transfers -----------------------------------------------------------------------------------

@@ -65,7 +65,7 @@ public:
     [[nodiscard]] QFuture<BrokerResult<QList<Account>>> accounts() override;
     [[nodiscard]] QFuture<BrokerResult<Account>> account(const QString &accountId) override;
     [[nodiscard]] QFuture<BrokerResult<QList<Position>>> positions(const QString &accountId) override;
-    [[nodiscard]] QFuture<BrokerResult<QHash<QString, QList<Position>>>> allPositions() override;
+    [[nodiscard]] QFuture<BrokerResult<PositionsByAccount>> allPositions() override;
 
     [[nodiscard]] QFuture<BrokerResult<Order>> submitOrder(const QString &accountId,
                                                            const OrderRequest &request) override;

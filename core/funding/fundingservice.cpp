@@ -26,18 +26,29 @@ namespace {
 
 constexpr qint64 kMatchSkewNanos = 5LL * 60 * 1'000'000'000; // broker vs our clock when adopting
 
-bool failedOrCanceled(TransferStatus s)
+QTimeZone brokerZone()
 {
-    return s == TransferStatus::Rejected || s == TransferStatus::Canceled || s == TransferStatus::Returned ||
-           s == TransferStatus::Expired;
+    static const QTimeZone newYork(QByteArrayLiteral("America/New_York"));
+    return newYork.isValid() ? newYork : QTimeZone(-5 * 3600);
+}
+
+// The broker's business day (New York) at `now`.
+QDate brokerDay(const QDateTime &now)
+{
+    return now.toTimeZone(brokerZone()).date();
 }
 
 // Midnight in New York (the broker's business day) as UTC.
 QDateTime startOfBrokerDay(const QDateTime &now)
 {
-    static const QTimeZone newYork(QByteArrayLiteral("America/New_York"));
-    const QTimeZone zone = newYork.isValid() ? newYork : QTimeZone(-5 * 3600);
-    return now.toTimeZone(zone).date().startOfDay(zone).toUTC();
+    return brokerDay(now).startOfDay(brokerZone()).toUTC();
+}
+
+FundingError dailyLimitReached(const QString &holderId)
+{
+    return failure(FundingError::Kind::Rejected, u"daily_transfer_limit"_s,
+                   u"only one transfer per account per day is allowed and this account already has one "
+                   "today (transfer %1); try again tomorrow (New York time) or cancel that one"_s.arg(holderId));
 }
 
 FundingError stateUnknown(const QString &message)
@@ -151,6 +162,7 @@ QFuture<FundingResult<TransferRecord>> FundingService::transfer(const FundingOri
     r.amount = *amount;
     r.createdAt = now;
     r.updatedAt = now;
+    r.limitDay = brokerDay(now);
     storeAndSubmit(origin, r, finish);
     return future;
 }
@@ -161,14 +173,8 @@ std::optional<FundingError> FundingService::dailyLimit(const QString &accountId)
     if (!today)
         return FundingError::fromStore(today.error());
     for (const TransferRecord &t : *today) {
-        const bool counts = t.state == TransferRecord::State::Pending ||
-                            t.state == TransferRecord::State::Unknown ||
-                            (t.state == TransferRecord::State::Submitted && !failedOrCanceled(t.status));
-        if (counts)
-            return failure(
-                FundingError::Kind::Rejected, u"daily_transfer_limit"_s,
-                u"only one transfer per account per day is allowed and this account already has one "
-                "today (transfer %1); try again tomorrow (New York time) or cancel that one"_s.arg(t.id));
+        if (t.countsTowardDailyLimit())
+            return dailyLimitReached(t.id);
     }
     return std::nullopt;
 }
@@ -184,6 +190,13 @@ void FundingService::storeAndSubmit(const FundingOrigin &origin, const TransferR
             RequestTransfer same{record.accountId, record.linkId, toWire(record.direction),
                                  record.amount.toString(), record.idempotencyKey};
             replay(origin, **existing, same, record.amount, record.direction, finish);
+            return;
+        }
+        // Another API instance stored a transfer for this account and day between our check and our
+        // write: the store's one-per-day index refused this one, which never reached the broker.
+        const auto holder = m_transfers.holderOfDay(record.accountId, record.limitDay);
+        if (holder && *holder) {
+            finish(unexpected(dailyLimitReached((*holder)->id)));
             return;
         }
     }

@@ -24,6 +24,10 @@ struct RestClient::Call
     QPromise<RestResult> promise;
     int attempt = 0;
     QElapsedTimer elapsed;
+    // The answer so far, read as it arrives: QNetworkReply would otherwise buffer all of it in small
+    // chunks and readAll() would copy it once more at the end (twice a large answer's size, in pieces
+    // the heap keeps).
+    QByteArray received;
 };
 
 RestRequest RestRequest::get(const QString &path, const QUrlQuery &query)
@@ -117,6 +121,15 @@ void RestClient::attempt(const std::shared_ptr<Call> &call)
     qCDebug(lcNet).noquote() << r.method << redact::url(request.url()) << "attempt" << call->attempt;
     QNetworkReply *reply = r.body ? m_network->sendCustomRequest(request, r.method, body)
                                   : m_network->sendCustomRequest(request, r.method);
+    call->received.clear();
+    connect(reply, &QNetworkReply::readyRead, this, [call, reply] {
+        if (call->received.isEmpty()) {
+            const qint64 announced = reply->header(QNetworkRequest::ContentLengthHeader).toLongLong();
+            if (announced > 0 && announced < (qint64(1) << 31))
+                call->received.reserve(qsizetype(announced));
+        }
+        call->received.append(reply->readAll());
+    });
     connect(reply, &QNetworkReply::finished, this, [this, call, reply] { finished(call, reply); });
 }
 
@@ -125,7 +138,9 @@ void RestClient::finished(const std::shared_ptr<Call> &call, QNetworkReply *repl
     reply->deleteLater();
     const QVariant statusAttribute = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
     const int status = statusAttribute.isValid() ? statusAttribute.toInt() : 0;
-    const QByteArray payload = reply->isOpen() ? reply->readAll() : QByteArray();
+    QByteArray payload = std::exchange(call->received, {});
+    if (reply->isOpen())
+        payload.append(reply->readAll());
     const QString where = QString::fromLatin1(call->request.method) + u' ' + redact::url(reply->url());
 
     std::optional<ApiError> error;
@@ -150,7 +165,9 @@ void RestClient::finished(const std::shared_ptr<Call> &call, QNetworkReply *repl
     } else {
         response.status = status;
         response.attempts = call->attempt;
-        if (!payload.trimmed().isEmpty()) {
+        if (call->request.rawBody) {
+            response.body = std::move(payload);
+        } else if (!payload.trimmed().isEmpty()) {
             QJsonParseError parseError;
             response.json = QJsonDocument::fromJson(payload, &parseError);
             if (parseError.error != QJsonParseError::NoError) {

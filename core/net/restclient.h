@@ -33,6 +33,9 @@ struct RestRequest
     // Longer than the client's timeout for an answer that takes long to prepare (all accounts' positions);
     // zero: the client's.
     std::chrono::milliseconds timeout{0};
+    // The answer's bytes go to RestResponse::body unparsed: a caller that parses a very large answer
+    // piece by piece (all accounts' positions) never holds it as one QJsonDocument.
+    bool rawBody = false;
 
     [[nodiscard]] static RestRequest get(const QString &path, const QUrlQuery &query = {});
     [[nodiscard]] static RestRequest post(const QString &path, const QJsonDocument &body);
@@ -44,7 +47,8 @@ struct RestRequest
 struct RestResponse
 {
     int status = 0;
-    QJsonDocument json; // null for an empty body (204)
+    QJsonDocument json; // null for an empty body (204) and for RestRequest::rawBody
+    QByteArray body;    // RestRequest::rawBody only
     int attempts = 1;
 };
 

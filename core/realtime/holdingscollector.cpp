@@ -68,7 +68,7 @@ void HoldingsCollector::collect()
             return done(u"cannot list accounts: "_s + accounts.error().message);
         m_broker->allPositions().then(
             this,
-            [this, done, list = *accounts](const BrokerResult<QHash<QString, QList<Position>>> &positions) {
+            [this, done, list = *accounts](const BrokerResult<PositionsByAccount> &positions) {
                 if (!positions)
                     return done(u"cannot read positions: "_s + positions.error().message);
                 // Today's fills of every account in one listing: the day basis of today's return.
@@ -90,14 +90,24 @@ void HoldingsCollector::collect()
                         QList<BusWire::AccountHoldings> all;
                         all.reserve(list.size());
                         for (const Account &account : list) {
-                            DayBook day = dayBook(positions.value(account.id),
-                                                  fills ? std::optional(fillsOf.value(account.id)) : std::nullopt);
+                            // One account decoded at a time: the answer's text is the only large allocation.
+                            const auto decoded = positions.positions(account.id);
+                            if (!decoded) {
+                                // Its last published holdings stand (neither changed nor removed) until an
+                                // answer decodes.
+                                qCWarning(lcRealtime).noquote() << "collector: cannot decode the positions of"
+                                                                << account.id << "-" << decoded.error().toString();
+                                if (const auto it = m_published.constFind(account.id); it != m_published.cend())
+                                    all.append(*it);
+                                continue;
+                            }
+                            DayBook day = dayBook(*decoded, fills ? std::optional(fillsOf.value(account.id)) : std::nullopt);
                             all.append(BusWire::AccountHoldings{account.id, account.cash, std::move(day.holdings), now,
                                                                 false, day.dayCash});
                         }
                         publish(all);
-                        // Every position of every account was just decoded (≈ 750 MiB at 10,000 × 25): give
-                        // the pages back once this answer is gone, on the next turn, or the collector keeps them.
+                        // The answer's text (≈ 175 MiB at 10,000 × 25) is the largest allocation: give its
+                        // pages back once this answer is gone, on the next turn, or the collector keeps them.
                         QTimer::singleShot(0, this, &releaseFreeHeap);
                         done({});
                     });

@@ -110,7 +110,7 @@ void PortfolioTracker::reloadAll(bool trackListed)
             return failed(u"cannot list accounts:"_s, accounts.error());
         m_broker->allPositions().then(
             this, [this, generation, trackListed, failed, list = *accounts](
-                      const BrokerResult<QHash<QString, QList<Position>>> &positions) {
+                      const BrokerResult<PositionsByAccount> &positions) {
                 if (!positions)
                     return failed(u"cannot read all positions:"_s, positions.error());
                 // Today's fills of every account in one listing (the day basis of today's return).
@@ -128,8 +128,7 @@ void PortfolioTracker::reloadAll(bool trackListed)
 }
 
 void PortfolioTracker::applyBulk(quint64 generation, bool trackListed, const QList<Account> &list,
-                                 const QHash<QString, QList<Position>> &positions,
-                                 const BrokerResult<QList<Activity>> &fills)
+                                 const PositionsByAccount &positions, const BrokerResult<QList<Activity>> &fills)
 {
     m_bulkLoading = false;
     QHash<QString, QList<Activity>> fillsOf;
@@ -153,12 +152,19 @@ void PortfolioTracker::applyBulk(quint64 generation, bool trackListed, const QLi
             continue;
         }
         it->loadGeneration = generation; // drops older single reloads still in flight
-        applyLoaded(account.id, generation, account, positions.value(account.id),
+        // One account decoded at a time: the answer's text is the only large allocation.
+        const auto decoded = positions.positions(account.id);
+        if (!decoded) {
+            qCWarning(lcRealtime).noquote()
+                << "cannot decode the positions of" << account.id << "-" << decoded.error().toString();
+            Q_EMIT accountFailed(account.id, BrokerError{BrokerError::Kind::Decode, decoded.error().toString()});
+            continue;
+        }
+        applyLoaded(account.id, generation, account, *decoded,
                     fills ? std::optional(fillsOf.value(account.id)) : std::nullopt);
     }
-    // The answers of a bulk load (the JSON of every position, then its decoded copy) are the largest
-    // allocations of the process by far: their pages go back once this answer is gone too, on the next
-    // event-loop turn.
+    // The answer's text is the largest allocation of the process by far: its pages go back once this
+    // answer is gone too, on the next event-loop turn.
     QTimer::singleShot(0, this, &releaseFreeHeap);
     // Watched accounts the list does not show (not listed yet, or no trading account).
     const QStringList ids = m_tracked.keys();

@@ -100,7 +100,7 @@ private:
     void applyLoaded(const QString &accountId, quint64 generation, const Account &account,
                      const QList<Position> &positions, const std::optional<QList<Activity>> &fills);
     void applyBulk(quint64 generation, bool trackListed, const QList<Account> &list,
-                   const QHash<QString, QList<Position>> &positions, const BrokerResult<QList<Activity>> &fills);
+                   const PositionsByAccount &positions, const BrokerResult<QList<Activity>> &fills);
     void onTicks(const QList<Tick> &batch);
     [[nodiscard]] bool publishes(const QString &accountId) const
     {

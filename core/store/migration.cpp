@@ -206,6 +206,19 @@ const QList<Migration> &storeMigrations()
             {},
             {},
         },
+        {
+            7,
+            u"funding: one transfer per account per broker day, held by the store across API instances"_s,
+            {
+                // The broker day (YYYY-MM-DD, New York) a counting transfer takes; NULL once it stops
+                // counting. NULLs are distinct in a UNIQUE index on SQLite and PostgreSQL alike. Rows from
+                // before stay NULL: the service's read of today's transfers still sees them.
+                u"ALTER TABLE transfers ADD COLUMN daily_slot TEXT"_s,
+                u"CREATE UNIQUE INDEX transfers_one_per_day ON transfers (account_id, daily_slot)"_s,
+            },
+            {},
+            {},
+        },
     };
     return all;
 }

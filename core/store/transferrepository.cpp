@@ -51,6 +51,18 @@ TransferRecord transferFrom(const QSqlQuery &q)
 
 } // namespace
 
+bool failedOrCanceled(TransferStatus s)
+{
+    return s == TransferStatus::Rejected || s == TransferStatus::Canceled || s == TransferStatus::Returned ||
+           s == TransferStatus::Expired;
+}
+
+bool TransferRecord::countsTowardDailyLimit() const
+{
+    return state == State::Pending || state == State::Unknown ||
+           (state == State::Submitted && !failedOrCanceled(status));
+}
+
 QString toString(TransferRecord::State state)
 {
     switch (state) {
@@ -71,11 +83,14 @@ QString toString(TransferRecord::State state)
 Expected<TransferRecord, StoreError> TransferRepository::add(const TransferRecord &t)
 {
     auto q = m_db.exec(
-        u"INSERT INTO transfers (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s.arg(kColumns),
+        u"INSERT INTO transfers (%1, daily_slot) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s.arg(
+            kColumns),
         {t.id, t.userId, t.accountId, t.idempotencyKey, t.linkId, t.relationshipId, toWire(t.direction),
          t.amount.toString(), toString(t.state), bindNullableText(t.brokerTransferId), toWire(t.status),
          bindNullableText(t.errorCode), bindNullableText(t.errorMessage), toStoreTime(t.createdAt),
-         toStoreTime(t.updatedAt)});
+         toStoreTime(t.updatedAt),
+         bindNullableText(t.limitDay.isValid() && t.countsTowardDailyLimit() ? t.limitDay.toString(Qt::ISODate)
+                                                                             : QString())});
     if (!q)
         return unexpected(q.error());
     const auto stored = byId(t.accountId, t.id);
@@ -91,10 +106,16 @@ Expected<Done, StoreError> TransferRepository::settle(const QString &id, Transfe
                                                       const QString &errorCode, const QString &errorMessage,
                                                       const QDateTime &now)
 {
+    TransferRecord after;
+    after.state = state;
+    after.status = status;
+    // A transfer that stops counting gives its day back (a refused one does not use up the day).
     auto q = m_db.exec(u"UPDATE transfers SET state = ?, broker_transfer_id = ?, status = ?, error_code = ?, "
-                       "error_message = ?, updated_at = ? WHERE id = ?"_s,
+                       "error_message = ?, updated_at = ?, "
+                       "daily_slot = CASE WHEN ? THEN daily_slot ELSE NULL END WHERE id = ?"_s,
                        {toString(state), bindNullableText(brokerTransferId), toWire(status),
-                        bindNullableText(errorCode), bindNullableText(errorMessage), toStoreTime(now), id});
+                        bindNullableText(errorCode), bindNullableText(errorMessage), toStoreTime(now),
+                        after.countsTowardDailyLimit(), id});
     if (!q)
         return unexpected(q.error());
     if (q->numRowsAffected() == 0)
@@ -105,13 +126,21 @@ Expected<Done, StoreError> TransferRepository::settle(const QString &id, Transfe
 Expected<Done, StoreError> TransferRepository::setStatus(const QString &id, TransferStatus status,
                                                          const QDateTime &now)
 {
-    auto q = m_db.exec(u"UPDATE transfers SET status = ?, updated_at = ? WHERE id = ?"_s,
-                       {toWire(status), toStoreTime(now), id});
+    // Pending and unknown transfers count whatever the status says (the broker may have them).
+    auto q = m_db.exec(u"UPDATE transfers SET status = ?, updated_at = ?, daily_slot = CASE WHEN state IN "
+                       "('pending', 'unknown') OR NOT ? THEN daily_slot ELSE NULL END WHERE id = ?"_s,
+                       {toWire(status), toStoreTime(now), failedOrCanceled(status), id});
     if (!q)
         return unexpected(q.error());
     if (q->numRowsAffected() == 0)
         return unexpected(StoreError{StoreError::Kind::NotFound, u"no transfer "_s + id});
     return Done{};
+}
+
+Expected<std::optional<TransferRecord>, StoreError> TransferRepository::holderOfDay(const QString &accountId,
+                                                                                    const QDate &day) const
+{
+    return one(u"account_id = ? AND daily_slot = ?"_s, {accountId, day.toString(Qt::ISODate)});
 }
 
 Expected<std::optional<TransferRecord>, StoreError> TransferRepository::one(const QString &where,

@@ -38,17 +38,29 @@ struct TransferRecord
     QString errorMessage;
     QDateTime createdAt;
     QDateTime updatedAt;
+    // The broker's business day (New York) this transfer takes for the one-transfer-per-account-per-day
+    // rule; none (null) for records that take no day.
+    QDate limitDay;
+
+    // Whether the transfer still takes its day: stored and not refused, and neither failed nor canceled.
+    [[nodiscard]] bool countsTowardDailyLimit() const;
 };
 
 [[nodiscard]] QString toString(TransferRecord::State state);
+// Statuses after which a transfer the broker has moves no money.
+[[nodiscard]] bool failedOrCanceled(TransferStatus status);
 
-// The transfers table. (account_id, idempotency_key) and broker_transfer_id are unique.
+// The transfers table. (account_id, idempotency_key) and broker_transfer_id are unique, and so is
+// (account_id, daily_slot): a transfer that counts toward the daily rule holds its limitDay there, released
+// (NULL) by settle()/setStatus() once it stops counting, so two API instances that both checked the rule
+// cannot both store a transfer for the same account and day.
 class TransferRepository
 {
 public:
     explicit TransferRepository(Database &db) : m_db(db) {}
 
-    // Conflict when the account's idempotency key (or the id) is taken.
+    // Conflict when the account's idempotency key (or the id) is taken, or when another transfer that
+    // counts holds the account's limitDay.
     [[nodiscard]] Expected<TransferRecord, StoreError> add(const TransferRecord &transfer);
     // Records the broker's answer (or its absence).
     [[nodiscard]] Expected<Done, StoreError> settle(const QString &id, TransferRecord::State state,
@@ -66,6 +78,9 @@ public:
     // Newest first; `since` (when valid) keeps those created at or after it.
     [[nodiscard]] Expected<QList<TransferRecord>, StoreError> ofAccount(const QString &accountId,
                                                                         const QDateTime &since = {}) const;
+    // The transfer that holds the account's daily slot for `day`, if one does.
+    [[nodiscard]] Expected<std::optional<TransferRecord>, StoreError> holderOfDay(const QString &accountId,
+                                                                                 const QDate &day) const;
     // Accounts with a transfer the broker has and that has not reached a final status.
     [[nodiscard]] Expected<QStringList, StoreError> accountsWithOpenTransfers() const;
     // Pending and unknown transfers, oldest first.

@@ -34,7 +34,7 @@ public:
     {
         return m_inner.positions(id);
     }
-    QFuture<BrokerResult<QHash<QString, QList<Position>>>> allPositions() override
+    QFuture<BrokerResult<PositionsByAccount>> allPositions() override
     {
         return m_inner.allPositions();
     }

@@ -205,8 +205,8 @@ void TestAlpacaBroker::positionsAndAllPositions()
     const auto all = take(b->allPositions());
     QVERIFY(all.hasValue());
     QCOMPARE(all->size(), 2);
-    QCOMPARE(all->value(m_bob).at(0).symbol, u"MSFT"_s);
-    QCOMPARE(all->value(m_bob).at(0).qty, Decimal(3));
+    QCOMPARE(all->positions(m_bob)->at(0).symbol, u"MSFT"_s);
+    QCOMPARE(all->positions(m_bob)->at(0).qty, Decimal(3));
     QCOMPARE(m_fake->requests("GET", u"/v1/accounts/positions"_s).size(), 1);
 }
 
@@ -688,8 +688,8 @@ void TestAlpacaBroker::referencePositionsAndAllPositions()
     const auto byAccount = take(b->allPositions());
     QVERIFY(byAccount.hasValue());
     QCOMPARE(byAccount->size(), 2);
-    QCOMPARE(byAccount->value(u"7a1c2e44-9b0f-4d1e-8c55-1f0e2d3c4b5a"_s).at(0), p);
-    QVERIFY(byAccount->value(u"00000000-0000-0000-0000-00000000000e"_s).isEmpty());
+    QCOMPARE(byAccount->positions(u"7a1c2e44-9b0f-4d1e-8c55-1f0e2d3c4b5a"_s)->at(0), p);
+    QVERIFY(byAccount->positions(u"00000000-0000-0000-0000-00000000000e"_s)->isEmpty());
 }
 
 void TestAlpacaBroker::referenceTransfer()

@@ -117,7 +117,7 @@ void TestAlpacaTrading::ordersAndPositionsUnderV2()
 
     const auto all = take(t->allPositions());
     QVERIFY(all.hasValue());
-    QCOMPARE(all->keys(), QList<QString>{m_own});
+    QCOMPARE(all->accountIds(), QList<QString>{m_own});
 
     const auto byId = take(t->order(m_own, placed->id));
     QVERIFY(byId.hasValue());

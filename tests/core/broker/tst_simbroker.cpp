@@ -469,10 +469,10 @@ void TestSimBroker::allPositions()
     const auto all = take(m_broker->allPositions());
     QVERIFY(all);
     QCOMPARE(all->size(), 2);
-    QCOMPARE(all->value(m_accountId).size(), 1);
-    QCOMPARE(all->value(other->id).size(), 2);
-    QCOMPARE(all->value(other->id).at(0).symbol, u"LCID"_s);
-    QCOMPARE(all->value(other->id).at(0).marketValue, std::optional<Decimal>(dec(u"60")));
+    QCOMPARE(all->positions(m_accountId)->size(), 1);
+    QCOMPARE(all->positions(other->id)->size(), 2);
+    QCOMPARE(all->positions(other->id)->at(0).symbol, u"LCID"_s);
+    QCOMPARE(all->positions(other->id)->at(0).marketValue, std::optional<Decimal>(dec(u"60")));
 }
 
 QTEST_GUILESS_MAIN(TestSimBroker)

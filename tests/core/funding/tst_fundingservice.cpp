@@ -12,6 +12,7 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimeZone>
 
 #include <memory>
 
@@ -350,6 +351,45 @@ private Q_SLOTS:
         const auto again = take(m_service->transfer(m_user, deposit(linkId, u"20"_s, u"day"_s)));
         QCOMPARE(again.error().code, u"daily_transfer_limit"_s);
         QCOMPARE(m_gateway->transferPosts, 1);
+        QCOMPARE(brokerTransfers(), 1);
+    }
+
+    // Two API instances can both pass the read of today's transfers before either has stored its own:
+    // the store's one-per-day slot refuses the second, which is answered daily_transfer_limit and never
+    // reaches the broker. (The other instance's row is written here with yesterday's created_at, so that
+    // the service's read cannot see it and only the slot can: the race, made deterministic.)
+    void theStoreRefusesASecondTransferOfTheDayFromAnotherInstance()
+    {
+        const QString linkId = link();
+        static const QTimeZone newYork(QByteArrayLiteral("America/New_York"));
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        TransferRecord other;
+        other.id = u"other-instance"_s;
+        other.userId = m_user.userId;
+        other.accountId = m_account;
+        other.idempotencyKey = u"theirs"_s;
+        other.linkId = linkId;
+        other.relationshipId = u"rel"_s;
+        other.amount = Decimal::fromUnits(15);
+        other.createdAt = now.addDays(-1);
+        other.updatedAt = other.createdAt;
+        other.limitDay = now.toTimeZone(newYork).date();
+        TransferRepository elsewhere(*m_db);
+        QVERIFY(elsewhere.add(other));
+
+        const auto refused = take(m_service->transfer(m_user, deposit(linkId, u"20"_s, u"mine"_s)));
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().kind, FundingError::Kind::Rejected);
+        QCOMPARE(refused.error().code, u"daily_transfer_limit"_s);
+        QVERIFY2(refused.error().message.contains(u"other-instance"_s), qPrintable(refused.error().message));
+        QCOMPARE(m_gateway->transferPosts, 0);
+        QCOMPARE(brokerTransfers(), 0);
+        QVERIFY(!m_service->transferStore().byIdempotencyKey(m_account, u"mine"_s).value()); // not stored
+
+        // Once the other transfer stops counting, the day is free.
+        QVERIFY(elsewhere.settle(other.id, TransferRecord::State::Rejected, {}, TransferStatus::Rejected, {}, {},
+                                 now));
+        QVERIFY(take(m_service->transfer(m_user, deposit(linkId, u"20"_s, u"mine"_s))));
         QCOMPARE(brokerTransfers(), 1);
     }
 

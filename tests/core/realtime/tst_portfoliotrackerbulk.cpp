@@ -1,9 +1,13 @@
 #include "core/broker/alpacabroker.h"
 #include "core/broker/manualfeed.h"
+#include "core/bus/localbus.h"
+#include "core/realtime/holdingscollector.h"
 #include "core/marketdata/symbolregistry.h"
 #include "core/realtime/portfoliotracker.h"
 #include "fakes/rest/fakealpacarest.h"
 
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -11,10 +15,12 @@ using namespace clera;
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
 using clera::fake::FakeAlpacaRest;
+using clera::fake::FakeFault;
 
 // PortfolioTracker's bulk loads over AlpacaBroker and the fake Broker API: the first load and each
 // recalculation read every account's positions with ONE `GET /v1/accounts/positions`, whatever the
-// number of accounts, and value every account exactly.
+// number of accounts, and value every account exactly. The answer is decoded one account at a time
+// (PositionsByAccount), so one bad account spoils nothing else, here or in the collector role.
 class TestPortfolioTrackerBulk : public QObject
 {
     Q_OBJECT
@@ -25,6 +31,8 @@ private Q_SLOTS:
     void firstLoadReadsAllPositionsInOneRequest();
     void recalculationReloadsInBulkAndSeesChanges();
     void todaysTradesFromAlpacaFills();
+    void anUndecodableAccountFailsAlone();
+    void collectorKeepsTheLastHoldingsOfAnUndecodableAccount();
 
 private:
     void startTracker(std::chrono::milliseconds recalculation);
@@ -158,6 +166,86 @@ void TestPortfolioTrackerBulk::recalculationReloadsInBulkAndSeesChanges()
     for (const QString &id : std::as_const(m_accounts))
         if (id != changed)
             QCOMPARE(m_tracker->latest(id)->totalValue->toString(), m_expected.value(id).toString());
+}
+
+// The bulk answer is decoded one account at a time: an account whose positions do not decode fails on
+// its own (accountFailed with its id) and every other account is valued exactly.
+void TestPortfolioTrackerBulk::anUndecodableAccountFailsAlone()
+{
+    const QString broken = m_accounts.at(1); // holds one symbol (a % 4 == 1)
+    QJsonObject answer = m_fake->book().allPositions().body.toObject();
+    QJsonObject byAccount = answer.value(u"positions").toObject();
+    QJsonArray positions = byAccount.value(broken).toArray();
+    QVERIFY(!positions.isEmpty());
+    QJsonObject first = positions.at(0).toObject();
+    first.insert(u"qty"_s, u"one and a half"_s);
+    positions.replace(0, first);
+    byAccount.insert(broken, positions);
+    answer.insert(u"positions"_s, byAccount);
+    FakeFault fault = FakeFault::respond(200);
+    fault.body = answer;
+    m_fake->injectFault(fault.on("GET", u"/v1/accounts/positions"_s));
+
+    startTracker(0ms);
+    QSignalSpy loaded(m_tracker.get(), &PortfolioTracker::accountLoaded);
+    QSignalSpy failed(m_tracker.get(), &PortfolioTracker::accountFailed);
+    m_tracker->trackAll();
+    QTRY_COMPARE_WITH_TIMEOUT(loaded.size(), kAccounts - 1, 20000);
+    QTRY_COMPARE(failed.size(), 1);
+    QCOMPARE(failed.at(0).at(0).toString(), broken);
+    const auto error = failed.at(0).at(1).value<BrokerError>();
+    QCOMPARE(error.kind, BrokerError::Kind::Decode);
+    QVERIFY2(error.message.contains(u"qty"_s), qPrintable(error.message));
+    QVERIFY(!m_tracker->latest(broken));
+    for (const QString &id : std::as_const(m_accounts))
+        if (id != broken)
+            QCOMPARE(m_tracker->latest(id)->totalValue->toString(), m_expected.value(id).toString());
+}
+
+void TestPortfolioTrackerBulk::collectorKeepsTheLastHoldingsOfAnUndecodableAccount()
+{
+    LocalBus bus;
+    HoldingsCollector collector(m_broker.get(), &bus, HoldingsCollector::Options{});
+    QSignalSpy collected(&collector, &HoldingsCollector::collected);
+    QSignalSpy failed(&collector, &HoldingsCollector::failed);
+    auto stored = [&bus](const QString &id) {
+        auto future = bus.value(BusWire::holdingsKey(id));
+        future.waitForFinished();
+        const auto value = future.result();
+        return value && *value ? BusWire::decodeHoldings(**value) : unexpected(u"no holdings"_s);
+    };
+    collector.collect();
+    QTRY_COMPARE_WITH_TIMEOUT(collected.size(), 1, 20000);
+    QCOMPARE(collector.accountCount(), kAccounts);
+    const QString broken = m_accounts.at(1), other = m_accounts.at(4); // one position; none
+    const auto before = stored(broken);
+    QVERIFY(before && before->positions.size() == 1);
+
+    // Both accounts change at the broker; the answer about `broken` does not decode.
+    m_fake->book().seedHolding(broken, u"TSLA"_s, Decimal(7), Decimal(700));
+    m_fake->book().seedHolding(other, u"TSLA"_s, Decimal(3), Decimal(300));
+    QJsonObject answer = m_fake->book().allPositions().body.toObject();
+    QJsonObject byAccount = answer.value(u"positions").toObject();
+    byAccount.insert(broken, QJsonArray{QJsonObject{{u"symbol"_s, u"TSLA"_s}, {u"qty"_s, u"seven"_s}}});
+    answer.insert(u"positions"_s, byAccount);
+    FakeFault fault = FakeFault::respond(200);
+    fault.body = answer;
+    m_fake->injectFault(fault.on("GET", u"/v1/accounts/positions"_s));
+    collector.collect();
+    QTRY_COMPARE_WITH_TIMEOUT(collected.size(), 2, 20000);
+    QCOMPARE(failed.size(), 0);
+
+    QCOMPARE(collector.accountCount(), kAccounts); // not removed
+    const auto kept = stored(broken);
+    QVERIFY(kept);
+    QCOMPARE(kept->positions.size(), before->positions.size()); // neither changed nor removed
+    QCOMPARE(kept->positions.at(0).symbol, before->positions.at(0).symbol);
+    const auto updated = stored(other);
+    QVERIFY(updated);
+    bool hasTsla = false;
+    for (const auto &p : updated->positions)
+        hasTsla = hasTsla || (p.symbol == u"TSLA" && p.qty == Decimal(3));
+    QVERIFY(hasTsla);
 }
 
 namespace {

@@ -158,6 +158,53 @@ private Q_SLOTS:
                      .kind,
                  StoreError::Kind::NotFound);
     }
+
+    // One counting transfer per account and broker day, whichever process stores it; a transfer that
+    // stops counting (refused, not sent, failed or canceled at the broker) gives its day back.
+    void oneCountingTransferPerAccountAndDay()
+    {
+        BankLinkRepository links(*m_db);
+        QVERIFY(links.add(makeLink(u"link-1"_s, u"acct-1"_s, u"rel-1"_s)));
+        TransferRepository transfers(*m_db);
+        const QDate day(2026, 3, 2);
+        auto counting = [&](const QString &id, const QString &account = u"acct-1"_s, QDate on = {}) {
+            TransferRecord t = makeTransfer(id, u"key-"_s + id, u"link-1"_s);
+            t.accountId = account;
+            t.limitDay = on.isValid() ? on : day;
+            return t;
+        };
+        QVERIFY(transfers.add(counting(u"a"_s)));
+        QCOMPARE(transfers.holderOfDay(u"acct-1"_s, day).value()->id, u"a"_s);
+        QCOMPARE(transfers.add(counting(u"b"_s)).error().kind, StoreError::Kind::Conflict);
+        QVERIFY(!transfers.byId(u"acct-1"_s, u"b"_s).value()); // nothing half-written
+        QVERIFY(transfers.add(counting(u"c"_s, u"acct-2"_s)));           // another account
+        QVERIFY(transfers.add(counting(u"d"_s, u"acct-1"_s, day.addDays(1)))); // another day
+        QVERIFY(transfers.add(makeTransfer(u"e"_s, u"key-e"_s, u"link-1"_s))); // takes no day
+
+        // Refused by the broker: the day is free again.
+        QVERIFY(transfers.settle(u"a"_s, TransferRecord::State::Rejected, {}, TransferStatus::Rejected, {}, {},
+                                 kNow));
+        QVERIFY(!transfers.holderOfDay(u"acct-1"_s, day).value());
+        QVERIFY(transfers.add(counting(u"f"_s)));
+        // Submitted and then canceled at the broker: free again.
+        QVERIFY(transfers.settle(u"f"_s, TransferRecord::State::Submitted, u"broker-f"_s, TransferStatus::Queued,
+                                 {}, {}, kNow));
+        QCOMPARE(transfers.add(counting(u"g"_s)).error().kind, StoreError::Kind::Conflict);
+        QVERIFY(transfers.setStatus(u"f"_s, TransferStatus::Complete, kNow)); // a completed one keeps its day
+        QCOMPARE(transfers.add(counting(u"g"_s)).error().kind, StoreError::Kind::Conflict);
+        QVERIFY(transfers.setStatus(u"f"_s, TransferStatus::Canceled, kNow));
+        QVERIFY(transfers.add(counting(u"g"_s)));
+        // A transfer whose answer was lost keeps its day whatever status it shows (the broker may have it).
+        QVERIFY(transfers.settle(u"g"_s, TransferRecord::State::Unknown, {}, TransferStatus::Queued, {}, {},
+                                 kNow));
+        QVERIFY(transfers.setStatus(u"g"_s, TransferStatus::Canceled, kNow));
+        QCOMPARE(transfers.holderOfDay(u"acct-1"_s, day).value()->id, u"g"_s);
+        QCOMPARE(transfers.add(counting(u"h"_s)).error().kind, StoreError::Kind::Conflict);
+        // Never sent: free.
+        QVERIFY(transfers.settle(u"g"_s, TransferRecord::State::NotSent, {}, TransferStatus::Rejected, {}, {},
+                                 kNow));
+        QVERIFY(transfers.add(counting(u"h"_s)));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestFundingRepositories)
