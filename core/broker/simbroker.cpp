@@ -221,11 +221,23 @@ BrokerResult<Account> SimBroker::valuate(const AccountRow &row) const
     a.tradeSuspendedByUser = false;
     a.shortingEnabled = false;
     a.createdAt = row.createdAt;
+    a.previousClose = sessionCloseBefore(now());
     return a;
 }
 
 QList<Position> SimBroker::positionList(const QString &accountId) const
 {
+    // Today's fills per symbol, oldest first: today's buys are measured from their fill price.
+    const Timestamp previousClose = sessionCloseBefore(now());
+    QList<Order> filled;
+    for (const Order &o : m_ledger.allOrders(accountId))
+        if (o.filledAt && *o.filledAt > previousClose && o.filledQty.isPositive() && o.filledAvgPrice)
+            filled.append(o);
+    std::sort(filled.begin(), filled.end(), [](const Order &a, const Order &b) { return *a.filledAt < *b.filledAt; });
+    QHash<QString, QList<DayFill>> todaysFills;
+    for (const Order &o : std::as_const(filled))
+        todaysFills[o.symbol].append({o.side == OrderSide::Buy, o.filledQty, *o.filledAvgPrice});
+
     QList<Position> out;
     for (const PositionRow &row : m_ledger.positions(accountId)) {
         Position p;
@@ -252,8 +264,11 @@ QList<Position> SimBroker::positionList(const QString &accountId) const
             if (previous && previous->isPositive()) {
                 p.lastdayPrice = previous;
                 p.changeToday = (*price - *previous).checkedDiv(*previous);
-                p.unrealizedIntradayPl = row.qty.checkedMul(*price - *previous);
-                p.unrealizedIntradayPlpc = p.changeToday;
+                const auto basis = intradayBasis(row.qty, *previous, todaysFills.value(row.symbol));
+                if (basis && p.marketValue) {
+                    p.unrealizedIntradayPl = *p.marketValue - *basis;
+                    p.unrealizedIntradayPlpc = p.unrealizedIntradayPl->checkedDiv(*basis);
+                }
             }
         }
         out.append(std::move(p));
@@ -419,9 +434,13 @@ QList<Activity> SimBroker::activityList(const QString &accountId) const
     return all;
 }
 
+// An empty account id: the activities of every account (as Alpaca's Broker API without account_id).
 QFuture<BrokerResult<QList<Activity>>> SimBroker::activityPage(const QString &accountId,
                                                                const ActivityQuery &query)
 {
+    if (accountId.isEmpty())
+        return m_open ? ready(SimAccountData::select(everyActivity(), query, false))
+                      : ready<QList<Activity>>(unexpected(notOpen()));
     if (auto e = checkAccount(accountId))
         return ready<QList<Activity>>(unexpected(*e));
     return ready(SimAccountData::select(activityList(accountId), query, false));
@@ -430,9 +449,20 @@ QFuture<BrokerResult<QList<Activity>>> SimBroker::activityPage(const QString &ac
 QFuture<BrokerResult<QList<Activity>>> SimBroker::activities(const QString &accountId,
                                                              const ActivityQuery &query)
 {
+    if (accountId.isEmpty())
+        return m_open ? ready(SimAccountData::select(everyActivity(), query, true))
+                      : ready<QList<Activity>>(unexpected(notOpen()));
     if (auto e = checkAccount(accountId))
         return ready<QList<Activity>>(unexpected(*e));
     return ready(SimAccountData::select(activityList(accountId), query, true));
+}
+
+QList<Activity> SimBroker::everyActivity() const
+{
+    QList<Activity> all;
+    for (const QString &id : m_ledger.accountIds())
+        all.append(activityList(id));
+    return all;
 }
 
 QFuture<BrokerResult<PortfolioHistory>> SimBroker::portfolioHistory(const QString &accountId,

@@ -97,6 +97,9 @@ public:
     // reported as a regular session.
     [[nodiscard]] QFuture<BrokerResult<MarketClock>> clock() override;
     [[nodiscard]] static MarketClock clockAt(Timestamp at);
+    // 16:00 New York of the last weekday before at's New York date: the close today's figures are
+    // measured from (the account's previous_close; fills after it are today's).
+    [[nodiscard]] static Timestamp sessionCloseBefore(Timestamp at);
 
     // ACH relationships as Alpaca has them (one active per account, 409 otherwise), approved at once.
     // Only the bank account number's last four digits are kept (account_mask). A Plaid processor token
@@ -141,6 +144,7 @@ private:
     [[nodiscard]] BrokerResult<Account> valuate(const AccountRow &row) const;
     [[nodiscard]] QList<Position> positionList(const QString &accountId) const;
     [[nodiscard]] QList<Activity> activityList(const QString &accountId) const;
+    [[nodiscard]] QList<Activity> everyActivity() const;
     [[nodiscard]] QString newAccountNumber() const;
 
     [[nodiscard]] Timestamp now() const { return m_clock(); }

@@ -215,6 +215,17 @@ Timestamp SimBroker::sessionCloseAfter(Timestamp at)
     return Timestamp::fromDateTime(closeOn(day));
 }
 
+Timestamp SimBroker::sessionCloseBefore(Timestamp at)
+{
+    static const QTimeZone newYork(QByteArrayLiteral("America/New_York"));
+    const QTimeZone zone = newYork.isValid() ? newYork : QTimeZone(-5 * 3600);
+    QDate day = at.toDateTime().toTimeZone(zone).date();
+    do {
+        day = day.addDays(-1);
+    } while (day.dayOfWeek() > 5);
+    return Timestamp::fromDateTime(QDateTime(day, QTime(16, 0), zone));
+}
+
 MarketClock SimBroker::clockAt(Timestamp at)
 {
     static const QTimeZone newYork(QByteArrayLiteral("America/New_York"));

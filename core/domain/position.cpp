@@ -1,8 +1,54 @@
 #include "position.h"
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace clera {
+
+std::optional<Decimal> intradayBasis(Decimal qty, Decimal previousClose, const QList<DayFill> &fills)
+{
+    Decimal net;
+    for (const DayFill &f : fills)
+        net += f.buy ? f.qty : -f.qty;
+    struct Lot
+    {
+        Decimal qty;
+        Decimal price;
+    };
+    QList<Lot> lots;
+    const Decimal closeQty = qty - net;
+    if (closeQty.isNegative())
+        return std::nullopt;
+    if (closeQty.isPositive())
+        lots.append({closeQty, previousClose});
+    qsizetype front = 0;
+    for (const DayFill &f : fills) {
+        if (f.buy) {
+            lots.append({f.qty, f.price});
+            continue;
+        }
+        Decimal left = f.qty;
+        while (left.isPositive() && front < lots.size()) {
+            Lot &lot = lots[front];
+            const Decimal take = std::min(lot.qty, left);
+            lot.qty -= take;
+            left -= take;
+            if (lot.qty.isZero())
+                ++front;
+        }
+        if (left.isPositive())
+            return std::nullopt;
+    }
+    Decimal basis;
+    for (qsizetype i = front; i < lots.size(); ++i) {
+        const auto value = lots[i].qty.checkedMul(lots[i].price);
+        if (!value)
+            return std::nullopt;
+        basis += *value;
+    }
+    return basis;
+}
 
 QString toWire(PositionSide side)
 {

@@ -3,6 +3,7 @@
 #include "decimal.h"
 #include "jsonreader.h"
 
+#include <QList>
 #include <QString>
 
 #include <optional>
@@ -37,6 +38,21 @@ struct Position
     [[nodiscard]] QJsonObject toJson() const;
     friend bool operator==(const Position &, const Position &) = default;
 };
+
+// One of today's fills of a position's symbol, for intradayBasis().
+struct DayFill
+{
+    bool buy = true;
+    Decimal qty;   // > 0
+    Decimal price; // the fill price
+};
+
+// The day basis of a long position's remaining shares, from which unrealized_intraday_pl is measured
+// (unrealized_intraday_pl = qty × current price − day basis): the previous close for shares held then,
+// the fill price for shares bought today. Sells consume the shares held at the close first, then
+// today's buys in fill order (first in, first out). fills: today's, oldest first. nullopt when they
+// do not add up to qty (more sold than was held).
+[[nodiscard]] std::optional<Decimal> intradayBasis(Decimal qty, Decimal previousClose, const QList<DayFill> &fills);
 
 [[nodiscard]] QString toWire(PositionSide side);
 // "long" | "short"; nullopt for anything else.

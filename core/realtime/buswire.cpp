@@ -67,10 +67,15 @@ QByteArray encode(const AccountHoldings &h)
     if (h.removed)
         return compact({{u"account_id"_s, h.accountId}, {u"removed"_s, true}});
     QJsonArray positions;
-    for (const PortfolioEngine::Holding &p : h.positions)
-        positions.append(QJsonObject{{u"symbol"_s, p.symbol}, {u"qty"_s, p.qty.toString()}});
+    for (const PortfolioEngine::Holding &p : h.positions) {
+        QJsonObject o{{u"symbol"_s, p.symbol}, {u"qty"_s, p.qty.toString()}};
+        if (p.closeQty)
+            o.insert(u"close_qty"_s, p.closeQty->toString());
+        positions.append(o);
+    }
     return compact({{u"account_id"_s, h.accountId},
                     {u"cash"_s, h.cash.toString()},
+                    {u"day_cash"_s, jsonDecimal(h.dayCash)},
                     {u"positions"_s, positions},
                     {u"collected_at"_s, h.collectedAt.toString()}});
 }
@@ -87,10 +92,11 @@ Expected<AccountHoldings, QString> decodeHoldings(const QByteArray &payload)
     if (!h.removed) {
         h.cash = r.decimal(u"cash");
         h.collectedAt = r.optTimestamp(u"collected_at").value_or(Timestamp());
+        h.dayCash = r.optDecimal(u"day_cash"); // absent before the field existed: unknown
         const QJsonArray positions = r.optArray(u"positions");
         for (const QJsonValue &v : positions) {
             JsonReader p(v.toObject(), u"positions"_s);
-            PortfolioEngine::Holding holding{p.string(u"symbol"), p.decimal(u"qty")};
+            PortfolioEngine::Holding holding{p.string(u"symbol"), p.decimal(u"qty"), p.optDecimal(u"close_qty")};
             if (!p.ok())
                 return unexpected(p.error()->toString());
             h.positions.append(holding);

@@ -33,6 +33,9 @@ inline constexpr char kWatchesChannel[] = "watches";   // a WatchMessage
 [[nodiscard]] QString accountOfChannel(const QByteArray &channel);
 
 // One account's cash and positions as the collector read them; `removed` when the account is gone.
+// positions carry the day basis of today's return (DayBook): closeQty where the symbol traded today
+// (a symbol sold out today is a position with qty 0), and dayCash the net cash of today's trades;
+// nullopt when unknown (a payload of a collector older than the field: today's return unknown).
 struct AccountHoldings
 {
     QString accountId;
@@ -40,14 +43,16 @@ struct AccountHoldings
     QList<PortfolioEngine::Holding> positions;
     Timestamp collectedAt;
     bool removed = false;
+    std::optional<Decimal> dayCash = std::nullopt;
 
     friend bool operator==(const AccountHoldings &a, const AccountHoldings &b)
     {
         if (a.accountId != b.accountId || a.cash != b.cash || a.removed != b.removed ||
-            a.positions.size() != b.positions.size())
+            a.dayCash != b.dayCash || a.positions.size() != b.positions.size())
             return false;
         for (qsizetype i = 0; i < a.positions.size(); ++i)
-            if (a.positions[i].symbol != b.positions[i].symbol || a.positions[i].qty != b.positions[i].qty)
+            if (a.positions[i].symbol != b.positions[i].symbol || a.positions[i].qty != b.positions[i].qty
+                || a.positions[i].closeQty != b.positions[i].closeQty)
                 return false;
         return true; // collectedAt is not part of the content
     }

@@ -3,6 +3,7 @@
 #include "core/broker/broker.h"
 #include "core/bus/bus.h"
 #include "core/domain/heap.h"
+#include "core/realtime/daybasis.h"
 
 #include <QLoggingCategory>
 #include <QTimer>
@@ -71,34 +72,46 @@ void HoldingsCollector::collect()
             [this, done, list = *accounts](const BrokerResult<PositionsByAccount> &positions) {
                 if (!positions)
                     return done(u"cannot read positions: "_s + positions.error().message);
-                const Timestamp now = Timestamp::now();
-                QList<BusWire::AccountHoldings> all;
-                all.reserve(list.size());
-                for (const Account &account : list) {
-                    // One account decoded at a time: the answer's text is the only large allocation.
-                    const auto decoded = positions->positions(account.id);
-                    if (!decoded) {
-                        // Its last published holdings stand (neither changed nor removed) until an
-                        // answer decodes.
-                        qCWarning(lcRealtime).noquote() << "collector: cannot decode the positions of"
-                                                        << account.id << "-" << decoded.error().toString();
-                        if (const auto it = m_published.constFind(account.id); it != m_published.cend())
-                            all.append(*it);
-                        continue;
-                    }
-                    BusWire::AccountHoldings h{account.id, account.cash, {}, now, false};
-                    for (const Position &p : *decoded)
-                        if (!p.qty.isZero())
-                            h.positions.append({p.symbol, p.qty});
-                    std::sort(h.positions.begin(), h.positions.end(),
-                              [](const auto &a, const auto &b) { return a.symbol < b.symbol; });
-                    all.append(std::move(h));
-                }
-                publish(all);
-                // The answer's text (≈ 175 MiB at 10,000 × 25) is the largest allocation: give its pages
-                // back once this answer is gone, on the next turn, or the collector keeps them.
-                QTimer::singleShot(0, this, &releaseFreeHeap);
-                done({});
+                // Today's fills of every account in one listing: the day basis of today's return.
+                std::optional<Timestamp> previousClose;
+                for (const Account &account : list)
+                    if (account.previousClose && !previousClose)
+                        previousClose = account.previousClose;
+                m_broker->activities(QString(), todaysFillsQuery(previousClose, Timestamp::now()))
+                    .then(this, [this, done, list, positions = *positions](const BrokerResult<QList<Activity>> &fills) {
+                        if (!fills)
+                            qCWarning(lcRealtime).noquote()
+                                << "collector: cannot read today's fills; today's return unknown:" << fills.error().message;
+                        QHash<QString, QList<Activity>> fillsOf;
+                        if (fills)
+                            for (const Activity &a : *fills)
+                                fillsOf[a.accountId.isEmpty() && list.size() == 1 ? list.first().id : a.accountId]
+                                    .append(a);
+                        const Timestamp now = Timestamp::now();
+                        QList<BusWire::AccountHoldings> all;
+                        all.reserve(list.size());
+                        for (const Account &account : list) {
+                            // One account decoded at a time: the answer's text is the only large allocation.
+                            const auto decoded = positions.positions(account.id);
+                            if (!decoded) {
+                                // Its last published holdings stand (neither changed nor removed) until an
+                                // answer decodes.
+                                qCWarning(lcRealtime).noquote() << "collector: cannot decode the positions of"
+                                                                << account.id << "-" << decoded.error().toString();
+                                if (const auto it = m_published.constFind(account.id); it != m_published.cend())
+                                    all.append(*it);
+                                continue;
+                            }
+                            DayBook day = dayBook(*decoded, fills ? std::optional(fillsOf.value(account.id)) : std::nullopt);
+                            all.append(BusWire::AccountHoldings{account.id, account.cash, std::move(day.holdings), now,
+                                                                false, day.dayCash});
+                        }
+                        publish(all);
+                        // The answer's text (≈ 175 MiB at 10,000 × 25) is the largest allocation: give its
+                        // pages back once this answer is gone, on the next turn, or the collector keeps them.
+                        QTimer::singleShot(0, this, &releaseFreeHeap);
+                        done({});
+                    });
             });
     });
 }

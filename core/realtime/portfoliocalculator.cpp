@@ -130,7 +130,7 @@ void PortfolioCalculator::onMessage(const QByteArray &channel, const QByteArray 
 
 void PortfolioCalculator::applyHoldings(const BusWire::AccountHoldings &holdings)
 {
-    const auto index = m_engine.setAccount(holdings.accountId, holdings.cash, holdings.positions);
+    const auto index = m_engine.setAccount(holdings.accountId, holdings.cash, holdings.positions, holdings.dayCash);
     if (!index) {
         qCWarning(lcRealtime) << "cannot value account" << holdings.accountId << index.error();
         return;

@@ -28,34 +28,51 @@ int PortfolioEngine::internSymbol(const QString &symbol)
     if (it != m_symbolIndex.cend())
         return *it;
     const int index = int(m_symbols.size());
-    m_symbols.push_back(SymbolState{symbol, 0, 0, false, false, {}});
+    m_symbols.push_back(SymbolState{symbol, 0, 0, false, false, {}, {}});
     m_symbolIndex.insert(symbol, index);
     return index;
 }
 
 Expected<int, QString> PortfolioEngine::setAccount(const QString &accountId, Decimal cash,
-                                                   const QList<Holding> &holdings)
+                                                   const QList<Holding> &holdings, std::optional<Decimal> dayCash)
 {
-    QHash<int, std::int64_t> merged;
+    struct Quantities
+    {
+        std::int64_t qty = 0;
+        std::int64_t closeQty = 0;
+    };
+    QHash<int, Quantities> merged;
     for (const Holding &h : holdings) {
         const auto qty = h.qty.toNanos();
         if (!qty)
             return unexpected(u"quantity %1 of %2 has more than 9 fractional digits"_s.arg(h.qty.toString(), h.symbol));
-        merged[internSymbol(h.symbol)] += *qty;
+        const auto closeQty = h.closeQty ? h.closeQty->toNanos() : qty;
+        if (!closeQty)
+            return unexpected(u"quantity at the previous close %1 of %2 has more than 9 fractional digits"_s.arg(
+                h.closeQty->toString(), h.symbol));
+        Quantities &q = merged[internSymbol(h.symbol)];
+        q.qty += *qty;
+        q.closeQty += *closeQty;
     }
-    merged.removeIf([](const auto &it) { return it.value() == 0; });
+    merged.removeIf([](const auto &it) { return it.value().qty == 0 && it.value().closeQty == 0; });
+    const Decimal::Raw dayCashRaw = dayCash ? dayCash->raw() : 0;
 
     int index = accountIndex(accountId);
     if (index >= 0) {
         AccountState &existing = m_accounts[size_t(index)];
-        // A reload that only confirms the holdings (the periodic recalculation) changes the cash alone.
+        // A reload that only confirms the holdings (the periodic recalculation) changes the cash and the
+        // day's trades alone.
         const bool same = qsizetype(existing.holdings.size()) == merged.size()
                           && std::all_of(existing.holdings.cbegin(), existing.holdings.cend(), [&](const HeldSymbol &h) {
-                                 return merged.value(h.symbol) == h.qtyNanos;
+                                 const auto it = merged.constFind(h.symbol);
+                                 return it != merged.cend() && it->qty == h.qtyNanos && it->closeQty == h.closeQtyNanos;
                              });
         if (same) {
-            if (existing.cash != cash.raw()) {
+            if (existing.cash != cash.raw() || existing.dayCash != dayCashRaw
+                || existing.dayKnown != dayCash.has_value()) {
                 existing.cash = cash.raw();
+                existing.dayCash = dayCashRaw;
+                existing.dayKnown = dayCash.has_value();
                 markDirty(existing, index);
             }
             return index;
@@ -75,6 +92,8 @@ Expected<int, QString> PortfolioEngine::setAccount(const QString &accountId, Dec
     a.id = accountId;
     a.alive = true;
     a.cash = cash.raw();
+    a.dayCash = dayCashRaw;
+    a.dayKnown = dayCash.has_value();
     a.marketValue = 0;
     a.previousValue = 0;
     a.unpriced = 0;
@@ -83,15 +102,16 @@ Expected<int, QString> PortfolioEngine::setAccount(const QString &accountId, Dec
     for (auto it = merged.cbegin(); it != merged.cend(); ++it) {
         SymbolState &s = m_symbols[size_t(it.key())];
         const int held = int(a.holdings.size());
-        a.holdings.push_back({it.key(), it.value(), int(s.holders.size())});
-        s.holders.push_back({index, it.value(), held});
+        auto &list = it->qty != 0 ? s.holders : s.closers;
+        a.holdings.push_back({it.key(), int(list.size()), it->qty, it->closeQty});
+        list.push_back({index, it->qty, held});
         if (s.hasPrice)
-            a.marketValue += product(it.value(), s.priceNanos);
-        else
+            a.marketValue += product(it->qty, s.priceNanos);
+        else if (it->qty != 0)
             ++a.unpriced;
         if (s.hasPreviousClose)
-            a.previousValue += product(it.value(), s.previousCloseNanos);
-        else
+            a.previousValue += product(it->closeQty, s.previousCloseNanos);
+        else if (it->closeQty != 0)
             ++a.withoutClose;
     }
     markDirty(a, index);
@@ -101,7 +121,8 @@ Expected<int, QString> PortfolioEngine::setAccount(const QString &accountId, Dec
 void PortfolioEngine::detachHoldings(int account)
 {
     for (const HeldSymbol &h : m_accounts[size_t(account)].holdings) {
-        auto &holders = m_symbols[size_t(h.symbol)].holders;
+        SymbolState &s = m_symbols[size_t(h.symbol)];
+        auto &holders = h.qtyNanos != 0 ? s.holders : s.closers;
         const HolderRef moved = holders.back();
         holders[size_t(h.slot)] = moved;
         m_accounts[size_t(moved.account)].holdings[size_t(moved.held)].slot = h.slot;
@@ -171,18 +192,25 @@ void PortfolioEngine::setPreviousClose(const QString &symbol, std::optional<Deci
     const std::int64_t now = previousClose ? priceToNanos(*previousClose) : 0;
     if (had == previousClose.has_value() && old == now)
         return;
-    for (const HolderRef &h : s.holders) {
+    const auto apply = [&](const HolderRef &h) {
         AccountState &a = m_accounts[size_t(h.account)];
+        const std::int64_t closeQty = a.holdings[size_t(h.held)].closeQtyNanos;
+        if (closeQty == 0) // bought today: measured from its fill price, not from the close
+            return;
         if (had)
-            a.previousValue -= product(h.qtyNanos, old);
+            a.previousValue -= product(closeQty, old);
         else
             --a.withoutClose;
         if (previousClose)
-            a.previousValue += product(h.qtyNanos, now);
+            a.previousValue += product(closeQty, now);
         else
             ++a.withoutClose;
         markDirty(a, h.account);
-    }
+    };
+    for (const HolderRef &h : s.holders)
+        apply(h);
+    for (const HolderRef &h : s.closers)
+        apply(h);
     s.hasPreviousClose = previousClose.has_value();
     s.previousCloseNanos = now;
 }
@@ -224,9 +252,12 @@ PortfolioUpdate PortfolioEngine::snapshot(int account, Timestamp at) const
     if (a.unpriced == 0) {
         u.marketValue = Decimal::fromRaw(a.marketValue);
         u.totalValue = Decimal::fromRaw(a.cash + a.marketValue);
-        if (a.withoutClose == 0) {
-            const Decimal today = Decimal::fromRaw(a.marketValue - a.previousValue);
-            const Decimal base = Decimal::fromRaw(a.cash + a.previousValue);
+        if (a.withoutClose == 0 && a.dayKnown) {
+            // Measured against the day basis (see the class comment); the percent's base is the value
+            // at the previous close with today's trades undone: cash before them + what was held then.
+            const Decimal::Raw dayBasis = a.previousValue + a.dayCash;
+            const Decimal today = Decimal::fromRaw(a.marketValue - dayBasis);
+            const Decimal base = Decimal::fromRaw(a.cash + dayBasis);
             u.todayReturn = today;
             if (base.isPositive())
                 u.todayReturnPercent = (today * Decimal(100)).checkedDiv(base);
@@ -255,7 +286,7 @@ QStringList PortfolioEngine::heldSymbols() const
 {
     QStringList out;
     for (const SymbolState &s : m_symbols)
-        if (!s.holders.empty())
+        if (!s.holders.empty() || !s.closers.empty())
             out.append(s.symbol);
     return out;
 }

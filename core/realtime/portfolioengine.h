@@ -18,6 +18,17 @@ namespace clera {
 // symbol keeps its holders, so a tick touches only the accounts that hold the symbol:
 // market value += qty × (new − old). Quantities and prices travel as integer nanos (10⁻⁹), whose
 // product is exactly a Decimal's raw 10⁻¹⁸ value, so the arithmetic is exact and allocation-free.
+//
+// Today's return is measured against the account's day basis (finance-math.md "Today's return"):
+//   day basis = Σ closeQty × previous close + dayCash
+//   today     = Σ qty × last − day basis
+// closeQty is what the account held at the previous close (qty − bought today + sold today) and dayCash
+// the net cash today's trades spent (Σ buys − Σ sells, each at its fill price). Written out per symbol,
+// today = qty × (last − close) + Σ buys q × (close − fill) + Σ sells q × (fill − close): shares bought
+// today earn from their fill price, shares sold today realised fill − close, whatever lots they came
+// from. A symbol sold out today stays as a holding with qty 0 and its closeQty (it needs its close);
+// its account is then one of the symbol's closers, not of its holders, so its ticks skip it.
+// The day basis is constant between reloads, so a tick still costs one multiply-add per holder.
 class PortfolioEngine
 {
 public:
@@ -25,12 +36,17 @@ public:
     {
         QString symbol;
         Decimal qty; // signed; at most 9 fractional digits
+        // Held at the previous close; nullopt: qty (no trade of the symbol today).
+        std::optional<Decimal> closeQty = std::nullopt;
     };
 
-    // Adds or replaces an account's cash and holdings. Fails (and changes nothing) when a quantity
-    // has more than 9 fractional digits. Returns the account's index.
+    // Adds or replaces an account's cash and holdings. dayCash: the net cash today's trades spent
+    // (Σ buy qty × fill price − Σ sell qty × fill price; 0 without trades today); nullopt when today's
+    // trades are not known, which makes today's return unknown (null). Fails (and changes nothing) when
+    // a quantity has more than 9 fractional digits. Returns the account's index.
     [[nodiscard]] Expected<int, QString> setAccount(const QString &accountId, Decimal cash,
-                                                    const QList<Holding> &holdings);
+                                                    const QList<Holding> &holdings,
+                                                    std::optional<Decimal> dayCash = Decimal());
     void removeAccount(const QString &accountId);
 
     // Prices are kept to 9 fractional digits (rounded half-even; market prices have at most 4).
@@ -76,8 +92,9 @@ private:
     struct HeldSymbol
     {
         int symbol;
+        int slot; // index in the symbol's holders (closers when qtyNanos is 0)
         std::int64_t qtyNanos;
-        int slot; // index in the symbol's holders
+        std::int64_t closeQtyNanos; // held at the previous close
     };
     struct SymbolState
     {
@@ -87,15 +104,19 @@ private:
         bool hasPrice = false;
         bool hasPreviousClose = false;
         std::vector<HolderRef> holders;
+        // Accounts that sold the symbol out today: no ticks for them, only its previous close.
+        std::vector<HolderRef> closers;
     };
     struct AccountState
     {
         QString id;
         Decimal::Raw cash = 0;
         Decimal::Raw marketValue = 0;   // Σ qty × price over priced holdings
-        Decimal::Raw previousValue = 0; // Σ qty × previous close over holdings with a close
-        int unpriced = 0;               // holdings without a price
-        int withoutClose = 0;           // holdings without a previous close
+        Decimal::Raw previousValue = 0; // Σ closeQty × previous close over holdings with a close
+        Decimal::Raw dayCash = 0;       // net cash spent on today's trades
+        bool dayKnown = true;           // whether dayCash (today's trades) is known
+        int unpriced = 0;               // holdings with qty ≠ 0 without a price
+        int withoutClose = 0;           // holdings with closeQty ≠ 0 without a previous close
         std::vector<HeldSymbol> holdings;
         bool dirty = false;
         bool alive = false;

@@ -1,6 +1,7 @@
 #include "portfoliotracker.h"
 
 #include "core/domain/heap.h"
+#include "core/realtime/daybasis.h"
 
 #include "core/marketdata/marketfeed.h"
 #include "core/marketdata/symbolregistry.h"
@@ -112,40 +113,64 @@ void PortfolioTracker::reloadAll(bool trackListed)
                       const BrokerResult<PositionsByAccount> &positions) {
                 if (!positions)
                     return failed(u"cannot read all positions:"_s, positions.error());
-                m_bulkLoading = false;
-                QSet<QString> listed;
-                for (const Account &account : list) {
-                    listed.insert(account.id);
-                    auto it = m_tracked.find(account.id);
-                    if (it == m_tracked.end()) {
-                        if (!trackListed)
-                            continue;
-                        it = m_tracked.insert(account.id, Tracked{});
-                    } else if (it->loadGeneration > generation) {
-                        continue;
-                    }
-                    it->loadGeneration = generation; // drops older single reloads still in flight
-                    // One account decoded at a time: the answer's text is the only large allocation.
-                    const auto decoded = positions->positions(account.id);
-                    if (!decoded) {
-                        qCWarning(lcRealtime).noquote()
-                            << "cannot decode the positions of" << account.id << "-" << decoded.error().toString();
-                        Q_EMIT accountFailed(account.id, BrokerError{BrokerError::Kind::Decode,
-                                                                     decoded.error().toString()});
-                        continue;
-                    }
-                    applyLoaded(account.id, generation, account, *decoded);
-                }
-                // The answer's text is the largest allocation of the process by far: its pages go back
-                // once this answer is gone too, on the next event-loop turn.
-                QTimer::singleShot(0, this, &releaseFreeHeap);
-                // Watched accounts the list does not show (not listed yet, or no trading account).
-                const QStringList ids = m_tracked.keys();
-                for (const QString &id : ids)
-                    if (!listed.contains(id) && m_tracked.value(id).loadGeneration < generation)
-                        reload(id);
+                // Today's fills of every account in one listing (the day basis of today's return).
+                std::optional<Timestamp> previousClose;
+                for (const Account &account : list)
+                    if (account.previousClose && !previousClose)
+                        previousClose = account.previousClose;
+                m_broker->activities(QString(), todaysFillsQuery(previousClose, Timestamp::now()))
+                    .then(this, [this, generation, trackListed, list, positions = *positions](
+                                    const BrokerResult<QList<Activity>> &fills) {
+                        applyBulk(generation, trackListed, list, positions, fills);
+                    });
             });
     });
+}
+
+void PortfolioTracker::applyBulk(quint64 generation, bool trackListed, const QList<Account> &list,
+                                 const PositionsByAccount &positions, const BrokerResult<QList<Activity>> &fills)
+{
+    m_bulkLoading = false;
+    QHash<QString, QList<Activity>> fillsOf;
+    if (fills) {
+        for (const Activity &a : *fills)
+            // The single-account Trading API leaves account_id out of its activities.
+            fillsOf[a.accountId.isEmpty() && list.size() == 1 ? list.first().id : a.accountId].append(a);
+    } else {
+        qCWarning(lcRealtime).noquote() << "cannot read today's fills; today's return unknown:"
+                                        << fills.error().message;
+    }
+    QSet<QString> listed;
+    for (const Account &account : list) {
+        listed.insert(account.id);
+        auto it = m_tracked.find(account.id);
+        if (it == m_tracked.end()) {
+            if (!trackListed)
+                continue;
+            it = m_tracked.insert(account.id, Tracked{});
+        } else if (it->loadGeneration > generation) {
+            continue;
+        }
+        it->loadGeneration = generation; // drops older single reloads still in flight
+        // One account decoded at a time: the answer's text is the only large allocation.
+        const auto decoded = positions.positions(account.id);
+        if (!decoded) {
+            qCWarning(lcRealtime).noquote()
+                << "cannot decode the positions of" << account.id << "-" << decoded.error().toString();
+            Q_EMIT accountFailed(account.id, BrokerError{BrokerError::Kind::Decode, decoded.error().toString()});
+            continue;
+        }
+        applyLoaded(account.id, generation, account, *decoded,
+                    fills ? std::optional(fillsOf.value(account.id)) : std::nullopt);
+    }
+    // The answer's text is the largest allocation of the process by far: its pages go back once this
+    // answer is gone too, on the next event-loop turn.
+    QTimer::singleShot(0, this, &releaseFreeHeap);
+    // Watched accounts the list does not show (not listed yet, or no trading account).
+    const QStringList ids = m_tracked.keys();
+    for (const QString &id : ids)
+        if (!listed.contains(id) && m_tracked.value(id).loadGeneration < generation)
+            reload(id);
 }
 
 std::optional<PortfolioUpdate> PortfolioTracker::latest(const QString &accountId) const
@@ -182,7 +207,17 @@ void PortfolioTracker::reload(const QString &accountId)
                 Q_EMIT accountFailed(accountId, positions.error());
                 return;
             }
-            applyLoaded(accountId, generation, acc, *positions);
+            m_broker->activities(accountId, todaysFillsQuery(acc.previousClose, Timestamp::now()))
+                .then(this, [this, accountId, generation, acc, positions = *positions](
+                                const BrokerResult<QList<Activity>> &fills) {
+                    if (!isCurrentLoad(accountId, generation))
+                        return;
+                    if (!fills)
+                        qCWarning(lcRealtime) << "cannot read today's fills of" << accountId
+                                              << "; today's return unknown:" << fills.error().message;
+                    applyLoaded(accountId, generation, acc, positions,
+                                fills ? std::optional(*fills) : std::nullopt);
+                });
         });
     });
 }
@@ -194,16 +229,18 @@ bool PortfolioTracker::isCurrentLoad(const QString &accountId, quint64 generatio
 }
 
 void PortfolioTracker::applyLoaded(const QString &accountId, quint64 generation, const Account &account,
-                                   const QList<Position> &positions)
+                                   const QList<Position> &positions, const std::optional<QList<Activity>> &fills)
 {
     const auto it = m_tracked.find(accountId);
     if (!isCurrentLoad(accountId, generation))
         return;
-    QList<PortfolioEngine::Holding> holdings;
+    const DayBook day = dayBook(positions, fills);
     QSet<QString> symbols;
-    for (const Position &p : positions) {
-        holdings.append({p.symbol, p.qty});
-        symbols.insert(p.symbol);
+    for (const PortfolioEngine::Holding &h : day.holdings) {
+        symbols.insert(h.symbol); // a symbol sold out today still needs its previous close
+        if (!m_engine.previousClose(h.symbol))
+            if (const auto close = m_feed->previousClose(h.symbol))
+                m_engine.setPreviousClose(h.symbol, close);
     }
     // Prices known before the first tick: the feed's, else the broker's own current price.
     for (const Position &p : positions) {
@@ -220,7 +257,7 @@ void PortfolioTracker::applyLoaded(const QString &accountId, quint64 generation,
                 m_engine.setPreviousClose(p.symbol, p.lastdayPrice);
         }
     }
-    const auto index = m_engine.setAccount(accountId, account.cash, holdings);
+    const auto index = m_engine.setAccount(accountId, account.cash, day.holdings, day.dayCash);
     if (!index) {
         qCWarning(lcRealtime) << "cannot value account" << accountId << index.error();
         Q_EMIT accountFailed(accountId, BrokerError{BrokerError::Kind::Decode, index.error()});

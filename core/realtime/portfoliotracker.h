@@ -95,8 +95,12 @@ private:
     void reloadAll(bool trackListed);
     // False once the account was untracked or a newer reload started: late answers are dropped.
     [[nodiscard]] bool isCurrentLoad(const QString &accountId, quint64 generation) const;
+    // fills: the account's fills since the previous close (todaysFillsQuery); nullopt when unreadable,
+    // which leaves today's return unknown.
     void applyLoaded(const QString &accountId, quint64 generation, const Account &account,
-                     const QList<Position> &positions);
+                     const QList<Position> &positions, const std::optional<QList<Activity>> &fills);
+    void applyBulk(quint64 generation, bool trackListed, const QList<Account> &list,
+                   const PositionsByAccount &positions, const BrokerResult<QList<Activity>> &fills);
     void onTicks(const QList<Tick> &batch);
     [[nodiscard]] bool publishes(const QString &accountId) const
     {

@@ -20,8 +20,13 @@ struct PortfolioUpdate
     Decimal cash;
     std::optional<Decimal> marketValue;        // Σ qty × last price
     std::optional<Decimal> totalValue;         // cash + market value
-    std::optional<Decimal> todayReturn;        // Σ qty × (last − previous close)
-    std::optional<Decimal> todayReturnPercent; // todayReturn / (cash + Σ qty × previous close) × 100
+    // Σ qty × (last − previous close) + Σ today's buys q × (previous close − fill)
+    // + Σ today's sells q × (fill − previous close): Σ qty × last − the day basis (PortfolioEngine).
+    std::optional<Decimal> todayReturn;
+    // todayReturn / (cash + day basis) × 100: the base is the value at the previous close with today's
+    // trades undone (cash before them + what was held then at the previous close); today's deposits and
+    // withdrawals join it at the start of the day. Without trades today: cash + Σ qty × previous close.
+    std::optional<Decimal> todayReturnPercent;
     Timestamp timestamp;
 
     // The WebSocket message: {"type":"portfolio_update","account_id","total_value":"$12,345.67",

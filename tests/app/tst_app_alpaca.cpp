@@ -122,8 +122,10 @@ private Q_SLOTS:
         QCOMPARE(cash, dec("4200"));
         QTRY_COMPARE_WITH_TIMEOUT(root.portfolio()->lastUpdate().value_or(PortfolioUpdate{}).totalValue,
                                   std::optional<Decimal>(cash + dec("4") * dec("203.25")), 10000);
+        // The 4 AAPL were bought today at 200 (the fake's fill, a FILL activity of today): measured from
+        // that fill price, not from the previous close (198).
         QTRY_COMPARE(root.portfolio()->lastUpdate()->todayReturn,
-                     std::optional<Decimal>(dec("4") * (dec("203.25") - dec("198"))));
+                     std::optional<Decimal>(dec("4") * (dec("203.25") - dec("200"))));
         QTRY_COMPARE(root.positions()->rowCount(), 1);
 
         // Never trades for the user: no starter portfolio on Alpaca.

@@ -415,7 +415,9 @@ void TestSimBroker::equityFromFeedPrices()
     QCOMPARE(aapl.marketValue, std::optional<Decimal>(dec(u"380.1")));
     QCOMPARE(aapl.unrealizedPl, std::optional<Decimal>(dec(u"5.48")));
     QCOMPARE(aapl.lastdayPrice, std::optional<Decimal>(dec(u"180")));
-    QCOMPARE(aapl.unrealizedIntradayPl, std::optional<Decimal>(dec(u"20.1")));
+    // Bought today at 187.31: measured from the fill price, not from the previous close (2 × 10.05).
+    QCOMPARE(aapl.unrealizedIntradayPl, std::optional<Decimal>(dec(u"5.48")));
+    QCOMPARE(a.previousClose, std::optional(SimBroker::sessionCloseBefore(Timestamp::now())));
     QCOMPARE(aapl.changeToday, std::optional<Decimal>(dec(u"10.05") / dec(u"180")));
     QCOMPARE(aapl.exchange, u"NASDAQ"_s);
 }

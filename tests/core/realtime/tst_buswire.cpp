@@ -21,10 +21,12 @@ Decimal dec(const char *text)
     return *Decimal::parse(QString::fromLatin1(text));
 }
 
+// dayCash 0: no trade today (the day basis is known).
 BusWire::AccountHoldings holdings(const QString &id, const char *cash,
-                                  QList<PortfolioEngine::Holding> positions)
+                                  QList<PortfolioEngine::Holding> positions, const char *dayCash = "0")
 {
-    return {id, dec(cash), std::move(positions), Timestamp::now(), false};
+    return {id, dec(cash), std::move(positions), Timestamp::now(), false,
+            dayCash ? std::optional(dec(dayCash)) : std::nullopt};
 }
 
 } // namespace
@@ -48,6 +50,80 @@ private Q_SLOTS:
         const auto removed =
             BusWire::decodeHoldings(BusWire::encode(BusWire::AccountHoldings{u"x"_s, {}, {}, {}, true}));
         QVERIFY(removed && removed->removed && removed->accountId == u"x"_s);
+    }
+
+    void holdingsCarryTheDayBasis()
+    {
+        // AAPL: 2 bought today; TSLA sold out today (qty 0, 3 held at the close); 101 × 2 − 3 × 250 spent.
+        const auto h = holdings(u"acct-1"_s, "1000",
+                                {{u"AAPL"_s, dec("12"), dec("10")}, {u"TSLA"_s, dec("0"), dec("3")}}, "-548");
+        const QByteArray wire = BusWire::encode(h);
+        QVERIFY(wire.contains("\"day_cash\":\"-548\""));
+        QVERIFY(wire.contains("\"close_qty\":\"10\""));
+        const auto back = BusWire::decodeHoldings(wire);
+        QVERIFY2(back, qPrintable(back ? QString() : back.error()));
+        QVERIFY(*back == h);
+        QCOMPARE(back->positions[1].closeQty, std::optional(dec("3")));
+        QCOMPARE(back->positions[1].qty, dec("0"));
+        // A different day basis is a different content (the collector republishes it).
+        auto other = h;
+        other.dayCash = dec("-547");
+        QVERIFY(!(other == h));
+        other = h;
+        other.positions[0].closeQty = std::nullopt;
+        QVERIFY(!(other == h));
+        // Unknown day trades travel as null.
+        const auto unknown = BusWire::decodeHoldings(BusWire::encode(holdings(u"a"_s, "1", {}, nullptr)));
+        QVERIFY(unknown && !unknown->dayCash);
+        // A payload of a collector older than the field still decodes: today's return unknown.
+        const auto old = BusWire::decodeHoldings(
+            R"({"account_id":"old","cash":"5","positions":[{"symbol":"AAPL","qty":"1"}],"collected_at":"2026-12-04T15:00:00Z"})");
+        QVERIFY2(old, qPrintable(old ? QString() : old.error()));
+        QVERIFY(!old->dayCash);
+        QCOMPARE(old->positions.size(), 1);
+        QVERIFY(!old->positions[0].closeQty);
+        QVERIFY(!BusWire::decodeHoldings(R"({"account_id":"x","cash":"5","day_cash":"abc","positions":[]})"));
+    }
+
+    void calculatorMeasuresTodayFromTheDayBasis()
+    {
+        LocalBus bus;
+        PortfolioCalculator calculator(&bus, {0ms, 0ms, 1h});
+        QSignalSpy published(&calculator, &PortfolioCalculator::published);
+        calculator.start();
+        bus.publish(BusWire::kWatchesChannel,
+                    BusWire::encode(BusWire::WatchMessage{BusWire::WatchMessage::Op::All, u"ws-1"_s,
+                                                          {u"acct-1"_s, u"old"_s}}));
+        const Timestamp t = Timestamp::now();
+        bus.setValue(BusWire::priceKey(u"AAPL"_s), BusWire::encodeEntry({u"AAPL"_s, dec("102"), dec("100"), t}), 0ms);
+        bus.setValue(BusWire::priceKey(u"TSLA"_s), BusWire::encodeEntry({u"TSLA"_s, dec("240"), dec("250"), t}), 0ms);
+        // 10 AAPL held at the close + 2 bought at 101; 3 TSLA held at the close, sold at 260.
+        bus.publish(BusWire::kHoldingsChannel,
+                    BusWire::encode(holdings(u"acct-1"_s, "1000",
+                                             {{u"AAPL"_s, dec("12"), dec("10")}, {u"TSLA"_s, dec("0"), dec("3")}},
+                                             "-578")));
+        auto latestOf = [&](const QString &id) {
+            std::optional<PortfolioUpdate> out;
+            for (const auto &m : published)
+                if (m.at(0).value<PortfolioUpdate>().accountId == id)
+                    out = m.at(0).value<PortfolioUpdate>();
+            return out;
+        };
+        // 10 × 2 + 2 × (102 − 101) + 3 × (260 − 250) = 52
+        QTRY_COMPARE(latestOf(u"acct-1"_s).value_or(PortfolioUpdate{}).todayReturn, std::optional(dec("52")));
+        QCOMPARE(latestOf(u"acct-1"_s)->totalValue, std::optional(dec("2224")));
+        bus.publish(BusWire::kPricesChannel, BusWire::encodeFrame({{u"AAPL"_s, dec("103"), dec("100"), t}}));
+        QTRY_COMPARE(latestOf(u"acct-1"_s)->todayReturn, std::optional(dec("64")));
+        // A TSLA tick does not move an account that no longer holds it.
+        bus.publish(BusWire::kPricesChannel, BusWire::encodeFrame({{u"TSLA"_s, dec("1"), dec("250"), t}}));
+        QTest::qWait(50);
+        QCOMPARE(latestOf(u"acct-1"_s)->todayReturn, std::optional(dec("64")));
+        // An old collector's payload (no day_cash): valued, today's return unknown.
+        bus.publish(BusWire::kHoldingsChannel,
+                    R"({"account_id":"old","cash":"5","positions":[{"symbol":"AAPL","qty":"1"}],"collected_at":"2026-12-04T15:00:00Z"})");
+        QTRY_VERIFY(latestOf(u"old"_s).has_value());
+        QCOMPARE(latestOf(u"old"_s)->totalValue, std::optional(dec("108")));
+        QVERIFY(!latestOf(u"old"_s)->todayReturn);
     }
 
     void pricesRoundTrip()

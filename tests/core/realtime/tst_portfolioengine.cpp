@@ -36,6 +36,13 @@ private Q_SLOTS:
     void incrementalMatchesRecomputation();
     void unchangedHoldingsOnlyUpdateCash();
     void unfollowedAccountsAreValuedButNotListed();
+    // Today's return against the day basis (finance-math.md: intraday fills from their fill price).
+    void boughtTodayEarnsFromItsFillPrice();
+    void partlyBoughtToday();
+    void soldTodayRealisedFillMinusClose();
+    void soldOutTodayNeedsItsClose();
+    void unknownDayTradesMeanUnknownReturn();
+    void dayBasisFollowsTicksExactly();
 };
 
 void TestPortfolioEngine::valueIsCashPlusHoldings_data()
@@ -274,6 +281,131 @@ void TestPortfolioEngine::unfollowedAccountsAreValuedButNotListed()
     engine.applyPrice(engine.symbolIndex(u"AAA"_s), 13'000'000'000);
     engine.setFollowed(a, false);
     QCOMPARE(engine.takeDirty(), (std::vector<int>{c}));
+}
+
+void TestPortfolioEngine::boughtTodayEarnsFromItsFillPrice()
+{
+    // Bought 1 today at 101; yesterday's close 100; now 102: 1 earned today, not 2.
+    PortfolioEngine engine;
+    engine.setPrice(u"AAA"_s, dec("102"));
+    engine.setPreviousClose(u"AAA"_s, dec("100"));
+    const int a = *engine.setAccount(u"a"_s, dec("899"), {{u"AAA"_s, dec("1"), dec("0")}}, dec("101"));
+    PortfolioUpdate u = engine.snapshot(a, {});
+    QCOMPARE(u.totalValue.value(), dec("1001"));
+    QCOMPARE(u.todayReturn.value(), dec("1"));
+    // Base: the value at the previous close with today's trade undone: 899 + 101 cash, nothing held.
+    QCOMPARE(u.todayReturnPercent.value(), dec("0.1"));
+    // Bought today only: the previous close does not matter, an unknown one included.
+    engine.setPreviousClose(u"AAA"_s, std::nullopt);
+    QCOMPARE(engine.snapshot(a, {}).todayReturn.value(), dec("1"));
+    engine.applyPrice(engine.symbolIndex(u"AAA"_s), 99'500'000'000);
+    QCOMPARE(engine.snapshot(a, {}).todayReturn.value(), dec("-1.5"));
+}
+
+void TestPortfolioEngine::partlyBoughtToday()
+{
+    // 10 held at the close (100), 5 bought today at 101 and 5 at 103.5; now 102.
+    PortfolioEngine engine;
+    engine.setPrice(u"AAA"_s, dec("102"));
+    engine.setPreviousClose(u"AAA"_s, dec("100"));
+    const int a = *engine.setAccount(u"a"_s, dec("0"), {{u"AAA"_s, dec("20"), dec("10")}},
+                                     dec("5") * dec("101") + dec("5") * dec("103.5"));
+    // 10 × (102 − 100) + 5 × (102 − 101) + 5 × (102 − 103.5) = 20 + 5 − 7.5
+    QCOMPARE(engine.snapshot(a, {}).todayReturn.value(), dec("17.5"));
+    QVERIFY(engine.snapshot(a, {}).todayReturn != dec("20") * (dec("102") - dec("100"))); // not qty × move
+    engine.setPreviousClose(u"AAA"_s, dec("99"));
+    QCOMPARE(engine.snapshot(a, {}).todayReturn.value(), dec("27.5"));
+    engine.setPreviousClose(u"AAA"_s, std::nullopt); // the shares held at the close need it
+    QVERIFY(!engine.snapshot(a, {}).todayReturn);
+}
+
+void TestPortfolioEngine::soldTodayRealisedFillMinusClose()
+{
+    // 10 held at the close (100), 4 sold today at 105: they realised 4 × 5; 6 left, now 102.
+    PortfolioEngine engine;
+    engine.setPrice(u"AAA"_s, dec("102"));
+    engine.setPreviousClose(u"AAA"_s, dec("100"));
+    const int a = *engine.setAccount(u"a"_s, dec("420"), {{u"AAA"_s, dec("6"), dec("10")}}, dec("-420"));
+    PortfolioUpdate u = engine.snapshot(a, {});
+    QCOMPARE(u.todayReturn.value(), dec("32")); // 6 × 2 + 4 × (105 − 100)
+    // Base: cash before the sale (0) + 10 × 100 held at the close.
+    QCOMPARE(u.todayReturnPercent.value(), dec("3.2"));
+    // A round trip today (buy 2 at 101, sell them at 103) adds its own 2 × 2.
+    (void)engine.setAccount(u"a"_s, dec("424"), {{u"AAA"_s, dec("6"), dec("10")}},
+                            dec("-420") + dec("202") - dec("206"));
+    QCOMPARE(engine.snapshot(a, {}).todayReturn.value(), dec("36"));
+}
+
+void TestPortfolioEngine::soldOutTodayNeedsItsClose()
+{
+    // BBB: 3 held at the close (50), all sold today at 49; AAA untouched.
+    PortfolioEngine engine;
+    engine.setPrice(u"AAA"_s, dec("10"));
+    engine.setPreviousClose(u"AAA"_s, dec("9"));
+    const int a = *engine.setAccount(u"a"_s, dec("147"),
+                                     {{u"AAA"_s, dec("1")}, {u"BBB"_s, dec("0"), dec("3")}}, dec("-147"));
+    PortfolioUpdate u = engine.snapshot(a, {});
+    QCOMPARE(u.totalValue.value(), dec("157")); // no price needed for a symbol no longer held
+    QVERIFY(!u.todayReturn);                    // BBB's close is not known yet
+    engine.setPreviousClose(u"BBB"_s, dec("50"));
+    QCOMPARE(engine.snapshot(a, {}).todayReturn.value(), dec("-2")); // 1 × 1 + 3 × (49 − 50)
+    // A BBB tick changes nothing for the account: it is not listed as changed.
+    (void)engine.takeDirty();
+    engine.setPrice(u"BBB"_s, dec("48"));
+    QVERIFY(engine.takeDirty().empty());
+    QCOMPARE(engine.snapshot(a, {}).todayReturn.value(), dec("-2"));
+    QCOMPARE(engine.heldSymbols().size(), 2);
+}
+
+void TestPortfolioEngine::unknownDayTradesMeanUnknownReturn()
+{
+    PortfolioEngine engine;
+    engine.setPrice(u"AAA"_s, dec("10"));
+    engine.setPreviousClose(u"AAA"_s, dec("9"));
+    const int a = *engine.setAccount(u"a"_s, dec("5"), {{u"AAA"_s, dec("1")}}, std::nullopt);
+    PortfolioUpdate u = engine.snapshot(a, {});
+    QCOMPARE(u.totalValue.value(), dec("15"));
+    QVERIFY(!u.todayReturn);
+    QVERIFY(!u.todayReturnPercent);
+    (void)engine.takeDirty();
+    // The same holdings with the day's trades known: a change of the account (listed), now known.
+    QCOMPARE(*engine.setAccount(u"a"_s, dec("5"), {{u"AAA"_s, dec("1")}}, dec("0")), a);
+    QCOMPARE(engine.takeDirty(), (std::vector<int>{a}));
+    QCOMPARE(engine.snapshot(a, {}).todayReturn.value(), dec("1"));
+    // A changed closeQty with the same qty is a change of the holdings.
+    QCOMPARE(*engine.setAccount(u"a"_s, dec("5"), {{u"AAA"_s, dec("1"), dec("0")}}, dec("9.5")), a);
+    QCOMPARE(engine.snapshot(a, {}).todayReturn.value(), dec("0.5"));
+    QVERIFY(!engine.setAccount(u"a"_s, dec("5"), {{u"AAA"_s, dec("1"), dec("0.0000000001")}}, dec("0")));
+}
+
+void TestPortfolioEngine::dayBasisFollowsTicksExactly()
+{
+    // Random books with random day trades: the incremental figure equals the formula recomputed.
+    std::mt19937_64 rng(7);
+    PortfolioEngine engine;
+    const QStringList symbols{u"A"_s, u"B"_s, u"C"_s, u"D"_s};
+    QHash<QString, Decimal> price, close;
+    for (const QString &s : symbols) {
+        price[s] = Decimal::fromCents(std::int64_t(rng() % 100'000) + 1);
+        close[s] = Decimal::fromCents(std::int64_t(rng() % 100'000) + 1);
+        engine.setPrice(s, price[s]);
+        engine.setPreviousClose(s, close[s]);
+    }
+    QList<PortfolioEngine::Holding> book;
+    for (const QString &s : symbols)
+        book.append({s, Decimal::fromNanos(std::int64_t(rng() % 5'000'000'000'000)),
+                     Decimal::fromNanos(std::int64_t(rng() % 5'000'000'000'000))});
+    const Decimal dayCash = Decimal::fromCents(std::int64_t(rng() % 1'000'000) - 500'000);
+    const int a = *engine.setAccount(u"a"_s, dec("1000"), book, dayCash);
+    for (int i = 0; i < 2000; ++i) {
+        const QString &s = symbols[qsizetype(rng() % 4)];
+        price[s] = Decimal::fromCents(std::int64_t(rng() % 100'000) + 1);
+        engine.applyPrice(engine.symbolIndex(s), *price[s].toNanos());
+    }
+    Decimal expected = -dayCash;
+    for (const auto &h : book)
+        expected += h.qty * price[h.symbol] - *h.closeQty * close[h.symbol];
+    QCOMPARE(engine.snapshot(a, {}).todayReturn.value(), expected);
 }
 
 QTEST_GUILESS_MAIN(TestPortfolioEngine)

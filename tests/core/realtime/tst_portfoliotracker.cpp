@@ -42,6 +42,7 @@ private Q_SLOTS:
     void subscriptionsFollowPositionChanges();
     void ticksRevalueExactly();
     void todaysReturnUnknownUntilPreviousCloseKnown();
+    void todaysTradesThroughTheRealOrderPath();
     void untrackedAccountsGetNoUpdates();
     void trackAllTracksAccountsOpenedLater();
     void onlyWatchedAccountsArePublished();
@@ -144,7 +145,14 @@ void TestPortfolioTracker::ticksRevalueExactly()
 
 void TestPortfolioTracker::todaysReturnUnknownUntilPreviousCloseKnown()
 {
+    // 3 AAPL bought four days ago (held at the previous close), 2 more today at 201.
+    const Timestamp now = Timestamp::now();
+    m_broker->setClock([now] { return Timestamp::fromDateTime(now.toDateTime().addDays(-4)); });
     QVERIFY(m_broker->submitOrder(m_account, marketOrder(u"AAPL"_s, "3", OrderSide::Buy)).result());
+    m_broker->setClock([] { return Timestamp::now(); });
+    m_feed->setPrice(u"AAPL"_s, dec("201"));
+    QVERIFY(m_broker->submitOrder(m_account, marketOrder(u"AAPL"_s, "2", OrderSide::Buy)).result());
+
     QSignalSpy spy(m_tracker.get(), &PortfolioTracker::portfolioUpdated);
     m_tracker->track(m_account);
     PortfolioUpdate u = waitForUpdate(spy);
@@ -154,7 +162,49 @@ void TestPortfolioTracker::todaysReturnUnknownUntilPreviousCloseKnown()
 
     m_feed->setPreviousClose(u"AAPL"_s, dec("190"));
     u = waitForUpdate(spy);
-    QCOMPARE(u.todayReturn.value(), dec("30")); // 3 × (200 − 190)
+    QCOMPARE(u.todayReturn.value(), dec("33")); // 3 × (201 − 190) + 2 × (201 − 201)
+    m_feed->tick(u"AAPL"_s, dec("205"));
+    u = waitForUpdate(spy);
+    QCOMPARE(u.todayReturn.value(), dec("53")); // 3 × 15 + 2 × 4, not 5 × 15
+    // Base: cash before today's buy + 3 × 190.
+    QCOMPARE(u.todayReturnPercent.value(), (dec("53") * dec("100")).checkedDiv(u.cash + dec("402") + dec("570")).value());
+}
+
+void TestPortfolioTracker::todaysTradesThroughTheRealOrderPath()
+{
+    // The paper broker's own figure and the live one agree: 4 MSFT held at the close (400), today
+    // 2 bought at 402, then 3 sold at 410 (first in, first out: from the shares held at the close).
+    const Timestamp now = Timestamp::now();
+    m_feed->setPreviousClose(u"MSFT"_s, dec("400"));
+    m_feed->setPrice(u"MSFT"_s, dec("400"));
+    m_broker->setClock([now] { return Timestamp::fromDateTime(now.toDateTime().addDays(-4)); });
+    QVERIFY(m_broker->submitOrder(m_account, marketOrder(u"MSFT"_s, "4", OrderSide::Buy)).result());
+    m_broker->setClock([] { return Timestamp::now(); });
+    m_feed->setPrice(u"MSFT"_s, dec("402"));
+    QVERIFY(m_broker->submitOrder(m_account, marketOrder(u"MSFT"_s, "2", OrderSide::Buy)).result());
+    m_feed->setPrice(u"MSFT"_s, dec("410"));
+    QVERIFY(m_broker->submitOrder(m_account, marketOrder(u"MSFT"_s, "3", OrderSide::Sell)).result());
+    m_feed->setPrice(u"MSFT"_s, dec("405"));
+
+    const auto positions = m_broker->positions(m_account).result();
+    QVERIFY(positions && positions->size() == 1);
+    // Left: 1 held at the close (400) and 2 bought at 402: 3 × 405 − (400 + 804).
+    QCOMPARE(positions->first().unrealizedIntradayPl, std::optional(dec("11")));
+    QVERIFY(positions->first().unrealizedIntradayPl != dec("3") * (dec("405") - dec("400")));
+
+    QSignalSpy spy(m_tracker.get(), &PortfolioTracker::portfolioUpdated);
+    m_tracker->track(m_account);
+    PortfolioUpdate u = waitForUpdate(spy);
+    // The unrealised 11 plus what the sale realised: 3 × (410 − 400) = 30.
+    QCOMPARE(u.todayReturn.value(), dec("41"));
+    QCOMPARE(u.toJson().value(u"raw_return").toString(), u"41"_s);
+    // Sold out today: the symbol stays measured from its close, its ticks change nothing.
+    QVERIFY(m_broker->submitOrder(m_account, marketOrder(u"MSFT"_s, "3", OrderSide::Sell)).result());
+    QTRY_COMPARE(m_tracker->latest(m_account).value_or(PortfolioUpdate{}).marketValue, std::optional(dec("0")));
+    // Sold at 405: the 11 are realised now instead of unrealised.
+    QCOMPARE(m_tracker->latest(m_account)->todayReturn, std::optional(dec("41")));
+    m_feed->tick(u"MSFT"_s, dec("1"));
+    QCOMPARE(m_tracker->latest(m_account)->todayReturn, std::optional(dec("41")));
 }
 
 void TestPortfolioTracker::untrackedAccountsGetNoUpdates()

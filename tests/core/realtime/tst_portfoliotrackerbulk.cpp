@@ -30,6 +30,7 @@ private Q_SLOTS:
     void cleanup();
     void firstLoadReadsAllPositionsInOneRequest();
     void recalculationReloadsInBulkAndSeesChanges();
+    void todaysTradesFromAlpacaFills();
     void anUndecodableAccountFailsAlone();
     void collectorKeepsTheLastHoldingsOfAnUndecodableAccount();
 
@@ -125,7 +126,9 @@ void TestPortfolioTrackerBulk::firstLoadReadsAllPositionsInOneRequest()
     QCOMPARE(count("GET", u"/v1/accounts/positions"_s), 1);
     QCOMPARE(singlePositionRequests(), 0);
     // Balances: the list, then one trading-account request per account (the list has no cash).
-    QCOMPARE(count("GET", u"/v1/accounts"_s), 2); // the list and the positions of all
+    // The list, the positions of all and today's fills of all.
+    QCOMPARE(count("GET", u"/v1/accounts"_s), 3);
+    QCOMPARE(count("GET", u"/v1/accounts/activities"_s), 1);
     int tradingAccounts = 0;
     for (const auto &r : m_fake->requests("GET", u"/v1/trading/accounts/"_s))
         tradingAccounts += r.path.endsWith(u"/account") ? 1 : 0;
@@ -243,6 +246,69 @@ void TestPortfolioTrackerBulk::collectorKeepsTheLastHoldingsOfAnUndecodableAccou
     for (const auto &p : updated->positions)
         hasTsla = hasTsla || (p.symbol == u"TSLA" && p.qty == Decimal(3));
     QVERIFY(hasTsla);
+}
+
+namespace {
+
+template <typename T>
+std::optional<T> await(QFuture<BrokerResult<T>> future)
+{
+    if (!QTest::qWaitFor([&future] { return future.isFinished(); }, 10000))
+        return std::nullopt;
+    const BrokerResult<T> r = future.result();
+    return r ? std::optional<T>(*r) : std::nullopt;
+}
+
+OrderRequest market(const QString &symbol, const char *qty, OrderSide side)
+{
+    OrderRequest r;
+    r.symbol = symbol;
+    r.qty = Decimal::parse(QString::fromLatin1(qty)).value();
+    r.side = side;
+    return r;
+}
+
+} // namespace
+
+void TestPortfolioTrackerBulk::todaysTradesFromAlpacaFills()
+{
+    // 10 AAPL held at the previous close (200); today 2 bought at 201.25, then 4 sold at 205.
+    const QString id = m_fake->seedAccount(Decimal(1000));
+    m_fake->book().seedHolding(id, u"AAPL"_s, Decimal(10), Decimal(1500));
+    m_fake->book().setPreviousClose(u"AAPL"_s, Decimal(200));
+    QVERIFY(await(m_broker->submitOrder(id, market(u"AAPL"_s, "2", OrderSide::Buy))));
+    m_fake->book().setLastPrice(u"AAPL"_s, Decimal(205));
+    QVERIFY(await(m_broker->submitOrder(id, market(u"AAPL"_s, "4", OrderSide::Sell))));
+
+    const auto positions = await(m_broker->positions(id));
+    QVERIFY(positions && positions->size() == 1);
+    const Position &p = positions->first();
+    QCOMPARE(p.qty, Decimal(8));
+    QCOMPARE(p.lastdayPrice, std::optional(Decimal(200)));
+    // Left: 6 held at the close, 2 bought today: 6 × 5 + 2 × 3.75, not 8 × (205 − 200).
+    QCOMPARE(p.unrealizedIntradayPl, std::optional(Decimal::parse(u"37.5"_s).value()));
+    QVERIFY(p.unrealizedIntradayPl != p.qty * (*p.currentPrice - *p.lastdayPrice));
+
+    startTracker(0ms);
+    QSignalSpy loaded(m_tracker.get(), &PortfolioTracker::accountLoaded);
+    m_tracker->track(id);
+    QTRY_COMPARE_WITH_TIMEOUT(loaded.size(), 1, 10000);
+    // What is still held (37.5) plus what the sale realised: 4 × (205 − 200).
+    QCOMPARE(m_tracker->latest(id)->todayReturn, std::optional(Decimal::parse(u"57.5"_s).value()));
+    QCOMPARE(count("GET", u"/v1/accounts/activities"_s), 1);
+    m_feed->tick(u"AAPL"_s, Decimal(206));
+    QTRY_COMPARE(m_tracker->latest(id)->todayReturn, std::optional(Decimal::parse(u"65.5"_s).value())); // + 8 × 1
+
+    // The bulk load reads the same fills (one listing for every account) and agrees.
+    m_tracker.reset();
+    startTracker(0ms);
+    QSignalSpy bulkLoaded(m_tracker.get(), &PortfolioTracker::accountLoaded);
+    m_tracker->trackAll();
+    QTRY_COMPARE_WITH_TIMEOUT(bulkLoaded.size(), kAccounts + 1, 20000);
+    QCOMPARE(m_tracker->latest(id)->todayReturn, std::optional(Decimal::parse(u"65.5"_s).value())); // the feed's last price: 206
+    // Accounts without a trade today: Σ qty × (last − previous close), AAPL's close now 200.
+    for (const QString &other : std::as_const(m_accounts))
+        QVERIFY2(m_tracker->latest(other)->todayReturn, qPrintable(other));
 }
 
 QTEST_GUILESS_MAIN(TestPortfolioTrackerBulk)

@@ -143,6 +143,11 @@ void FakeAlpacaBook::setLastPrice(const QString &symbol, Decimal price)
     m_lastPrices.insert(symbol, price);
 }
 
+void FakeAlpacaBook::setPreviousClose(const QString &symbol, Decimal price)
+{
+    m_previousCloses.insert(symbol, price);
+}
+
 Decimal FakeAlpacaBook::lastPrice(const QString &symbol) const
 {
     return m_lastPrices.value(symbol, Decimal(100));
@@ -254,14 +259,24 @@ QJsonArray FakeAlpacaBook::positionsJson(const AccountState &account) const
         p.avgEntryPrice = (it->costBasis / it->qty).rounded(4);
         p.costBasis = it->costBasis;
         const Decimal price = lastPrice(it.key());
+        const Decimal close = m_previousCloses.value(it.key(), price);
         p.currentPrice = price;
-        p.lastdayPrice = price;
-        p.changeToday = Decimal();
+        p.lastdayPrice = close;
+        p.changeToday = close.isZero() ? Decimal() : ((price - close) / close).rounded(6);
         p.marketValue = it->qty * price;
         p.unrealizedPl = *p.marketValue - it->costBasis;
         p.unrealizedPlpc = it->costBasis.isZero() ? Decimal() : (*p.unrealizedPl / it->costBasis).rounded(6);
-        p.unrealizedIntradayPl = Decimal();
-        p.unrealizedIntradayPlpc = Decimal();
+        QList<const Order *> filled;
+        for (const Order &o : account.orders)
+            if (o.symbol == it.key() && o.filledAt && o.filledQty.isPositive() && o.filledAvgPrice)
+                filled.append(&o);
+        std::sort(filled.begin(), filled.end(), [](const Order *a, const Order *b) { return *a->filledAt < *b->filledAt; });
+        QList<DayFill> fills;
+        for (const Order *o : std::as_const(filled))
+            fills.append({o->side == OrderSide::Buy, o->filledQty, *o->filledAvgPrice});
+        const Decimal basis = intradayBasis(it->qty, close, fills).value_or(it->qty * close);
+        p.unrealizedIntradayPl = *p.marketValue - basis;
+        p.unrealizedIntradayPlpc = basis.isZero() ? Decimal() : (*p.unrealizedIntradayPl / basis).rounded(6);
         out.append(p.toJson());
     }
     return out;

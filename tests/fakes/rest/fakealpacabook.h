@@ -39,6 +39,9 @@ public:
     [[nodiscard]] int orderCount(const QString &accountId) const;
     [[nodiscard]] QList<Order> ordersOf(const QString &accountId) const;
     void setLastPrice(const QString &symbol, Decimal price);
+    // The symbol's previous close (positions' lastday_price; the last price when never set). Every fill
+    // of the fake is today's: unrealized_intraday_pl measures today's buys from their fill price.
+    void setPreviousClose(const QString &symbol, Decimal price);
     // A holding that appears without an order (a transfer in, or a benchmark's book): any symbol,
     // known to the asset list or not; adds to an existing holding.
     void seedHolding(const QString &accountId, const QString &symbol, Decimal qty, Decimal costBasis);
@@ -116,6 +119,7 @@ private:
     QList<QString> m_accountOrder;
     QList<Asset> m_assets;
     QHash<QString, Decimal> m_lastPrices;
+    QHash<QString, Decimal> m_previousCloses;
     mutable std::int64_t m_stampSeq = 0;
     std::function<void(const OrderEvent &)> m_orderObserver;
 };
