@@ -105,9 +105,10 @@ private Q_SLOTS:
             {{u"AAPL"_s, dec("201.37"), Timestamp::now()}, {u"MSFT"_s, dec("399.5"), Timestamp::now()}});
         const Decimal expected = m_cash + dec("3") * dec("201.37") + dec("1.5") * dec("399.5");
         QTRY_COMPARE_WITH_TIMEOUT(client.last().value(u"raw_value"_s).toString(), expected.toString(), 5000);
-        // Today's return against the previous session's close from the market-data snapshots.
+        // Today's return: the shares were bought today (the fake's fills), so they are measured from their
+        // fill prices, not from the previous close of the market-data snapshots (195 and 390).
         const Decimal today =
-            dec("3") * (dec("201.37") - dec("195")) + dec("1.5") * (dec("399.5") - dec("390"));
+            dec("3") * (dec("201.37") - dec("200")) + dec("1.5") * (dec("399.5") - dec("400"));
         QTRY_COMPARE(client.last().value(u"raw_return"_s).toString(), today.toString());
         QVERIFY(m_data.snapshotRequests() >= 1);
     }
