@@ -24,6 +24,9 @@ HoldingsCollector::HoldingsCollector(Broker *broker, Bus *bus, Options options, 
     m_soon.setSingleShot(true);
     m_soon.setInterval(m_options.changeDelay);
     connect(&m_soon, &QTimer::timeout, this, &HoldingsCollector::collect);
+    m_retry.setSingleShot(true);
+    connect(&m_retry, &QTimer::timeout, this, &HoldingsCollector::collect);
+    m_nextRetry = m_options.retryDelay;
     connect(m_broker, &Broker::positionsChanged, this, [this] { m_soon.start(); });
     connect(m_broker, &Broker::accountChanged, this, [this] { m_soon.start(); });
     connect(m_bus, &Bus::statusChanged, this, [this](Bus::Status status) {
@@ -58,8 +61,13 @@ void HoldingsCollector::collect()
     auto done = [this](const QString &error) {
         m_running = false;
         if (!error.isEmpty()) {
-            qCWarning(lcRealtime).noquote() << "collector:" << error;
+            qCWarning(lcRealtime).noquote() << "collector:" << error << "- again in" << m_nextRetry.count() << "ms";
+            m_retry.start(m_nextRetry);
+            m_nextRetry = std::min(m_nextRetry * 2, std::max(m_options.interval, m_options.retryDelay));
             Q_EMIT failed(error);
+        } else {
+            m_retry.stop();
+            m_nextRetry = m_options.retryDelay;
         }
         if (std::exchange(m_again, false))
             collect();
@@ -79,9 +87,6 @@ void HoldingsCollector::collect()
                         previousClose = account.previousClose;
                 m_broker->activities(QString(), todaysFillsQuery(previousClose, Timestamp::now()))
                     .then(this, [this, done, list, positions = *positions](const BrokerResult<QList<Activity>> &fills) {
-                        if (!fills)
-                            qCWarning(lcRealtime).noquote()
-                                << "collector: cannot read today's fills; today's return unknown:" << fills.error().message;
                         QHash<QString, QList<Activity>> fillsOf;
                         if (fills)
                             for (const Activity &a : *fills)
@@ -107,6 +112,11 @@ void HoldingsCollector::collect()
                                                                 false, day.dayCash});
                         }
                         publish(all);
+                        if (!fills) {
+                            // Published (values are right; today's return unknown): read again soon.
+                            QTimer::singleShot(0, this, &releaseFreeHeap);
+                            return done(u"cannot read today's fills: "_s + fills.error().message);
+                        }
                         // The answer's text (≈ 175 MiB at 10,000 × 25) is the largest allocation: give its
                         // pages back once this answer is gone, on the next turn, or the collector keeps them.
                         QTimer::singleShot(0, this, &releaseFreeHeap);

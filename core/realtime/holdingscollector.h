@@ -28,6 +28,9 @@ public:
     {
         std::chrono::milliseconds interval{300'000};
         std::chrono::milliseconds changeDelay{200}; // batches a burst of broker change signals
+        // After a pass that failed (or could not read today's fills): again after this, doubling up to
+        // `interval`, instead of waiting a whole interval with stale or unknown figures.
+        std::chrono::milliseconds retryDelay{5'000};
     };
 
     HoldingsCollector(Broker *broker, Bus *bus, Options options, QObject *parent = nullptr);
@@ -52,6 +55,8 @@ private:
     Options m_options;
     QTimer m_timer;
     QTimer m_soon;
+    QTimer m_retry;
+    std::chrono::milliseconds m_nextRetry{0};
     QHash<QString, BusWire::AccountHoldings> m_published;
     QSet<QString> m_symbols;
     quint64 m_passes = 0;

@@ -152,6 +152,15 @@ private:
     }
 
     // True once the client's latest value of the account equals what Redis says it should be.
+    // What the client last got for the account and what Redis holds, for a failure's message.
+    [[nodiscard]] QByteArray disagreement(const test::WsClient &client, const QString &accountId)
+    {
+        const auto stored = valueInRedis(accountId);
+        return (u"client: %1, value:<id> in Redis: %2"_s.arg(latestValues(client).value(accountId, u"none"_s),
+                                                           stored ? stored->toString() : u"none"_s))
+            .toUtf8();
+    }
+
     [[nodiscard]] bool agrees(const test::WsClient &client, const QString &accountId)
     {
         const auto expected = valueInRedis(accountId);
@@ -325,7 +334,8 @@ private Q_SLOTS:
         QTRY_COMPARE(m_ws2->portfolioSource()->watchedCount(), 1);
 
         stepUntilFresh(*m_marketData, {&operatorOn1, &aliceOn2});
-        QTRY_VERIFY_WITH_TIMEOUT(agrees(operatorOn1, m_alice), 10000);
+        QTRY_VERIFY2_WITH_TIMEOUT(agrees(operatorOn1, m_alice), disagreement(operatorOn1, m_alice).constData(),
+                                  10000);
         QTRY_VERIFY(agrees(operatorOn1, m_bob));
         QTRY_VERIFY(agrees(aliceOn2, m_alice));
         QVERIFY(!latestValues(aliceOn2).contains(m_bob));
@@ -347,7 +357,9 @@ private Q_SLOTS:
             15000));
         QTest::qWait(2500); // more than MIN_UPDATE_INTERVAL: the last step's values are stored, none follows
         const auto alice = storedUpdate(m_alice);
-        QVERIFY(alice && alice->totalValue && alice->todayReturn && alice->todayReturnPercent);
+        QVERIFY(alice && alice->totalValue);
+        QVERIFY2(alice->todayReturn && alice->todayReturnPercent,
+                 QJsonDocument::fromJson(alice->toJsonBytes()).toJson(QJsonDocument::Compact).constData());
 
         int status = 0;
         const auto aliceSees = apiAccounts(token(u"demo-alice"_s, Role::User), &status);

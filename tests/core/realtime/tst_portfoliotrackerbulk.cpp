@@ -33,6 +33,7 @@ private Q_SLOTS:
     void todaysTradesFromAlpacaFills();
     void anUndecodableAccountFailsAlone();
     void collectorKeepsTheLastHoldingsOfAnUndecodableAccount();
+    void collectorReadsAgainSoonWhenTodaysFillsCannotBeRead();
 
 private:
     void startTracker(std::chrono::milliseconds recalculation);
@@ -309,6 +310,38 @@ void TestPortfolioTrackerBulk::todaysTradesFromAlpacaFills()
     // Accounts without a trade today: Σ qty × (last − previous close), AAPL's close now 200.
     for (const QString &other : std::as_const(m_accounts))
         QVERIFY2(m_tracker->latest(other)->todayReturn, qPrintable(other));
+}
+
+// Today's fills could not be read: the pass publishes (values are right, today's return unknown) and the
+// collector reads again after retryDelay, not a whole interval later.
+void TestPortfolioTrackerBulk::collectorReadsAgainSoonWhenTodaysFillsCannotBeRead()
+{
+    LocalBus bus;
+    HoldingsCollector::Options options;
+    options.interval = std::chrono::minutes(10);
+    options.retryDelay = 300ms;
+    HoldingsCollector collector(m_broker.get(), &bus, options);
+    QSignalSpy collected(&collector, &HoldingsCollector::collected);
+    QSignalSpy failed(&collector, &HoldingsCollector::failed);
+    auto dayCashOf = [&bus](const QString &id) {
+        auto future = bus.value(BusWire::holdingsKey(id));
+        future.waitForFinished();
+        const auto value = future.result();
+        const auto holdings = value && *value ? BusWire::decodeHoldings(**value) : unexpected(u"none"_s);
+        return holdings ? holdings->dayCash : std::nullopt;
+    };
+    m_fake->injectFault(FakeFault::respond(400).on("GET", u"/v1/accounts/activities"_s));
+    collector.collect();
+    QTRY_COMPARE_WITH_TIMEOUT(collected.size(), 1, 20000);
+    QCOMPARE(failed.size(), 1);
+    QVERIFY(failed.at(0).at(0).toString().contains(u"today's fills"_s));
+    QCOMPARE(collector.accountCount(), kAccounts); // published all the same
+    QVERIFY(!dayCashOf(m_accounts.at(1)));          // today's return unknown
+
+    // Nobody asks: the retry reads again and today's figure is known.
+    QTRY_COMPARE_WITH_TIMEOUT(collected.size(), 2, 5000);
+    QCOMPARE(failed.size(), 1);
+    QVERIFY(dayCashOf(m_accounts.at(1)));
 }
 
 QTEST_GUILESS_MAIN(TestPortfolioTrackerBulk)
