@@ -150,6 +150,17 @@ inline std::unique_ptr<ServerRoot> startDemoServer(const QString &dataDir, const
     return root;
 }
 
+// The same on the default store (SQLite in `dataDir`), with the simulated market running.
+inline std::unique_ptr<ServerRoot> startDemoServer(const QString &dataDir)
+{
+    const auto config = configFor(dataDir);
+    if (!config) {
+        qWarning() << config.error();
+        return nullptr;
+    }
+    return startRoot(*config, options(true));
+}
+
 // A server on Alpaca's Broker API, played by the fakes, without demo data.
 struct AlpacaServer
 {

@@ -64,11 +64,8 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
-        const auto config = test::configFor(m_dir.path());
-        QVERIFY2(config, qPrintable(config ? QString() : config.error()));
-        m_root = std::make_unique<ServerRoot>(*config);
-        const auto started = m_root->start(test::options(true));
-        QVERIFY2(started, qPrintable(started ? QString() : started.error().message));
+        m_root = test::startDemoServer(m_dir.path());
+        QVERIFY(m_root);
         m_alice = m_root->demoAccounts().at(0);
         m_bob = m_root->demoAccounts().at(1);
         m_root->simFeed()->stop();

@@ -267,11 +267,8 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
-        const auto config = test::configFor(m_dir.path());
-        QVERIFY2(config, qPrintable(config ? QString() : config.error()));
-        m_root = std::make_unique<ServerRoot>(*config);
-        const auto started = m_root->start(test::options(true));
-        QVERIFY2(started, qPrintable(started ? QString() : started.error().message));
+        m_root = test::startDemoServer(m_dir.path());
+        QVERIFY(m_root);
         m_root->simFeed()->stop();
         QVERIFY(dynamic_cast<SimBroker *>(m_root->broker()));
         m_operatorToken = test::tokenFor(*m_root, u"demo-operator"_s, Role::Operator);
