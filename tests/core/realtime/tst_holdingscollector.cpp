@@ -1,3 +1,5 @@
+#include "realtimetestutils.h"
+
 #include "core/broker/manualfeed.h"
 #include "core/broker/simbroker.h"
 #include "core/bus/localbus.h"
@@ -15,23 +17,8 @@ using namespace clera;
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
 
-namespace {
-
-Decimal dec(const char *text)
-{
-    return *Decimal::parse(QString::fromLatin1(text));
-}
-
-OrderRequest marketOrder(const QString &symbol, const char *qty, OrderSide side)
-{
-    OrderRequest r;
-    r.symbol = symbol;
-    r.qty = dec(qty);
-    r.side = side;
-    return r;
-}
-
-} // namespace
+using clera::test::dec;
+using clera::test::marketOrder;
 
 // The collector role over the real paper broker and an in-process bus: holdings:<id> carries the day
 // basis of today's return (close_qty, day_cash), and a calculator fed from it values today right.

@@ -1,3 +1,5 @@
+#include "realtimetestutils.h"
+
 #include "core/broker/simbroker.h"
 #include "core/marketdata/assetcatalog.h"
 #include "core/realtime/portfoliotracker.h"
@@ -12,23 +14,8 @@ using namespace clera;
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
 
-namespace {
-
-Decimal dec(const char *text)
-{
-    return *Decimal::parse(QString::fromLatin1(text));
-}
-
-OrderRequest marketOrder(const QString &symbol, const char *qty, OrderSide side)
-{
-    OrderRequest r;
-    r.symbol = symbol;
-    r.qty = dec(qty);
-    r.side = side;
-    return r;
-}
-
-} // namespace
+using clera::test::dec;
+using clera::test::marketOrder;
 
 // PortfolioTracker over the real paper broker with a feed whose prices the test sets.
 class TestPortfolioTracker : public QObject
