@@ -70,4 +70,19 @@ ActivityQuery todaysFillsQuery(const std::optional<Timestamp> &previousClose, Ti
     return q;
 }
 
+ActivityQuery todaysFillsQuery(const QList<Account> &accounts, Timestamp now)
+{
+    const auto reported = std::find_if(accounts.cbegin(), accounts.cend(),
+                                       [](const Account &a) { return a.previousClose.has_value(); });
+    return todaysFillsQuery(reported == accounts.cend() ? std::nullopt : reported->previousClose, now);
+}
+
+QHash<QString, QList<Activity>> fillsByAccount(const QList<Activity> &fills, const QList<Account> &accounts)
+{
+    QHash<QString, QList<Activity>> out;
+    for (const Activity &a : fills)
+        out[a.accountId.isEmpty() && accounts.size() == 1 ? accounts.first().id : a.accountId].append(a);
+    return out;
+}
+
 } // namespace clera

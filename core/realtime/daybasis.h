@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/domain/account.h"
 #include "core/domain/activity.h"
 #include "core/domain/activityquery.h"
 #include "core/domain/decimal.h"
@@ -7,6 +8,7 @@
 #include "core/domain/timestamp.h"
 #include "core/realtime/portfolioengine.h"
 
+#include <QHash>
 #include <QList>
 
 #include <optional>
@@ -33,5 +35,11 @@ struct DayBook
 // The fills that count today: those after the previous close when the broker says when it was (the
 // trading account's previous_close), else those of the New York trading date of `now`.
 [[nodiscard]] ActivityQuery todaysFillsQuery(const std::optional<Timestamp> &previousClose, Timestamp now);
+// The same for one listing of every account's fills: after the first previous close an account reports.
+[[nodiscard]] ActivityQuery todaysFillsQuery(const QList<Account> &accounts, Timestamp now);
+// One listing of every account's fills, per account id. The single-account Trading API leaves account_id
+// out of its activities: with one account listed, those are its.
+[[nodiscard]] QHash<QString, QList<Activity>> fillsByAccount(const QList<Activity> &fills,
+                                                            const QList<Account> &accounts);
 
 } // namespace clera

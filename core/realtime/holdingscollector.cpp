@@ -81,17 +81,10 @@ void HoldingsCollector::collect()
                 if (!positions)
                     return done(u"cannot read positions: "_s + positions.error().message);
                 // Today's fills of every account in one listing: the day basis of today's return.
-                std::optional<Timestamp> previousClose;
-                for (const Account &account : list)
-                    if (account.previousClose && !previousClose)
-                        previousClose = account.previousClose;
-                m_broker->activities(QString(), todaysFillsQuery(previousClose, Timestamp::now()))
+                m_broker->activities(QString(), todaysFillsQuery(list, Timestamp::now()))
                     .then(this, [this, done, list, positions = *positions](const BrokerResult<QList<Activity>> &fills) {
-                        QHash<QString, QList<Activity>> fillsOf;
-                        if (fills)
-                            for (const Activity &a : *fills)
-                                fillsOf[a.accountId.isEmpty() && list.size() == 1 ? list.first().id : a.accountId]
-                                    .append(a);
+                        const QHash<QString, QList<Activity>> fillsOf =
+                            fills ? fillsByAccount(*fills, list) : QHash<QString, QList<Activity>>{};
                         const Timestamp now = Timestamp::now();
                         QList<BusWire::AccountHoldings> all;
                         all.reserve(list.size());
@@ -112,15 +105,11 @@ void HoldingsCollector::collect()
                                                                 false, day.dayCash});
                         }
                         publish(all);
-                        if (!fills) {
-                            // Published (values are right; today's return unknown): read again soon.
-                            QTimer::singleShot(0, this, &releaseFreeHeap);
-                            return done(u"cannot read today's fills: "_s + fills.error().message);
-                        }
                         // The answer's text (≈ 175 MiB at 10,000 × 25) is the largest allocation: give its
                         // pages back once this answer is gone, on the next turn, or the collector keeps them.
                         QTimer::singleShot(0, this, &releaseFreeHeap);
-                        done({});
+                        // Without today's fills the values are right and today's return unknown: again soon.
+                        done(fills ? QString() : u"cannot read today's fills: "_s + fills.error().message);
                     });
             });
     });

@@ -114,11 +114,7 @@ void PortfolioTracker::reloadAll(bool trackListed)
                 if (!positions)
                     return failed(u"cannot read all positions:"_s, positions.error());
                 // Today's fills of every account in one listing (the day basis of today's return).
-                std::optional<Timestamp> previousClose;
-                for (const Account &account : list)
-                    if (account.previousClose && !previousClose)
-                        previousClose = account.previousClose;
-                m_broker->activities(QString(), todaysFillsQuery(previousClose, Timestamp::now()))
+                m_broker->activities(QString(), todaysFillsQuery(list, Timestamp::now()))
                     .then(this, [this, generation, trackListed, list, positions = *positions](
                                     const BrokerResult<QList<Activity>> &fills) {
                         applyBulk(generation, trackListed, list, positions, fills);
@@ -131,15 +127,10 @@ void PortfolioTracker::applyBulk(quint64 generation, bool trackListed, const QLi
                                  const PositionsByAccount &positions, const BrokerResult<QList<Activity>> &fills)
 {
     m_bulkLoading = false;
-    QHash<QString, QList<Activity>> fillsOf;
-    if (fills) {
-        for (const Activity &a : *fills)
-            // The single-account Trading API leaves account_id out of its activities.
-            fillsOf[a.accountId.isEmpty() && list.size() == 1 ? list.first().id : a.accountId].append(a);
-    } else {
+    const QHash<QString, QList<Activity>> fillsOf = fills ? fillsByAccount(*fills, list) : QHash<QString, QList<Activity>>{};
+    if (!fills)
         qCWarning(lcRealtime).noquote() << "cannot read today's fills; today's return unknown:"
                                         << fills.error().message;
-    }
     QSet<QString> listed;
     for (const Account &account : list) {
         listed.insert(account.id);
